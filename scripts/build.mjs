@@ -1,0 +1,28 @@
+// Bundles the CLI and the programmatic API with esbuild. One bundle keeps `pm` start-up
+// close to `node -e 0`; code splitting keeps React/Ink and koffi out of the scripting paths
+// (they load only when the dashboard or a native scanner is used). koffi stays external
+// because it ships its native binary in per-platform packages.
+import { chmod, readFile, rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+await rm('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['koffi'],
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: {
+    // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
+    js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
+  },
+  define: { 'process.env.NODE_ENV': '"production"', PM_VERSION: JSON.stringify(version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+await chmod('dist/cli.js', 0o755);

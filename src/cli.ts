@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Entry point: parse, dispatch, print, set the exit code. The dashboard (React + Ink) is
+// imported only when it is shown, so scripting paths start as fast as plain Node.
+import meow from 'meow';
+import { runAllocate } from './commands/allocate.js';
+import { runConfig } from './commands/config.js';
+import type { Context, Io } from './commands/context.js';
+import { runDoctor } from './commands/doctor.js';
+import { runFree } from './commands/free.js';
+import { runQuery } from './commands/query.js';
+import { runStatus } from './commands/status.js';
+import { colorWanted, createStyle } from './commands/style.js';
+import { runSuggest } from './commands/suggest.js';
+import { parseInterval } from './commands/interval.js';
+import type { Deps } from './core/actions.js';
+import { EXIT, isPmError, PmError } from './core/errors.js';
+import { RegistryStore, resolveRegistryPath } from './core/store.js';
+import { bindProbe } from './native/bind-probe.js';
+import { ephemeralRange } from './native/ephemeral-range.js';
+import { createScanner } from './native/index.js';
+import { processCwd } from './native/process-cwd.js';
+
+declare const PM_VERSION: string;
+
+const HELP = `
+  Usage
+    $ pm                                   live dashboard (a snapshot when not in a terminal)
+    $ pm --once | pm status [--all]        the allocation table, once
+    $ pm allocate <project> <service>      hand out a port (prints just the port)
+        [--port N | --prefer N] [--force]
+    $ pm free <project> <service>          release one service
+    $ pm free <project> --all              release every service of a project
+    $ pm free :<port>                      release whoever owns a port
+    $ pm suggest [--count N]               the next free ports, not reserved
+    $ pm query <project> [<service>]       look up allocations
+    $ pm query :<port>                     who owns a port, and who listens on it now
+    $ pm config [--range A-B] [--exclude LIST]
+    $ pm doctor [--restore]                check the registry, backup, lock and scanner
+
+  Options
+    --registry PATH   registry file (default: $PM_REGISTRY, else ~/.config/port-manager/registry.toml)
+    --json            machine-readable output (errors too, on stderr)
+    --all             status: also list listeners in the range that nobody allocated
+    --interval MS     dashboard refresh period (default 1000)
+    --no-color        no colours (NO_COLOR is honoured too)
+    --help, --version
+
+  Examples
+    $ PORT=$(pm allocate shop web) npm run dev
+    $ pm allocate shop api --prefer 4000
+    $ pm query :3000
+    $ pm free shop --all
+
+  Exit codes: 0 ok, 1 the operation failed, 2 invalid input, 130 interrupted.
+`;
+
+const cli = meow(HELP, {
+  importMeta: import.meta,
+  pkg: { name: 'port-manager', version: PM_VERSION },
+  description: 'pm: a stable port for every local project, and who is using it right now',
+  allowUnknownFlags: false,
+  flags: {
+    registry: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    color: { type: 'boolean', default: true },
+    once: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    prefer: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    count: { type: 'string' },
+    range: { type: 'string' },
+    exclude: { type: 'string' },
+    restore: { type: 'boolean', default: false },
+    interval: { type: 'string' },
+  },
+});
+
+const io: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+const { flags } = cli;
+const [command, ...rest] = cli.input;
+
+/** Flags that only make sense with some commands are refused elsewhere, not silently ignored. */
+const FLAGS_BY_COMMAND: Record<string, readonly string[]> = {
+  allocate: ['port', 'prefer', 'force'],
+  free: ['all'],
+  suggest: ['count', 'prefer'],
+  query: [],
+  config: ['range', 'exclude'],
+  status: ['all'],
+  doctor: ['restore'],
+  '': ['once', 'all', 'interval'],
+};
+
+function checkFlags(name: string): void {
+  const allowed = FLAGS_BY_COMMAND[name] ?? [];
+  const specific = ['port', 'prefer', 'force', 'count', 'range', 'exclude', 'restore', 'all', 'once', 'interval'] as const;
+  for (const flag of specific) {
+    const value = flags[flag];
+    const given = typeof value === 'boolean' ? value : value !== undefined;
+    if (given && !allowed.includes(flag)) {
+      throw new PmError('USAGE', `--${flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`, "run 'pm --help' for which options go with which command");
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const json = flags.json;
+  const registryPath = resolveRegistryPath(flags.registry);
+  const store = new RegistryStore({ path: registryPath, onNotice: (message) => io.err(`note: ${message}`) });
+  const deps: Deps = { store, scanner: createScanner(), probe: bindProbe, cwdOf: processCwd };
+  const style = createStyle(!json && colorWanted(flags.color, process.stdout));
+  const ctx: Context = { deps, json, style, io };
+  const name = command ?? '';
+  if (name in FLAGS_BY_COMMAND) checkFlags(name);
+
+  switch (command) {
+    case undefined: {
+      const interval = parseInterval(flags.interval);
+      if (rest.length > 0) throw new PmError('USAGE', `unknown command '${rest[0]}'`);
+      if (flags.once || json || !process.stdout.isTTY || !process.stdin.isTTY) {
+        return runStatus(ctx, [], { all: flags.all }, registryPath);
+      }
+      const { runDashboard } = await import('./components/run-dashboard.js');
+      return runDashboard({ deps, registryPath, intervalMs: interval, color: colorWanted(flags.color, process.stdout) });
+    }
+    case 'status':
+      return runStatus(ctx, rest, { all: flags.all }, registryPath);
+    case 'allocate':
+      return runAllocate(ctx, rest, flags);
+    case 'free':
+      return runFree(ctx, rest, flags);
+    case 'suggest':
+      return runSuggest(ctx, rest, flags);
+    case 'query':
+      return runQuery(ctx, rest);
+    case 'config':
+      return runConfig(ctx, rest, flags, registryPath);
+    case 'doctor':
+      return runDoctor(ctx, rest, flags, ephemeralRange());
+    default:
+      throw new PmError('USAGE', `unknown command '${command}'`, "run 'pm --help' for the list of commands");
+  }
+}
+
+function report(error: unknown): number {
+  if (isPmError(error)) {
+    if (flags.json) io.err(JSON.stringify({ error: error.toJSON() }));
+    else {
+      io.err(`pm: ${error.message}`);
+      if (error.hint) io.err(`hint: ${error.hint}`);
+    }
+    return error.exitCode;
+  }
+  // Not a failure a user can cause: show everything, it is a bug report.
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (flags.json) io.err(JSON.stringify({ error: { code: 'INTERNAL', message: String(error) } }));
+  else io.err(`pm: internal error (please report it):\n${detail}`);
+  return EXIT.failed;
+}
+
+process.on('SIGINT', () => process.exit(EXIT.interrupted));
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error);
+  },
+);

@@ -1,0 +1,29 @@
+import { allocate } from '../core/actions.js';
+import { parsePort } from '../core/port.js';
+import { type Context, expectArgs, printJson } from './context.js';
+
+export interface AllocateFlags {
+  readonly port?: string;
+  readonly prefer?: string;
+  readonly force: boolean;
+}
+
+export async function runAllocate(ctx: Context, input: readonly string[], flags: AllocateFlags): Promise<number> {
+  expectArgs(input, 2, 2, 'pm allocate <project> <service> [--port N | --prefer N] [--force]');
+  const [project, service] = input as [string, string];
+  const result = await allocate(ctx.deps, {
+    project,
+    service,
+    ...(flags.port !== undefined ? { port: parsePort(flags.port, '--port') } : {}),
+    ...(flags.prefer !== undefined ? { prefer: parsePort(flags.prefer, '--prefer') } : {}),
+    force: flags.force,
+  });
+  for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  if (ctx.json) {
+    printJson(ctx.io, { project: result.project, service: result.service, port: result.port, created: result.created });
+  } else {
+    // A bare port on stdout, so PORT=$(pm allocate shop web) just works.
+    ctx.io.out(String(result.port));
+  }
+  return 0;
+}

@@ -1,0 +1,129 @@
+import { formatRange } from '../core/port.js';
+import type { StoreHealth } from '../core/store.js';
+import type { EphemeralRange } from '../native/ephemeral-range.js';
+import type { ScanOutcome } from '../native/types.js';
+import { type Context, expectArgs, printJson } from './context.js';
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly hint?: string;
+}
+
+export interface DoctorFacts {
+  readonly health: StoreHealth;
+  readonly scan: ScanOutcome;
+  readonly backend: string;
+  readonly seesOtherUsers: boolean;
+  readonly ephemeral?: EphemeralRange;
+}
+
+/** Pure: turns what was observed into checks, so each verdict is testable without IO. */
+export function doctorChecks(facts: DoctorFacts): Check[] {
+  const { health } = facts;
+  const checks: Check[] = [];
+  const file = health.registry;
+  if (file.state === 'ok') {
+    const count = [...file.registry.projects.values()].reduce((sum, project) => sum + project.ports.size, 0);
+    checks.push({ name: 'registry', ok: true, detail: `${health.path} parses (${count} allocation(s))` });
+  } else if (file.state === 'missing') {
+    checks.push({ name: 'registry', ok: true, detail: `${health.path} does not exist yet; the first allocation creates it` });
+  } else {
+    const restorable = health.backup.state === 'ok';
+    checks.push({
+      name: 'registry',
+      ok: false,
+      detail: file.error.message,
+      hint: restorable
+        ? "run 'pm doctor --restore' to put back the last good copy (the broken file is kept beside it), or fix the file by hand"
+        : 'fix the file by hand (there is no usable backup), or move it away to start empty',
+    });
+  }
+  const backup = health.backup;
+  if (backup.state === 'ok') checks.push({ name: 'backup', ok: true, detail: `${health.path}.bak holds the previous good registry` });
+  else if (backup.state === 'missing') checks.push({ name: 'backup', ok: true, detail: 'no backup yet (made on the second change)' });
+  else checks.push({ name: 'backup', ok: false, detail: `the backup is invalid: ${backup.error.message}`, hint: 'it is replaced by the next successful change' });
+
+  const lock = health.lock;
+  if (lock.state === 'free') checks.push({ name: 'lock', ok: true, detail: 'not held' });
+  else if (lock.state === 'held') checks.push({ name: 'lock', ok: true, detail: `held by a running pm (refreshed ${(lock.ageMs / 1000).toFixed(1)} s ago)` });
+  else {
+    checks.push({
+      name: 'lock',
+      ok: false,
+      detail: `stale: not refreshed for ${(lock.ageMs / 1000).toFixed(0)} s (a pm process died holding it)`,
+      hint: 'the next change takes it over automatically',
+    });
+  }
+  if (health.tempFiles.length > 0) {
+    checks.push({
+      name: 'temp files',
+      ok: false,
+      detail: `${health.tempFiles.length} left by interrupted writes: ${health.tempFiles.join(', ')}`,
+      hint: 'the next change removes them',
+    });
+  }
+  const scannerDetail = facts.scan.ok
+    ? `${facts.backend}: ${facts.scan.listeners.length} listening socket(s); ${facts.seesOtherUsers ? "sees other users' processes" : "other users' processes show without PID (run as root to see them)"}`
+    : `${facts.backend}: unavailable: ${facts.scan.reason}`;
+  checks.push({
+    name: 'scanner',
+    ok: facts.scan.ok,
+    detail: scannerDetail,
+    ...(facts.scan.ok ? {} : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
+  });
+  const range = file.state === 'ok' ? file.registry.defaults.range : undefined;
+  if (range && facts.ephemeral) {
+    const overlaps = range.start <= facts.ephemeral.end && facts.ephemeral.start <= range.end;
+    checks.push({
+      name: 'range',
+      ok: !overlaps,
+      detail: `${formatRange(range)}; OS ephemeral ports ${facts.ephemeral.start}-${facts.ephemeral.end} (${facts.ephemeral.source})${overlaps ? ' overlap it' : ''}`,
+      ...(overlaps
+        ? { hint: `outgoing connections may take handed-out ports; choose a range below ${facts.ephemeral.start} with 'pm config --range'` }
+        : {}),
+    });
+  }
+  return checks;
+}
+
+export function renderChecks(ctx: Context, checks: readonly Check[]): void {
+  for (const check of checks) {
+    const mark = check.ok ? ctx.style.green('ok  ') : ctx.style.red('FAIL');
+    ctx.io.out(`${mark} ${check.name.padEnd(10)} ${check.detail}`);
+    if (check.hint) ctx.io.out(`     ${' '.repeat(10)} ${ctx.style.dim(`-> ${check.hint}`)}`);
+  }
+}
+
+export async function runDoctor(
+  ctx: Context,
+  input: readonly string[],
+  flags: { readonly restore: boolean },
+  ephemeral: EphemeralRange | undefined,
+): Promise<number> {
+  expectArgs(input, 0, 0, 'pm doctor [--restore]');
+  const { store, scanner } = ctx.deps;
+  if (flags.restore) {
+    const { restored, keptAs } = await store.restoreBackup();
+    const count = [...restored.projects.values()].reduce((sum, project) => sum + project.ports.size, 0);
+    if (ctx.json) printJson(ctx.io, { restored: true, registry: store.path, keptAs: keptAs ?? null, allocations: count });
+    else {
+      ctx.io.err(`restored ${store.path} from ${store.backupPath} (${count} allocation(s))`);
+      if (keptAs) ctx.io.err(`the file it replaced is kept as ${keptAs}`);
+    }
+    return 0;
+  }
+  const [health, scan] = await Promise.all([store.inspect(), scanner.scan()]);
+  const checks = doctorChecks({
+    health,
+    scan,
+    backend: scanner.backend,
+    seesOtherUsers: scanner.seesOtherUsers?.() ?? false,
+    ...(ephemeral ? { ephemeral } : {}),
+  });
+  const healthy = checks.every((check) => check.ok);
+  if (ctx.json) printJson(ctx.io, { ok: healthy, registry: store.path, checks });
+  else renderChecks(ctx, checks);
+  return healthy ? 0 : 1;
+}

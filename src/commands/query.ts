@@ -1,0 +1,47 @@
+import { queryPort, queryProject, queryService } from '../core/actions.js';
+import { parsePort } from '../core/port.js';
+import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { renderTable } from './text-table.js';
+
+export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
+  expectArgs(input, 1, 2, 'pm query <project> [<service>] | pm query :<port>');
+  const [first, second] = input as [string, string | undefined];
+  if (first.startsWith(':') && second === undefined) {
+    const result = await queryPort(ctx.deps, parsePort(first));
+    if (ctx.json) {
+      printJson(ctx.io, {
+        port: result.port,
+        owner: result.owner ? { project: result.owner.project, service: result.owner.service } : null,
+        listeners: result.listeners.map(listenerJson),
+        scanner: result.scanner,
+      });
+      return 0;
+    }
+    const owner = result.owner ? `${result.owner.project}/${result.owner.service}` : 'not allocated';
+    ctx.io.out(`port ${result.port}: ${owner}`);
+    if (!result.scanner.available) {
+      ctx.io.out(`listening: unknown (${result.scanner.reason})`);
+    } else if (result.listeners.length === 0) {
+      ctx.io.out('listening: nothing');
+    } else {
+      for (const listener of result.listeners) {
+        const who = listener.pid === undefined ? 'pid hidden (another user)' : `pid ${listener.pid} ${listener.process ?? '?'}`;
+        ctx.io.out(`listening: ${listener.protocol} ${listener.address}:${listener.port} ${who}`);
+      }
+    }
+    return 0;
+  }
+  if (second !== undefined) {
+    const allocation = await queryService(ctx.deps, first, second);
+    if (ctx.json) printJson(ctx.io, allocation);
+    else ctx.io.out(String(allocation.port));
+    return 0;
+  }
+  const result = await queryProject(ctx.deps, first);
+  if (ctx.json) {
+    printJson(ctx.io, { project: result.project, path: result.path ?? null, services: result.services });
+  } else {
+    ctx.io.out(renderTable(['SERVICE', 'PORT'], result.services.map(({ service, port }) => [service, String(port)]), { rightAligned: [1] }));
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+import { suggest } from '../core/actions.js';
+import { PmError } from '../core/errors.js';
+import { parsePort } from '../core/port.js';
+import { type Context, expectArgs, printJson } from './context.js';
+
+export const MAX_SUGGESTIONS = 100;
+
+export function parseCount(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_SUGGESTIONS) {
+    throw new PmError('USAGE', `invalid --count '${raw}': a whole number from 1 to ${MAX_SUGGESTIONS}`);
+  }
+  return Number(raw);
+}
+
+export async function runSuggest(
+  ctx: Context,
+  input: readonly string[],
+  flags: { readonly count?: string; readonly prefer?: string },
+): Promise<number> {
+  expectArgs(input, 0, 0, 'pm suggest [--count N] [--prefer N]');
+  const count = parseCount(flags.count);
+  const from = flags.prefer === undefined ? undefined : parsePort(flags.prefer, '--prefer');
+  const ports = await suggest(ctx.deps, count, from);
+  if (ctx.json) printJson(ctx.io, { ports });
+  else ctx.io.out(ports.join('\n'));
+  if (ports.length < count) ctx.io.err(`only ${ports.length} free port(s) left in the range`);
+  return 0;
+}

@@ -1,0 +1,296 @@
+// The operations a user can ask for, shared by the CLI and the dashboard. Each one takes its
+// IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
+import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
+import { PmError } from './errors.js';
+import { parseName } from './names.js';
+import type { Port, PortRange } from './port.js';
+import { formatRange } from './port.js';
+import {
+  type Allocation,
+  candidatePorts,
+  findPort,
+  ownerOf,
+  pickFreePort,
+  type Registry,
+  withAllocation,
+  withDefaults,
+  withoutProject,
+  withoutService,
+} from './registry.js';
+import { listenersByPort, type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from './status.js';
+import type { RegistryStore } from './store.js';
+import { isBrowserUnsafePort } from './unsafe-ports.js';
+
+export interface Deps {
+  readonly store: RegistryStore;
+  readonly scanner: Scanner;
+  /** True when the port can be bound on every local address family. */
+  readonly probe: (port: number) => Promise<boolean>;
+  readonly cwdOf?: (pid: number) => string | undefined;
+}
+
+export interface AllocateRequest {
+  readonly project: string;
+  readonly service: string;
+  /** Exactly this port. */
+  readonly port?: Port;
+  /** Auto-allocate from this port upward instead of the range start. */
+  readonly prefer?: Port;
+  /** Take an explicit port even though something listens on it. */
+  readonly force?: boolean;
+}
+
+export interface AllocateResult extends Allocation {
+  /** False when the service already had this port (allocate is idempotent). */
+  readonly created: boolean;
+  readonly warnings: readonly string[];
+}
+
+function describeListener(listener: Listener): string {
+  if (listener.pid === undefined) return `a process of another user (pid hidden) on ${listener.address}`;
+  return `pid ${listener.pid}${listener.process ? ` (${listener.process})` : ''} on ${listener.address}`;
+}
+
+function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {
+  return scan.ok ? listenersByPort(scan.listeners) : new Map();
+}
+
+export async function allocate(deps: Deps, request: AllocateRequest): Promise<AllocateResult> {
+  const project = parseName(request.project, 'project');
+  const service = parseName(request.service, 'service');
+  if (request.port !== undefined && request.prefer !== undefined) {
+    throw new PmError('USAGE', '--port and --prefer cannot be used together', 'use --port N for exactly N, or --prefer N to search upward from N');
+  }
+
+  // Fast path without the lock: an existing allocation is returned as is (reads are atomic).
+  const { registry: seen } = await deps.store.read();
+  const existing = findPort(seen, project, service);
+  if (existing !== undefined && (request.port === undefined || request.port === existing)) {
+    return { project, service, port: existing, created: false, warnings: [] };
+  }
+
+  // Scanning happens before the lock so the lock is held for milliseconds; the bind probe
+  // inside the transaction is the final check.
+  const scan = await deps.scanner.scan();
+  const listening = listeningPorts(scan);
+
+  return deps.store.transaction<AllocateResult>(async (registry) => {
+    const current = findPort(registry, project, service);
+    if (current !== undefined && (request.port === undefined || request.port === current)) {
+      return { registry, result: { project, service, port: current, created: false, warnings: [] } };
+    }
+    if (current !== undefined && request.port !== undefined) {
+      throw new PmError(
+        'PORT_TAKEN',
+        `${project}/${service} already has port ${current}`,
+        `free it first with 'pm free ${project} ${service}', then allocate --port ${request.port}`,
+      );
+    }
+    const warnings: string[] = [];
+    let port: Port;
+    if (request.port !== undefined) {
+      port = request.port;
+      checkExplicitPort(registry, port, listening, request.force === true);
+      if (!(await deps.probe(port))) {
+        if (!request.force) {
+          throw new PmError(
+            'PORT_IN_USE',
+            `port ${port} is in use: binding it failed (a process holds it${scan.ok ? '' : '; the socket scanner is unavailable, so pm cannot say which'})`,
+            `pick another with 'pm suggest', or pass --force to record it anyway`,
+          );
+        }
+        warnings.push(`port ${port} is in use right now; recorded anyway (--force)`);
+      }
+      if (isBrowserUnsafePort(port)) {
+        warnings.push(`port ${port} is refused by browsers (ERR_UNSAFE_PORT); fine for non-HTTP services`);
+      }
+      const { start, end } = registry.defaults.range;
+      if (port < start || port > end) {
+        warnings.push(`port ${port} is outside the range ${start}-${end}; allocated as asked`);
+      }
+      if (request.force && listening.has(port)) {
+        warnings.push(`port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (--force)`);
+      }
+    } else {
+      port = await pickFreePort(registry, async (candidate) => !listening.has(candidate) && (await deps.probe(candidate)), request.prefer);
+    }
+    return {
+      registry: withAllocation(registry, project, service, port),
+      result: { project, service, port, created: true, warnings },
+    };
+  });
+}
+
+function checkExplicitPort(registry: Registry, port: Port, listening: Map<number, Listener[]>, force: boolean): void {
+  const owner = ownerOf(registry, port);
+  if (owner) {
+    // A port belongs to one service; --force does not steal it (free it explicitly instead).
+    throw new PmError(
+      'PORT_TAKEN',
+      `port ${port} is already allocated to ${owner.project}/${owner.service}`,
+      `run 'pm suggest' for a free port, or 'pm free :${port}' to release it first`,
+    );
+  }
+  const holders = listening.get(port);
+  if (holders && !force) {
+    throw new PmError(
+      'PORT_IN_USE',
+      `port ${port} is in use by ${holders.map(describeListener).join(', ')}`,
+      `stop that process, pick another port with 'pm suggest', or pass --force to record it anyway`,
+    );
+  }
+}
+
+export type FreeTarget =
+  | { readonly kind: 'service'; readonly project: string; readonly service: string }
+  | { readonly kind: 'project'; readonly project: string }
+  | { readonly kind: 'port'; readonly port: Port };
+
+export async function free(deps: Deps, target: FreeTarget): Promise<Allocation[]> {
+  if (target.kind !== 'port') parseName(target.project, 'project');
+  if (target.kind === 'service') parseName(target.service, 'service');
+  return deps.store.transaction((registry) => {
+    const freed = allocationsOf(registry, target);
+    if (freed.length === 0) throw notFound(target);
+    let next = registry;
+    if (target.kind === 'project') next = withoutProject(registry, target.project);
+    else for (const { project, service } of freed) next = withoutService(next, project, service);
+    return { registry: next, result: freed };
+  });
+}
+
+function allocationsOf(registry: Registry, target: FreeTarget): Allocation[] {
+  if (target.kind === 'port') {
+    const owner = ownerOf(registry, target.port);
+    return owner ? [owner] : [];
+  }
+  const entry = registry.projects.get(target.project);
+  if (!entry) return [];
+  if (target.kind === 'service') {
+    const port = entry.ports.get(target.service);
+    return port === undefined ? [] : [{ project: target.project, service: target.service, port }];
+  }
+  return [...entry.ports].sort(([a], [b]) => a.localeCompare(b)).map(([service, port]) => ({ project: target.project, service, port }));
+}
+
+function notFound(target: FreeTarget): PmError {
+  switch (target.kind) {
+    case 'port':
+      return new PmError('NOT_FOUND', `port ${target.port} is not allocated`, `'pm status' lists what is allocated`);
+    case 'project':
+      return new PmError('NOT_FOUND', `project '${target.project}' has no allocations`, `'pm status' lists what is allocated`);
+    default:
+      return new PmError('NOT_FOUND', `${target.project}/${target.service} is not allocated`, `'pm query ${target.project}' lists that project's services`);
+  }
+}
+
+/** The next ports `allocate` would hand out, without reserving them. */
+export async function suggest(deps: Deps, count: number, from?: Port): Promise<Port[]> {
+  const { registry } = await deps.store.read();
+  const listening = listeningPorts(await deps.scanner.scan());
+  const ports: Port[] = [];
+  for (const port of candidatePorts(registry, from)) {
+    if (ports.length >= count) break;
+    if (!listening.has(port) && (await deps.probe(port))) ports.push(port);
+  }
+  if (ports.length === 0) {
+    throw new PmError('RANGE_EXHAUSTED', `no free port in ${formatRange(registry.defaults.range)}`, `widen the range with 'pm config --range A-B', or free ports with 'pm free'`);
+  }
+  return ports;
+}
+
+export interface ProjectQuery {
+  readonly project: string;
+  readonly path?: string;
+  readonly services: readonly { readonly service: string; readonly port: Port }[];
+}
+
+export async function queryProject(deps: Pick<Deps, 'store'>, project: string): Promise<ProjectQuery> {
+  parseName(project, 'project');
+  const { registry } = await deps.store.read();
+  const entry = registry.projects.get(project);
+  if (!entry || entry.ports.size === 0) {
+    throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, `allocate one with 'pm allocate ${project} <service>'`);
+  }
+  const services = [...entry.ports].sort(([a], [b]) => a.localeCompare(b)).map(([service, port]) => ({ service, port }));
+  return { project, ...(entry.path !== undefined ? { path: entry.path } : {}), services };
+}
+
+export async function queryService(deps: Pick<Deps, 'store'>, project: string, service: string): Promise<Allocation> {
+  parseName(project, 'project');
+  parseName(service, 'service');
+  const { registry } = await deps.store.read();
+  const port = findPort(registry, project, service);
+  if (port === undefined) {
+    throw new PmError('NOT_FOUND', `${project}/${service} is not allocated`, `allocate it with 'pm allocate ${project} ${service}'`);
+  }
+  return { project, service, port };
+}
+
+export interface PortQuery {
+  readonly port: Port;
+  readonly owner?: Allocation;
+  readonly listeners: readonly Listener[];
+  readonly scanner: { readonly backend: string; readonly available: boolean; readonly reason?: string };
+}
+
+export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
+  const { registry } = await deps.store.read();
+  const scan = await deps.scanner.scan();
+  const owner = ownerOf(registry, port);
+  return {
+    port,
+    ...(owner ? { owner } : {}),
+    listeners: scan.ok ? scan.listeners.filter((listener) => listener.port === port) : [],
+    scanner: scannerInfo(deps.scanner, scan),
+  };
+}
+
+export function scannerInfo(scanner: Scanner, scan: ScanOutcome): PortQuery['scanner'] {
+  return scan.ok ? { backend: scanner.backend, available: true } : { backend: scanner.backend, available: false, reason: scan.reason };
+}
+
+export interface ConfigChange {
+  readonly range?: PortRange;
+  readonly exclude?: readonly Port[];
+}
+
+export interface ConfigView {
+  readonly range: PortRange;
+  readonly exclude: readonly Port[];
+}
+
+export async function configure(deps: Pick<Deps, 'store'>, change: ConfigChange): Promise<ConfigView> {
+  const view = (registry: Registry): ConfigView => ({ range: registry.defaults.range, exclude: registry.defaults.exclude });
+  if (change.range === undefined && change.exclude === undefined) {
+    return view((await deps.store.read()).registry);
+  }
+  return deps.store.transaction((registry) => {
+    const next = withDefaults(registry, change);
+    return { registry: next, result: view(next) };
+  });
+}
+
+export interface StatusView {
+  readonly registry: Registry;
+  readonly rows: readonly StatusRow[];
+  readonly unmanaged: readonly UnmanagedRow[];
+  readonly scan: ScanOutcome;
+  readonly scanner: PortQuery['scanner'];
+}
+
+export async function status(deps: Deps): Promise<StatusView> {
+  const [{ registry }, scan] = await Promise.all([deps.store.read(), deps.scanner.scan()]);
+  return statusView(deps, registry, scan);
+}
+
+export function statusView(deps: Pick<Deps, 'scanner' | 'cwdOf'>, registry: Registry, scan: ScanOutcome): StatusView {
+  const options = deps.cwdOf ? { cwdOf: deps.cwdOf } : {};
+  return {
+    registry,
+    rows: statusRows(registry, scan, options),
+    unmanaged: unmanagedRows(registry, scan),
+    scan,
+    scanner: scannerInfo(deps.scanner, scan),
+  };
+}

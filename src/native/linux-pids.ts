@@ -1,0 +1,290 @@
+// Which process owns a socket. Linux keeps no socket -> pid index: the only way (what
+// `ss -p` does) is to read every /proc/<pid>/fd/* link and look for 'socket:[<inode>]'.
+// That walk is the whole cost of a scan, so it is done only for sockets not seen before:
+// an attributed socket keeps its owner for as long as that process is alive (same pid and
+// same start time, which tells a reused pid apart).
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+
+export interface SocketOwner {
+  readonly pid: number;
+  /** The kernel's short command name (/proc/<pid>/comm, at most 15 bytes). */
+  readonly process: string;
+}
+
+/** What the resolver needs to know about a socket. */
+export interface SocketIdentity {
+  readonly inode: number;
+  readonly uid: number;
+}
+
+export interface SocketOwnerResolverOptions {
+  /** Where procfs is mounted; tests point it at a fake tree. */
+  readonly procRoot?: string;
+  /** Whether every process's fd table is readable (root). Defaults to euid 0. */
+  readonly privileged?: boolean;
+  /** Effective uid of this process. Defaults to process.geteuid(). */
+  readonly uid?: number;
+}
+
+interface ProcessIdentity {
+  /** /proc/<pid>/stat field 22: distinguishes a reused pid from the process we saw. */
+  readonly startTime: string;
+  readonly owner: SocketOwner;
+  /** Scan in which the identity was last read; undefined owner means the pid is gone. */
+  checkedInScan: number;
+  alive: boolean;
+}
+
+interface CachedOwner {
+  readonly pid: number;
+  readonly startTime: string;
+  seenInScan: number;
+}
+
+export class SocketOwnerResolver {
+  private readonly procRoot: string;
+  private readonly privileged: boolean;
+  private readonly uid: number;
+  private scanNumber = 0;
+  private readonly ownerByInode = new Map<number, CachedOwner>();
+  /** Sockets a complete walk did not find (kernel sockets, fd passing in flight), by last scan seen. */
+  private readonly unresolvedInodes = new Map<number, number>();
+  private readonly processes = new Map<number, ProcessIdentity>();
+  /** Pids present at the last walk: only newer ones can hold a socket that walk missed. */
+  private pidsAtLastWalk = new Set<number>();
+  private readonly statBuffer = Buffer.allocUnsafe(4096);
+
+  constructor(options: SocketOwnerResolverOptions = {}) {
+    this.procRoot = options.procRoot ?? '/proc';
+    this.uid = options.uid ?? process.geteuid?.() ?? -1;
+    this.privileged = options.privileged ?? this.uid === 0;
+  }
+
+  /** Whether sockets of other users' processes can be attributed. */
+  get seesOtherUsers(): boolean {
+    return this.privileged;
+  }
+
+  /** Owners of the given sockets, by inode; sockets whose owner cannot be seen are absent. */
+  resolve(sockets: readonly SocketIdentity[]): ReadonlyMap<number, SocketOwner> {
+    const scan = ++this.scanNumber;
+    const owners = new Map<number, SocketOwner>();
+    // Keyed by the exact link text so the fd walk needs no parsing: one map lookup per fd.
+    const fresh = new Map<string, number>();
+    const retry = new Map<string, number>();
+    for (const socket of sockets) {
+      const inode = socket.inode;
+      if (inode === 0 || owners.has(inode)) continue;
+      const cached = this.ownerByInode.get(inode);
+      if (cached) {
+        const identity = this.identityOf(cached.pid, scan);
+        if (identity && identity.startTime === cached.startTime) {
+          cached.seenInScan = scan;
+          owners.set(inode, identity.owner);
+          continue;
+        }
+        this.ownerByInode.delete(inode);
+      }
+      // Without privileges another user's fd table is unreadable, so searching for their
+      // sockets would walk every process for nothing, every scan.
+      if (!this.privileged && socket.uid !== this.uid) continue;
+      if (this.unresolvedInodes.has(inode)) {
+        this.unresolvedInodes.set(inode, scan);
+        retry.set(linkText(inode), inode);
+      } else {
+        fresh.set(linkText(inode), inode);
+      }
+    }
+
+    if (fresh.size > 0 || retry.size > 0) {
+      const pids = this.listPids();
+      if (fresh.size > 0) {
+        for (const [link, inode] of retry) fresh.set(link, inode);
+        this.walk(this.walkOrder(pids), fresh, owners, scan);
+        for (const inode of fresh.values()) this.unresolvedInodes.set(inode, scan);
+      } else {
+        // Only sockets a complete walk already missed: just look in processes born since.
+        const born = pids.filter((pid) => !this.pidsAtLastWalk.has(pid));
+        if (born.length > 0) this.walk(born, retry, owners, scan);
+      }
+      this.pidsAtLastWalk = new Set(pids);
+    }
+
+    this.forgetUnseen(scan);
+    return owners;
+  }
+
+  /** Drops every cached attribution. */
+  clear(): void {
+    this.ownerByInode.clear();
+    this.unresolvedInodes.clear();
+    this.processes.clear();
+    this.pidsAtLastWalk = new Set();
+  }
+
+  /**
+   * Reads fd links of `pids` in order until every wanted socket is found. Found entries are
+   * removed from `wanted`; what remains was not found. One directory is read at a time.
+   */
+  private walk(
+    pids: readonly number[],
+    wanted: Map<string, number>,
+    owners: Map<number, SocketOwner>,
+    scan: number,
+  ): void {
+    for (const pid of pids) {
+      if (wanted.size === 0) return;
+      const fdDirectory = `${this.procRoot}/${pid}/fd/`;
+      let fds: string[];
+      try {
+        fds = readdirSync(fdDirectory);
+      } catch {
+        // EACCES (another user's process), ENOENT/ESRCH (it exited): not ours to know.
+        continue;
+      }
+      for (const fd of fds) {
+        let link: string;
+        try {
+          link = readlinkSync(fdDirectory + fd);
+        } catch {
+          continue; // closed meanwhile
+        }
+        const inode = wanted.get(link);
+        if (inode === undefined) continue;
+        const identity = this.identityOf(pid, scan);
+        if (!identity) break; // the process is gone, and its fds with it
+        wanted.delete(link);
+        owners.set(inode, identity.owner);
+        this.ownerByInode.set(inode, { pid, startTime: identity.startTime, seenInScan: scan });
+        this.unresolvedInodes.delete(inode);
+        if (wanted.size === 0) return;
+      }
+    }
+  }
+
+  /**
+   * Processes that already own sockets are likely to open more (a dev server adding a
+   * port), and new listeners usually belong to young processes: known owners first, then
+   * the highest pids.
+   */
+  private walkOrder(pids: readonly number[]): number[] {
+    const known: number[] = [];
+    const others: number[] = [];
+    for (const pid of pids) {
+      if (this.processes.get(pid)?.alive) known.push(pid);
+      else others.push(pid);
+    }
+    others.sort(descending);
+    known.sort(descending);
+    return known.concat(others);
+  }
+
+  private listPids(): number[] {
+    let entries: string[];
+    try {
+      entries = readdirSync(this.procRoot);
+    } catch {
+      return [];
+    }
+    const pids: number[] = [];
+    for (const entry of entries) {
+      const first = entry.charCodeAt(0);
+      if (first < 0x30 || first > 0x39) continue;
+      const pid = Number(entry);
+      if (Number.isInteger(pid)) pids.push(pid);
+    }
+    return pids;
+  }
+
+  /** The process now at `pid`, read at most once per scan; undefined if it is gone. */
+  private identityOf(pid: number, scan: number): ProcessIdentity | undefined {
+    const known = this.processes.get(pid);
+    if (known?.checkedInScan === scan) return known.alive ? known : undefined;
+    const stat = this.readStat(pid);
+    if (!stat) {
+      if (known) {
+        known.alive = false;
+        known.checkedInScan = scan;
+      }
+      return undefined;
+    }
+    // Reuse the owner object while nothing changed, so steady scans allocate nothing here.
+    const identity: ProcessIdentity =
+      known && known.startTime === stat.startTime && known.owner.process === stat.name
+        ? known
+        : {
+            startTime: stat.startTime,
+            owner: { pid, process: stat.name },
+            checkedInScan: scan,
+            alive: true,
+          };
+    identity.checkedInScan = scan;
+    identity.alive = true;
+    this.processes.set(pid, identity);
+    return identity;
+  }
+
+  private readStat(pid: number): ProcessStat | undefined {
+    let fd: number;
+    try {
+      fd = openSync(`${this.procRoot}/${pid}/stat`, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const length = readSync(fd, this.statBuffer, 0, this.statBuffer.length, 0);
+      return parseProcStat(this.statBuffer.toString('utf8', 0, length));
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private forgetUnseen(scan: number): void {
+    for (const [inode, cached] of this.ownerByInode) {
+      if (cached.seenInScan !== scan) this.ownerByInode.delete(inode);
+    }
+    for (const [inode, seenInScan] of this.unresolvedInodes) {
+      if (seenInScan !== scan) this.unresolvedInodes.delete(inode);
+    }
+    for (const [pid, identity] of this.processes) {
+      if (identity.checkedInScan !== scan) this.processes.delete(pid);
+    }
+  }
+}
+
+function linkText(inode: number): string {
+  return `socket:[${inode}]`;
+}
+
+function descending(a: number, b: number): number {
+  return b - a;
+}
+
+export interface ProcessStat {
+  readonly name: string;
+  readonly startTime: string;
+}
+
+/**
+ * Name and start time from the text of /proc/<pid>/stat. The name sits between the first
+ * '(' and the last ')' and may itself contain ')' or spaces, so fields are counted from
+ * the last ')'.
+ */
+export function parseProcStat(text: string): ProcessStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  // After ") " come fields 3 (state), 4, ...; field 22 is the start time.
+  let position = close + 1;
+  for (let field = 3; field < 22; field++) {
+    position = text.indexOf(' ', position + 1);
+    if (position < 0) return undefined;
+  }
+  let end = text.indexOf(' ', position + 1);
+  if (end < 0) end = text.length;
+  const startTime = text.slice(position + 1, end).trim();
+  if (startTime === '') return undefined;
+  return { name: text.slice(open + 1, close), startTime };
+}

@@ -1,0 +1,196 @@
+// Linux backend: the socket table from NETLINK_SOCK_DIAG (what `ss` uses), falling back to
+// the /proc/net text tables where netlink is refused, and owners from /proc/<pid>/fd.
+// This is the only module that loads koffi; index.ts imports it lazily.
+import koffi from 'koffi';
+import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js';
+import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
+import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
+import { SocketOwnerResolver } from './linux-pids.js';
+import { ProcNetReader } from './linux-procfs.js';
+import type { Family, Listener, Protocol, Scanner, ScanOutcome } from './types.js';
+
+export interface LinuxScannerOptions {
+  /** 'procfs' skips netlink; 'netlink' never falls back (PM_SCANNER). */
+  readonly force?: 'procfs' | 'netlink';
+  /** Stands in for libc so tests can play a kernel that misbehaves. */
+  readonly libc?: NetlinkLibc;
+}
+
+interface SocketTable {
+  readonly protocol: Protocol;
+  readonly kernelFamily: number;
+  readonly kernelProtocol: number;
+  readonly family: Family;
+  /** The /proc/net file with the same rows. */
+  readonly file: string;
+  readonly states: number;
+}
+
+// TCP sockets in LISTEN; UDP has no listen state, a bound unconnected socket sits in CLOSE.
+const TCP_LISTENING = 1 << TCP_STATE_LISTEN;
+const UDP_UNCONNECTED = 1 << TCP_STATE_CLOSE;
+
+// One dump per (family, protocol). A dual-stack '::' socket appears only in the IPv6 table.
+const TABLES: readonly SocketTable[] = [
+  {
+    protocol: 'tcp',
+    kernelFamily: AF_INET,
+    kernelProtocol: IPPROTO_TCP,
+    family: 'ipv4',
+    file: 'tcp',
+    states: TCP_LISTENING,
+  },
+  {
+    protocol: 'tcp',
+    kernelFamily: AF_INET6,
+    kernelProtocol: IPPROTO_TCP,
+    family: 'ipv6',
+    file: 'tcp6',
+    states: TCP_LISTENING,
+  },
+  {
+    protocol: 'udp',
+    kernelFamily: AF_INET,
+    kernelProtocol: IPPROTO_UDP,
+    family: 'ipv4',
+    file: 'udp',
+    states: UDP_UNCONNECTED,
+  },
+  {
+    protocol: 'udp',
+    kernelFamily: AF_INET6,
+    kernelProtocol: IPPROTO_UDP,
+    family: 'ipv6',
+    file: 'udp6',
+    states: UDP_UNCONNECTED,
+  },
+];
+
+const DUMP_QUERIES = TABLES.map((table) => ({
+  family: table.kernelFamily,
+  protocol: table.kernelProtocol,
+  states: table.states,
+}));
+
+export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
+  const force = options.force;
+  const owners = new SocketOwnerResolver();
+  const procNet = new ProcNetReader();
+  let client: SockDiagClient | undefined;
+  // Set once the kernel or sandbox has refused sock_diag for good; later scans go straight
+  // to /proc/net instead of asking again every second.
+  let netlinkRefused: string | undefined;
+  let backend = force === 'procfs' ? 'linux-procfs' : 'linux-netlink';
+
+  function scanNetlink(): ScanOutcome | string {
+    try {
+      client ??= new SockDiagClient(options.libc ?? bindLibc());
+    } catch (error) {
+      netlinkRefused = `cannot call libc through koffi: ${describe(error)}`;
+      return netlinkRefused;
+    }
+    const outcome = client.dump(DUMP_QUERIES);
+    if (!outcome.ok) {
+      if (outcome.permanent) netlinkRefused = outcome.reason;
+      return outcome.reason;
+    }
+    backend = 'linux-netlink';
+    return { ok: true, listeners: toListeners(outcome.records, owners) };
+  }
+
+  function scanProcNet(netlinkProblem: string | undefined): ScanOutcome {
+    const outcome = procNet.read(TABLES);
+    if (!outcome.ok) {
+      const reason = netlinkProblem ? `${netlinkProblem}; ${outcome.reason}` : outcome.reason;
+      return { ok: false, reason };
+    }
+    backend = 'linux-procfs';
+    return { ok: true, listeners: toListeners(outcome.records, owners) };
+  }
+
+  function scanNow(): ScanOutcome {
+    if (force === 'procfs') return scanProcNet(undefined);
+    const netlink = netlinkRefused ?? scanNetlink();
+    if (typeof netlink !== 'string') return netlink;
+    if (force === 'netlink') return { ok: false, reason: netlink };
+    return scanProcNet(netlink);
+  }
+
+  return {
+    get backend() {
+      return backend;
+    },
+    async scan() {
+      try {
+        return scanNow();
+      } catch (error) {
+        return { ok: false, reason: `socket scan failed: ${describe(error)}` };
+      }
+    },
+    seesOtherUsers: () => owners.seesOtherUsers,
+    dispose() {
+      owners.clear();
+    },
+  };
+}
+
+/** Joins each table's records with their owners; `groups[i]` holds the rows of TABLES[i]. */
+function toListeners(
+  groups: readonly (readonly SocketRecord[])[],
+  owners: SocketOwnerResolver,
+): Listener[] {
+  const kept: SocketRecord[] = [];
+  const protocols: Protocol[] = [];
+  // /proc/net read in several pieces can repeat a row at the seam.
+  const seenInodes = new Set<number>();
+  for (let i = 0; i < groups.length; i++) {
+    const protocol = TABLES[i]?.protocol;
+    const group = groups[i];
+    if (!protocol || !group) continue;
+    for (const record of group) {
+      // A UDP socket in CLOSE with port 0 was never bound: nothing can reach it.
+      if (record.port === 0) continue;
+      if (record.inode !== 0) {
+        if (seenInodes.has(record.inode)) continue;
+        seenInodes.add(record.inode);
+      }
+      kept.push(record);
+      protocols.push(protocol);
+    }
+  }
+  const ownerByInode = owners.resolve(kept);
+  const listeners: Listener[] = new Array(kept.length);
+  for (let i = 0; i < kept.length; i++) {
+    const record = kept[i]!;
+    const protocol = protocols[i]!;
+    const owner = ownerByInode.get(record.inode);
+    const { family, address, port, uid } = record;
+    listeners[i] = owner
+      ? { protocol, family, address, port, pid: owner.pid, process: owner.process, uid }
+      : { protocol, family, address, port, uid };
+  }
+  return listeners;
+}
+
+/** libc through koffi: RTLD_DEFAULT finds glibc and musl alike. */
+function bindLibc(): NetlinkLibc {
+  const libc = koffi.load(null);
+  const socket = libc.func('int socket(int domain, int type, int protocol)');
+  const sendto = libc.func(
+    'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)',
+  );
+  const recv = libc.func('intptr_t recv(int fd, void *buf, size_t len, int flags)');
+  const close = libc.func('int close(int fd)');
+  return {
+    socket: (domain, type, protocol) => Number(socket(domain, type, protocol)),
+    sendto: (fd, buf, length, flags, address, addressLength) =>
+      Number(sendto(fd, buf, length, flags, address, addressLength)),
+    recv: (fd, buf, length, flags) => Number(recv(fd, buf, length, flags)),
+    close: (fd) => Number(close(fd)),
+    errno: () => koffi.errno(),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runPm } from '../helpers/cli.js';
+import { type HeldPorts, holdListeners } from '../helpers/listener.js';
+import { useTempDir } from '../helpers/tmp.js';
+
+// A range of its own, so this file never races other test files for ports.
+const RANGE = '21000-21099';
+const tempDir = useTempDir();
+const held: HeldPorts[] = [];
+afterEach(async () => {
+  for (const h of held.splice(0)) await h.stop();
+});
+
+async function registry(): Promise<{ path: string; pm: (...args: string[]) => ReturnType<typeof runPm> }> {
+  const path = join(tempDir(), 'registry.toml');
+  const pm = (...args: string[]) => runPm(['--registry', path, ...args]);
+  expect((await pm('config', '--range', RANGE)).code).toBe(0);
+  return { path, pm };
+}
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('pm allocate', () => {
+  it('prints only the port on stdout, and the same port again', async () => {
+    const { pm, path } = await registry();
+    const first = await pm('allocate', 'shop', 'web');
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/^210\d\d\n$/);
+    const second = await pm('allocate', 'shop', 'web');
+    expect(second.stdout).toBe(first.stdout);
+    expect(readFileSync(path, 'utf8')).toContain(`web = ${first.stdout.trim()}`);
+  });
+
+  it('reports JSON with created true then false', async () => {
+    const { pm } = await registry();
+    const a = JSON.parse((await pm('allocate', 'shop', 'api', '--json')).stdout);
+    const b = JSON.parse((await pm('allocate', 'shop', 'api', '--json')).stdout);
+    expect(a).toEqual({ project: 'shop', service: 'api', port: a.port, created: true });
+    expect(b).toEqual({ ...a, created: false });
+  });
+
+  it('skips a port a real process listens on, and refuses it explicitly naming the pid', async () => {
+    const { pm, path } = await registry();
+    const listener = await holdListeners([{ host: '127.0.0.1', port: 21000 }]);
+    held.push(listener);
+    expect((await pm('allocate', 'shop', 'web')).stdout.trim()).toBe('21001');
+    const refused = await pm('allocate', 'shop', 'db', '--port', '21000');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`pid ${listener.pid} (node)`);
+    expect(refused.stderr).toMatch(/hint: .*pm suggest/);
+    expect(readFileSync(path, 'utf8')).not.toContain('db =');
+    const forced = await pm('allocate', 'shop', 'db', '--port', '21000', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toBe('21000\n');
+    expect(forced.stderr).toContain('warning:');
+  });
+
+  it('refuses a port owned by another service, naming it', async () => {
+    const { pm } = await registry();
+    await pm('allocate', 'shop', 'web', '--port', '21050');
+    const result = await pm('allocate', 'blog', 'web', '--port', '21050');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('already allocated to shop/web');
+  });
+
+  it('searches upward from --prefer', async () => {
+    const { pm } = await registry();
+    expect((await pm('allocate', 'shop', 'web', '--prefer', '21070')).stdout).toBe('21070\n');
+  });
+
+  it('says the range is exhausted and how to widen it', async () => {
+    const { pm, path } = await registry();
+    await pm('config', '--range', '21090-21091');
+    await pm('allocate', 'a', 'x');
+    await pm('allocate', 'a', 'y');
+    const before = sha(path);
+    const result = await pm('allocate', 'a', 'z');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no free port in 21090-21091');
+    expect(result.stderr).toContain('pm config --range');
+    expect(sha(path)).toBe(before);
+  });
+
+  it.each([
+    [['allocate', 'shop'], /missing arguments/],
+    [['allocate', 'shop', 'web', 'extra'], /unexpected argument 'extra'/],
+    [['allocate', 'my shop', 'web'], /invalid project name/],
+    [['allocate', 'shop', 'web', '--port', '0'], /1 to 65535/],
+    [['allocate', 'shop', 'web', '--port', '70000'], /1 to 65535/],
+    [['allocate', 'shop', 'web', '--port', 'abc'], /invalid --port 'abc'/],
+    [['allocate', 'shop', 'web', '--port', '21000', '--prefer', '21001'], /cannot be used together/],
+    [['config', '--range', '3000-2000'], /START-END/],
+    [['config', '--range', '3000-'], /START-END/],
+    [['suggest', '--count', '0'], /--count/],
+    [['free', 'shop'], /pass --all/],
+    [['status', '--port', '3000'], /--port does not apply/],
+    [['launch'], /unknown command 'launch'/],
+  ])('exits 2 for %j, leaving the registry untouched', async (args, message) => {
+    const { pm, path } = await registry();
+    const before = sha(path);
+    const result = await pm(...args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(sha(path)).toBe(before);
+  });
+
+  it('exits 2 for an unknown flag', async () => {
+    const { pm } = await registry();
+    const result = await pm('allocate', 'shop', 'web', '--prot', '3000');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown flag/i);
+  });
+
+  it('puts errors in JSON on stderr under --json', async () => {
+    const { pm } = await registry();
+    const result = await pm('free', 'shop', 'web', '--json');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: { code: 'NOT_FOUND', message: 'shop/web is not allocated', hint: "'pm query shop' lists that project's services" },
+    });
+  });
+});
+
+describe('pm free, query, suggest, config', () => {
+  it('frees a service, a project and a port owner', async () => {
+    const { pm, path } = await registry();
+    for (const service of ['web', 'api', 'db']) await pm('allocate', 'shop', service);
+    await pm('allocate', 'blog', 'web');
+    expect((await pm('free', 'shop', 'db')).stderr).toBe('freed shop/db (port 21002)\n');
+    expect(JSON.parse((await pm('free', ':21003', '--json')).stdout)).toEqual({ freed: [{ project: 'blog', service: 'web', port: 21003 }] });
+    expect((await pm('free', 'shop', '--all')).code).toBe(0);
+    expect(readFileSync(path, 'utf8')).not.toContain('[projects');
+  });
+
+  it('queries a service (bare port), a project and a port', async () => {
+    const { pm } = await registry();
+    await pm('allocate', 'shop', 'web');
+    await pm('allocate', 'shop', 'api');
+    expect((await pm('query', 'shop', 'web')).stdout).toBe('21000\n');
+    expect((await pm('query', 'shop')).stdout).toBe('SERVICE   PORT\napi      21001\nweb      21000\n');
+    expect(JSON.parse((await pm('query', 'shop', '--json')).stdout)).toEqual({
+      project: 'shop',
+      path: null,
+      services: [
+        { service: 'api', port: 21001 },
+        { service: 'web', port: 21000 },
+      ],
+    });
+    const listener = await holdListeners([{ host: '0.0.0.0', port: 21000 }]);
+    held.push(listener);
+    const who = await pm('query', ':21000');
+    expect(who.stdout).toContain('port 21000: shop/web');
+    expect(who.stdout).toContain(`listening: tcp 0.0.0.0:21000 pid ${listener.pid} node`);
+    const json = JSON.parse((await pm('query', ':21000', '--json')).stdout);
+    expect(json.owner).toEqual({ project: 'shop', service: 'web' });
+    expect(json.listeners).toContainEqual(expect.objectContaining({ port: 21000, pid: listener.pid, process: 'node', address: '0.0.0.0' }));
+    expect((await pm('query', 'shop', 'db')).code).toBe(1);
+  });
+
+  it('suggests free ports without reserving them', async () => {
+    const { pm } = await registry();
+    await pm('allocate', 'shop', 'web');
+    expect((await pm('suggest', '--count', '3')).stdout).toBe('21001\n21002\n21003\n');
+    expect(JSON.parse((await pm('suggest', '--json')).stdout)).toEqual({ ports: [21001] });
+  });
+
+  it('shows and changes the range and exclusions', async () => {
+    const { pm, path } = await registry();
+    await pm('config', '--exclude', '21000, 21001');
+    const json = JSON.parse((await pm('config', '--json')).stdout);
+    expect(json).toEqual({ registry: path, range: { start: 21000, end: 21099 }, exclude: [21000, 21001] });
+    expect((await pm('allocate', 'shop', 'web')).stdout).toBe('21002\n');
+  });
+});
+
+describe('pm status and pm --once', () => {
+  it('prints the table with state, pid, process and address', async () => {
+    const { pm } = await registry();
+    await pm('allocate', 'shop', 'web');
+    await pm('allocate', 'shop', 'api');
+    const listener = await holdListeners([{ host: '127.0.0.1', port: 21000 }]);
+    held.push(listener);
+    for (const args of [['status'], ['--once'], []]) {
+      const result = await pm(...args);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^PROJECT\s+SERVICE\s+PORT\s+STATE\s+PID\s+PROCESS\s+ADDRESS$/);
+      expect(lines[1]).toMatch(/^shop\s+api\s+21001\s+idle\s+-\s+-\s+-$/);
+      expect(lines[2]).toMatch(new RegExp(`^shop\\s+web\\s+21000\\s+active\\s+${listener.pid}\\s+node\\s+127\\.0\\.0\\.1$`));
+      expect(result.stdout).not.toContain('\u001b['); // not a TTY: no colour, no cursor codes
+    }
+  });
+
+  it('lists unmanaged listeners with --all and every listener in JSON', async () => {
+    const { pm } = await registry();
+    await pm('allocate', 'shop', 'web');
+    const listener = await holdListeners([{ host: '::1', port: 21042 }]);
+    held.push(listener);
+    const text = await pm('status', '--all');
+    expect(text.stdout).toMatch(new RegExp(`21042\\s+unmanaged\\s+${listener.pid}\\s+node\\s+::1`));
+    const json = JSON.parse((await pm('status', '--all', '--json')).stdout);
+    expect(json.allocations).toEqual([
+      { project: 'shop', service: 'web', port: 21000, state: 'idle', pid: null, process: null, address: null, listeners: [] },
+    ]);
+    expect(json.unmanaged).toEqual([{ port: 21042, listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })] }]);
+    expect(json.listeners).toContainEqual(expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: 'node' }));
+    expect(json.scanner.available).toBe(true);
+  });
+
+  it('shows state unknown with a reason when the scanner is off', async () => {
+    const { path } = await registry();
+    await runPm(['--registry', path, 'allocate', 'shop', 'web'], { PM_SCANNER: 'none' });
+    const result = await runPm(['--registry', path, 'status'], { PM_SCANNER: 'none' });
+    expect(result.stdout).toMatch(/shop\s+web\s+21000\s+unknown/);
+    expect(result.stderr).toContain('live state unknown: scanning is turned off');
+  });
+
+  it('refuses a corrupt registry with the location, without changing it', async () => {
+    const { pm, path } = await registry();
+    writeFileSync(path, 'version = 1\n[projects.shop.ports]\nweb = 21000\nweb = 21001\n');
+    const before = sha(path);
+    for (const args of [['status'], ['allocate', 'shop', 'api'], ['free', 'shop', 'web']]) {
+      const result = await pm(...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${path}:4:1 is invalid`);
+      expect(result.stderr).toContain('pm doctor');
+      expect(sha(path)).toBe(before);
+    }
+  });
+
+  it('uses PM_REGISTRY when --registry is absent', async () => {
+    const path = join(tempDir(), 'env.toml');
+    await runPm(['allocate', 'shop', 'web'], { PM_REGISTRY: path });
+    expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('pm doctor', () => {
+  it('reports a healthy registry and exits 0', async () => {
+    const { pm } = await registry();
+    await pm('allocate', 'shop', 'web');
+    const result = await pm('doctor');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ok\s+registry\s+.*parses \(1 allocation/);
+    expect(result.stdout).toMatch(/ok\s+scanner\s+linux-/);
+  });
+
+  it('explains a corrupt registry, exits 1, and restores the backup', async () => {
+    const { pm, path } = await registry();
+    await pm('allocate', 'shop', 'web');
+    await pm('allocate', 'shop', 'api');
+    writeFileSync(path, 'version = 1\n[projects.shop.ports\n');
+    const doctor = await pm('doctor');
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/FAIL\s+registry/);
+    expect(doctor.stdout).toContain('pm doctor --restore');
+    const restore = await pm('doctor', '--restore');
+    expect(restore.code).toBe(0);
+    expect(restore.stderr).toMatch(/kept as .*registry\.toml\.corrupt-/);
+    expect((await pm('query', 'shop', 'web')).stdout).toBe('21000\n');
+  });
+});
+
+describe('help and version', () => {
+  it('prints help and version', async () => {
+    const help = await runPm(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('pm allocate <project> <service>');
+    const version = await runPm(['--version']);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
