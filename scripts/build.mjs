@@ -15,13 +15,17 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['koffi'],
+  // react-devtools-core is only imported by Ink when DEV=true; it is not a dependency.
+  external: ['koffi', 'react-devtools-core'],
   chunkNames: 'chunks/[name]-[hash]',
   banner: {
     // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
     js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
   },
   define: { 'process.env.NODE_ENV': '"production"', PM_VERSION: JSON.stringify(version) },
+  // Whitespace and syntax only: identifiers stay readable in the stack of an internal error.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: parse, dispatch, print, set the exit code. The dashboard (React + Ink) is
 // imported only when it is shown, so scripting paths start as fast as plain Node.
-import meow from 'meow';
+import { type ParsedArgs, parseArguments } from './commands/arguments.js';
 import { runAllocate } from './commands/allocate.js';
 import { runConfig } from './commands/config.js';
 import type { Context, Io } from './commands/context.js';
@@ -23,6 +23,8 @@ import { processCwd } from './native/process-cwd.js';
 declare const PM_VERSION: string;
 
 const HELP = `
+  pm: a stable port for every local project, and who is using it right now
+
   Usage
     $ pm                                   live dashboard (a snapshot when not in a terminal)
     $ pm --once | pm status [--all]        the allocation table, once
@@ -54,34 +56,31 @@ const HELP = `
   Exit codes: 0 ok, 1 the operation failed, 2 invalid input, 130 interrupted.
 `;
 
-const cli = meow(HELP, {
-  importMeta: import.meta,
-  pkg: { name: 'port-manager', version: PM_VERSION },
-  description: 'pm: a stable port for every local project, and who is using it right now',
-  allowUnknownFlags: false,
-  flags: {
-    registry: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    color: { type: 'boolean', default: true },
-    once: { type: 'boolean', default: false },
-    all: { type: 'boolean', default: false },
-    port: { type: 'string' },
-    prefer: { type: 'string' },
-    force: { type: 'boolean', default: false },
-    count: { type: 'string' },
-    range: { type: 'string' },
-    exclude: { type: 'string' },
-    restore: { type: 'boolean', default: false },
-    interval: { type: 'string' },
-  },
-});
-
 const io: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
 };
-const { flags } = cli;
-const [command, ...rest] = cli.input;
+
+// node:util parseArgs rather than meow: meow normalises a package.json on every start
+// (normalize-package-data, spdx tables), which measured ~25 ms, a fifth of a bare Node start,
+// on paths that must stay within 1.3x of `node -e 0` (see docs/benchmarks.md).
+let parsed: ParsedArgs;
+try {
+  parsed = parseArguments(process.argv.slice(2));
+} catch (error) {
+  process.exitCode = reportEarly(error);
+  process.exit();
+}
+const { flags, input } = parsed;
+if (flags.help) {
+  io.out(HELP.trimEnd());
+  process.exit(0);
+}
+if (flags.version) {
+  io.out(PM_VERSION);
+  process.exit(0);
+}
+const [command, ...rest] = input;
 
 /** Flags that only make sense with some commands are refused elsewhere, not silently ignored. */
 const FLAGS_BY_COMMAND: Record<string, readonly string[]> = {
@@ -144,6 +143,17 @@ async function main(): Promise<number> {
     default:
       throw new PmError('USAGE', `unknown command '${command}'`, "run 'pm --help' for the list of commands");
   }
+}
+
+/** Before flags are known (a bad flag): plain text unless --json is among the arguments. */
+function reportEarly(error: unknown): number {
+  const json = process.argv.includes('--json');
+  if (isPmError(error)) {
+    if (json) io.err(JSON.stringify({ error: error.toJSON() }));
+    else io.err(`pm: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+    return error.exitCode;
+  }
+  throw error;
 }
 
 function report(error: unknown): number {

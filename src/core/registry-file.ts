@@ -71,7 +71,8 @@ function pick(table: Table, known: readonly string[]): Extra {
 
 export function parseRegistry(text: string, path: string): Registry {
   if (text.length === 0) {
-    throw corrupt(path, '', 'the file is empty (0 bytes); a registry always holds "version = 1"');
+    // 1:1 like any other parse error, so editors and terminals can jump to the file.
+    throw corrupt(path, '1:1', 'the file is empty (0 bytes); a registry always holds "version = 1"');
   }
   let doc: Table;
   try {
@@ -88,7 +89,31 @@ export function parseRegistry(text: string, path: string): Registry {
   return fromDocument(doc, path);
 }
 
+/**
+ * The key path of the first value nested deeper than `limit`, if any. smol-toml's maxDepth
+ * bounds arrays and inline tables but not dotted keys or table headers (`[a.a.a...]`), and its
+ * stringify refuses deep objects: a file pm could read but never write back is refused here.
+ */
+function tooDeep(value: unknown, limit: number, keyPath: string): string | undefined {
+  if (limit < 0) return keyPath;
+  const children: [string, unknown][] = Array.isArray(value)
+    ? value.map((item, index): [string, unknown] => [`${keyPath}[${index}]`, item])
+    : isTable(value)
+      ? Object.entries(value).map(([key, item]): [string, unknown] => [keyPath ? `${keyPath}.${key}` : key, item])
+      : [];
+  for (const [childPath, child] of children) {
+    const found = tooDeep(child, limit - 1, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function fromDocument(doc: Table, path: string): Registry {
+  const deep = tooDeep(doc, PARSE_OPTIONS.maxDepth, '');
+  if (deep !== undefined) {
+    const shown = deep.length > 80 ? `${deep.slice(0, 77)}...` : deep;
+    throw corrupt(path, shown, `nested more than ${PARSE_OPTIONS.maxDepth} levels deep; pm cannot write such a file back`);
+  }
   if (!('version' in doc)) throw corrupt(path, 'version', "missing 'version = 1'");
   if (doc.version !== BigInt(REGISTRY_VERSION)) {
     throw corrupt(
@@ -200,7 +225,7 @@ export function serializeRegistry(registry: Registry): string {
     const project = registry.projects.get(name)!;
     const ports: Table = {};
     for (const service of [...project.ports.keys()].sort()) {
-      ports[service] = project.ports.get(service);
+      ports[service] = BigInt(project.ports.get(service)!);
     }
     projects[name] = {
       ...(project.path !== undefined ? { path: project.path } : {}),
@@ -209,17 +234,19 @@ export function serializeRegistry(registry: Registry): string {
     };
   }
   const { range, exclude } = registry.defaults;
+  // pm's own numbers are written as integers (bigint); any JS number left is a float read from
+  // an unknown key, and numbersAsFloat keeps it one (`1.0` would otherwise come back as `1`).
   const doc: Table = {
-    version: REGISTRY_VERSION,
+    version: BigInt(REGISTRY_VERSION),
     defaults: {
-      range_start: range.start,
-      range_end: range.end,
-      ...(exclude.length > 0 ? { exclude: [...exclude] } : {}),
+      range_start: BigInt(range.start),
+      range_end: BigInt(range.end),
+      ...(exclude.length > 0 ? { exclude: exclude.map(BigInt) } : {}),
       ...registry.defaults.extra,
     },
     ...registry.extra,
     // An empty [projects] header is noise in a hand-edited file.
     ...(Object.keys(projects).length > 0 ? { projects } : {}),
   };
-  return `${stringify(doc).trim()}\n`;
+  return `${stringify(doc, { numbersAsFloat: true }).trim()}\n`;
 }

@@ -3,7 +3,6 @@
 import * as nodeFs from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { PmError } from './errors.js';
 import { parseRegistry, serializeRegistry } from './registry-file.js';
 import { emptyRegistry, type Registry } from './registry.js';
@@ -180,8 +179,8 @@ export class RegistryStore {
   private async runTransaction<T>(
     change: (registry: Registry) => Promise<Change<T>> | Change<T>,
   ): Promise<T> {
-    const dir = await this.ensureDirectory();
-    const file = join(dir, basename(this.path));
+    const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
+    const dir = dirname(file);
     let compromised: Error | undefined;
     const release = this.options.unsafeNoLock
       ? async () => {}
@@ -214,11 +213,12 @@ export class RegistryStore {
 
   /** What `pm doctor` reports about the files; never changes anything. */
   async inspect(): Promise<StoreHealth> {
+    const file = await this.realFile(this.path);
     const registry = await this.inspectFile(this.path);
-    const backup = await this.inspectFile(this.backupPath);
+    const backup = await this.inspectFile(`${file}${BACKUP_SUFFIX}`);
     let lock: StoreHealth['lock'] = { state: 'free' };
     try {
-      const { mtimeMs } = await this.fs.stat(this.lockPath);
+      const { mtimeMs } = await this.fs.stat(`${file}${LOCK_SUFFIX}`);
       const age = Date.now() - mtimeMs;
       lock = { state: age > this.staleMs ? 'stale' : 'held', ageMs: age, staleMs: this.staleMs };
     } catch {
@@ -226,8 +226,8 @@ export class RegistryStore {
     }
     let tempFiles: string[] = [];
     try {
-      const prefix = `${basename(this.path)}.`;
-      tempFiles = (await this.fs.readdir(dirname(this.path))).filter(
+      const prefix = `${basename(file)}.`;
+      tempFiles = (await this.fs.readdir(dirname(file))).filter(
         (name) => name.startsWith(prefix) && TEMP_PATTERN.test(name),
       );
     } catch {
@@ -251,21 +251,22 @@ export class RegistryStore {
    * as registry.toml.corrupt-<timestamp>. Runs under the lock like any other change.
    */
   async restoreBackup(now: Date = new Date()): Promise<{ restored: Registry; keptAs?: string }> {
-    const backup = await this.inspectFile(this.backupPath);
+    const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
+    const dir = dirname(file);
+    const backupPath = `${file}${BACKUP_SUFFIX}`;
+    const backup = await this.inspectFile(backupPath);
     if (backup.state === 'missing') {
-      throw new PmError('NO_BACKUP', `no backup to restore: ${this.backupPath} does not exist`, 'fix registry.toml by hand, or move it away to start with an empty registry');
+      throw new PmError('NO_BACKUP', `no backup to restore: ${backupPath} does not exist`, 'fix registry.toml by hand, or move it away to start with an empty registry');
     }
     if (backup.state === 'invalid') {
       throw new PmError('NO_BACKUP', `the backup is not usable either: ${backup.error.message}`, 'fix registry.toml by hand, or move it away to start with an empty registry');
     }
-    const dir = await this.ensureDirectory();
-    const file = join(dir, basename(this.path));
     let compromised: Error | undefined;
     const release = await this.acquireLock(file, (error) => {
       compromised = error;
     });
     try {
-      const text = await this.fs.readFile(this.backupPath, 'utf8');
+      const text = await this.fs.readFile(backupPath, 'utf8');
       const current = await this.readText(file);
       let keptAs: string | undefined;
       if (current !== undefined) {
@@ -285,6 +286,19 @@ export class RegistryStore {
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return undefined;
       throw ioError('read', this.path, error);
+    }
+  }
+
+  /**
+   * The registry file's real path. Changes replace that file, with its lock and backup beside
+   * it, so a registry.toml that is a symlink (dotfiles managers make them) stays one, and the
+   * link and its target share one lock. A file that does not exist yet keeps its own path.
+   */
+  private async realFile(file: string): Promise<string> {
+    try {
+      return await this.fs.realpath(file);
+    } catch {
+      return file;
     }
   }
 
@@ -308,6 +322,9 @@ export class RegistryStore {
     let lastSeenMtime: number | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
+        // Loaded on first write only: proper-lockfile pulls in graceful-fs, which patches fs
+        // and costs ~15% of a bare Node start on read-only paths like `pm query`.
+        const { default: lockfile } = await import('proper-lockfile');
         const release = await lockfile.lock(file, {
           realpath: false,
           lockfilePath: lockPath,

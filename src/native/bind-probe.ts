@@ -1,6 +1,6 @@
 // The last word on "is this port free": try to bind it. The scanner can miss sockets (another
 // network namespace, a backend that is unavailable); the kernel's answer to bind() cannot.
-import { createServer } from 'node:net';
+import type { Server } from 'node:net';
 
 /** Every address a dev server commonly binds: loopback and wildcard, IPv4 and IPv6. */
 export const PROBE_HOSTS = ['127.0.0.1', '0.0.0.0', '::1', '::'] as const;
@@ -9,9 +9,15 @@ export type BindProbe = (port: number) => Promise<boolean>;
 
 type HostResult = 'free' | 'taken' | 'no-family';
 
-function tryBind(host: string, port: number): Promise<HostResult> {
+// node:net is loaded on the first probe: read-only commands never need it, and it is one of
+// the costlier built-ins to initialise.
+let createServer: (() => Server) | undefined;
+
+async function tryBind(host: string, port: number): Promise<HostResult> {
+  createServer ??= (await import('node:net')).createServer;
+  const create = createServer;
   return new Promise((resolve) => {
-    const server = createServer();
+    const server = create();
     server.unref();
     server.once('error', (error: NodeJS.ErrnoException) => {
       // A machine without IPv6 (or without an IPv6 loopback) cannot host a listener there

@@ -100,7 +100,7 @@ export class SocketOwnerResolver {
       const pids = this.listPids();
       if (fresh.size > 0) {
         for (const [link, inode] of retry) fresh.set(link, inode);
-        this.walk(this.walkOrder(pids), fresh, owners, scan);
+        this.walk(pids, fresh, owners, scan);
         for (const inode of fresh.values()) this.unresolvedInodes.set(inode, scan);
       } else {
         // Only sockets a complete walk already missed: just look in processes born since.
@@ -123,8 +123,13 @@ export class SocketOwnerResolver {
   }
 
   /**
-   * Reads fd links of `pids` in order until every wanted socket is found. Found entries are
-   * removed from `wanted`; what remains was not found. One directory is read at a time.
+   * Known owners are read in full first: a process that already serves a port is the
+   * likeliest to open another. The rest are read in bands of fd positions (the first 32 fds
+   * of every process, then the next 32, 64, 128, ...), highest pid first within a band.
+   * Listeners are opened when a server starts, so they sit among a process's first fds while
+   * its connections pile up behind them; reading band by band finds every listener without
+   * reading the thousands of connection fds of a busy server, then stops. A directory is
+   * listed when first visited and only its names are kept, never an open handle.
    */
   private walk(
     pids: readonly number[],
@@ -132,51 +137,88 @@ export class SocketOwnerResolver {
     owners: Map<number, SocketOwner>,
     scan: number,
   ): void {
-    for (const pid of pids) {
-      if (wanted.size === 0) return;
-      const fdDirectory = `${this.procRoot}/${pid}/fd/`;
-      let fds: string[];
-      try {
-        fds = readdirSync(fdDirectory);
-      } catch {
-        // EACCES (another user's process), ENOENT/ESRCH (it exited): not ours to know.
-        continue;
-      }
-      for (const fd of fds) {
-        let link: string;
-        try {
-          link = readlinkSync(fdDirectory + fd);
-        } catch {
-          continue; // closed meanwhile
-        }
-        const inode = wanted.get(link);
-        if (inode === undefined) continue;
-        const identity = this.identityOf(pid, scan);
-        if (!identity) break; // the process is gone, and its fds with it
-        wanted.delete(link);
-        owners.set(inode, identity.owner);
-        this.ownerByInode.set(inode, { pid, startTime: identity.startTime, seenInScan: scan });
-        this.unresolvedInodes.delete(inode);
-        if (wanted.size === 0) return;
-      }
-    }
-  }
-
-  /**
-   * Processes that already own sockets are likely to open more (a dev server adding a
-   * port), and new listeners usually belong to young processes: known owners first, then
-   * the highest pids.
-   */
-  private walkOrder(pids: readonly number[]): number[] {
     const known: number[] = [];
     const others: number[] = [];
     for (const pid of pids) {
       if (this.processes.get(pid)?.alive) known.push(pid);
       else others.push(pid);
     }
-    others.sort(descending);
     known.sort(descending);
-    return known.concat(others);
+    others.sort(descending);
+    this.readFds(known, Number.POSITIVE_INFINITY, wanted, owners, scan);
+    this.readFds(others, FIRST_BAND, wanted, owners, scan);
+  }
+
+  /**
+   * Reads fd links of `pids`, `firstBand` positions per process per round, doubling each
+   * round, until every wanted socket is found or every fd was read. Found entries are
+   * removed from `wanted`; what remains was not found.
+   */
+  private readFds(
+    pids: readonly number[],
+    firstBand: number,
+    wanted: Map<string, number>,
+    owners: Map<number, SocketOwner>,
+    scan: number,
+  ): void {
+    // undefined: not listed yet; null: done with (read to the end, unreadable, or gone).
+    const fdLists: (Int32Array | null | undefined)[] = new Array(pids.length);
+    let pending = pids.length;
+    let bandStart = 0;
+    let bandEnd = firstBand;
+    while (pending > 0 && wanted.size > 0) {
+      for (let i = 0; i < pids.length; i++) {
+        let fds = fdLists[i];
+        if (fds === null) continue;
+        const pid = pids[i]!;
+        const fdDirectory = `${this.procRoot}/${pid}/fd/`;
+        if (fds === undefined) {
+          try {
+            // readdirSync sorts names as strings ('1', '10', '100', '1000', '2'); the bands
+            // need them in fd order.
+            fds = Int32Array.from(readdirSync(fdDirectory), Number).sort();
+            fdLists[i] = fds;
+          } catch {
+            // EACCES (another user's process), ENOENT/ESRCH (it exited): not ours to know.
+            fdLists[i] = null;
+            pending--;
+            continue;
+          }
+        }
+        const end = Math.min(bandEnd, fds.length);
+        let done = false;
+        for (let position = bandStart; position < end; position++) {
+          let link: string;
+          try {
+            link = readlinkSync(fdDirectory + fds[position]);
+          } catch (error) {
+            // A listable but unreadable table (ptrace access denied, e.g. a more privileged
+            // process) refuses every fd alike; a single fd closed meanwhile is just skipped.
+            if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+            done = true;
+            break;
+          }
+          const inode = wanted.get(link);
+          if (inode === undefined) continue;
+          const identity = this.identityOf(pid, scan);
+          if (!identity) {
+            done = true; // the process is gone, and its fds with it
+            break;
+          }
+          wanted.delete(link);
+          owners.set(inode, identity.owner);
+          this.ownerByInode.set(inode, { pid, startTime: identity.startTime, seenInScan: scan });
+          this.unresolvedInodes.delete(inode);
+          if (wanted.size === 0) return;
+        }
+        if (done || end === fds.length) {
+          fdLists[i] = null;
+          pending--;
+        }
+      }
+      bandStart = bandEnd;
+      bandEnd *= 2;
+    }
   }
 
   private listPids(): number[] {
@@ -257,6 +299,9 @@ export class SocketOwnerResolver {
 function linkText(inode: number): string {
   return `socket:[${inode}]`;
 }
+
+/** fd positions read per process in the first round of a walk; each round doubles it. */
+const FIRST_BAND = 32;
 
 function descending(a: number, b: number): number {
   return b - a;

@@ -17,13 +17,15 @@ export type ProcNetOutcome =
   | { readonly ok: false; readonly reason: string };
 
 const littleEndian = endianness() === 'LE';
+const INITIAL_BUFFER_BYTES = 256 * 1024;
 
 /** Reads /proc/net tables into a buffer kept between scans. */
 export class ProcNetReader {
   // Grows to the largest table seen, so a steady machine's table arrives in one read():
   // the kernel keeps only each row consistent, and rows can repeat or vanish at the seams
-  // between reads while sockets come and go.
-  private buffer = Buffer.allocUnsafe(256 * 1024);
+  // between reads while sockets come and go. Allocated on first use: a scanner on the
+  // netlink path never needs it.
+  private buffer = Buffer.alloc(0);
 
   constructor(private readonly directory = '/proc/net') {}
 
@@ -41,8 +43,9 @@ export class ProcNetReader {
         text = this.readWhole(path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT')
+        if (code !== 'ENOENT') {
           return { ok: false, reason: `cannot read ${path} (${code ?? String(error)})` };
+        }
         records.push([]);
         continue;
       }
@@ -61,7 +64,7 @@ export class ProcNetReader {
       let length = 0;
       for (;;) {
         if (length === this.buffer.length) {
-          const larger = Buffer.allocUnsafe(this.buffer.length * 2);
+          const larger = Buffer.allocUnsafe(Math.max(INITIAL_BUFFER_BYTES, this.buffer.length * 2));
           this.buffer.copy(larger, 0, 0, length);
           this.buffer = larger;
         }

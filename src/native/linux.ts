@@ -1,7 +1,12 @@
 // Linux backend: the socket table from NETLINK_SOCK_DIAG (what `ss` uses), falling back to
 // the /proc/net text tables where netlink is refused, and owners from /proc/<pid>/fd.
-// This is the only module that loads koffi; index.ts imports it lazily.
-import koffi from 'koffi';
+// This is the only module that loads koffi, and only once netlink is wanted: the /proc/net
+// path needs no FFI, so a machine where koffi cannot load still gets a full scan.
+//
+// Addresses: a dual-stack listener (AF_INET6 on '::' without IPV6_V6ONLY, Node's default for
+// server.listen(port)) is one socket that also accepts IPv4; it is reported once, as '::'
+// with family 'ipv6', never as a second '0.0.0.0' row. IPv4-mapped binds
+// ('::ffff:127.0.0.1') are reported as the IPv4 address, family 'ipv4'.
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js';
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
@@ -82,9 +87,9 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   let netlinkRefused: string | undefined;
   let backend = force === 'procfs' ? 'linux-procfs' : 'linux-netlink';
 
-  function scanNetlink(): ScanOutcome | string {
+  async function scanNetlink(): Promise<ScanOutcome | string> {
     try {
-      client ??= new SockDiagClient(options.libc ?? bindLibc());
+      client ??= new SockDiagClient(options.libc ?? (await bindLibc()));
     } catch (error) {
       netlinkRefused = `cannot call libc through koffi: ${describe(error)}`;
       return netlinkRefused;
@@ -108,9 +113,9 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
     return { ok: true, listeners: toListeners(outcome.records, owners) };
   }
 
-  function scanNow(): ScanOutcome {
+  async function scanNow(): Promise<ScanOutcome> {
     if (force === 'procfs') return scanProcNet(undefined);
-    const netlink = netlinkRefused ?? scanNetlink();
+    const netlink = netlinkRefused ?? (await scanNetlink());
     if (typeof netlink !== 'string') return netlink;
     if (force === 'netlink') return { ok: false, reason: netlink };
     return scanProcNet(netlink);
@@ -122,7 +127,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
     },
     async scan() {
       try {
-        return scanNow();
+        return await scanNow();
       } catch (error) {
         return { ok: false, reason: `socket scan failed: ${describe(error)}` };
       }
@@ -173,7 +178,8 @@ function toListeners(
 }
 
 /** libc through koffi: RTLD_DEFAULT finds glibc and musl alike. */
-function bindLibc(): NetlinkLibc {
+async function bindLibc(): Promise<NetlinkLibc> {
+  const koffi = (await import('koffi')).default;
   const libc = koffi.load(null);
   const socket = libc.func('int socket(int domain, int type, int protocol)');
   const sendto = libc.func(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePcbList, inetAddressFromBytes } from '../../src/native/decode/darwin-pcblist.js';
+import { decodePcbList } from '../../src/native/decode/darwin-pcblist.js';
 import {
   ipv4,
   ipv6,
@@ -76,7 +76,12 @@ describe('decodePcbList (TCP)', () => {
 
   it("shows a dual-stack wildcard (vflag IPV4|IPV6, netstat's tcp46) as '::' ipv6", () => {
     const stream = pcbStream(10n, [
-      tcpItem({ lport: 3001, vflag: INP_IPV4 | INP_IPV6, family: 30, laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 0) }),
+      tcpItem({
+        lport: 3001,
+        vflag: INP_IPV4 | INP_IPV6,
+        family: 30,
+        laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 0),
+      }),
     ]);
     expect(listeners(stream, 'tcp')).toMatchObject([{ family: 'ipv6', address: '::', port: 3001 }]);
   });
@@ -118,8 +123,20 @@ describe('decodePcbList (TCP)', () => {
 
   it('decodes an older, 76-byte xsocket_n (macOS 10.10 .. 12) and walks past it by its length', () => {
     const stream = pcbStream(10n, [
-      tcpItem({ lport: 4000, vflag: INP_IPV4, laddr: ipv4('127.0.0.1'), lastPid: 55, xsocketLength: 76 }),
-      tcpItem({ lport: 4001, vflag: INP_IPV6, laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 1), lastPid: 56, xsocketLength: 76 }),
+      tcpItem({
+        lport: 4000,
+        vflag: INP_IPV4,
+        laddr: ipv4('127.0.0.1'),
+        lastPid: 55,
+        xsocketLength: 76,
+      }),
+      tcpItem({
+        lport: 4001,
+        vflag: INP_IPV6,
+        laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 1),
+        lastPid: 56,
+        xsocketLength: 76,
+      }),
     ]);
     expect(listeners(stream, 'tcp')).toEqual([
       { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: 4000, pid: 55, uid: 501 },
@@ -130,10 +147,23 @@ describe('decodePcbList (TCP)', () => {
   it('does not read fields a short xsocket_n does not cover', () => {
     // 68 bytes: so_uid (@64) is covered, so_last_pid (@68) and so_e_pid (@72) are not.
     const stream = pcbStream(10n, [
-      tcpItem({ lport: 4002, vflag: INP_IPV4, laddr: ipv4('127.0.0.1'), lastPid: 99, ePid: 98, xsocketLength: 68 }),
+      tcpItem({
+        lport: 4002,
+        vflag: INP_IPV4,
+        laddr: ipv4('127.0.0.1'),
+        lastPid: 99,
+        ePid: 98,
+        xsocketLength: 68,
+      }),
     ]);
     const [listener] = listeners(stream, 'tcp');
-    expect(listener).toEqual({ protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: 4002, uid: 501 });
+    expect(listener).toEqual({
+      protocol: 'tcp',
+      family: 'ipv4',
+      address: '127.0.0.1',
+      port: 4002,
+      uid: 501,
+    });
   });
 
   it('skips a PCB whose generation is newer than the header (created during the copy-out)', () => {
@@ -233,7 +263,9 @@ describe('decodePcbList (TCP)', () => {
     for (let i = 0; i < 500; i++) {
       const mutated = Buffer.from(valid);
       for (let j = 0; j < 8; j++) mutated[random() % mutated.length] = random() & 0xff;
-      expect(() => decodePcbList(mutated.subarray(0, random() % (mutated.length + 1)), 'tcp')).not.toThrow();
+      expect(() =>
+        decodePcbList(mutated.subarray(0, random() % (mutated.length + 1)), 'tcp'),
+      ).not.toThrow();
     }
   });
 });
@@ -253,36 +285,10 @@ describe('decodePcbList (UDP)', () => {
   });
 
   it('needs no tcpcb record for a UDP item', () => {
-    const stream = pcbStream(10n, [udpItem({ lport: 9999, vflag: INP_IPV4, laddr: ipv4('127.0.0.1') })]);
+    const stream = pcbStream(10n, [
+      udpItem({ lport: 9999, vflag: INP_IPV4, laddr: ipv4('127.0.0.1') }),
+    ]);
     expect(listeners(stream, 'tcp')).toEqual([]);
     expect(listeners(stream, 'udp').map((l) => l.port)).toEqual([9999]);
-  });
-});
-
-describe('inetAddressFromBytes', () => {
-  const v6 = (...groups: number[]) => inetAddressFromBytes(Uint8Array.from(ipv6(...groups)));
-
-  it('formats IPv4 as a dotted quad', () => {
-    expect(inetAddressFromBytes(Uint8Array.from([192, 168, 0, 1]))).toEqual({
-      family: 'ipv4',
-      address: '192.168.0.1',
-    });
-  });
-
-  it('compresses IPv6 as RFC 5952 says', () => {
-    expect(v6(0, 0, 0, 0, 0, 0, 0, 0).address).toBe('::');
-    expect(v6(0, 0, 0, 0, 0, 0, 0, 1).address).toBe('::1');
-    expect(v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1).address).toBe('2001:db8::1');
-    expect(v6(0x2001, 0xdb8, 0, 1, 0, 0, 0, 1).address).toBe('2001:db8:0:1::1');
-    expect(v6(0x2001, 0xdb8, 0, 0, 1, 0, 0, 1).address).toBe('2001:db8::1:0:0:1');
-    expect(v6(0x2001, 0xdb8, 1, 1, 1, 1, 0, 1).address).toBe('2001:db8:1:1:1:1:0:1');
-    expect(v6(1, 0, 0, 0, 0, 0, 0, 0).address).toBe('1::');
-    expect(v6(0xfe80, 0, 0, 0, 0xabcd, 0, 0, 0).address).toBe('fe80::abcd:0:0:0');
-  });
-
-  it('turns IPv4-mapped addresses into IPv4 but leaves other embeddings alone', () => {
-    expect(v6(0, 0, 0, 0, 0, 0xffff, 0xc0a8, 0x0001)).toEqual({ family: 'ipv4', address: '192.168.0.1' });
-    expect(v6(0, 0, 0, 0, 0, 0, 0xc0a8, 0x0001)).toEqual({ family: 'ipv6', address: '::c0a8:1' });
-    expect(v6(0x64, 0xff9b, 0, 0, 0, 0, 0xc0a8, 1).family).toBe('ipv6');
   });
 });

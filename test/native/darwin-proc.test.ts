@@ -30,7 +30,14 @@ describe('decodeSocketFdInfo', () => {
       socketHandle: 0x1234n,
     });
     expect(decodeSocketFdInfo(buf, 792, 77)).toEqual({
-      listener: { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: 3000, pid: 77, uid: 502 },
+      listener: {
+        protocol: 'tcp',
+        family: 'ipv4',
+        address: '127.0.0.1',
+        port: 3000,
+        pid: 77,
+        uid: 502,
+      },
       socketHandle: 0x1234n,
     });
   });
@@ -54,8 +61,14 @@ describe('decodeSocketFdInfo', () => {
       laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 0),
       tcpState: TSI_S_LISTEN,
     });
-    expect(decodeSocketFdInfo(v6, 792, 1)?.listener).toMatchObject({ family: 'ipv6', address: '::1' });
-    expect(decodeSocketFdInfo(dual, 792, 1)?.listener).toMatchObject({ family: 'ipv6', address: '::' });
+    expect(decodeSocketFdInfo(v6, 792, 1)?.listener).toMatchObject({
+      family: 'ipv6',
+      address: '::1',
+    });
+    expect(decodeSocketFdInfo(dual, 792, 1)?.listener).toMatchObject({
+      family: 'ipv6',
+      address: '::',
+    });
   });
 
   it('rejects a TCP socket that is not listening', () => {
@@ -73,14 +86,41 @@ describe('decodeSocketFdInfo', () => {
   });
 
   it('keeps bound UDP sockets and drops connected ones', () => {
-    const bound = socketFdInfo({ protocol: UDP, family: AF_INET, kind: SOCKINFO_IN, lport: 5353, vflag: 1, laddr: ipv4('0.0.0.0') });
-    const connected = socketFdInfo({ protocol: UDP, family: AF_INET, kind: SOCKINFO_IN, lport: 5354, fport: 53, vflag: 1, laddr: ipv4('0.0.0.0') });
-    expect(decodeSocketFdInfo(bound, 792, 5)?.listener).toMatchObject({ protocol: 'udp', port: 5353, pid: 5 });
+    const bound = socketFdInfo({
+      protocol: UDP,
+      family: AF_INET,
+      kind: SOCKINFO_IN,
+      lport: 5353,
+      vflag: 1,
+      laddr: ipv4('0.0.0.0'),
+    });
+    const connected = socketFdInfo({
+      protocol: UDP,
+      family: AF_INET,
+      kind: SOCKINFO_IN,
+      lport: 5354,
+      fport: 53,
+      vflag: 1,
+      laddr: ipv4('0.0.0.0'),
+    });
+    expect(decodeSocketFdInfo(bound, 792, 5)?.listener).toMatchObject({
+      protocol: 'udp',
+      port: 5353,
+      pid: 5,
+    });
     expect(decodeSocketFdInfo(connected, 792, 5)).toBeUndefined();
   });
 
   it('treats any return other than 792 as a failed call', () => {
-    const buf = socketFdInfo({ protocol: TCP, family: AF_INET, kind: SOCKINFO_TCP, lport: 1, vflag: 1, laddr: ipv4('0.0.0.0'), tcpState: TSI_S_LISTEN });
+    const buf = socketFdInfo({
+      protocol: TCP,
+      family: AF_INET,
+      kind: SOCKINFO_TCP,
+      lport: 1,
+      vflag: 1,
+      laddr: ipv4('0.0.0.0'),
+      tcpState: TSI_S_LISTEN,
+    });
     for (const returned of [0, -1, 791, 768, 800]) {
       expect(decodeSocketFdInfo(buf, returned, 1)).toBeUndefined();
     }
@@ -88,7 +128,14 @@ describe('decodeSocketFdInfo', () => {
   });
 
   it('ignores non-internet sockets (AF_UNIX)', () => {
-    const buf = socketFdInfo({ protocol: 0, family: 1, kind: 3, lport: 1, vflag: 0, laddr: ipv4('0.0.0.0') });
+    const buf = socketFdInfo({
+      protocol: 0,
+      family: 1,
+      kind: 3,
+      lport: 1,
+      vflag: 0,
+      laddr: ipv4('0.0.0.0'),
+    });
     expect(decodeSocketFdInfo(buf, 792, 1)).toBeUndefined();
   });
 });
@@ -118,7 +165,7 @@ describe('decodeBsdShortInfo', () => {
 describe('libproc lists', () => {
   it('decodePidList skips the zero padding and stays within the returned bytes', () => {
     const buf = Buffer.alloc(32);
-    [1, 88, 501].forEach((pid, i) => buf.writeInt32LE(pid, i * 4));
+    for (const [i, pid] of [1, 88, 501].entries()) buf.writeInt32LE(pid, i * 4);
     buf.writeInt32LE(999, 28); // beyond `returned`
     expect(decodePidList(buf, 24)).toEqual([1, 88, 501]);
     expect(decodePidList(buf, 0)).toEqual([]);
@@ -126,7 +173,12 @@ describe('libproc lists', () => {
 
   it('decodeSocketFds keeps only PROX_FDTYPE_SOCKET descriptors', () => {
     const buf = Buffer.alloc(8 * 4);
-    const entries: [number, number][] = [[0, 1], [3, 2], [4, 5], [7, 2]];
+    const entries: [number, number][] = [
+      [0, 1],
+      [3, 2],
+      [4, 5],
+      [7, 2],
+    ];
     entries.forEach(([fd, type], i) => {
       buf.writeInt32LE(fd, i * 8);
       buf.writeUInt32LE(type, i * 8 + 4);
@@ -146,6 +198,8 @@ describe('readCString', () => {
   });
 
   it('decodes UTF-8 names', () => {
-    expect(readCString(Buffer.from('/Applications/Café.app\0', 'utf8'))).toBe('/Applications/Café.app');
+    expect(readCString(Buffer.from('/Applications/Café.app\0', 'utf8'))).toBe(
+      '/Applications/Café.app',
+    );
   });
 });

@@ -5,8 +5,15 @@ import {
   DARWIN_PROTOTYPES,
   SYSCTL_MAX_ATTEMPTS,
 } from '../../src/native/darwin.js';
-import { ipv4, ipv6, pcbStream, socketFdInfo, tcpItem, udpItem } from './fixtures/darwin-structs.js';
-import { ENOMEM, EPERM, FakeDarwin } from './fixtures/fake-darwin.js';
+import {
+  ipv4,
+  ipv6,
+  pcbStream,
+  socketFdInfo,
+  tcpItem,
+  udpItem,
+} from './fixtures/darwin-structs.js';
+import { EPERM, FakeDarwin } from './fixtures/fake-darwin.js';
 
 const TCP = 'net.inet.tcp.pcblist_n';
 const UDP = 'net.inet.udp.pcblist_n';
@@ -78,7 +85,12 @@ describe('darwin scanner: sysctl sequence', () => {
   it('returns TCP and UDP listeners together', async () => {
     const fake = new FakeDarwin()
       .serve(TCP, pcbStream(5n, [localhost(3000, 10)]))
-      .serve(UDP, pcbStream(5n, [udpItem({ lport: 5353, vflag: 2, laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 0), lastPid: 10 })]));
+      .serve(
+        UDP,
+        pcbStream(5n, [
+          udpItem({ lport: 5353, vflag: 2, laddr: ipv6(0, 0, 0, 0, 0, 0, 0, 0), lastPid: 10 }),
+        ]),
+      );
     expect((await scanOk(fake)).map((l) => `${l.protocol} [${l.address}]:${l.port}`)).toEqual([
       'tcp [127.0.0.1]:3000',
       'udp [::]:5353',
@@ -102,7 +114,13 @@ describe('darwin scanner: process names', () => {
     return new FakeDarwin()
       .serve(
         TCP,
-        pcbStream(5n, [localhost(3000, 10), localhost(3001, 10), localhost(3002, 20), localhost(3003, 30), localhost(3004, 40)]),
+        pcbStream(5n, [
+          localhost(3000, 10),
+          localhost(3001, 10),
+          localhost(3002, 20),
+          localhost(3003, 30),
+          localhost(3004, 40),
+        ]),
       )
       .serve(UDP, pcbStream(5n, []));
   }
@@ -137,8 +155,12 @@ describe('darwin scanner: process names', () => {
   });
 
   it('keeps a path basename with spaces and non-ASCII characters', async () => {
-    const fake = new FakeDarwin().serve(TCP, pcbStream(5n, [localhost(3000, 10)])).serve(UDP, pcbStream(5n, []));
-    fake.processes.set(10, { path: '/Applications/Visual Studio Code.app/Contents/MacOS/Électron Helper' });
+    const fake = new FakeDarwin()
+      .serve(TCP, pcbStream(5n, [localhost(3000, 10)]))
+      .serve(UDP, pcbStream(5n, []));
+    fake.processes.set(10, {
+      path: '/Applications/Visual Studio Code.app/Contents/MacOS/Électron Helper',
+    });
     expect((await scanOk(fake))[0]?.process).toBe('Électron Helper');
   });
 
@@ -149,10 +171,21 @@ describe('darwin scanner: process names', () => {
 
 describe('darwin scanner: libproc attribution of pid-less sockets', () => {
   const listenInfo = (lport: number, socketHandle: bigint) =>
-    socketFdInfo({ protocol: 6, family: 2, kind: 2, lport, vflag: 1, laddr: ipv4('127.0.0.1'), tcpState: 1, socketHandle });
+    socketFdInfo({
+      protocol: 6,
+      family: 2,
+      kind: 2,
+      lport,
+      vflag: 1,
+      laddr: ipv4('127.0.0.1'),
+      tcpState: 1,
+      socketHandle,
+    });
 
   it('does not walk processes when every socket already has a pid', async () => {
-    const fake = new FakeDarwin().serve(TCP, pcbStream(5n, [localhost(3000, 10)])).serve(UDP, pcbStream(5n, []));
+    const fake = new FakeDarwin()
+      .serve(TCP, pcbStream(5n, [localhost(3000, 10)]))
+      .serve(UDP, pcbStream(5n, []));
     await scanOk(fake);
     expect(fake.count('proc_listpids')).toBe(0);
     expect(fake.count('proc_pidfdinfo')).toBe(0);
@@ -160,7 +193,10 @@ describe('darwin scanner: libproc attribution of pid-less sockets', () => {
 
   it('finds the holder of a socket whose record has no pid, by socket handle', async () => {
     const fake = new FakeDarwin()
-      .serve(TCP, pcbStream(5n, [localhost(3000, 0, { socketHandle: 0xaa01n }), localhost(3001, 10)]))
+      .serve(
+        TCP,
+        pcbStream(5n, [localhost(3000, 0, { socketHandle: 0xaa01n }), localhost(3001, 10)]),
+      )
       .serve(UDP, pcbStream(5n, []));
     fake.processes.set(10, { path: '/bin/a' });
     fake.processes.set(77, { path: '/usr/sbin/other' }); // LISTFDS refused: another user's
@@ -191,11 +227,20 @@ describe('darwin scanner: libproc attribution of pid-less sockets', () => {
     const fake = new FakeDarwin()
       .serve(TCP, pcbStream(5n, [localhost(3000, 0, { socketHandle: 0x1n })]))
       .serve(UDP, pcbStream(5n, []));
-    fake.processes.set(88, { path: '/bin/srv', sockets: [{ fd: 4, info: listenInfo(3000, 0x999n) }] });
+    fake.processes.set(88, {
+      path: '/bin/srv',
+      sockets: [{ fd: 4, info: listenInfo(3000, 0x999n) }],
+    });
     expect((await scanOk(fake))[0]).toMatchObject({ port: 3000, pid: 88 });
 
     const twins = new FakeDarwin()
-      .serve(TCP, pcbStream(5n, [localhost(3000, 0, { socketHandle: 0x1n }), localhost(3000, 0, { socketHandle: 0x2n })]))
+      .serve(
+        TCP,
+        pcbStream(5n, [
+          localhost(3000, 0, { socketHandle: 0x1n }),
+          localhost(3000, 0, { socketHandle: 0x2n }),
+        ]),
+      )
       .serve(UDP, pcbStream(5n, []));
     twins.processes.set(88, { sockets: [{ fd: 4, info: listenInfo(3000, 0x999n) }] });
     expect((await scanOk(twins)).map((l) => l.pid)).toEqual([undefined, undefined]);

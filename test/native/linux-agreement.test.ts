@@ -82,10 +82,15 @@ describe.runIf(process.platform === 'linux')('agreement', () => {
       // ss lists every holder of a shared socket; pm names one of them, which must be among
       // ss's. Sockets ss shows without a process must have none in pm either.
       const ssView = ss.map(({ port, pids }) => {
-        const match = pm.find((l) => l.port === port && l.pid !== undefined && pids.includes(l.pid));
+        const match = pm.find(
+          (l) => l.port === port && l.pid !== undefined && pids.includes(l.pid),
+        );
         return { port, pid: pids.length === 0 ? '-' : String(match?.pid ?? pids[0]) };
       });
-      const pmView = pm.map((l) => ({ port: l.port, pid: l.pid === undefined ? '-' : String(l.pid) }));
+      const pmView = pm.map((l) => ({
+        port: l.port,
+        pid: l.pid === undefined ? '-' : String(l.pid),
+      }));
       return { left: summarize(pmView), right: summarize(ssView) };
     });
     scanner.dispose?.();

@@ -2,8 +2,8 @@
 // refusals. Whatever the kernel does, scan() resolves and the netlink socket is closed.
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { NetlinkLibc } from '../../src/native/linux-netlink.js';
 import { createLinuxScanner } from '../../src/native/linux.js';
+import type { NetlinkLibc } from '../../src/native/linux-netlink.js';
 import type { Listener } from '../../src/native/types.js';
 import {
   AF_INET,
@@ -63,7 +63,9 @@ class FakeLibc implements NetlinkLibc {
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
     const states = buf.readUInt32LE(20);
-    this.queue.push(...this.kernel({ family, protocol, states, seq: buf.readUInt32LE(8), attempt }));
+    this.queue.push(
+      ...this.kernel({ family, protocol, states, seq: buf.readUInt32LE(8), attempt }),
+    );
     return length;
   }
 
@@ -100,7 +102,13 @@ function socketsFor(request: DumpRequest): DiagSocket[] {
   if (request.protocol === TCP) {
     return [
       { address: '::', port: 3001, uid: 1000, inode: 900002, attributes: v6only(false) },
-      { address: '::ffff:127.0.0.1', port: 3002, uid: 1000, inode: 900003, attributes: v6only(false) },
+      {
+        address: '::ffff:127.0.0.1',
+        port: 3002,
+        uid: 1000,
+        inode: 900003,
+        attributes: v6only(false),
+      },
     ];
   }
   if (request.family === AF_INET) {
@@ -110,7 +118,9 @@ function socketsFor(request: DumpRequest): DiagSocket[] {
       { address: '0.0.0.0', port: 0, state: 7, uid: 0, inode: 900005 },
     ];
   }
-  return [{ address: '::1', port: 5354, state: 7, uid: 0, inode: 900006, attributes: v6only(true) }];
+  return [
+    { address: '::1', port: 5354, state: 7, uid: 0, inode: 900006, attributes: v6only(true) },
+  ];
 }
 
 /** Each socket in its own datagram, a signal before the first read, DONE at the end. */
@@ -178,7 +188,11 @@ describe('Linux scanner, netlink path', () => {
 
 describe('Linux scanner when netlink is refused', () => {
   const refusals: [string, () => FakeLibc, RegExp][] = [
-    ['the socket cannot be created', () => new FakeLibc(healthyKernel, EPROTONOSUPPORT), /EPROTONOSUPPORT/],
+    [
+      'the socket cannot be created',
+      () => new FakeLibc(healthyKernel, EPROTONOSUPPORT),
+      /EPROTONOSUPPORT/,
+    ],
     [
       'the kernel answers NLMSG_ERROR (no udp_diag)',
       () =>
@@ -189,7 +203,7 @@ describe('Linux scanner when netlink is refused', () => {
     ],
     [
       'a reply is malformed',
-      () => new FakeLibc((request) => [Buffer.from([3, 0, 0, 0, 20, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0])]),
+      () => new FakeLibc(() => [Buffer.from([3, 0, 0, 0, 20, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0])]),
       /malformed/,
     ],
   ];
@@ -203,13 +217,16 @@ describe('Linux scanner when netlink is refused', () => {
     expect(libc.open.size).toBe(0);
   });
 
-  it.each(refusals)('reports, without throwing, when %s and netlink is forced', async (_, makeLibc, reason) => {
-    const libc = makeLibc();
-    const outcome = await createLinuxScanner({ force: 'netlink', libc }).scan();
-    expect(outcome.ok).toBe(false);
-    expect(outcome.ok ? '' : outcome.reason).toMatch(reason);
-    expect(libc.open.size).toBe(0);
-  });
+  it.each(refusals)(
+    'reports, without throwing, when %s and netlink is forced',
+    async (_, makeLibc, reason) => {
+      const libc = makeLibc();
+      const outcome = await createLinuxScanner({ force: 'netlink', libc }).scan();
+      expect(outcome.ok).toBe(false);
+      expect(outcome.ok ? '' : outcome.reason).toMatch(reason);
+      expect(libc.open.size).toBe(0);
+    },
+  );
 
   it('stops asking a kernel that refused sock_diag', async () => {
     const libc = new FakeLibc(healthyKernel, EPROTONOSUPPORT);

@@ -55,9 +55,23 @@ describe('SocketOwnerResolver', () => {
     expect(owners.get(6001)).toEqual({ pid: 200, process: 'postgres' });
   });
 
+  it('finds sockets far down the fd table of a busy process', () => {
+    // A server with hundreds of connections, whose second listener was opened late.
+    addProcess(100, 'busy', [...Array.from({ length: 300 }, (_, i) => 8000 + i), 5002, 5001]);
+    addProcess(200, 'idle', [6001]);
+    const owners = resolver().resolve([socket(5001), socket(5002), socket(6001)]);
+    expect([owners.get(5001)?.pid, owners.get(5002)?.pid, owners.get(6001)?.pid]).toEqual([
+      100, 100, 200,
+    ]);
+  });
+
   it('keeps names with spaces and parentheses whole', () => {
     addProcess(100, 'tmux: server) (x', [5001]);
-    expect(resolver().resolve([socket(5001)]).get(5001)?.process).toBe('tmux: server) (x');
+    expect(
+      resolver()
+        .resolve([socket(5001)])
+        .get(5001)?.process,
+    ).toBe('tmux: server) (x');
   });
 
   it('leaves the pid unknown when no readable process holds the socket', () => {

@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScanner, type Listener, type Scanner } from '../../src/native/index.js';
 import {
-  type ListenerPorts,
   LISTENERS_SCRIPT,
+  type ListenerPorts,
   type RunningChild,
   startChild,
 } from './helpers/listener-child.js';
@@ -70,7 +70,9 @@ describe.runIf(process.platform === 'linux')('Linux scanner on real sockets', ()
       expect(ofChild(cold)).toEqual(expect.arrayContaining(expected));
       expect(ofChild(cold)).toHaveLength(expected.length);
       // The dual-stack socket is one socket: it must not also show up as an IPv4 row.
-      expect(cold.filter((l) => l.port === child.report.dualStack && l.protocol === 'tcp')).toHaveLength(1);
+      expect(
+        cold.filter((l) => l.port === child.report.dualStack && l.protocol === 'tcp'),
+      ).toHaveLength(1);
 
       // A second scan (the dashboard's steady state) tells the same story.
       expect(ofChild(await listeners(scan))).toEqual(expect.arrayContaining(expected));
@@ -113,7 +115,10 @@ describe.runIf(process.platform === 'linux')('Linux scanner on real sockets', ()
     if (owner === first.pid) await first.stop();
     else killQuietly(heirPid);
 
-    await waitFor(`pm to show pid ${survivor} as the owner`, async () => (await ownerOf()) === survivor);
+    await waitFor(
+      `pm to show pid ${survivor} as the owner`,
+      async () => (await ownerOf()) === survivor,
+    );
   });
 });
 

@@ -154,7 +154,9 @@ describe('decodeSockDiagMessages', () => {
 
     it('finds it after other attributes', () => {
       const other = rtattr(1, Buffer.alloc(16)); // INET_DIAG_MEMINFO-sized
-      const result = decode(diagMessage({ address: '::', port: 1, attributes: [other, v6only(1)] }));
+      const result = decode(
+        diagMessage({ address: '::', port: 1, attributes: [other, v6only(1)] }),
+      );
       expect(result.records[0]?.v6only).toBe(true);
     });
 

@@ -1,6 +1,10 @@
 import koffi from 'koffi';
 import { describe, expect, it } from 'vitest';
-import { createWin32Scanner, TABLE_MAX_ATTEMPTS, WIN32_PROTOTYPES } from '../../src/native/win32.js';
+import {
+  createWin32Scanner,
+  TABLE_MAX_ATTEMPTS,
+  WIN32_PROTOTYPES,
+} from '../../src/native/win32.js';
 import {
   ERROR_INSUFFICIENT_BUFFER,
   ERROR_NOT_SUPPORTED,
@@ -40,7 +44,9 @@ describe('win32 scanner: table sequence', () => {
     fake.snapshotEntries = [{ pid: 100, exeFile: 'node.exe' }];
     await scanOk(fake);
     const tcp = fake.calls.filter((c) => c.fn === 'GetExtendedTcpTable');
-    expect(tcp.map((c) => [c.args[0] === null ? 'size' : 'fetch', c.args[2], c.args[3], c.args[4]])).toEqual([
+    expect(
+      tcp.map((c) => [c.args[0] === null ? 'size' : 'fetch', c.args[2], c.args[3], c.args[4]]),
+    ).toEqual([
       ['size', AF_INET, TCP_TABLE_OWNER_PID_LISTENER, 0],
       ['fetch', AF_INET, TCP_TABLE_OWNER_PID_LISTENER, 0],
       ['size', AF_INET6, TCP_TABLE_OWNER_PID_LISTENER, 0],
@@ -111,7 +117,18 @@ describe('win32 scanner: table sequence', () => {
   it('combines IPv4, IPv6 and UDP tables', async () => {
     const fake = new FakeWin32()
       .serve('tcp', AF_INET, tcp4Table([listen(3000, 100)]))
-      .serve('tcp', AF_INET6, tcp6Table([{ state: MIB_TCP_STATE_LISTEN, local: ipv6(0, 0, 0, 0, 0, 0, 0, 0), port: 3001, pid: 100 }]))
+      .serve(
+        'tcp',
+        AF_INET6,
+        tcp6Table([
+          {
+            state: MIB_TCP_STATE_LISTEN,
+            local: ipv6(0, 0, 0, 0, 0, 0, 0, 0),
+            port: 3001,
+            pid: 100,
+          },
+        ]),
+      )
       .serve('udp', AF_INET, udp4Table([{ local: ipv4('0.0.0.0'), port: 5353, pid: 100 }]));
     expect((await scanOk(fake)).map((l) => `${l.protocol} [${l.address}]:${l.port}`)).toEqual([
       'tcp [127.0.0.1]:3000',
@@ -140,7 +157,10 @@ describe('win32 scanner: process names', () => {
         AF_INET,
         tcp4Table(Array.from({ length: count }, (_, i) => listen(3000 + i, 1000 + i))),
       );
-      fake.snapshotEntries = Array.from({ length: count }, (_, i) => ({ pid: 1000 + i, exeFile: `svc${i}.exe` }));
+      fake.snapshotEntries = Array.from({ length: count }, (_, i) => ({
+        pid: 1000 + i,
+        exeFile: `svc${i}.exe`,
+      }));
       const scanner = createWin32Scanner(fake);
       const outcome = await scanner.scan();
       const listeners = outcome.ok ? outcome.listeners : [];
@@ -186,7 +206,11 @@ describe('win32 scanner: process names', () => {
   });
 
   it('decodes non-ASCII image paths and snapshot names', async () => {
-    const fake = new FakeWin32().serve('tcp', AF_INET, tcp4Table([listen(3000, 500), listen(3001, 600)]));
+    const fake = new FakeWin32().serve(
+      'tcp',
+      AF_INET,
+      tcp4Table([listen(3000, 500), listen(3001, 600)]),
+    );
     fake.imagePaths.set(500, 'C:\\Users\\José\\アプリ\\サーバー.exe');
     fake.snapshotEntries = [{ pid: 600, exeFile: 'Ünïcode 🚀.exe' }];
     expect((await scanOk(fake)).map((l) => l.process)).toEqual(['サーバー.exe', 'Ünïcode 🚀.exe']);
@@ -221,7 +245,9 @@ describe('win32 scanner: process names', () => {
     const fake = new FakeWin32().serve('tcp', AF_INET, tcp4Table([listen(1, 600)]));
     fake.snapshotFails = true;
     const listeners = await scanOk(fake);
-    expect(listeners).toEqual([{ protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: 1, pid: 600 }]);
+    expect(listeners).toEqual([
+      { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: 1, pid: 600 },
+    ]);
     expect(fake.count('Process32FirstW')).toBe(0);
     expect(fake.count('CloseHandle')).toBe(0);
   });

@@ -30,7 +30,14 @@ describe('MIB_TCPTABLE_OWNER_PID', () => {
 
   it('drops rows that are not in LISTEN', () => {
     const buf = tcp4Table([
-      { state: MIB_TCP_STATE_ESTAB, local: ipv4('10.0.0.2'), port: 50000, pid: 9, remote: ipv4('1.1.1.1'), remotePort: 443 },
+      {
+        state: MIB_TCP_STATE_ESTAB,
+        local: ipv4('10.0.0.2'),
+        port: 50000,
+        pid: 9,
+        remote: ipv4('1.1.1.1'),
+        remotePort: 443,
+      },
       { state: 1 /* CLOSED */, local: ipv4('0.0.0.0'), port: 1, pid: 9 },
       { state: MIB_TCP_STATE_LISTEN, local: ipv4('0.0.0.0'), port: 8080, pid: 10 },
     ]);
@@ -39,7 +46,13 @@ describe('MIB_TCPTABLE_OWNER_PID', () => {
 
   it('masks garbage in the upper 16 bits of dwLocalPort', () => {
     const buf = tcp4Table([
-      { state: MIB_TCP_STATE_LISTEN, local: ipv4('0.0.0.0'), port: 3000, pid: 1, portGarbage: 0xdead },
+      {
+        state: MIB_TCP_STATE_LISTEN,
+        local: ipv4('0.0.0.0'),
+        port: 3000,
+        pid: 1,
+        portGarbage: 0xdead,
+      },
     ]);
     expect(decodeTcp4Table(buf)[0]?.port).toBe(3000);
   });
@@ -58,7 +71,9 @@ describe('MIB_TCPTABLE_OWNER_PID', () => {
   it('reads only dwNumEntries rows when the buffer has slack', () => {
     const buf = Buffer.concat([
       tcp4Table([{ state: MIB_TCP_STATE_LISTEN, local: ipv4('0.0.0.0'), port: 1, pid: 1 }]),
-      tcp4Table([{ state: MIB_TCP_STATE_LISTEN, local: ipv4('0.0.0.0'), port: 2, pid: 2 }]).subarray(4),
+      tcp4Table([
+        { state: MIB_TCP_STATE_LISTEN, local: ipv4('0.0.0.0'), port: 2, pid: 2 },
+      ]).subarray(4),
     ]);
     expect(decodeTcp4Table(buf).map((l) => l.port)).toEqual([1]);
   });
@@ -76,7 +91,13 @@ describe('MIB_TCP6TABLE_OWNER_PID', () => {
     const buf = tcp6Table([
       { state: MIB_TCP_STATE_LISTEN, local: ipv6(0, 0, 0, 0, 0, 0, 0, 0), port: 135, pid: 900 },
       { state: MIB_TCP_STATE_ESTAB, local: ipv6(0, 0, 0, 0, 0, 0, 0, 1), port: 50001, pid: 901 },
-      { state: MIB_TCP_STATE_LISTEN, local: ipv6(0, 0, 0, 0, 0, 0, 0, 1), port: 3000, pid: 902, portGarbage: 0xffff },
+      {
+        state: MIB_TCP_STATE_LISTEN,
+        local: ipv6(0, 0, 0, 0, 0, 0, 0, 1),
+        port: 3000,
+        pid: 902,
+        portGarbage: 0xffff,
+      },
     ]);
     expect(decodeTcp6Table(buf)).toEqual([
       { protocol: 'tcp', family: 'ipv6', address: '::', port: 135, pid: 900 },
@@ -86,7 +107,12 @@ describe('MIB_TCP6TABLE_OWNER_PID', () => {
 
   it('reports an IPv4-mapped listener as IPv4', () => {
     const buf = tcp6Table([
-      { state: MIB_TCP_STATE_LISTEN, local: ipv6(0, 0, 0, 0, 0, 0xffff, 0x7f00, 1), port: 5000, pid: 3 },
+      {
+        state: MIB_TCP_STATE_LISTEN,
+        local: ipv6(0, 0, 0, 0, 0, 0xffff, 0x7f00, 1),
+        port: 5000,
+        pid: 3,
+      },
     ]);
     expect(decodeTcp6Table(buf)).toEqual([
       { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: 5000, pid: 3 },
@@ -118,7 +144,9 @@ describe('UDP owner-pid tables', () => {
   });
 
   it('clamps an overstated count and handles an empty table', () => {
-    expect(decodeUdp6Table(udp6Table([{ local: ipv6(0, 0, 0, 0, 0, 0, 0, 1), port: 9, pid: 1 }], 50))).toHaveLength(1);
+    expect(
+      decodeUdp6Table(udp6Table([{ local: ipv6(0, 0, 0, 0, 0, 0, 0, 1), port: 9, pid: 1 }], 50)),
+    ).toHaveLength(1);
     expect(decodeUdp4Table(udp4Table([]))).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@ import { processEntry } from './fixtures/win32-structs.js';
 
 describe('PROCESSENTRY32W', () => {
   it('reads th32ProcessID and szExeFile', () => {
-    expect(decodeProcessEntry(processEntry(4242, 'node.exe'))).toEqual({ pid: 4242, exeFile: 'node.exe' });
+    expect(decodeProcessEntry(processEntry(4242, 'node.exe'))).toEqual({
+      pid: 4242,
+      exeFile: 'node.exe',
+    });
     expect(decodeProcessEntry(processEntry(4, 'System'))).toEqual({ pid: 4, exeFile: 'System' });
   });
 

@@ -3,15 +3,16 @@
 // XNU bsd/netinet/in_pcblist.c; every offset below is from reference/native.md section 1.a.
 // The stream is walked by each record's own length, so kernels whose structs grew (or were
 // shorter, before macOS 13) decode the same way; a field is read only when its record covers it.
-import type { Family, Listener, Protocol } from '../types.js';
+import type { Listener, Protocol } from '../types.js';
+import { describeAddress, type LocalAddress } from './address.js';
 
 /** Record kinds (`xgn_kind`) of the sub-records that make up one PCB item. */
-export const XSO_SOCKET = 0x001;
-export const XSO_RCVBUF = 0x002;
-export const XSO_SNDBUF = 0x004;
-export const XSO_STATS = 0x008;
-export const XSO_INPCB = 0x010;
-export const XSO_TCPCB = 0x020;
+const XSO_SOCKET = 0x001;
+const XSO_RCVBUF = 0x002;
+const XSO_SNDBUF = 0x004;
+const XSO_STATS = 0x008;
+const XSO_INPCB = 0x010;
+const XSO_TCPCB = 0x020;
 const ALL_KINDS_UDP = XSO_INPCB | XSO_SOCKET | XSO_RCVBUF | XSO_SNDBUF | XSO_STATS;
 const ALL_KINDS_TCP = ALL_KINDS_UDP | XSO_TCPCB;
 
@@ -52,12 +53,7 @@ export interface PcbSocket {
   readonly socketHandle: bigint;
 }
 
-export interface InetAddress {
-  readonly family: Family;
-  readonly address: string;
-}
-
-export function roundUp8(n: number): number {
+function roundUp8(n: number): number {
   return (n + 7) & ~7;
 }
 
@@ -196,60 +192,12 @@ function decodeLocalAddress(
   inpOffset: number,
   vflag: number,
   socketFamily: number | undefined,
-): InetAddress | undefined {
+): LocalAddress | undefined {
   const isIpv6 =
     (vflag & INP_IPV6) !== 0 || ((vflag & INP_IPV4) === 0 && socketFamily === AF_INET6);
   const isIpv4 = !isIpv6 && ((vflag & INP_IPV4) !== 0 || socketFamily === AF_INET);
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  if (isIpv6) {
-    return inetAddressFromBytes(bytes.subarray(inpOffset + INP_LADDR, inpOffset + INP_LADDR + 16));
-  }
-  if (isIpv4) {
-    return inetAddressFromBytes(
-      bytes.subarray(inpOffset + INP_LADDR_V4, inpOffset + INP_LADDR_V4 + 4),
-    );
-  }
+  if (isIpv6) return describeAddress('ipv6', bytes, inpOffset + INP_LADDR);
+  if (isIpv4) return describeAddress('ipv4', bytes, inpOffset + INP_LADDR_V4);
   return undefined;
-}
-
-/**
- * Formats a 4- or 16-byte address in network order the way users write it. IPv4-mapped IPv6
- * addresses become their IPv4 form with family 'ipv4'; IPv6 follows RFC 5952 (lower case,
- * longest run of two or more zero groups compressed, the first one on a tie).
- */
-export function inetAddressFromBytes(bytes: Uint8Array): InetAddress {
-  if (bytes.length === 4) {
-    return { family: 'ipv4', address: Array.from(bytes).join('.') };
-  }
-  if (bytes.length !== 16)
-    throw new RangeError(`an address has 4 or 16 bytes, not ${bytes.length}`);
-  if (isV4Mapped(bytes)) return inetAddressFromBytes(bytes.subarray(12, 16));
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  const run = longestZeroRun(groups);
-  const hex = (part: readonly number[]): string => part.map((g) => g.toString(16)).join(':');
-  const address =
-    run.length < 2
-      ? hex(groups)
-      : `${hex(groups.slice(0, run.start))}::${hex(groups.slice(run.start + run.length))}`;
-  return { family: 'ipv6', address };
-}
-
-function isV4Mapped(bytes: Uint8Array): boolean {
-  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
-  return bytes[10] === 0xff && bytes[11] === 0xff;
-}
-
-function longestZeroRun(groups: readonly number[]): { start: number; length: number } {
-  let best = { start: 0, length: 0 };
-  let start = -1;
-  for (let i = 0; i <= groups.length; i++) {
-    if (i < groups.length && groups[i] === 0) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (start >= 0 && i - start > best.length) best = { start, length: i - start };
-    start = -1;
-  }
-  return best;
 }

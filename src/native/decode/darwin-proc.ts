@@ -2,7 +2,7 @@
 // from reference/native.md section 1.b. libproc reports the number of bytes it wrote, and
 // the only trustworthy answer is the full struct size: anything else leaves the buffer stale.
 import type { Listener } from '../types.js';
-import { inetAddressFromBytes } from './darwin-pcblist.js';
+import { describeAddress } from './address.js';
 
 /** sizeof(struct socket_fdinfo) = proc_fileinfo (24) + socket_info (768). */
 export const SOCKET_FDINFO_SIZE = 792;
@@ -81,8 +81,8 @@ export function decodeSocketFdInfo(
   const vflag = buf.readUInt8(INSI_VFLAG);
   const isIpv6 = (vflag & INI_IPV6) !== 0 || ((vflag & INI_IPV4) === 0 && family === AF_INET6);
   const local = isIpv6
-    ? inetAddressFromBytes(buf.subarray(INSI_LADDR, INSI_LADDR + 16))
-    : inetAddressFromBytes(buf.subarray(INSI_LADDR_V4, INSI_LADDR_V4 + 4));
+    ? describeAddress('ipv6', buf, INSI_LADDR)
+    : describeAddress('ipv4', buf, INSI_LADDR_V4);
   return {
     listener: {
       protocol,

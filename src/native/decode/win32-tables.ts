@@ -3,7 +3,7 @@
 // followed by fixed-size rows. Ports are the low 16 bits of a DWORD in network order: the
 // upper 16 bits may be uninitialised, so only the first two bytes are read.
 import type { Listener, Protocol } from '../types.js';
-import { inetAddressFromBytes } from './darwin-pcblist.js';
+import { describeAddress } from './address.js';
 
 /** MIB_TCP_STATE_LISTEN (iprtrmib.h; MIB_TCP_STATE_CLOSED is 1). */
 export const MIB_TCP_STATE_LISTEN = 2;
@@ -89,8 +89,11 @@ export function decodeTable(buf: Buffer, layout: RowLayout): readonly Listener[]
     }
     const port = buf.readUInt16BE(row + layout.portOffset);
     if (port === 0) continue;
-    const start = row + layout.addressOffset;
-    const local = inetAddressFromBytes(buf.subarray(start, start + layout.addressLength));
+    const local = describeAddress(
+      layout.addressLength === 16 ? 'ipv6' : 'ipv4',
+      buf,
+      row + layout.addressOffset,
+    );
     const pid = buf.readUInt32LE(row + layout.pidOffset);
     listeners.push({
       protocol: layout.protocol,

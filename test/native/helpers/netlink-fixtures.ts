@@ -99,7 +99,9 @@ export function addressBytes(address: string): Buffer {
   const zeros = rest === undefined ? 0 : 8 - headGroups.length - restGroups.length;
   const groups = [...headGroups, ...Array<string>(zeros).fill('0'), ...restGroups];
   const bytes = Buffer.alloc(16);
-  groups.forEach((group, i) => bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2));
+  groups.forEach((group, i) => {
+    bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2);
+  });
   if (tail.length === 4) Buffer.from(tail).copy(bytes, 12);
   return bytes;
 }

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { PmError } from '../core/errors.js';
+
+const OPTIONS = {
+  registry: { type: 'string' },
+  json: { type: 'boolean' },
+  color: { type: 'boolean' },
+  once: { type: 'boolean' },
+  all: { type: 'boolean' },
+  port: { type: 'string' },
+  prefer: { type: 'string' },
+  force: { type: 'boolean' },
+  count: { type: 'string' },
+  range: { type: 'string' },
+  exclude: { type: 'string' },
+  restore: { type: 'boolean' },
+  interval: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export interface Flags {
+  readonly registry?: string;
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly once: boolean;
+  readonly all: boolean;
+  readonly port?: string;
+  readonly prefer?: string;
+  readonly force: boolean;
+  readonly count?: string;
+  readonly range?: string;
+  readonly exclude?: string;
+  readonly restore: boolean;
+  readonly interval?: string;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+export interface ParsedArgs {
+  readonly flags: Flags;
+  readonly input: readonly string[];
+}
+
+/** Strict: an unknown flag, or a value missing after --port and friends, is a usage error. */
+export function parseArguments(argv: readonly string[]): ParsedArgs {
+  // Node 20's parseArgs has no --no-X negation; --no-color is the only one pm takes.
+  const noColor = argv.includes('--no-color');
+  const args = argv.filter((arg) => arg !== '--no-color');
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new PmError('USAGE', message.replace(/^Unknown option/, 'Unknown flag'), "run 'pm --help' for every command and option");
+  }
+  const text = (key: string) => values[key] as string | undefined;
+  const bool = (key: string) => values[key] === true;
+  return {
+    flags: {
+      ...(text('registry') !== undefined ? { registry: text('registry') } : {}),
+      json: bool('json'),
+      color: !noColor && values.color !== false,
+      once: bool('once'),
+      all: bool('all'),
+      ...(text('port') !== undefined ? { port: text('port') } : {}),
+      ...(text('prefer') !== undefined ? { prefer: text('prefer') } : {}),
+      force: bool('force'),
+      ...(text('count') !== undefined ? { count: text('count') } : {}),
+      ...(text('range') !== undefined ? { range: text('range') } : {}),
+      ...(text('exclude') !== undefined ? { exclude: text('exclude') } : {}),
+      restore: bool('restore'),
+      ...(text('interval') !== undefined ? { interval: text('interval') } : {}),
+      help: bool('help'),
+      version: bool('version'),
+    },
+    input: positionals,
+  };
+}

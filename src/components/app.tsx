@@ -1,0 +1,157 @@
+import { Box, type Key, useApp, useInput } from 'ink';
+import { useCallback, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
+import type { Deps } from '../core/actions.js';
+import { keyPresses } from '../core/keymap.js';
+import { formatRange } from '../core/port.js';
+import { AllocateForm } from './allocate-form.js';
+import { ConfirmFree } from './confirm-free.js';
+import { FilterInput } from './filter-input.js';
+import { Header } from './header.js';
+import { HelpBar } from './help-bar.js';
+import { HelpScreen } from './help-screen.js';
+import { type DashboardData, useDashboardData } from './hooks/use-dashboard-data.js';
+import { useRequests } from './hooks/use-requests.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { dashboardReducer, type KeyContext } from './key-reducer.js';
+import { tableHeight } from './layout.js';
+import { MessageLine } from './message-line.js';
+import { PortTable } from './port-table.js';
+import { visibleRows } from './rows.js';
+import {
+  activeFilter,
+  initialUiState,
+  type Message,
+  messageOf,
+  modeOf,
+  type Overlay,
+  selectedIndex,
+} from './state.js';
+import { SuggestList } from './suggest-list.js';
+
+export interface AppProps {
+  readonly deps: Deps;
+  readonly registryPath: string;
+  readonly intervalMs: number;
+  readonly color: boolean;
+  /** The clock of the "refreshed" time; tests freeze it. */
+  readonly now?: () => number;
+}
+
+function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
+  switch (overlay.kind) {
+    case 'form':
+      return <AllocateForm form={overlay.form} color={color} />;
+    case 'confirm':
+      return <ConfirmFree target={overlay.target} color={color} />;
+    case 'suggest':
+      return <SuggestList ports={overlay.ports} index={overlay.index} />;
+    case 'filter':
+      return <FilterInput draft={overlay.draft} />;
+    default:
+      return null;
+  }
+}
+
+/** A problem with the data itself: shown whenever no action has something to say. */
+function dataMessage(data: DashboardData): Message | undefined {
+  if (data.registryError !== undefined) {
+    const { text, hint } = messageOf(data.registryError);
+    const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
+    return hint === undefined
+      ? { tone: 'error', text: shown }
+      : { tone: 'error', text: shown, hint };
+  }
+  if (data.refreshError !== undefined) return messageOf(data.refreshError);
+  const scanner = data.view?.scanner;
+  if (scanner && !scanner.available) {
+    return {
+      tone: 'warning',
+      text: `live state unknown: ${scanner.reason ?? 'the socket scanner is unavailable'}`,
+      hint: "the registry still works; 'pm doctor' says more about the scanner",
+    };
+  }
+  return undefined;
+}
+
+/** The dashboard: live table, panels for the actions, and the one keyboard handler. */
+export function App({ deps, registryPath, intervalMs, color, now }: AppProps) {
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const data = useDashboardData(deps, intervalMs, now);
+  const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
+  useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit: exit });
+
+  const mode = modeOf(ui);
+  const filter = activeFilter(ui);
+  const rows = useMemo(
+    () => visibleRows(data.rows, { filter, showUnmanaged: ui.showUnmanaged }),
+    [data.rows, filter, ui.showUnmanaged],
+  );
+  const selected = selectedIndex(ui.selection, rows);
+  const height = tableHeight(size.rows, ui.overlay);
+
+  // The one keyboard handler: keys go to the reducer, which knows the mode and the keymap.
+  // What is on screen reaches it through a ref set at commit time: a handler closing over
+  // render values would act on the previous data until React re-subscribed it.
+  const context = useRef<KeyContext>({ rows: data.rows, terminalRows: size.rows });
+  useLayoutEffect(() => {
+    context.current = { rows: data.rows, terminalRows: size.rows };
+  }, [data.rows, size.rows]);
+  const onInput = useCallback((input: string, key: Key) => {
+    for (const press of keyPresses(input, key)) {
+      dispatch({ type: 'key', ...press, context: context.current });
+    }
+  }, []);
+  useInput(onInput);
+
+  const { view } = data;
+  const allocations = data.rows.allocations;
+  const shownMessage =
+    ui.message?.tone === 'error' ? ui.message : (dataMessage(data) ?? ui.message);
+  const emptyText =
+    view === undefined
+      ? 'reading the registry and scanning…'
+      : data.registryError !== undefined
+        ? 'the registry could not be read: see the message below'
+        : filter !== ''
+          ? `no rows match "${filter}" (Esc in the filter clears it)`
+          : 'no allocations yet: press a to allocate a port';
+
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Header
+        registryPath={registryPath}
+        range={view ? formatRange(view.registry.defaults.range) : undefined}
+        backend={view?.scanner.backend}
+        scannerAvailable={view?.scanner.available ?? true}
+        refreshedAt={data.refreshedAt}
+        allocations={allocations.length}
+        active={
+          allocations.filter((row) => row.state === 'active' || row.state === 'conflict').length
+        }
+        shown={rows.length}
+        filter={filter}
+        showUnmanaged={ui.showUnmanaged}
+        color={color}
+      />
+      <Box height={1} />
+      <Box height={height} flexDirection="column" overflow="hidden">
+        {ui.overlay.kind === 'help' ? (
+          <HelpScreen height={height} offset={ui.overlay.offset} />
+        ) : (
+          <PortTable
+            rows={rows}
+            selected={selected}
+            width={size.columns}
+            height={height}
+            color={color}
+            emptyText={emptyText}
+          />
+        )}
+      </Box>
+      <Panel overlay={ui.overlay} color={color} />
+      <MessageLine message={shownMessage} color={color} />
+      <HelpBar mode={mode} width={size.columns} />
+    </Box>
+  );
+}

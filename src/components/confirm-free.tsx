@@ -1,0 +1,20 @@
+import { Text } from 'ink';
+import { memo } from 'react';
+import { describeTarget, type FreeRequest } from './state.js';
+import { toneStyle } from './theme.js';
+
+export interface ConfirmFreeProps {
+  readonly target: FreeRequest;
+  readonly color: boolean;
+}
+
+function ConfirmFreeView({ target, color }: ConfirmFreeProps) {
+  return (
+    <Text wrap="truncate-end">
+      <Text {...toneStyle('warning', color)}>Free {describeTarget(target)}?</Text> y/n
+    </Text>
+  );
+}
+
+/** The y/n question before an allocation is freed. */
+export const ConfirmFree = memo(ConfirmFreeView);

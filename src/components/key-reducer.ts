@@ -1,0 +1,145 @@
+// Key presses as reducer actions. Resolving keys inside the reducer means every key sees the
+// state left by the previous one, even when several arrive before React re-renders (a fast
+// typist, a paste, tmux send-keys): the handler in the app could only see a stale render.
+import { actionFor, type KeyPress, typedText } from '../core/keymap.js';
+import { HELP_LINE_COUNT } from './help-lines.js';
+import { helpPageSize, pageSize, tableHeight } from './layout.js';
+import { type DashboardRows, visibleRows } from './rows.js';
+import {
+  activeFilter,
+  formStep,
+  freeRequestOf,
+  type Movement,
+  modeOf,
+  type Request,
+  selectedIndex,
+  type UiAction,
+  type UiState,
+  update,
+} from './state.js';
+
+/** What a key needs to know beyond the UI state: the data on screen and the screen size. */
+export interface KeyContext {
+  readonly rows: DashboardRows;
+  readonly terminalRows: number;
+}
+
+export type DashboardAction =
+  | UiAction
+  | {
+      readonly type: 'key';
+      readonly input: string;
+      readonly key: KeyPress;
+      readonly context: KeyContext;
+    };
+
+const send = (state: UiState, request: Request) => update(state, { type: 'send', request });
+
+function move(state: UiState, movement: Movement, context: KeyContext): UiState {
+  const height = tableHeight(context.terminalRows, state.overlay);
+  if (state.overlay.kind === 'help') {
+    const lines = HELP_LINE_COUNT;
+    return update(state, {
+      type: 'scrollHelp',
+      movement,
+      lines,
+      pageSize: helpPageSize(lines, height),
+    });
+  }
+  const rows = visibleRows(context.rows, {
+    filter: activeFilter(state),
+    showUnmanaged: state.showUnmanaged,
+  });
+  return update(state, {
+    type: 'move',
+    movement,
+    keys: rows.map((row) => row.key),
+    pageSize: pageSize(rows.length, height),
+  });
+}
+
+export function reduceKey(
+  state: UiState,
+  input: string,
+  key: KeyPress,
+  context: KeyContext,
+): UiState {
+  const mode = modeOf(state);
+  const action = actionFor(mode, input, key);
+  if (action === undefined) {
+    const text = typedText(mode, input, key);
+    return text === undefined ? state : update(state, { type: 'type', text });
+  }
+  switch (action) {
+    case 'quit':
+    case 'interrupt':
+      return send(state, { kind: 'quit' });
+    case 'up':
+    case 'down':
+      if (mode === 'suggest') {
+        return update(state, { type: 'moveSuggestion', by: action === 'up' ? -1 : 1 });
+      }
+      return move(state, action, context);
+    case 'pageUp':
+    case 'pageDown':
+    case 'top':
+    case 'bottom':
+      return move(state, action, context);
+    case 'allocate':
+      return update(state, { type: 'openForm' });
+    case 'free': {
+      const rows = visibleRows(context.rows, {
+        filter: activeFilter(state),
+        showUnmanaged: state.showUnmanaged,
+      });
+      const request = freeRequestOf(rows[selectedIndex(state.selection, rows)]);
+      return 'tone' in request
+        ? update(state, { type: 'notify', message: request })
+        : update(state, { type: 'askFree', target: request });
+    }
+    case 'confirmYes': {
+      if (state.overlay.kind !== 'confirm') return state;
+      const { target } = state.overlay;
+      return send(update(state, { type: 'freeing', target }), { kind: 'free', target });
+    }
+    case 'confirmNo':
+    case 'cancel':
+    case 'closeHelp':
+      return update(state, { type: 'closeOverlay' });
+    case 'suggest':
+      return send(update(state, { type: 'openSuggest' }), { kind: 'suggest' });
+    case 'pick':
+      return update(state, { type: 'pickSuggestion' });
+    case 'filter':
+      return update(state, { type: 'openFilter' });
+    case 'applyFilter':
+      return update(state, { type: 'applyFilter' });
+    case 'clearFilter':
+      return update(state, { type: 'clearFilter' });
+    case 'unmanaged':
+      return update(state, { type: 'toggleUnmanaged' });
+    case 'refresh':
+      return send(state, { kind: 'refresh' });
+    case 'help':
+      return update(state, { type: 'openHelp' });
+    case 'erase':
+      return update(state, { type: 'erase' });
+    case 'focusNext':
+    case 'focusPrevious':
+      return update(state, { type: 'focusField', by: action === 'focusNext' ? 1 : -1 });
+    case 'nextField': {
+      if (state.overlay.kind !== 'form' || state.overlay.form.submitting) return state;
+      const step = formStep(state.overlay.form);
+      const next = update(state, { type: 'formStep', step });
+      return step.kind === 'submit'
+        ? send(next, { kind: 'allocate', request: step.request })
+        : next;
+    }
+  }
+}
+
+export function dashboardReducer(state: UiState, action: DashboardAction): UiState {
+  return action.type === 'key'
+    ? reduceKey(state, action.input, action.key, action.context)
+    : update(state, action);
+}

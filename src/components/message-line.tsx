@@ -1,0 +1,36 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { Message } from './state.js';
+import { toneStyle } from './theme.js';
+
+export interface MessageLineProps {
+  readonly message: Message | undefined;
+  readonly color: boolean;
+}
+
+const MARKS = { error: '✗', warning: '!', info: '·', success: '✓' } as const;
+
+/** Lines the message area always takes, so the layout does not jump when a hint appears. */
+export const MESSAGE_LINES = 2;
+
+function MessageLineView({ message, color }: MessageLineProps) {
+  return (
+    <Box flexDirection="column" height={MESSAGE_LINES}>
+      {message === undefined ? null : (
+        <>
+          <Text wrap="truncate-end" {...toneStyle(message.tone, color)}>
+            {MARKS[message.tone]} {message.text}
+          </Text>
+          {message.hint === undefined ? null : (
+            <Text wrap="truncate-end" dimColor>
+              {'  '}hint: {message.hint}
+            </Text>
+          )}
+        </>
+      )}
+    </Box>
+  );
+}
+
+/** The outcome of the last action, or a problem with the data, with what to do about it. */
+export const MessageLine = memo(MessageLineView);

@@ -1,0 +1,94 @@
+// The dashboard's rows: a StatusView turned into display cells once per data change, so the
+// table, the filter and the selection all work on the same strings the snapshot prints.
+import type { StatusView } from '../core/actions.js';
+import {
+  type Cells,
+  COLUMNS,
+  type DisplayState,
+  rowCells,
+  unmanagedCells,
+} from '../core/display.js';
+import { formatRange } from '../core/port.js';
+
+export type DashboardRow =
+  | {
+      readonly kind: 'allocation';
+      /** Stable identity across refreshes, so the selection follows the row, not the index. */
+      readonly key: string;
+      readonly project: string;
+      readonly service: string;
+      readonly port: number;
+      readonly state: DisplayState;
+      readonly cells: Cells;
+    }
+  | {
+      readonly kind: 'unmanaged';
+      readonly key: string;
+      readonly port: number;
+      readonly state: DisplayState;
+      readonly cells: Cells;
+    };
+
+export interface DashboardRows {
+  readonly allocations: readonly DashboardRow[];
+  readonly unmanaged: readonly DashboardRow[];
+}
+
+export function allocationKey(project: string, service: string): string {
+  return `a:${project}/${service}`;
+}
+
+export function dashboardRows(view: StatusView): DashboardRows {
+  return {
+    allocations: view.rows.map((row) => ({
+      kind: 'allocation',
+      key: allocationKey(row.project, row.service),
+      project: row.project,
+      service: row.service,
+      port: row.port,
+      state: row.state,
+      cells: rowCells(row),
+    })),
+    unmanaged: view.unmanaged.map((row) => ({
+      kind: 'unmanaged',
+      key: `u:${row.port}`,
+      port: row.port,
+      state: 'unmanaged',
+      cells: unmanagedCells(row),
+    })),
+  };
+}
+
+/** Case-insensitive substring match over every cell; an empty filter keeps every row. */
+export function matchesFilter(row: DashboardRow, filter: string): boolean {
+  const needle = filter.trim().toLowerCase();
+  if (needle === '') return true;
+  return COLUMNS.some((column) => row.cells[column].toLowerCase().includes(needle));
+}
+
+export function visibleRows(
+  rows: DashboardRows,
+  options: { readonly filter: string; readonly showUnmanaged: boolean },
+): DashboardRow[] {
+  const all = options.showUnmanaged ? [...rows.allocations, ...rows.unmanaged] : rows.allocations;
+  return all.filter((row) => matchesFilter(row, options.filter));
+}
+
+/**
+ * Everything the screen shows from a view, as one string: equal signatures mean an identical
+ * screen, so a refresh that changed nothing causes no re-render.
+ */
+export function viewSignature(view: StatusView): string {
+  const lines = [
+    formatRange(view.registry.defaults.range),
+    view.scanner.backend,
+    view.scanner.available ? 'ok' : `unavailable:${view.scanner.reason ?? ''}`,
+  ];
+  for (const row of view.rows)
+    lines.push(COLUMNS.map((column) => rowCells(row)[column]).join('\t'));
+  lines.push('--');
+  for (const row of view.unmanaged) {
+    lines.push(COLUMNS.map((column) => unmanagedCells(row)[column]).join('\t'));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,310 @@
+// The dashboard's keys, in one table. The single input handler, the help bar and the help
+// screen are all derived from it, so a key cannot be handled without also being documented.
+// Pure data and functions: no Ink, no React (the key shape below is structural).
+
+export const MODES = ['table', 'form', 'confirm', 'suggest', 'filter', 'help'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Where the text typed in a mode goes; other modes treat printable keys as commands only. */
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(['form', 'filter']);
+
+export const MODE_TITLES: Readonly<Record<Mode, string>> = {
+  table: 'Table',
+  form: 'Allocate form',
+  confirm: 'Free confirmation',
+  suggest: 'Suggestions',
+  filter: 'Filter',
+  help: 'Help',
+};
+
+export interface Binding {
+  /** Key names as produced by keyName(): 'up', 'pagedown', 'return', 'ctrl+c', 'g', 'G', '/'. */
+  readonly keys: readonly string[];
+  /** For the help screen. */
+  readonly description: string;
+  /** Short label for the help bar; actions without one appear on the help screen only. */
+  readonly hint?: string;
+  readonly modes: readonly Mode[];
+}
+
+export const KEYMAP = {
+  up: {
+    keys: ['up', 'k'],
+    description: 'move up',
+    hint: 'move',
+    modes: ['table', 'suggest', 'help'],
+  },
+  down: { keys: ['down', 'j'], description: 'move down', modes: ['table', 'suggest', 'help'] },
+  pageUp: { keys: ['pageup'], description: 'one page up', modes: ['table', 'help'] },
+  pageDown: { keys: ['pagedown'], description: 'one page down', modes: ['table', 'help'] },
+  top: { keys: ['g', 'home'], description: 'first row', modes: ['table', 'help'] },
+  bottom: { keys: ['G', 'end'], description: 'last row', modes: ['table', 'help'] },
+  allocate: {
+    keys: ['a'],
+    description: 'allocate a port (project, service, port blank = auto)',
+    hint: 'allocate',
+    modes: ['table'],
+  },
+  free: {
+    keys: ['f', 'delete'],
+    description: 'free the selected allocation (asks y/n)',
+    hint: 'free',
+    modes: ['table'],
+  },
+  suggest: {
+    keys: ['s'],
+    description: 'suggest the next free ports; Enter allocates one',
+    hint: 'suggest',
+    modes: ['table'],
+  },
+  filter: {
+    keys: ['/'],
+    description: 'filter rows by text',
+    hint: 'filter',
+    modes: ['table'],
+  },
+  unmanaged: {
+    keys: ['u'],
+    description: 'show or hide listeners in the range that nobody allocated',
+    hint: 'unmanaged',
+    modes: ['table'],
+  },
+  refresh: { keys: ['r'], description: 'refresh now', hint: 'refresh', modes: ['table'] },
+  help: { keys: ['?'], description: 'show all keys', hint: 'help', modes: ['table'] },
+  quit: { keys: ['q', 'escape'], description: 'quit', hint: 'quit', modes: ['table'] },
+  interrupt: {
+    keys: ['ctrl+c'],
+    description: 'quit, from any screen',
+    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+  },
+  closeHelp: {
+    keys: ['?', 'q', 'escape'],
+    description: 'close help',
+    hint: 'close',
+    modes: ['help'],
+  },
+  nextField: {
+    keys: ['return'],
+    description: 'next field; submits on the last',
+    hint: 'next/submit',
+    modes: ['form'],
+  },
+  focusNext: { keys: ['tab', 'down'], description: 'go to the next field', modes: ['form'] },
+  focusPrevious: {
+    keys: ['shift+tab', 'up'],
+    description: 'go to the previous field',
+    modes: ['form'],
+  },
+  erase: {
+    keys: ['backspace', 'delete'],
+    description: 'delete the last character',
+    modes: ['form', 'filter'],
+  },
+  cancel: {
+    keys: ['escape'],
+    description: 'cancel',
+    hint: 'cancel',
+    modes: ['form', 'suggest'],
+  },
+  confirmYes: { keys: ['y', 'Y'], description: 'yes, free it', hint: 'yes', modes: ['confirm'] },
+  confirmNo: {
+    keys: ['n', 'N', 'escape'],
+    description: 'no, keep it',
+    hint: 'no',
+    modes: ['confirm'],
+  },
+  pick: {
+    keys: ['return'],
+    description: 'allocate the highlighted port (asks project and service)',
+    hint: 'allocate it',
+    modes: ['suggest'],
+  },
+  applyFilter: {
+    keys: ['return'],
+    description: 'keep the filter',
+    hint: 'apply',
+    modes: ['filter'],
+  },
+  clearFilter: {
+    keys: ['escape'],
+    description: 'clear the filter',
+    hint: 'clear',
+    modes: ['filter'],
+  },
+} as const satisfies Record<string, Binding>;
+
+export type KeyAction = keyof typeof KEYMAP;
+
+export const ACTIONS = Object.keys(KEYMAP) as KeyAction[];
+
+export function bindingOf(action: KeyAction): Binding {
+  return KEYMAP[action];
+}
+
+/** The subset of Ink's Key this module reads; Ink's own Key type is assignable to it. */
+export interface KeyPress {
+  readonly upArrow: boolean;
+  readonly downArrow: boolean;
+  readonly leftArrow: boolean;
+  readonly rightArrow: boolean;
+  readonly pageUp: boolean;
+  readonly pageDown: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
+  readonly return: boolean;
+  readonly escape: boolean;
+  readonly ctrl: boolean;
+  readonly shift: boolean;
+  readonly tab: boolean;
+  readonly backspace: boolean;
+  readonly delete: boolean;
+  readonly meta: boolean;
+}
+
+/** One name per key press, in the vocabulary of KEYMAP; undefined for pastes and unknowns. */
+export function keyName(input: string, key: KeyPress): string | undefined {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'return';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'delete';
+  // Ink reports Escape with meta set; check it before the meta+letter case below.
+  if (key.escape) return 'escape';
+  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
+  if (key.meta) return undefined;
+  return [...input].length === 1 ? input : undefined;
+}
+
+const LOOKUP: ReadonlyMap<Mode, ReadonlyMap<string, KeyAction>> = new Map(
+  MODES.map((mode) => {
+    const byKey = new Map<string, KeyAction>();
+    for (const action of ACTIONS) {
+      const binding = bindingOf(action);
+      if (!binding.modes.includes(mode)) continue;
+      for (const key of binding.keys) if (!byKey.has(key)) byKey.set(key, action);
+    }
+    return [mode, byKey] as const;
+  }),
+);
+
+/** The action a key press means in a mode, or undefined (then text modes treat it as typing). */
+export function actionFor(mode: Mode, input: string, key: KeyPress): KeyAction | undefined {
+  const name = keyName(input, key);
+  return name === undefined ? undefined : LOOKUP.get(mode)?.get(name);
+}
+
+/**
+ * Printable text a key press types into a field in a text mode (a paste arrives as one
+ * string); undefined for commands and control keys.
+ */
+export function typedText(mode: Mode, input: string, key: KeyPress): string | undefined {
+  if (!TEXT_MODES.has(mode) || key.ctrl || key.meta || input === '') return undefined;
+  if (actionFor(mode, input, key) !== undefined) return undefined;
+  // Drop control characters (a pasted newline, a stray escape) rather than typing them.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+  return text === '' ? undefined : text;
+}
+
+const KEY_LABELS: Readonly<Record<string, string>> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  return: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  'shift+tab': 'Shift-Tab',
+  backspace: 'Backspace',
+  delete: 'Del',
+  'ctrl+c': 'Ctrl-C',
+};
+
+/** How a key is written on screen: '↑', 'PgUp', 'Enter', 'Ctrl-C', 'q'. */
+export function keyLabel(key: string): string {
+  return KEY_LABELS[key] ?? key;
+}
+
+export interface HintItem {
+  readonly action: KeyAction;
+  readonly keys: string;
+  readonly label: string;
+}
+
+/** The help bar of a mode: actions with a hint, their keys joined ("↑/k"). */
+export function hintsFor(mode: Mode): HintItem[] {
+  const items: HintItem[] = [];
+  for (const action of ACTIONS) {
+    const binding = bindingOf(action);
+    if (!binding.modes.includes(mode) || binding.hint === undefined) continue;
+    // "move" stands for up and down together; upper-case twins (Y for y) add nothing here.
+    const keys =
+      action === 'up'
+        ? '↑↓/jk'
+        : binding.keys
+            .filter((key) => key === key.toLowerCase() || binding.keys.length === 1)
+            .map(keyLabel)
+            .join('/');
+    items.push({ action, keys, label: binding.hint });
+  }
+  return items;
+}
+
+export interface HelpEntry {
+  readonly keys: string;
+  readonly description: string;
+}
+
+/** Every binding of a mode, for the help screen; keys valid everywhere are listed under table. */
+export function helpFor(mode: Mode): HelpEntry[] {
+  const listed = (action: KeyAction) => {
+    const { modes } = bindingOf(action);
+    return modes.includes(mode) && (mode === 'table' || modes.length < MODES.length);
+  };
+  return ACTIONS.filter(listed).map((action) => {
+    const binding = bindingOf(action);
+    return { keys: binding.keys.map(keyLabel).join('/'), description: binding.description };
+  });
+}
+
+const NO_KEY: KeyPress = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageUp: false,
+  pageDown: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+};
+
+/**
+ * Splits one input event into key presses. Text typed quickly, pasted or sent by tmux arrives
+ * as one string: "shop\r" is the text "shop" and then Enter, not a name with a newline in it.
+ */
+export function keyPresses(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
+  if (input.length <= 1 || !input.includes('\r') || key.ctrl || key.meta) return [{ input, key }];
+  const presses: { input: string; key: KeyPress }[] = [];
+  input.split('\r').forEach((text, index) => {
+    if (index > 0) presses.push({ input: '\r', key: { ...NO_KEY, return: true } });
+    if (text !== '') presses.push({ input: text, key: NO_KEY });
+  });
+  return presses;
+}

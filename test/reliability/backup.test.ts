@@ -1,0 +1,97 @@
+// Must hold: registry.toml.bak only ever holds a registry that parsed; after corruption
+// `pm doctor` explains and exits 1, and `pm doctor --restore` puts the last good registry back,
+// keeping the corrupt file beside it as registry.toml.corrupt-<timestamp>.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseRegistry } from '../../src/core/registry-file.js';
+import { allocations } from '../../src/core/registry.js';
+import { useTempDir } from '../helpers/tmp.js';
+import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
+
+const RANGE = '42400-42449';
+
+function ports(path: string): string[] {
+  const registry = parseRegistry(readFileSync(path, 'utf8'), path);
+  return allocations(registry).map((a) => `${a.project}/${a.service}=${a.port}`);
+}
+
+describe('backup and restore', () => {
+  const tempDir = useTempDir('pm-backup-');
+  beforeAll(requireBuild);
+
+  it('keeps only good registries in .bak, explains corruption and restores the last good copy', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'registry.toml');
+    const backup = `${path}.bak`;
+    const env = cleanEnv(dir, { PM_SCANNER: 'none' });
+    const pm = (...args: string[]) => runPm(['--registry', path, ...args], env);
+
+    expect((await pm('config', '--range', RANGE)).code).toBe(0);
+    const seen: string[] = [readFileSync(path, 'utf8')];
+    for (const service of ['web', 'api', 'db', 'worker']) {
+      const result = await pm('allocate', 'shop', service);
+      expect(result.code, result.stderr).toBe(0);
+      // After every change, the backup is exactly the previous registry, and it parses.
+      expect(readFileSync(backup, 'utf8')).toBe(seen[seen.length - 1]);
+      expect(() => parseRegistry(readFileSync(backup, 'utf8'), backup)).not.toThrow();
+      seen.push(readFileSync(path, 'utf8'));
+    }
+    const lastGood = readFileSync(path, 'utf8');
+    const goodBackup = sha256(backup);
+
+    // A crash of some other tool, a bad hand edit: the registry is now half a file.
+    const corrupt = lastGood.slice(0, lastGood.indexOf('[projects.shop.ports]') + 12);
+    writeFileSync(path, corrupt);
+    for (let i = 0; i < 3; i++) {
+      const refused = await pm('allocate', 'blog', 'web');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`registry ${path}:`);
+    }
+    // Refused changes never promote the corrupt file into the backup.
+    expect(sha256(backup)).toBe(goodBackup);
+
+    const doctor = await pm('doctor');
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(new RegExp(`FAIL registry +registry ${path}:\\d+:\\d+ is invalid`));
+    expect(doctor.stdout).toContain("run 'pm doctor --restore' to put back the last good copy");
+    expect(doctor.stdout).toMatch(/ok {3}backup/);
+    expect(readFileSync(path, 'utf8')).toBe(corrupt); // doctor alone changes nothing
+
+    const restore = await pm('doctor', '--restore');
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stderr).toContain(`restored ${path} from ${backup}`);
+    // The last good copy is the one before the last change: it lacks shop/worker.
+    expect(readFileSync(path, 'utf8')).toBe(seen[seen.length - 2]);
+    expect(ports(path)).not.toContain(expect.stringMatching(/^shop\/worker=/));
+    expect(ports(path)).toHaveLength(3);
+    const kept = readdirSync(dir).filter((name) => /^registry\.toml\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/.test(name));
+    expect(kept).toHaveLength(1);
+    expect(restore.stderr).toContain(kept[0]);
+    expect(readFileSync(join(dir, kept[0]!), 'utf8')).toBe(corrupt);
+
+    // pm works again, and the backup keeps tracking good registries only.
+    const again = await pm('allocate', 'blog', 'web');
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(backup, 'utf8')).toBe(seen[seen.length - 2]);
+    const healthy = await pm('doctor', '--json');
+    const report = JSON.parse(healthy.stdout) as { checks: { name: string; ok: boolean }[] };
+    expect(report.checks.filter((check) => ['registry', 'backup'].includes(check.name))).toEqual([
+      expect.objectContaining({ name: 'registry', ok: true }),
+      expect.objectContaining({ name: 'backup', ok: true }),
+    ]);
+  });
+
+  it('refuses to restore from a backup that does not parse', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'registry.toml');
+    writeFileSync(path, 'version = 1\n[projects.shop.ports]\nweb = \n');
+    writeFileSync(`${path}.bak`, 'version = 1\n[projects.shop.ports]\nweb = "x"\n');
+    const before = sha256(path);
+    const result = await runPm(['--registry', path, 'doctor', '--restore'], cleanEnv(dir));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the backup is not usable either: .*projects\.shop\.ports\.web/);
+    expect(sha256(path)).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['registry.toml', 'registry.toml.bak']);
+  });
+});
