@@ -14,7 +14,10 @@ export function timeCommands(commands, { runs = 15, warmup = 2, env = process.en
   for (let round = -warmup; round < runs; round++) {
     for (const [index, command] of commands.entries()) {
       const started = process.hrtime.bigint();
-      const result = spawnSync(command.argv[0], command.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, ...command.env } });
+      const result = spawnSync(command.argv[0], command.argv.slice(1), {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...env, ...command.env },
+      });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (result.status !== 0 && !command.allowFailure) {
         throw new Error(`${command.name} exited ${result.status}: ${result.stderr}`);
@@ -22,7 +25,11 @@ export function timeCommands(commands, { runs = 15, warmup = 2, env = process.en
       if (round >= 0) samples[index].push(ms);
     }
   }
-  return commands.map((command, index) => ({ name: command.name, median: median(samples[index]), runs }));
+  return commands.map((command, index) => ({
+    name: command.name,
+    median: median(samples[index]),
+    runs,
+  }));
 }
 
 export function printRows(title, rows, baselineName, target) {
@@ -32,8 +39,13 @@ export function printRows(title, rows, baselineName, target) {
     const ratio = base ? row.median / base.median : Number.NaN;
     const unit = row.unit ?? 'ms';
     const value = unit === 'ms' ? row.median.toFixed(1) : row.median.toFixed(unit === '%' ? 2 : 0);
-    const goal = row.target === undefined ? '' : `  (target <= ${row.target} x${ratio <= row.target ? ', met' : ', MISSED'})`;
-    console.log(`  ${row.name.padEnd(44)} ${value.padStart(9)} ${unit.padEnd(3)} ${ratio.toFixed(2).padStart(6)} x${goal}`);
+    const goal =
+      row.target === undefined
+        ? ''
+        : `  (target <= ${row.target} x${ratio <= row.target ? ', met' : ', MISSED'})`;
+    console.log(
+      `  ${row.name.padEnd(44)} ${value.padStart(9)} ${unit.padEnd(3)} ${ratio.toFixed(2).padStart(6)} x${goal}`,
+    );
   }
   if (target) console.log(`  ${target}`);
 }

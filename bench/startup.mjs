@@ -12,7 +12,10 @@ const PEAK = fileURLToPath(new URL('./peak-rss.cjs', import.meta.url));
 function peakRss(argv, runs) {
   const values = [];
   for (let i = 0; i < runs; i++) {
-    const result = spawnSync(process.execPath, ['--require', PEAK, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = spawnSync(process.execPath, ['--require', PEAK, ...argv], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const match = /PEAK_RSS_KB=(\d+)/.exec(result.stderr);
     if (match) values.push(Number(match[1]));
   }
@@ -24,14 +27,29 @@ export function runStartupBench({ runs = 15 } = {}) {
   const registry = join(dir, 'registry.toml');
   try {
     const pm = (...args) => [process.execPath, CLI, '--registry', registry, ...args];
-    spawnSync(pm('config', '--range', '23000-23999')[0], pm('config', '--range', '23000-23999').slice(1));
-    for (let i = 0; i < 20; i++) spawnSync(process.execPath, [CLI, '--registry', registry, 'allocate', `proj${i % 5}`, `svc${i}`]);
+    spawnSync(
+      pm('config', '--range', '23000-23999')[0],
+      pm('config', '--range', '23000-23999').slice(1),
+    );
+    for (let i = 0; i < 20; i++)
+      spawnSync(process.execPath, [
+        CLI,
+        '--registry',
+        registry,
+        'allocate',
+        `proj${i % 5}`,
+        `svc${i}`,
+      ]);
     spawnSync(process.execPath, [CLI, '--registry', registry, 'allocate', 'shop', 'web']);
     const rows = timeCommands(
       [
         { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
         { name: 'pm query shop web', argv: pm('query', 'shop', 'web'), target: 1.3 },
-        { name: 'pm allocate shop web (existing)', argv: pm('allocate', 'shop', 'web'), target: 1.3 },
+        {
+          name: 'pm allocate shop web (existing)',
+          argv: pm('allocate', 'shop', 'web'),
+          target: 1.3,
+        },
         { name: 'pm --once (21 allocations, live scan)', argv: pm('--once'), target: 1.5 },
       ],
       { runs },
@@ -39,7 +57,12 @@ export function runStartupBench({ runs = 15 } = {}) {
     printRows(`Start-up wall time, median of ${runs} interleaved runs`, rows, 'node -e 0');
     const memory = [
       { name: 'node -e 0', median: peakRss(['-e', '0'], 5), unit: 'KiB' },
-      { name: 'pm --once', median: peakRss([CLI, '--registry', registry, '--once'], 5), unit: 'KiB', target: 1.5 },
+      {
+        name: 'pm --once',
+        median: peakRss([CLI, '--registry', registry, '--once'], 5),
+        unit: 'KiB',
+        target: 1.5,
+      },
     ];
     printRows('Peak memory (VmHWM), median of 5 runs', memory, 'node -e 0');
     return { rows, memory };

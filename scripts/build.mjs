@@ -2,14 +2,16 @@
 // close to `node -e 0`; code splitting keeps React/Ink and koffi out of the scripting paths
 // (they load only when the dashboard or a native scanner is used). koffi stays external
 // because it ships its native binary in per-platform packages.
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(await readFile('package.json', 'utf8'));
-await rm('dist', { recursive: true, force: true });
+// Build beside dist and swap it in, so a test run using dist never sees it half-written.
+const next = `dist.next-${process.pid}`;
+const old = `dist.old-${process.pid}`;
 await build({
   entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -29,4 +31,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await chmod('dist/cli.js', 0o755);
+await chmod(`${next}/cli.js`, 0o755);
+await rename('dist', old).catch(() => undefined);
+await rename(next, 'dist');
+await rm(old, { recursive: true, force: true });

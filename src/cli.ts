@@ -1,17 +1,17 @@
 #!/usr/bin/env node
+import { runAllocate } from './commands/allocate.js';
 // Entry point: parse, dispatch, print, set the exit code. The dashboard (React + Ink) is
 // imported only when it is shown, so scripting paths start as fast as plain Node.
 import { type ParsedArgs, parseArguments } from './commands/arguments.js';
-import { runAllocate } from './commands/allocate.js';
 import { runConfig } from './commands/config.js';
 import type { Context, Io } from './commands/context.js';
 import { runDoctor } from './commands/doctor.js';
 import { runFree } from './commands/free.js';
+import { parseInterval } from './commands/interval.js';
 import { runQuery } from './commands/query.js';
 import { runStatus } from './commands/status.js';
 import { colorWanted, createStyle } from './commands/style.js';
 import { runSuggest } from './commands/suggest.js';
-import { parseInterval } from './commands/interval.js';
 import type { Deps } from './core/actions.js';
 import { EXIT, isPmError, PmError } from './core/errors.js';
 import { RegistryStore, resolveRegistryPath } from './core/store.js';
@@ -96,12 +96,27 @@ const FLAGS_BY_COMMAND: Record<string, readonly string[]> = {
 
 function checkFlags(name: string): void {
   const allowed = FLAGS_BY_COMMAND[name] ?? [];
-  const specific = ['port', 'prefer', 'force', 'count', 'range', 'exclude', 'restore', 'all', 'once', 'interval'] as const;
+  const specific = [
+    'port',
+    'prefer',
+    'force',
+    'count',
+    'range',
+    'exclude',
+    'restore',
+    'all',
+    'once',
+    'interval',
+  ] as const;
   for (const flag of specific) {
     const value = flags[flag];
     const given = typeof value === 'boolean' ? value : value !== undefined;
     if (given && !allowed.includes(flag)) {
-      throw new PmError('USAGE', `--${flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`, "run 'pm --help' for which options go with which command");
+      throw new PmError(
+        'USAGE',
+        `--${flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`,
+        "run 'pm --help' for which options go with which command",
+      );
     }
   }
 }
@@ -109,7 +124,10 @@ function checkFlags(name: string): void {
 async function main(): Promise<number> {
   const json = flags.json;
   const registryPath = resolveRegistryPath(flags.registry);
-  const store = new RegistryStore({ path: registryPath, onNotice: (message) => io.err(`note: ${message}`) });
+  const store = new RegistryStore({
+    path: registryPath,
+    onNotice: (message) => io.err(`note: ${message}`),
+  });
   const deps: Deps = { store, scanner: createScanner(), probe: bindProbe, cwdOf: processCwd };
   const style = createStyle(!json && colorWanted(flags.color, process.stdout));
   const ctx: Context = { deps, json, style, io };
@@ -124,7 +142,12 @@ async function main(): Promise<number> {
         return runStatus(ctx, [], { all: flags.all }, registryPath);
       }
       const { runDashboard } = await import('./components/run-dashboard.js');
-      return runDashboard({ deps, registryPath, intervalMs: interval, color: colorWanted(flags.color, process.stdout) });
+      return runDashboard({
+        deps,
+        registryPath,
+        intervalMs: interval,
+        color: colorWanted(flags.color, process.stdout),
+      });
     }
     case 'status':
       return runStatus(ctx, rest, { all: flags.all }, registryPath);
@@ -141,7 +164,11 @@ async function main(): Promise<number> {
     case 'doctor':
       return runDoctor(ctx, rest, flags, ephemeralRange());
     default:
-      throw new PmError('USAGE', `unknown command '${command}'`, "run 'pm --help' for the list of commands");
+      throw new PmError(
+        'USAGE',
+        `unknown command '${command}'`,
+        "run 'pm --help' for the list of commands",
+      );
   }
 }
 

@@ -8,7 +8,11 @@ export interface AllocateFlags {
   readonly force: boolean;
 }
 
-export async function runAllocate(ctx: Context, input: readonly string[], flags: AllocateFlags): Promise<number> {
+export async function runAllocate(
+  ctx: Context,
+  input: readonly string[],
+  flags: AllocateFlags,
+): Promise<number> {
   expectArgs(input, 2, 2, 'pm allocate <project> <service> [--port N | --prefer N] [--force]');
   const [project, service] = input as [string, string];
   const result = await allocate(ctx.deps, {
@@ -20,7 +24,12 @@ export async function runAllocate(ctx: Context, input: readonly string[], flags:
   });
   for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
   if (ctx.json) {
-    printJson(ctx.io, { project: result.project, service: result.service, port: result.port, created: result.created });
+    printJson(ctx.io, {
+      project: result.project,
+      service: result.service,
+      port: result.port,
+      created: result.created,
+    });
   } else {
     // A bare port on stdout, so PORT=$(pm allocate shop web) just works.
     ctx.io.out(String(result.port));

@@ -50,10 +50,19 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new PmError('USAGE', message.replace(/^Unknown option/, 'Unknown flag'), "run 'pm --help' for every command and option");
+    throw new PmError(
+      'USAGE',
+      message.replace(/^Unknown option/, 'Unknown flag'),
+      "run 'pm --help' for every command and option",
+    );
   }
   const text = (key: string) => values[key] as string | undefined;
   const bool = (key: string) => values[key] === true;

@@ -34,9 +34,19 @@ export function printJson(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
 }
 
-export function expectArgs(input: readonly string[], min: number, max: number, usage: string): void {
+export function expectArgs(
+  input: readonly string[],
+  min: number,
+  max: number,
+  usage: string,
+): void {
   if (input.length < min || input.length > max) {
-    const problem = input.length < min ? 'missing arguments' : `unexpected argument '${input[max]}'`;
-    throw new PmError('USAGE', `${problem}: usage: ${usage}`, "run 'pm --help' for every command and option");
+    const problem =
+      input.length < min ? 'missing arguments' : `unexpected argument '${input[max]}'`;
+    throw new PmError(
+      'USAGE',
+      `${problem}: usage: ${usage}`,
+      "run 'pm --help' for every command and option",
+    );
   }
 }

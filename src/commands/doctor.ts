@@ -25,10 +25,21 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
   const checks: Check[] = [];
   const file = health.registry;
   if (file.state === 'ok') {
-    const count = [...file.registry.projects.values()].reduce((sum, project) => sum + project.ports.size, 0);
-    checks.push({ name: 'registry', ok: true, detail: `${health.path} parses (${count} allocation(s))` });
+    const count = [...file.registry.projects.values()].reduce(
+      (sum, project) => sum + project.ports.size,
+      0,
+    );
+    checks.push({
+      name: 'registry',
+      ok: true,
+      detail: `${health.path} parses (${count} allocation(s))`,
+    });
   } else if (file.state === 'missing') {
-    checks.push({ name: 'registry', ok: true, detail: `${health.path} does not exist yet; the first allocation creates it` });
+    checks.push({
+      name: 'registry',
+      ok: true,
+      detail: `${health.path} does not exist yet; the first allocation creates it`,
+    });
   } else {
     const restorable = health.backup.state === 'ok';
     checks.push({
@@ -41,13 +52,30 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     });
   }
   const backup = health.backup;
-  if (backup.state === 'ok') checks.push({ name: 'backup', ok: true, detail: `${health.path}.bak holds the previous good registry` });
-  else if (backup.state === 'missing') checks.push({ name: 'backup', ok: true, detail: 'no backup yet (made on the second change)' });
-  else checks.push({ name: 'backup', ok: false, detail: `the backup is invalid: ${backup.error.message}`, hint: 'it is replaced by the next successful change' });
+  if (backup.state === 'ok')
+    checks.push({
+      name: 'backup',
+      ok: true,
+      detail: `${health.path}.bak holds the previous good registry`,
+    });
+  else if (backup.state === 'missing')
+    checks.push({ name: 'backup', ok: true, detail: 'no backup yet (made on the second change)' });
+  else
+    checks.push({
+      name: 'backup',
+      ok: false,
+      detail: `the backup is invalid: ${backup.error.message}`,
+      hint: 'it is replaced by the next successful change',
+    });
 
   const lock = health.lock;
   if (lock.state === 'free') checks.push({ name: 'lock', ok: true, detail: 'not held' });
-  else if (lock.state === 'held') checks.push({ name: 'lock', ok: true, detail: `held by a running pm (refreshed ${(lock.ageMs / 1000).toFixed(1)} s ago)` });
+  else if (lock.state === 'held')
+    checks.push({
+      name: 'lock',
+      ok: true,
+      detail: `held by a running pm (refreshed ${(lock.ageMs / 1000).toFixed(1)} s ago)`,
+    });
   else {
     checks.push({
       name: 'lock',
@@ -71,7 +99,9 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     name: 'scanner',
     ok: facts.scan.ok,
     detail: scannerDetail,
-    ...(facts.scan.ok ? {} : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
+    ...(facts.scan.ok
+      ? {}
+      : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
   });
   const range = file.state === 'ok' ? file.registry.defaults.range : undefined;
   if (range && facts.ephemeral) {
@@ -81,7 +111,9 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
       ok: !overlaps,
       detail: `${formatRange(range)}; OS ephemeral ports ${facts.ephemeral.start}-${facts.ephemeral.end} (${facts.ephemeral.source})${overlaps ? ' overlap it' : ''}`,
       ...(overlaps
-        ? { hint: `outgoing connections may take handed-out ports; choose a range below ${facts.ephemeral.start} with 'pm config --range'` }
+        ? {
+            hint: `outgoing connections may take handed-out ports; choose a range below ${facts.ephemeral.start} with 'pm config --range'`,
+          }
         : {}),
     });
   }
@@ -106,15 +138,27 @@ export async function runDoctor(
   const { store, scanner } = ctx.deps;
   if (flags.restore) {
     const { restored, keptAs } = await store.restoreBackup();
-    const count = [...restored.projects.values()].reduce((sum, project) => sum + project.ports.size, 0);
-    if (ctx.json) printJson(ctx.io, { restored: true, registry: store.path, keptAs: keptAs ?? null, allocations: count });
+    const count = [...restored.projects.values()].reduce(
+      (sum, project) => sum + project.ports.size,
+      0,
+    );
+    if (ctx.json)
+      printJson(ctx.io, {
+        restored: true,
+        registry: store.path,
+        keptAs: keptAs ?? null,
+        allocations: count,
+      });
     else {
       ctx.io.err(`restored ${store.path} from ${store.backupPath} (${count} allocation(s))`);
       if (keptAs) ctx.io.err(`the file it replaced is kept as ${keptAs}`);
     }
     return 0;
   }
-  const [health, scan] = await Promise.all([store.inspect(), scanner.scan()]);
+  const [health, scan] = await Promise.all([
+    store.inspect(),
+    scanner.scan({ attribute: () => false }),
+  ]);
   const checks = doctorChecks({
     health,
     scan,

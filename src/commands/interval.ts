@@ -8,7 +8,10 @@ export function parseInterval(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_INTERVAL_MS;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < MIN_INTERVAL_MS || value > MAX_INTERVAL_MS) {
-    throw new PmError('USAGE', `invalid --interval '${raw}': milliseconds from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS}`);
+    throw new PmError(
+      'USAGE',
+      `invalid --interval '${raw}': milliseconds from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS}`,
+    );
   }
   return value;
 }

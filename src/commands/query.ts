@@ -11,13 +11,17 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     if (ctx.json) {
       printJson(ctx.io, {
         port: result.port,
-        owner: result.owner ? { project: result.owner.project, service: result.owner.service } : null,
+        owner: result.owner
+          ? { project: result.owner.project, service: result.owner.service }
+          : null,
         listeners: result.listeners.map(listenerJson),
         scanner: result.scanner,
       });
       return 0;
     }
-    const owner = result.owner ? `${result.owner.project}/${result.owner.service}` : 'not allocated';
+    const owner = result.owner
+      ? `${result.owner.project}/${result.owner.service}`
+      : 'not allocated';
     ctx.io.out(`port ${result.port}: ${owner}`);
     if (!result.scanner.available) {
       ctx.io.out(`listening: unknown (${result.scanner.reason})`);
@@ -25,7 +29,10 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       ctx.io.out('listening: nothing');
     } else {
       for (const listener of result.listeners) {
-        const who = listener.pid === undefined ? 'pid hidden (another user)' : `pid ${listener.pid} ${listener.process ?? '?'}`;
+        const who =
+          listener.pid === undefined
+            ? 'pid hidden (another user)'
+            : `pid ${listener.pid} ${listener.process ?? '?'}`;
         ctx.io.out(`listening: ${listener.protocol} ${listener.address}:${listener.port} ${who}`);
       }
     }
@@ -39,9 +46,19 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   }
   const result = await queryProject(ctx.deps, first);
   if (ctx.json) {
-    printJson(ctx.io, { project: result.project, path: result.path ?? null, services: result.services });
+    printJson(ctx.io, {
+      project: result.project,
+      path: result.path ?? null,
+      services: result.services,
+    });
   } else {
-    ctx.io.out(renderTable(['SERVICE', 'PORT'], result.services.map(({ service, port }) => [service, String(port)]), { rightAligned: [1] }));
+    ctx.io.out(
+      renderTable(
+        ['SERVICE', 'PORT'],
+        result.services.map(({ service, port }) => [service, String(port)]),
+        { rightAligned: [1] },
+      ),
+    );
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 import { type StatusView, status } from '../core/actions.js';
-import { COLUMNS, type Cells, rowCells, unmanagedCells } from '../core/display.js';
+import { type Cells, COLUMNS, rowCells, unmanagedCells } from '../core/display.js';
 import { formatRange } from '../core/port.js';
 import type { PortState } from '../core/status.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
@@ -12,7 +12,8 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
     range: view.registry.defaults.range,
     scanner: view.scanner,
     allocations: view.rows.map((row) => {
-      const first = row.listeners.find((listener) => listener.pid !== undefined) ?? row.listeners[0];
+      const first =
+        row.listeners.find((listener) => listener.pid !== undefined) ?? row.listeners[0];
       return {
         project: row.project,
         service: row.service,
@@ -26,7 +27,10 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
     }),
     ...(all
       ? {
-          unmanaged: view.unmanaged.map((row) => ({ port: row.port, listeners: row.listeners.map(listenerJson) })),
+          unmanaged: view.unmanaged.map((row) => ({
+            port: row.port,
+            listeners: row.listeners.map(listenerJson),
+          })),
           listeners: view.scan.ok ? view.scan.listeners.map(listenerJson) : [],
         }
       : {}),
@@ -45,17 +49,27 @@ function paintState(style: Style, state: string): string {
 }
 
 export function renderStatusTable(view: StatusView, style: Style, all: boolean): string {
-  const cells: Cells[] = [...view.rows.map(rowCells), ...(all ? view.unmanaged.map(unmanagedCells) : [])];
+  const cells: Cells[] = [
+    ...view.rows.map(rowCells),
+    ...(all ? view.unmanaged.map(unmanagedCells) : []),
+  ];
   return renderTable(
     COLUMNS,
-    cells.map((row) => COLUMNS.map((column) => (column === 'STATE' ? paintState(style, row[column]) : row[column]))),
+    cells.map((row) =>
+      COLUMNS.map((column) => (column === 'STATE' ? paintState(style, row[column]) : row[column])),
+    ),
     { rightAligned: [2], header: style.bold },
   );
 }
 
-export async function runStatus(ctx: Context, input: readonly string[], flags: { readonly all: boolean }, registryPath: string): Promise<number> {
+export async function runStatus(
+  ctx: Context,
+  input: readonly string[],
+  flags: { readonly all: boolean },
+  registryPath: string,
+): Promise<number> {
   expectArgs(input, 0, 0, 'pm status [--all] [--json]');
-  const view = await status(ctx.deps);
+  const view = await status(ctx.deps, { all: flags.all });
   if (ctx.json) {
     printJson(ctx.io, statusJson(view, registryPath, flags.all));
     return 0;
@@ -69,7 +83,9 @@ export async function runStatus(ctx: Context, input: readonly string[], flags: {
     ctx.io.err(`note: live state unknown: ${view.scanner.reason}`);
   } else if (!flags.all && view.unmanaged.length > 0) {
     ctx.io.err(
-      ctx.style.dim(`${view.unmanaged.length} unallocated listener(s) in ${formatRange(view.registry.defaults.range)}; 'pm status --all' shows them`),
+      ctx.style.dim(
+        `${view.unmanaged.length} unallocated listener(s) in ${formatRange(view.registry.defaults.range)}; 'pm status --all' shows them`,
+      ),
     );
   }
   return 0;

@@ -33,6 +33,7 @@ export function colorWanted(
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape codes is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 export function visibleLength(text: string): number {
   return text.replace(ANSI, '').length;

@@ -8,7 +8,10 @@ export const MAX_SUGGESTIONS = 100;
 export function parseCount(raw: string | undefined): number {
   if (raw === undefined) return 1;
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_SUGGESTIONS) {
-    throw new PmError('USAGE', `invalid --count '${raw}': a whole number from 1 to ${MAX_SUGGESTIONS}`);
+    throw new PmError(
+      'USAGE',
+      `invalid --count '${raw}': a whole number from 1 to ${MAX_SUGGESTIONS}`,
+    );
   }
   return Number(raw);
 }

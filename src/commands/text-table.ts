@@ -7,7 +7,10 @@ import { visibleLength } from './style.js';
 export function renderTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
-  options: { readonly rightAligned?: readonly number[]; readonly header?: (text: string) => string } = {},
+  options: {
+    readonly rightAligned?: readonly number[];
+    readonly header?: (text: string) => string;
+  } = {},
 ): string {
   const widths = headers.map((header, column) =>
     Math.max(visibleLength(header), ...rows.map((row) => visibleLength(row[column] ?? ''))),

@@ -4,6 +4,7 @@
 import { render } from 'ink';
 import type { Deps } from '../core/actions.js';
 import { App } from './app.js';
+import { Screen } from './screen.js';
 
 export interface DashboardOptions {
   readonly deps: Deps;
@@ -12,23 +13,12 @@ export interface DashboardOptions {
   readonly color: boolean;
 }
 
-const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
-const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
-
 export async function runDashboard(options: DashboardOptions): Promise<number> {
-  const { stdout } = process;
-  let onAlternateScreen = false;
-  const leave = () => {
-    if (!onAlternateScreen) return;
-    onAlternateScreen = false;
-    stdout.write(LEAVE_ALTERNATE_SCREEN);
-  };
-  if (stdout.isTTY) {
-    stdout.write(ENTER_ALTERNATE_SCREEN);
-    onAlternateScreen = true;
-    // A signal or process.exit elsewhere must not strand the user on the alternate screen.
-    process.once('exit', leave);
-  }
+  const screen = new Screen(process.stdout);
+  const restore = () => screen.close();
+  screen.open();
+  // A signal or a process.exit elsewhere must not strand the user on the alternate screen.
+  process.once('exit', restore);
   const instance = render(
     <App
       deps={options.deps}
@@ -37,20 +27,21 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       color={options.color}
     />,
     {
+      stdout: screen as unknown as NodeJS.WriteStream,
+      // Debug mode hands each whole frame to the Screen, which repaints only changed lines.
+      debug: true,
       // Ctrl-C is a key like any other (the keymap quits on it), so the exit code stays 0.
       exitOnCtrlC: false,
-      // Redraw only the lines that changed: the clock ticks every second, the table rarely.
-      incrementalRendering: true,
     },
   );
   try {
     await instance.waitUntilExit();
     return 0;
   } finally {
-    // Errors (a bug: expected failures are shown inside the dashboard) are printed by the
-    // CLI after this, on the normal screen where they stay readable.
-    leave();
-    process.off('exit', leave);
+    // An error (a bug: expected failures are shown inside the dashboard) is printed by the
+    // CLI after this, on the normal screen where it stays readable.
+    restore();
+    process.off('exit', restore);
     options.deps.scanner.dispose?.();
   }
 }

@@ -7,6 +7,7 @@ import type { Port, PortRange } from './port.js';
 import { formatRange } from './port.js';
 import {
   type Allocation,
+  allocatedPorts,
   candidatePorts,
   findPort,
   ownerOf,
@@ -17,7 +18,13 @@ import {
   withoutProject,
   withoutService,
 } from './registry.js';
-import { listenersByPort, type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from './status.js';
+import {
+  listenersByPort,
+  type StatusRow,
+  statusRows,
+  type UnmanagedRow,
+  unmanagedRows,
+} from './status.js';
 import type { RegistryStore } from './store.js';
 import { isBrowserUnsafePort } from './unsafe-ports.js';
 
@@ -47,7 +54,8 @@ export interface AllocateResult extends Allocation {
 }
 
 function describeListener(listener: Listener): string {
-  if (listener.pid === undefined) return `a process of another user (pid hidden) on ${listener.address}`;
+  if (listener.pid === undefined)
+    return `a process of another user (pid hidden) on ${listener.address}`;
   return `pid ${listener.pid}${listener.process ? ` (${listener.process})` : ''} on ${listener.address}`;
 }
 
@@ -59,7 +67,11 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   const project = parseName(request.project, 'project');
   const service = parseName(request.service, 'service');
   if (request.port !== undefined && request.prefer !== undefined) {
-    throw new PmError('USAGE', '--port and --prefer cannot be used together', 'use --port N for exactly N, or --prefer N to search upward from N');
+    throw new PmError(
+      'USAGE',
+      '--port and --prefer cannot be used together',
+      'use --port N for exactly N, or --prefer N to search upward from N',
+    );
   }
 
   // Fast path without the lock: an existing allocation is returned as is (reads are atomic).
@@ -70,14 +82,18 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   }
 
   // Scanning happens before the lock so the lock is held for milliseconds; the bind probe
-  // inside the transaction is the final check.
-  const scan = await deps.scanner.scan();
+  // inside the transaction is the final check. Owners matter only for naming who holds an
+  // explicit --port.
+  const scan = await deps.scanner.scan({ attribute: (port) => port === request.port });
   const listening = listeningPorts(scan);
 
   return deps.store.transaction<AllocateResult>(async (registry) => {
     const current = findPort(registry, project, service);
     if (current !== undefined && (request.port === undefined || request.port === current)) {
-      return { registry, result: { project, service, port: current, created: false, warnings: [] } };
+      return {
+        registry,
+        result: { project, service, port: current, created: false, warnings: [] },
+      };
     }
     if (current !== undefined && request.port !== undefined) {
       throw new PmError(
@@ -102,17 +118,25 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
         warnings.push(`port ${port} is in use right now; recorded anyway (--force)`);
       }
       if (isBrowserUnsafePort(port)) {
-        warnings.push(`port ${port} is refused by browsers (ERR_UNSAFE_PORT); fine for non-HTTP services`);
+        warnings.push(
+          `port ${port} is refused by browsers (ERR_UNSAFE_PORT); fine for non-HTTP services`,
+        );
       }
       const { start, end } = registry.defaults.range;
       if (port < start || port > end) {
         warnings.push(`port ${port} is outside the range ${start}-${end}; allocated as asked`);
       }
       if (request.force && listening.has(port)) {
-        warnings.push(`port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (--force)`);
+        warnings.push(
+          `port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (--force)`,
+        );
       }
     } else {
-      port = await pickFreePort(registry, async (candidate) => !listening.has(candidate) && (await deps.probe(candidate)), request.prefer);
+      port = await pickFreePort(
+        registry,
+        async (candidate) => !listening.has(candidate) && (await deps.probe(candidate)),
+        request.prefer,
+      );
     }
     return {
       registry: withAllocation(registry, project, service, port),
@@ -121,7 +145,12 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   });
 }
 
-function checkExplicitPort(registry: Registry, port: Port, listening: Map<number, Listener[]>, force: boolean): void {
+function checkExplicitPort(
+  registry: Registry,
+  port: Port,
+  listening: Map<number, Listener[]>,
+  force: boolean,
+): void {
   const owner = ownerOf(registry, port);
   if (owner) {
     // A port belongs to one service; --force does not steal it (free it explicitly instead).
@@ -170,31 +199,49 @@ function allocationsOf(registry: Registry, target: FreeTarget): Allocation[] {
     const port = entry.ports.get(target.service);
     return port === undefined ? [] : [{ project: target.project, service: target.service, port }];
   }
-  return [...entry.ports].sort(([a], [b]) => a.localeCompare(b)).map(([service, port]) => ({ project: target.project, service, port }));
+  return [...entry.ports]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([service, port]) => ({ project: target.project, service, port }));
 }
 
 function notFound(target: FreeTarget): PmError {
   switch (target.kind) {
     case 'port':
-      return new PmError('NOT_FOUND', `port ${target.port} is not allocated`, `'pm status' lists what is allocated`);
+      return new PmError(
+        'NOT_FOUND',
+        `port ${target.port} is not allocated`,
+        `'pm status' lists what is allocated`,
+      );
     case 'project':
-      return new PmError('NOT_FOUND', `project '${target.project}' has no allocations`, `'pm status' lists what is allocated`);
+      return new PmError(
+        'NOT_FOUND',
+        `project '${target.project}' has no allocations`,
+        `'pm status' lists what is allocated`,
+      );
     default:
-      return new PmError('NOT_FOUND', `${target.project}/${target.service} is not allocated`, `'pm query ${target.project}' lists that project's services`);
+      return new PmError(
+        'NOT_FOUND',
+        `${target.project}/${target.service} is not allocated`,
+        `'pm query ${target.project}' lists that project's services`,
+      );
   }
 }
 
 /** The next ports `allocate` would hand out, without reserving them. */
 export async function suggest(deps: Deps, count: number, from?: Port): Promise<Port[]> {
   const { registry } = await deps.store.read();
-  const listening = listeningPorts(await deps.scanner.scan());
+  const listening = listeningPorts(await deps.scanner.scan({ attribute: () => false }));
   const ports: Port[] = [];
   for (const port of candidatePorts(registry, from)) {
     if (ports.length >= count) break;
     if (!listening.has(port) && (await deps.probe(port))) ports.push(port);
   }
   if (ports.length === 0) {
-    throw new PmError('RANGE_EXHAUSTED', `no free port in ${formatRange(registry.defaults.range)}`, `widen the range with 'pm config --range A-B', or free ports with 'pm free'`);
+    throw new PmError(
+      'RANGE_EXHAUSTED',
+      `no free port in ${formatRange(registry.defaults.range)}`,
+      `widen the range with 'pm config --range A-B', or free ports with 'pm free'`,
+    );
   }
   return ports;
 }
@@ -205,24 +252,41 @@ export interface ProjectQuery {
   readonly services: readonly { readonly service: string; readonly port: Port }[];
 }
 
-export async function queryProject(deps: Pick<Deps, 'store'>, project: string): Promise<ProjectQuery> {
+export async function queryProject(
+  deps: Pick<Deps, 'store'>,
+  project: string,
+): Promise<ProjectQuery> {
   parseName(project, 'project');
   const { registry } = await deps.store.read();
   const entry = registry.projects.get(project);
   if (!entry || entry.ports.size === 0) {
-    throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, `allocate one with 'pm allocate ${project} <service>'`);
+    throw new PmError(
+      'NOT_FOUND',
+      `project '${project}' has no allocations`,
+      `allocate one with 'pm allocate ${project} <service>'`,
+    );
   }
-  const services = [...entry.ports].sort(([a], [b]) => a.localeCompare(b)).map(([service, port]) => ({ service, port }));
+  const services = [...entry.ports]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([service, port]) => ({ service, port }));
   return { project, ...(entry.path !== undefined ? { path: entry.path } : {}), services };
 }
 
-export async function queryService(deps: Pick<Deps, 'store'>, project: string, service: string): Promise<Allocation> {
+export async function queryService(
+  deps: Pick<Deps, 'store'>,
+  project: string,
+  service: string,
+): Promise<Allocation> {
   parseName(project, 'project');
   parseName(service, 'service');
   const { registry } = await deps.store.read();
   const port = findPort(registry, project, service);
   if (port === undefined) {
-    throw new PmError('NOT_FOUND', `${project}/${service} is not allocated`, `allocate it with 'pm allocate ${project} ${service}'`);
+    throw new PmError(
+      'NOT_FOUND',
+      `${project}/${service} is not allocated`,
+      `allocate it with 'pm allocate ${project} ${service}'`,
+    );
   }
   return { project, service, port };
 }
@@ -231,12 +295,16 @@ export interface PortQuery {
   readonly port: Port;
   readonly owner?: Allocation;
   readonly listeners: readonly Listener[];
-  readonly scanner: { readonly backend: string; readonly available: boolean; readonly reason?: string };
+  readonly scanner: {
+    readonly backend: string;
+    readonly available: boolean;
+    readonly reason?: string;
+  };
 }
 
 export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
   const { registry } = await deps.store.read();
-  const scan = await deps.scanner.scan();
+  const scan = await deps.scanner.scan({ attribute: (candidate) => candidate === port });
   const owner = ownerOf(registry, port);
   return {
     port,
@@ -247,7 +315,9 @@ export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
 }
 
 export function scannerInfo(scanner: Scanner, scan: ScanOutcome): PortQuery['scanner'] {
-  return scan.ok ? { backend: scanner.backend, available: true } : { backend: scanner.backend, available: false, reason: scan.reason };
+  return scan.ok
+    ? { backend: scanner.backend, available: true }
+    : { backend: scanner.backend, available: false, reason: scan.reason };
 }
 
 export interface ConfigChange {
@@ -260,8 +330,14 @@ export interface ConfigView {
   readonly exclude: readonly Port[];
 }
 
-export async function configure(deps: Pick<Deps, 'store'>, change: ConfigChange): Promise<ConfigView> {
-  const view = (registry: Registry): ConfigView => ({ range: registry.defaults.range, exclude: registry.defaults.exclude });
+export async function configure(
+  deps: Pick<Deps, 'store'>,
+  change: ConfigChange,
+): Promise<ConfigView> {
+  const view = (registry: Registry): ConfigView => ({
+    range: registry.defaults.range,
+    exclude: registry.defaults.exclude,
+  });
   if (change.range === undefined && change.exclude === undefined) {
     return view((await deps.store.read()).registry);
   }
@@ -279,12 +355,27 @@ export interface StatusView {
   readonly scanner: PortQuery['scanner'];
 }
 
-export async function status(deps: Deps): Promise<StatusView> {
-  const [{ registry }, scan] = await Promise.all([deps.store.read(), deps.scanner.scan()]);
+/**
+ * The table. Owners are looked up for allocated ports only, or with `all` for every
+ * listener (unmanaged rows and the full listener list need them too).
+ */
+export async function status(
+  deps: Deps,
+  options: { readonly all?: boolean } = {},
+): Promise<StatusView> {
+  const { registry } = await deps.store.read();
+  const allocated = allocatedPorts(registry);
+  const scan = await deps.scanner.scan(
+    options.all ? {} : { attribute: (port) => allocated.has(port) },
+  );
   return statusView(deps, registry, scan);
 }
 
-export function statusView(deps: Pick<Deps, 'scanner' | 'cwdOf'>, registry: Registry, scan: ScanOutcome): StatusView {
+export function statusView(
+  deps: Pick<Deps, 'scanner' | 'cwdOf'>,
+  registry: Registry,
+  scan: ScanOutcome,
+): StatusView {
   const options = deps.cwdOf ? { cwdOf: deps.cwdOf } : {};
   return {
     registry,

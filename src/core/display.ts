@@ -1,9 +1,23 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree.
 import type { Listener } from '../native/types.js';
-import { addressesOf, primaryListener, type PortState, type StatusRow, type UnmanagedRow } from './status.js';
+import {
+  addressesOf,
+  type PortState,
+  primaryListener,
+  type StatusRow,
+  type UnmanagedRow,
+} from './status.js';
 
-export const COLUMNS = ['PROJECT', 'SERVICE', 'PORT', 'STATE', 'PID', 'PROCESS', 'ADDRESS'] as const;
+export const COLUMNS = [
+  'PROJECT',
+  'SERVICE',
+  'PORT',
+  'STATE',
+  'PID',
+  'PROCESS',
+  'ADDRESS',
+] as const;
 export type Column = (typeof COLUMNS)[number];
 export type Cells = Readonly<Record<Column, string>>;
 
@@ -13,7 +27,9 @@ function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PRO
   const main = primaryListener(listeners);
   if (!main) return { PID: NONE, PROCESS: NONE, ADDRESS: NONE };
   // Several processes on one port (SO_REUSEPORT, a pre-fork server): show the first and count.
-  const pids = new Set(listeners.map((listener) => listener.pid).filter((pid) => pid !== undefined));
+  const pids = new Set(
+    listeners.map((listener) => listener.pid).filter((pid) => pid !== undefined),
+  );
   const more = pids.size > 1 ? ` +${pids.size - 1}` : '';
   return {
     PID: main.pid === undefined ? '?' : `${main.pid}${more}`,
@@ -33,7 +49,13 @@ export function rowCells(row: StatusRow): Cells {
 }
 
 export function unmanagedCells(row: UnmanagedRow): Cells {
-  return { PROJECT: NONE, SERVICE: NONE, PORT: String(row.port), STATE: 'unmanaged', ...listenerCells(row.listeners) };
+  return {
+    PROJECT: NONE,
+    SERVICE: NONE,
+    PORT: String(row.port),
+    STATE: 'unmanaged',
+    ...listenerCells(row.listeners),
+  };
 }
 
 export type DisplayState = PortState | 'unmanaged';

@@ -72,7 +72,11 @@ function pick(table: Table, known: readonly string[]): Extra {
 export function parseRegistry(text: string, path: string): Registry {
   if (text.length === 0) {
     // 1:1 like any other parse error, so editors and terminals can jump to the file.
-    throw corrupt(path, '1:1', 'the file is empty (0 bytes); a registry always holds "version = 1"');
+    throw corrupt(
+      path,
+      '1:1',
+      'the file is empty (0 bytes); a registry always holds "version = 1"',
+    );
   }
   let doc: Table;
   try {
@@ -99,7 +103,10 @@ function tooDeep(value: unknown, limit: number, keyPath: string): string | undef
   const children: [string, unknown][] = Array.isArray(value)
     ? value.map((item, index): [string, unknown] => [`${keyPath}[${index}]`, item])
     : isTable(value)
-      ? Object.entries(value).map(([key, item]): [string, unknown] => [keyPath ? `${keyPath}.${key}` : key, item])
+      ? Object.entries(value).map(([key, item]): [string, unknown] => [
+          keyPath ? `${keyPath}.${key}` : key,
+          item,
+        ])
       : [];
   for (const [childPath, child] of children) {
     const found = tooDeep(child, limit - 1, childPath);
@@ -112,7 +119,11 @@ function fromDocument(doc: Table, path: string): Registry {
   const deep = tooDeep(doc, PARSE_OPTIONS.maxDepth, '');
   if (deep !== undefined) {
     const shown = deep.length > 80 ? `${deep.slice(0, 77)}...` : deep;
-    throw corrupt(path, shown, `nested more than ${PARSE_OPTIONS.maxDepth} levels deep; pm cannot write such a file back`);
+    throw corrupt(
+      path,
+      shown,
+      `nested more than ${PARSE_OPTIONS.maxDepth} levels deep; pm cannot write such a file back`,
+    );
   }
   if (!('version' in doc)) throw corrupt(path, 'version', "missing 'version = 1'");
   if (doc.version !== BigInt(REGISTRY_VERSION)) {
@@ -135,8 +146,10 @@ function fromDocument(doc: Table, path: string): Registry {
 
 function readDefaults(value: unknown, path: string): Defaults {
   if (value === undefined) return { range: DEFAULT_RANGE, exclude: [], extra: {} };
-  if (!isTable(value)) throw corrupt(path, 'defaults', `expected a table, found ${describeValue(value)}`);
-  const start = readOptionalPort(value, 'range_start', 'defaults.range_start', path) ?? DEFAULT_RANGE.start;
+  if (!isTable(value))
+    throw corrupt(path, 'defaults', `expected a table, found ${describeValue(value)}`);
+  const start =
+    readOptionalPort(value, 'range_start', 'defaults.range_start', path) ?? DEFAULT_RANGE.start;
   const end = readOptionalPort(value, 'range_end', 'defaults.range_end', path) ?? DEFAULT_RANGE.end;
   if (start > end) {
     throw corrupt(path, 'defaults', `range_start ${start} is greater than range_end ${end}`);
@@ -144,12 +157,20 @@ function readDefaults(value: unknown, path: string): Defaults {
   let exclude: Port[] = [];
   if (value.exclude !== undefined) {
     if (!Array.isArray(value.exclude)) {
-      throw corrupt(path, 'defaults.exclude', `expected an array of ports, found ${describeValue(value.exclude)}`);
+      throw corrupt(
+        path,
+        'defaults.exclude',
+        `expected an array of ports, found ${describeValue(value.exclude)}`,
+      );
     }
     exclude = value.exclude.map((item, index) => {
       const port = asPort(item);
       if (port === undefined) {
-        throw corrupt(path, `defaults.exclude[${index}]`, `expected a port 1-65535, found ${describeValue(item)}`);
+        throw corrupt(
+          path,
+          `defaults.exclude[${index}]`,
+          `expected a port 1-65535, found ${describeValue(item)}`,
+        );
       }
       return port;
     });
@@ -162,7 +183,12 @@ function readDefaults(value: unknown, path: string): Defaults {
   };
 }
 
-function readOptionalPort(table: Table, key: string, keyPath: string, path: string): Port | undefined {
+function readOptionalPort(
+  table: Table,
+  key: string,
+  keyPath: string,
+  path: string,
+): Port | undefined {
   if (table[key] === undefined) return undefined;
   const port = asPort(table[key]);
   if (port === undefined) {
@@ -174,22 +200,33 @@ function readOptionalPort(table: Table, key: string, keyPath: string, path: stri
 function readProjects(value: unknown, path: string): Map<string, Project> {
   const projects = new Map<string, Project>();
   if (value === undefined) return projects;
-  if (!isTable(value)) throw corrupt(path, 'projects', `expected a table, found ${describeValue(value)}`);
+  if (!isTable(value))
+    throw corrupt(path, 'projects', `expected a table, found ${describeValue(value)}`);
   for (const [name, entry] of Object.entries(value)) {
     const keyPath = `projects.${name}`;
     if (!isValidName(name)) throw corrupt(path, keyPath, `invalid project name: ${NAME_RULE}`);
-    if (!isTable(entry)) throw corrupt(path, keyPath, `expected a table, found ${describeValue(entry)}`);
+    if (!isTable(entry))
+      throw corrupt(path, keyPath, `expected a table, found ${describeValue(entry)}`);
     if (entry.path !== undefined && typeof entry.path !== 'string') {
-      throw corrupt(path, `${keyPath}.path`, `expected a string, found ${describeValue(entry.path)}`);
+      throw corrupt(
+        path,
+        `${keyPath}.path`,
+        `expected a string, found ${describeValue(entry.path)}`,
+      );
     }
     const ports = new Map<string, Port>();
     if (entry.ports !== undefined) {
       if (!isTable(entry.ports)) {
-        throw corrupt(path, `${keyPath}.ports`, `expected a table, found ${describeValue(entry.ports)}`);
+        throw corrupt(
+          path,
+          `${keyPath}.ports`,
+          `expected a table, found ${describeValue(entry.ports)}`,
+        );
       }
       for (const [service, raw] of Object.entries(entry.ports)) {
         const servicePath = `${keyPath}.ports.${service}`;
-        if (!isValidName(service)) throw corrupt(path, servicePath, `invalid service name: ${NAME_RULE}`);
+        if (!isValidName(service))
+          throw corrupt(path, servicePath, `invalid service name: ${NAME_RULE}`);
         const port = asPort(raw);
         if (port === undefined) {
           throw corrupt(path, servicePath, `expected a port 1-65535, found ${describeValue(raw)}`);
@@ -212,7 +249,12 @@ function rejectDuplicatePorts(projects: ReadonlyMap<string, Project>, path: stri
     for (const [service, port] of entry.ports) {
       const keyPath = `projects.${project}.ports.${service}`;
       const first = seen.get(port);
-      if (first) throw corrupt(path, keyPath, `port ${port} is also allocated to ${first}; a port belongs to one service`);
+      if (first)
+        throw corrupt(
+          path,
+          keyPath,
+          `port ${port} is also allocated to ${first}; a port belongs to one service`,
+        );
       seen.set(port, keyPath);
     }
   }

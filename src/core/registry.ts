@@ -173,7 +173,8 @@ export async function pickFreePort(
     if (await isFree(port)) return port;
   }
   const range = formatRange(registry.defaults.range);
-  const fromText = from !== undefined && from > registry.defaults.range.start ? ` from ${from}` : '';
+  const fromText =
+    from !== undefined && from > registry.defaults.range.start ? ` from ${from}` : '';
   throw new PmError(
     'RANGE_EXHAUSTED',
     `no free port in ${range}${fromText}: every port is allocated, excluded, unsafe for browsers or in use`,

@@ -1,7 +1,7 @@
 // Joins what the registry says with what the OS reports: the rows every view shows.
 import type { Listener, ScanOutcome } from '../native/types.js';
 import type { Port } from './port.js';
-import { allocations, allocatedPorts, type Registry } from './registry.js';
+import { allocatedPorts, allocations, type Registry } from './registry.js';
 
 export type PortState = 'active' | 'idle' | 'conflict' | 'unknown';
 

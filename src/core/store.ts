@@ -4,8 +4,8 @@ import * as nodeFs from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PmError } from './errors.js';
-import { parseRegistry, serializeRegistry } from './registry-file.js';
 import { emptyRegistry, type Registry } from './registry.js';
+import { parseRegistry, serializeRegistry } from './registry-file.js';
 
 /** The file-system calls the store makes; tests replace some of them to inject faults. */
 export interface StoreFs {
@@ -158,7 +158,11 @@ export class RegistryStore {
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return { registry: emptyRegistry(), exists: false };
       if (errnoOf(error) === 'EISDIR') {
-        throw new PmError('IO', `registry path ${path} is a directory`, 'pass the path of a file with --registry');
+        throw new PmError(
+          'IO',
+          `registry path ${path} is a directory`,
+          'pass the path of a file with --registry',
+        );
       }
       throw ioError('read', path, error);
     }
@@ -251,16 +255,24 @@ export class RegistryStore {
    * as registry.toml.corrupt-<timestamp>. Runs under the lock like any other change.
    */
   async restoreBackup(now: Date = new Date()): Promise<{ restored: Registry; keptAs?: string }> {
-    const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
-    const dir = dirname(file);
-    const backupPath = `${file}${BACKUP_SUFFIX}`;
+    const backupPath = `${await this.realFile(this.path)}${BACKUP_SUFFIX}`;
     const backup = await this.inspectFile(backupPath);
     if (backup.state === 'missing') {
-      throw new PmError('NO_BACKUP', `no backup to restore: ${backupPath} does not exist`, 'fix registry.toml by hand, or move it away to start with an empty registry');
+      throw new PmError(
+        'NO_BACKUP',
+        `no backup to restore: ${backupPath} does not exist`,
+        'fix registry.toml by hand, or move it away to start with an empty registry',
+      );
     }
     if (backup.state === 'invalid') {
-      throw new PmError('NO_BACKUP', `the backup is not usable either: ${backup.error.message}`, 'fix registry.toml by hand, or move it away to start with an empty registry');
+      throw new PmError(
+        'NO_BACKUP',
+        `the backup is not usable either: ${backup.error.message}`,
+        'fix registry.toml by hand, or move it away to start with an empty registry',
+      );
     }
+    const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
+    const dir = dirname(file);
     let compromised: Error | undefined;
     const release = await this.acquireLock(file, (error) => {
       compromised = error;
@@ -351,7 +363,9 @@ export class RegistryStore {
         const waited = Date.now() - started;
         if (waited >= this.lockTimeoutMs) {
           const since =
-            lastSeenMtime === undefined ? '' : ` (lock last refreshed ${new Date(lastSeenMtime).toISOString()})`;
+            lastSeenMtime === undefined
+              ? ''
+              : ` (lock last refreshed ${new Date(lastSeenMtime).toISOString()})`;
           throw new PmError(
             'REGISTRY_LOCKED',
             `the registry is locked by another pm process: waited ${(waited / 1000).toFixed(1)} s for ${lockPath}${since}`,
@@ -398,7 +412,8 @@ export class RegistryStore {
         let offset = 0;
         while (offset < data.length) {
           const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-          if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+          if (bytesWritten <= 0)
+            throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
           offset += bytesWritten;
         }
         await handle.sync();
@@ -410,7 +425,7 @@ export class RegistryStore {
         throw new PmError(
           'LOCK_COMPROMISED',
           `the registry lock was taken over by another process while this change was being written; the change was abandoned (${lost.message})`,
-          'run the command again; the registry holds the other process\'s change',
+          "run the command again; the registry holds the other process's change",
         );
       }
       await this.renameWithRetry(temp, target);

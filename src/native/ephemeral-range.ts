@@ -9,7 +9,9 @@ export interface EphemeralRange {
   readonly source: string;
 }
 
-export function ephemeralRange(platform: NodeJS.Platform = process.platform): EphemeralRange | undefined {
+export function ephemeralRange(
+  platform: NodeJS.Platform = process.platform,
+): EphemeralRange | undefined {
   if (platform === 'linux') {
     const path = '/proc/sys/net/ipv4/ip_local_port_range';
     try {

@@ -1,9 +1,9 @@
 // Backend choice. This module and the backends it imports are the only place that knows
 // which OS pm runs on; backends are imported lazily so koffi is loaded only when a scan
 // is actually wanted, and only the current platform's module is ever evaluated.
-import type { Scanner, ScanOutcome } from './types.js';
+import type { Scanner, ScanOptions, ScanOutcome } from './types.js';
 
-export type { Family, Listener, Protocol, Scanner, ScanOutcome } from './types.js';
+export type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
 export interface ScannerOptions {
   /** Defaults to process.platform. */
@@ -43,10 +43,10 @@ function lazyScanner(backend: string, load: () => Promise<Scanner>): Scanner {
     get backend() {
       return loaded?.backend ?? backend;
     },
-    async scan() {
+    async scan(options?: ScanOptions) {
       loaded = await get();
       try {
-        return await loaded.scan();
+        return await loaded.scan(options);
       } catch (error) {
         return { ok: false, reason: `${backend} scan failed: ${describe(error)}` };
       }

@@ -12,7 +12,7 @@ import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/s
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
 import { SocketOwnerResolver } from './linux-pids.js';
 import { ProcNetReader } from './linux-procfs.js';
-import type { Family, Listener, Protocol, Scanner, ScanOutcome } from './types.js';
+import type { Family, Listener, Protocol, ScanOptions, Scanner, ScanOutcome } from './types.js';
 
 export interface LinuxScannerOptions {
   /** 'procfs' skips netlink; 'netlink' never falls back (PM_SCANNER). */
@@ -87,7 +87,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   let netlinkRefused: string | undefined;
   let backend = force === 'procfs' ? 'linux-procfs' : 'linux-netlink';
 
-  async function scanNetlink(): Promise<ScanOutcome | string> {
+  async function scanNetlink(attribute: Attribute): Promise<ScanOutcome | string> {
     try {
       client ??= new SockDiagClient(options.libc ?? (await bindLibc()));
     } catch (error) {
@@ -100,34 +100,34 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
       return outcome.reason;
     }
     backend = 'linux-netlink';
-    return { ok: true, listeners: toListeners(outcome.records, owners) };
+    return { ok: true, listeners: toListeners(outcome.records, owners, attribute) };
   }
 
-  function scanProcNet(netlinkProblem: string | undefined): ScanOutcome {
+  function scanProcNet(netlinkProblem: string | undefined, attribute: Attribute): ScanOutcome {
     const outcome = procNet.read(TABLES);
     if (!outcome.ok) {
       const reason = netlinkProblem ? `${netlinkProblem}; ${outcome.reason}` : outcome.reason;
       return { ok: false, reason };
     }
     backend = 'linux-procfs';
-    return { ok: true, listeners: toListeners(outcome.records, owners) };
+    return { ok: true, listeners: toListeners(outcome.records, owners, attribute) };
   }
 
-  async function scanNow(): Promise<ScanOutcome> {
-    if (force === 'procfs') return scanProcNet(undefined);
-    const netlink = netlinkRefused ?? (await scanNetlink());
+  async function scanNow(attribute: Attribute): Promise<ScanOutcome> {
+    if (force === 'procfs') return scanProcNet(undefined, attribute);
+    const netlink = netlinkRefused ?? (await scanNetlink(attribute));
     if (typeof netlink !== 'string') return netlink;
     if (force === 'netlink') return { ok: false, reason: netlink };
-    return scanProcNet(netlink);
+    return scanProcNet(netlink, attribute);
   }
 
   return {
     get backend() {
       return backend;
     },
-    async scan() {
+    async scan(options?: ScanOptions) {
       try {
-        return await scanNow();
+        return await scanNow(options?.attribute);
       } catch (error) {
         return { ok: false, reason: `socket scan failed: ${describe(error)}` };
       }
@@ -140,9 +140,12 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
 }
 
 /** Joins each table's records with their owners; `groups[i]` holds the rows of TABLES[i]. */
+type Attribute = ScanOptions['attribute'];
+
 function toListeners(
   groups: readonly (readonly SocketRecord[])[],
   owners: SocketOwnerResolver,
+  attribute: Attribute,
 ): Listener[] {
   const kept: SocketRecord[] = [];
   const protocols: Protocol[] = [];
@@ -163,7 +166,7 @@ function toListeners(
       protocols.push(protocol);
     }
   }
-  const ownerByInode = owners.resolve(kept);
+  const ownerByInode = owners.resolve(attribute ? kept.filter((record) => attribute(record.port)) : kept);
   const listeners: Listener[] = new Array(kept.length);
   for (let i = 0; i < kept.length; i++) {
     const record = kept[i]!;

@@ -24,6 +24,16 @@ export type ScanOutcome =
   | { readonly ok: true; readonly listeners: readonly Listener[] }
   | { readonly ok: false; readonly reason: string };
 
+export interface ScanOptions {
+  /**
+   * Which listening ports need their owning process. Finding owners is the costly part of a
+   * cold scan on Linux (a readlink per open file of every process), so a caller that shows
+   * only its allocations asks only for those. Default: every port. Backends where the owner
+   * comes for free may ignore it.
+   */
+  readonly attribute?: (port: number) => boolean;
+}
+
 export interface Scanner {
   /** Short stable name shown in the dashboard header and `pm doctor`, e.g. 'linux-netlink'. */
   readonly backend: string;
@@ -31,7 +41,7 @@ export interface Scanner {
    * Reads the socket tables now. Never rejects for an OS-level failure: a backend that
    * cannot run resolves { ok: false, reason } and pm shows state "unknown".
    */
-  scan(): Promise<ScanOutcome>;
+  scan(options?: ScanOptions): Promise<ScanOutcome>;
   /** Whether this backend can attribute sockets of other users' processes (for `pm doctor`). */
   seesOtherUsers?(): boolean;
   /** Releases cached resources (open handles, caches). Safe to call more than once. */

@@ -4,17 +4,20 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPm } from '../helpers/cli.js';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 
 // A range of its own, so this file never races other test files for ports.
 const RANGE = '21000-21099';
-const tempDir = useTempDir();
+const tempDir = tempDirPerTest();
 const held: HeldPorts[] = [];
 afterEach(async () => {
   for (const h of held.splice(0)) await h.stop();
 });
 
-async function registry(): Promise<{ path: string; pm: (...args: string[]) => ReturnType<typeof runPm> }> {
+async function registry(): Promise<{
+  path: string;
+  pm: (...args: string[]) => ReturnType<typeof runPm>;
+}> {
   const path = join(tempDir(), 'registry.toml');
   const pm = (...args: string[]) => runPm(['--registry', path, ...args]);
   expect((await pm('config', '--range', RANGE)).code).toBe(0);
@@ -92,7 +95,10 @@ describe('pm allocate', () => {
     [['allocate', 'shop', 'web', '--port', '0'], /1 to 65535/],
     [['allocate', 'shop', 'web', '--port', '70000'], /1 to 65535/],
     [['allocate', 'shop', 'web', '--port', 'abc'], /invalid --port 'abc'/],
-    [['allocate', 'shop', 'web', '--port', '21000', '--prefer', '21001'], /cannot be used together/],
+    [
+      ['allocate', 'shop', 'web', '--port', '21000', '--prefer', '21001'],
+      /cannot be used together/,
+    ],
     [['config', '--range', '3000-2000'], /START-END/],
     [['config', '--range', '3000-'], /START-END/],
     [['suggest', '--count', '0'], /--count/],
@@ -123,7 +129,11 @@ describe('pm allocate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(JSON.parse(result.stderr)).toEqual({
-      error: { code: 'NOT_FOUND', message: 'shop/web is not allocated', hint: "'pm query shop' lists that project's services" },
+      error: {
+        code: 'NOT_FOUND',
+        message: 'shop/web is not allocated',
+        hint: "'pm query shop' lists that project's services",
+      },
     });
   });
 });
@@ -134,7 +144,9 @@ describe('pm free, query, suggest, config', () => {
     for (const service of ['web', 'api', 'db']) await pm('allocate', 'shop', service);
     await pm('allocate', 'blog', 'web');
     expect((await pm('free', 'shop', 'db')).stderr).toBe('freed shop/db (port 21002)\n');
-    expect(JSON.parse((await pm('free', ':21003', '--json')).stdout)).toEqual({ freed: [{ project: 'blog', service: 'web', port: 21003 }] });
+    expect(JSON.parse((await pm('free', ':21003', '--json')).stdout)).toEqual({
+      freed: [{ project: 'blog', service: 'web', port: 21003 }],
+    });
     expect((await pm('free', 'shop', '--all')).code).toBe(0);
     expect(readFileSync(path, 'utf8')).not.toContain('[projects');
   });
@@ -144,7 +156,9 @@ describe('pm free, query, suggest, config', () => {
     await pm('allocate', 'shop', 'web');
     await pm('allocate', 'shop', 'api');
     expect((await pm('query', 'shop', 'web')).stdout).toBe('21000\n');
-    expect((await pm('query', 'shop')).stdout).toBe('SERVICE   PORT\napi      21001\nweb      21000\n');
+    expect((await pm('query', 'shop')).stdout).toBe(
+      'SERVICE   PORT\napi      21001\nweb      21000\n',
+    );
     expect(JSON.parse((await pm('query', 'shop', '--json')).stdout)).toEqual({
       project: 'shop',
       path: null,
@@ -160,7 +174,14 @@ describe('pm free, query, suggest, config', () => {
     expect(who.stdout).toContain(`listening: tcp 0.0.0.0:21000 pid ${listener.pid} node`);
     const json = JSON.parse((await pm('query', ':21000', '--json')).stdout);
     expect(json.owner).toEqual({ project: 'shop', service: 'web' });
-    expect(json.listeners).toContainEqual(expect.objectContaining({ port: 21000, pid: listener.pid, process: 'node', address: '0.0.0.0' }));
+    expect(json.listeners).toContainEqual(
+      expect.objectContaining({
+        port: 21000,
+        pid: listener.pid,
+        process: 'node',
+        address: '0.0.0.0',
+      }),
+    );
     expect((await pm('query', 'shop', 'db')).code).toBe(1);
   });
 
@@ -175,7 +196,11 @@ describe('pm free, query, suggest, config', () => {
     const { pm, path } = await registry();
     await pm('config', '--exclude', '21000, 21001');
     const json = JSON.parse((await pm('config', '--json')).stdout);
-    expect(json).toEqual({ registry: path, range: { start: 21000, end: 21099 }, exclude: [21000, 21001] });
+    expect(json).toEqual({
+      registry: path,
+      range: { start: 21000, end: 21099 },
+      exclude: [21000, 21001],
+    });
     expect((await pm('allocate', 'shop', 'web')).stdout).toBe('21002\n');
   });
 });
@@ -193,7 +218,11 @@ describe('pm status and pm --once', () => {
       const lines = result.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^PROJECT\s+SERVICE\s+PORT\s+STATE\s+PID\s+PROCESS\s+ADDRESS$/);
       expect(lines[1]).toMatch(/^shop\s+api\s+21001\s+idle\s+-\s+-\s+-$/);
-      expect(lines[2]).toMatch(new RegExp(`^shop\\s+web\\s+21000\\s+active\\s+${listener.pid}\\s+node\\s+127\\.0\\.0\\.1$`));
+      expect(lines[2]).toMatch(
+        new RegExp(
+          `^shop\\s+web\\s+21000\\s+active\\s+${listener.pid}\\s+node\\s+127\\.0\\.0\\.1$`,
+        ),
+      );
       expect(result.stdout).not.toContain('\u001b['); // not a TTY: no colour, no cursor codes
     }
   });
@@ -207,10 +236,26 @@ describe('pm status and pm --once', () => {
     expect(text.stdout).toMatch(new RegExp(`21042\\s+unmanaged\\s+${listener.pid}\\s+node\\s+::1`));
     const json = JSON.parse((await pm('status', '--all', '--json')).stdout);
     expect(json.allocations).toEqual([
-      { project: 'shop', service: 'web', port: 21000, state: 'idle', pid: null, process: null, address: null, listeners: [] },
+      {
+        project: 'shop',
+        service: 'web',
+        port: 21000,
+        state: 'idle',
+        pid: null,
+        process: null,
+        address: null,
+        listeners: [],
+      },
     ]);
-    expect(json.unmanaged).toEqual([{ port: 21042, listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })] }]);
-    expect(json.listeners).toContainEqual(expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: 'node' }));
+    expect(json.unmanaged).toEqual([
+      {
+        port: 21042,
+        listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })],
+      },
+    ]);
+    expect(json.listeners).toContainEqual(
+      expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: 'node' }),
+    );
     expect(json.scanner.available).toBe(true);
   });
 

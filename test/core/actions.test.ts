@@ -1,12 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allocate, configure, free, queryPort, queryProject, status, suggest } from '../../src/core/actions.js';
+import {
+  allocate,
+  configure,
+  free,
+  queryPort,
+  queryProject,
+  status,
+  suggest,
+} from '../../src/core/actions.js';
 import { PmError } from '../../src/core/errors.js';
 import { tcp, testDeps, unavailable } from '../helpers/fakes.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 
-const tempDir = useTempDir();
+const tempDir = tempDirPerTest();
 
 async function setup(options: Parameters<typeof testDeps>[1] = {}) {
   const path = join(tempDir(), 'registry.toml');
@@ -54,7 +62,9 @@ describe('allocate', () => {
 
   it('searches upward from --prefer', async () => {
     const { deps } = await setup();
-    expect((await allocate(deps, { project: 'shop', service: 'web', prefer: 3005 })).port).toBe(3005);
+    expect((await allocate(deps, { project: 'shop', service: 'web', prefer: 3005 })).port).toBe(
+      3005,
+    );
   });
 
   it('takes an explicit free port, even outside the range (with a warning)', async () => {
@@ -67,7 +77,9 @@ describe('allocate', () => {
   it('refuses an explicit port owned by another service, naming the owner', async () => {
     const { deps } = await setup();
     await allocate(deps, { project: 'shop', service: 'web', port: 3003 });
-    const error = await failure(allocate(deps, { project: 'blog', service: 'web', port: 3003, force: true }));
+    const error = await failure(
+      allocate(deps, { project: 'blog', service: 'web', port: 3003, force: true }),
+    );
     expect(error.code).toBe('PORT_TAKEN');
     expect(error.message).toContain('shop/web');
     expect(error.hint).toContain('pm suggest');
@@ -79,7 +91,12 @@ describe('allocate', () => {
     expect(error.code).toBe('PORT_IN_USE');
     expect(error.message).toContain('pid 777 (postgres)');
     expect(readFileSync(path, 'utf8')).not.toContain('db =');
-    const forced = await allocate(deps, { project: 'shop', service: 'db', port: 3004, force: true });
+    const forced = await allocate(deps, {
+      project: 'shop',
+      service: 'db',
+      port: 3004,
+      force: true,
+    });
     expect(forced.port).toBe(3004);
     expect(forced.warnings.join()).toContain('--force');
   });
@@ -97,7 +114,9 @@ describe('allocate', () => {
   });
 
   it('reports an exhausted range', async () => {
-    const { deps, path } = await setup({ busy: [3000, 3001, 3002, 3003, 3004, 3005, 3006, 3007, 3008, 3009] });
+    const { deps, path } = await setup({
+      busy: [3000, 3001, 3002, 3003, 3004, 3005, 3006, 3007, 3008, 3009],
+    });
     const before = readFileSync(path, 'utf8');
     const error = await failure(allocate(deps, { project: 'shop', service: 'web' }));
     expect(error.code).toBe('RANGE_EXHAUSTED');
@@ -133,16 +152,27 @@ describe('free', () => {
     const { deps } = await setup();
     for (const service of ['web', 'api', 'db']) await allocate(deps, { project: 'shop', service });
     await allocate(deps, { project: 'blog', service: 'web' });
-    expect(await free(deps, { kind: 'service', project: 'shop', service: 'db' })).toEqual([{ project: 'shop', service: 'db', port: 3002 }]);
-    expect(await free(deps, { kind: 'port', port: 3003 })).toEqual([{ project: 'blog', service: 'web', port: 3003 }]);
-    expect((await free(deps, { kind: 'project', project: 'shop' })).map((a) => a.service)).toEqual(['api', 'web']);
+    expect(await free(deps, { kind: 'service', project: 'shop', service: 'db' })).toEqual([
+      { project: 'shop', service: 'db', port: 3002 },
+    ]);
+    expect(await free(deps, { kind: 'port', port: 3003 })).toEqual([
+      { project: 'blog', service: 'web', port: 3003 },
+    ]);
+    expect((await free(deps, { kind: 'project', project: 'shop' })).map((a) => a.service)).toEqual([
+      'api',
+      'web',
+    ]);
     expect((await status(deps)).rows).toEqual([]);
   });
 
   it('says what was not found', async () => {
     const { deps } = await setup();
-    expect((await failure(free(deps, { kind: 'port', port: 3000 }))).message).toBe('port 3000 is not allocated');
-    expect((await failure(free(deps, { kind: 'service', project: 'shop', service: 'web' }))).code).toBe('NOT_FOUND');
+    expect((await failure(free(deps, { kind: 'port', port: 3000 }))).message).toBe(
+      'port 3000 is not allocated',
+    );
+    expect(
+      (await failure(free(deps, { kind: 'service', project: 'shop', service: 'web' }))).code,
+    ).toBe('NOT_FOUND');
     expect((await failure(free(deps, { kind: 'project', project: 'shop' }))).exitCode).toBe(1);
   });
 });

@@ -23,12 +23,15 @@ describe('parsePort', () => {
     expect(parsePort(input)).toBe(port);
   });
 
-  it.each(['0', '65536', 'abc', '', '-1', '3000.5', '1e3', '0x10', '3 000', '99999999'])('rejects %j naming the rule', (input) => {
-    const error = errorOf(() => parsePort(input));
-    expect(error.code).toBe('INVALID_PORT');
-    expect(error.exitCode).toBe(2);
-    expect(error.message).toContain('1 to 65535');
-  });
+  it.each(['0', '65536', 'abc', '', '-1', '3000.5', '1e3', '0x10', '3 000', '99999999'])(
+    'rejects %j naming the rule',
+    (input) => {
+      const error = errorOf(() => parsePort(input));
+      expect(error.code).toBe('INVALID_PORT');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('1 to 65535');
+    },
+  );
 });
 
 describe('parseRange', () => {
@@ -37,11 +40,14 @@ describe('parseRange', () => {
     expect(parseRange('4000 - 4000')).toEqual({ start: 4000, end: 4000 });
   });
 
-  it.each(['3000-2000', '3000-', '-3000', '0-10', '1-65536', 'a-b', '3000', '3000-4000-5000'])('rejects %j', (input) => {
-    const error = errorOf(() => parseRange(input));
-    expect(error.code).toBe('INVALID_RANGE');
-    expect(error.message).toMatch(/START-END/);
-  });
+  it.each(['3000-2000', '3000-', '-3000', '0-10', '1-65536', 'a-b', '3000', '3000-4000-5000'])(
+    'rejects %j',
+    (input) => {
+      const error = errorOf(() => parseRange(input));
+      expect(error.code).toBe('INVALID_RANGE');
+      expect(error.message).toMatch(/START-END/);
+    },
+  );
 });
 
 describe('parsePortList', () => {

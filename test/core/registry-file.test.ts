@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PmError } from '../../src/core/errors.js';
-import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
 import { allocations } from '../../src/core/registry.js';
+import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
 
 const PATH = '/home/ana/.config/port-manager/registry.toml';
 const GOOD = `version = 1
@@ -60,17 +60,53 @@ describe('reading registry.toml', () => {
 
   it.each([
     ['zero bytes', '', /is empty \(0 bytes\)/],
-    ['syntax error with line and column', 'version = 1\n[projects.shop.ports]\nweb = = 3000\n', /registry\.toml:3:\d+ is invalid/],
-    ['duplicate key', 'version = 1\n[projects.shop.ports]\nweb = 3000\nweb = 3001\n', /registry\.toml:4:1 is invalid/],
-    ['duplicate table', 'version = 1\n[projects.shop]\n[projects.shop]\n', /registry\.toml:3:\d+ is invalid/],
+    [
+      'syntax error with line and column',
+      'version = 1\n[projects.shop.ports]\nweb = = 3000\n',
+      /registry\.toml:3:\d+ is invalid/,
+    ],
+    [
+      'duplicate key',
+      'version = 1\n[projects.shop.ports]\nweb = 3000\nweb = 3001\n',
+      /registry\.toml:4:1 is invalid/,
+    ],
+    [
+      'duplicate table',
+      'version = 1\n[projects.shop]\n[projects.shop]\n',
+      /registry\.toml:3:\d+ is invalid/,
+    ],
     ['missing version', '[projects.shop.ports]\nweb = 3000\n', /at version is invalid: missing/],
     ['a newer version', 'version = 2\n', /unsupported version 2/],
-    ['a port out of range', 'version = 1\n[projects.shop.ports]\nweb = 70000\n', /at projects\.shop\.ports\.web is invalid: expected a port 1-65535, found 70000/],
-    ['a port as a string', 'version = 1\n[projects.shop.ports]\nweb = "3000"\n', /projects\.shop\.ports\.web .*found "3000"/],
-    ['a port as a float', 'version = 1\n[projects.shop.ports]\nweb = 3000.0\n', /found 3000 \(a float\)/],
-    ['the same port twice', 'version = 1\n[projects.a.ports]\nweb = 3000\n[projects.b.ports]\nweb = 3000\n', /port 3000 is also allocated to projects\.a\.ports\.web/],
-    ['a name with a space', 'version = 1\n[projects."my shop".ports]\nweb = 3000\n', /invalid project name/],
-    ['an inverted range', 'version = 1\n[defaults]\nrange_start = 5000\nrange_end = 4000\n', /range_start 5000 is greater than range_end 4000/],
+    [
+      'a port out of range',
+      'version = 1\n[projects.shop.ports]\nweb = 70000\n',
+      /at projects\.shop\.ports\.web is invalid: expected a port 1-65535, found 70000/,
+    ],
+    [
+      'a port as a string',
+      'version = 1\n[projects.shop.ports]\nweb = "3000"\n',
+      /projects\.shop\.ports\.web .*found "3000"/,
+    ],
+    [
+      'a port as a float',
+      'version = 1\n[projects.shop.ports]\nweb = 3000.0\n',
+      /found 3000 \(a float\)/,
+    ],
+    [
+      'the same port twice',
+      'version = 1\n[projects.a.ports]\nweb = 3000\n[projects.b.ports]\nweb = 3000\n',
+      /port 3000 is also allocated to projects\.a\.ports\.web/,
+    ],
+    [
+      'a name with a space',
+      'version = 1\n[projects."my shop".ports]\nweb = 3000\n',
+      /invalid project name/,
+    ],
+    [
+      'an inverted range',
+      'version = 1\n[defaults]\nrange_start = 5000\nrange_end = 4000\n',
+      /range_start 5000 is greater than range_end 4000/,
+    ],
     ['NUL bytes', '\0'.repeat(855), /registry\.toml:1:1 is invalid/],
     ['__proto__ key', 'version = 1\n__proto__ = 1\n', /registry .* is invalid/],
   ])('refuses %s with the path and where', (_name, text, pattern) => {

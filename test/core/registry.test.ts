@@ -35,7 +35,8 @@ describe('candidate ports', () => {
   it('never offers ports browsers refuse', () => {
     const reg = registry({ start: 6660, end: 6700 });
     const ports = [...candidatePorts(reg)];
-    for (const unsafe of [6665, 6666, 6667, 6668, 6669, 6679, 6697]) expect(ports).not.toContain(unsafe);
+    for (const unsafe of [6665, 6666, 6667, 6668, 6669, 6679, 6697])
+      expect(ports).not.toContain(unsafe);
     expect(ports).toContain(6664);
     expect(ports).toContain(6670);
   });
@@ -77,18 +78,27 @@ describe('changes', () => {
     reg = withAllocation(reg, 'shop', 'web', 3000);
     reg = withAllocation(reg, 'blog', 'web', 3002);
     reg = withAllocation(reg, 'shop', 'api', 3001);
-    expect(allocations(reg).map((a) => `${a.project}/${a.service}`)).toEqual(['blog/web', 'shop/api', 'shop/web']);
+    expect(allocations(reg).map((a) => `${a.project}/${a.service}`)).toEqual([
+      'blog/web',
+      'shop/api',
+      'shop/web',
+    ]);
   });
 
   it('refuses to give one port to two services', () => {
     const reg = withAllocation(registry(), 'shop', 'web', 3000);
-    expect(() => withAllocation(reg, 'blog', 'web', 3000)).toThrow(/already allocated to shop\/web/);
+    expect(() => withAllocation(reg, 'blog', 'web', 3000)).toThrow(
+      /already allocated to shop\/web/,
+    );
   });
 
   it('drops a project when its last service is freed, keeps it when it has a path', () => {
     let reg = withAllocation(registry(), 'shop', 'web', 3000);
     expect(withoutService(reg, 'shop', 'web').projects.has('shop')).toBe(false);
-    reg = { ...reg, projects: new Map([['shop', { ...reg.projects.get('shop')!, path: '/src/shop' }]]) };
+    reg = {
+      ...reg,
+      projects: new Map([['shop', { ...reg.projects.get('shop')!, path: '/src/shop' }]]),
+    };
     expect(withoutService(reg, 'shop', 'web').projects.get('shop')?.path).toBe('/src/shop');
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rowCells, unmanagedCells } from '../../src/core/display.js';
-import { emptyRegistry, type Registry, withAllocation, withProjectPath } from '../../src/core/registry.js';
+import {
+  emptyRegistry,
+  type Registry,
+  withAllocation,
+  withProjectPath,
+} from '../../src/core/registry.js';
 import { statusRows, unmanagedRows } from '../../src/core/status.js';
 import type { Listener } from '../../src/native/types.js';
 import { tcp } from '../helpers/fakes.js';
@@ -24,7 +29,10 @@ describe('status rows', () => {
   });
 
   it('is a conflict only when the listener visibly runs outside the project path', () => {
-    const cwds: Record<number, string> = { 10: '/home/ana/src/shop/packages/web', 11: '/home/ana/src/blog' };
+    const cwds: Record<number, string> = {
+      10: '/home/ana/src/shop/packages/web',
+      11: '/home/ana/src/blog',
+    };
     const cwdOf = (pid: number) => cwds[pid];
     expect(statusRows(shop(), scan([tcp(3000, 10, 'node')]), { cwdOf })[1]?.state).toBe('active');
     expect(statusRows(shop(), scan([tcp(3000, 11, 'node')]), { cwdOf })[1]?.state).toBe('conflict');
@@ -37,20 +45,41 @@ describe('status rows', () => {
   });
 
   it('is unknown everywhere when the scan failed', () => {
-    expect(statusRows(shop(), { ok: false, reason: 'x' }).map((row) => row.state)).toEqual(['unknown', 'unknown']);
+    expect(statusRows(shop(), { ok: false, reason: 'x' }).map((row) => row.state)).toEqual([
+      'unknown',
+      'unknown',
+    ]);
   });
 
   it('lists unmanaged TCP listeners inside the range only', () => {
-    const rows = unmanagedRows(shop(), scan([tcp(3000, 1, 'a'), tcp(3500, 2, 'b'), tcp(22, 3, 'sshd'), tcp(12000, 4, 'c')]));
+    const rows = unmanagedRows(
+      shop(),
+      scan([tcp(3000, 1, 'a'), tcp(3500, 2, 'b'), tcp(22, 3, 'sshd'), tcp(12000, 4, 'c')]),
+    );
     expect(rows.map((row) => row.port)).toEqual([3500]);
   });
 });
 
 describe('cells', () => {
   it('shows pid, process and every address; a hidden pid reads ? and (other user)', () => {
-    const [api, web] = statusRows(shop(), scan([tcp(3000, 10, 'node', '127.0.0.1'), tcp(3000, 10, 'node', '::1'), tcp(3001)]));
-    expect(rowCells(web!)).toEqual({ PROJECT: 'shop', SERVICE: 'web', PORT: '3000', STATE: 'active', PID: '10', PROCESS: 'node', ADDRESS: '127.0.0.1, ::1' });
-    expect(rowCells(api!)).toMatchObject({ PID: '?', PROCESS: '(other user)', ADDRESS: '127.0.0.1' });
+    const [api, web] = statusRows(
+      shop(),
+      scan([tcp(3000, 10, 'node', '127.0.0.1'), tcp(3000, 10, 'node', '::1'), tcp(3001)]),
+    );
+    expect(rowCells(web!)).toEqual({
+      PROJECT: 'shop',
+      SERVICE: 'web',
+      PORT: '3000',
+      STATE: 'active',
+      PID: '10',
+      PROCESS: 'node',
+      ADDRESS: '127.0.0.1, ::1',
+    });
+    expect(rowCells(api!)).toMatchObject({
+      PID: '?',
+      PROCESS: '(other user)',
+      ADDRESS: '127.0.0.1',
+    });
   });
 
   it('counts extra processes sharing a port', () => {
@@ -59,6 +88,10 @@ describe('cells', () => {
   });
 
   it('marks unmanaged rows', () => {
-    expect(unmanagedCells({ port: 3500, listeners: [tcp(3500, 2, 'b')] })).toMatchObject({ PROJECT: '-', STATE: 'unmanaged', PID: '2' });
+    expect(unmanagedCells({ port: 3500, listeners: [tcp(3500, 2, 'b')] })).toMatchObject({
+      PROJECT: '-',
+      STATE: 'unmanaged',
+      PID: '2',
+    });
   });
 });

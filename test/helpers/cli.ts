@@ -12,7 +12,8 @@ export interface RunResult {
 
 /** Runs the built CLI like a user would, with a clean environment apart from `env`. */
 export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' (npm test builds first)`);
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run 'npm run build' (npm test builds first)`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },

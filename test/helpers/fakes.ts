@@ -2,7 +2,10 @@ import type { Deps } from '../../src/core/actions.js';
 import { RegistryStore } from '../../src/core/store.js';
 import type { Listener, Scanner, ScanOutcome } from '../../src/native/types.js';
 
-export function fakeScanner(listeners: Listener[] = [], backend = 'fake'): Scanner & { listeners: Listener[] } {
+export function fakeScanner(
+  listeners: Listener[] = [],
+  backend = 'fake',
+): Scanner & { listeners: Listener[] } {
   const scanner = {
     backend,
     listeners,

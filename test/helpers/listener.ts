@@ -12,7 +12,9 @@ export interface HeldPorts {
  * Holds TCP listeners in a separate process (a different PID from the test's, as a real dev
  * server would be). `port` 0 lets the OS choose. Resolves once every listener is bound.
  */
-export function holdListeners(specs: readonly { host: string; port?: number; ipv6Only?: boolean }[]): Promise<HeldPorts> {
+export function holdListeners(
+  specs: readonly { host: string; port?: number; ipv6Only?: boolean }[],
+): Promise<HeldPorts> {
   const script = `
     const net = require('node:net');
     const specs = ${JSON.stringify(specs)};

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 
 /** A fresh directory per test, removed afterwards. */
-export function useTempDir(prefix = 'pm-test-'): () => string {
+export function tempDirPerTest(prefix = 'pm-test-'): () => string {
   const dirs: string[] = [];
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });

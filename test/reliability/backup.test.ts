@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import { allocations } from '../../src/core/registry.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
 
 const RANGE = '42400-42449';
@@ -17,7 +17,7 @@ function ports(path: string): string[] {
 }
 
 describe('backup and restore', () => {
-  const tempDir = useTempDir('pm-backup-');
+  const tempDir = tempDirPerTest('pm-backup-');
   beforeAll(requireBuild);
 
   it('keeps only good registries in .bak, explains corruption and restores the last good copy', async () => {

@@ -4,7 +4,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, mapLimit, requireBuild, runPm, sha256 } from './harness.js';
 
 const NAME_RULE = /names start with a letter or digit, then use only letters, digits, "_" or "-", 64 characters at most/;
@@ -72,7 +72,7 @@ const CASES: readonly Case[] = [
 ];
 
 describe('bad command-line input', () => {
-  const tempDir = useTempDir('pm-input-');
+  const tempDir = tempDirPerTest('pm-input-');
   beforeAll(requireBuild);
 
   it(`${CASES.length} bad inputs: exit 2, the rule named, the registry untouched`, async () => {

@@ -8,7 +8,7 @@ import { PmError } from '../../src/core/errors.js';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import type { Registry } from '../../src/core/registry.js';
 import { RegistryStore } from '../../src/core/store.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, Worker, worker } from './harness.js';
 
 const STALE_MS = 2000;
@@ -20,7 +20,7 @@ function withProject(registry: Registry, name: string, port: number): Registry {
 }
 
 describe('a lock compromised under a long-running process', () => {
-  const tempDir = useTempDir('pm-compromised-');
+  const tempDir = tempDirPerTest('pm-compromised-');
   beforeAll(requireBuild);
 
   it('abandons the stalled write, keeps running, and leaves the other writer content', async () => {

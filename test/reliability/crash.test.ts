@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
 import { emptyRegistry, type Project, type Registry } from '../../src/core/registry.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, tempFiles, Worker, worker } from './harness.js';
 
 const ROUNDS = 20;
@@ -35,7 +35,7 @@ function generationOf(path: string): bigint {
 }
 
 describe('SIGKILL during writes', () => {
-  const tempDir = useTempDir('pm-crash-');
+  const tempDir = tempDirPerTest('pm-crash-');
   beforeAll(requireBuild);
 
   it(`leaves old-or-new content in ${ROUNDS} rounds, and the next command sweeps temp files`, async () => {

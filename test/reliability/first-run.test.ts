@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import { allocations } from '../../src/core/registry.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, tempFiles } from './harness.js';
 
 // Auto-allocation stays inside the registry's range (default 3000-9999 on a first run), so the
@@ -25,7 +25,7 @@ interface Allocated {
 }
 
 describe('first run and symlinked config directories', () => {
-  const tempDir = useTempDir('pm-first-');
+  const tempDir = tempDirPerTest('pm-first-');
   beforeAll(requireBuild);
 
   it('6 concurrent first allocations create the config directory once, 0700, distinct ports', async () => {

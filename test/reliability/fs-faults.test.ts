@@ -9,7 +9,7 @@ import { PmError } from '../../src/core/errors.js';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import type { Registry } from '../../src/core/registry.js';
 import { RegistryStore, type StoreFs } from '../../src/core/store.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { sha256 } from './harness.js';
 
 const ORIGINAL = `version = 1
@@ -64,7 +64,7 @@ async function failure(promise: Promise<unknown>): Promise<PmError> {
 }
 
 describe('file-system faults at the store boundary', () => {
-  const tempDir = useTempDir('pm-faults-');
+  const tempDir = tempDirPerTest('pm-faults-');
 
   function setup() {
     const dir = tempDir();

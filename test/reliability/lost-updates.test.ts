@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRegistry } from '../../src/core/registry-file.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, tempFiles, Worker, worker } from './harness.js';
 
 const PROCESSES = 6;
@@ -55,7 +55,7 @@ async function race(dir: string, mode: 'lock' | 'nolock'): Promise<Outcome> {
 }
 
 describe('concurrent read-modify-write through the real store', () => {
-  const tempDir = useTempDir('pm-lost-');
+  const tempDir = tempDirPerTest('pm-lost-');
   beforeAll(requireBuild);
 
   it(`keeps all ${PROCESSES * TRANSACTIONS} changes of ${PROCESSES} processes x ${TRANSACTIONS} transactions`, async () => {

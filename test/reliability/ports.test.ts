@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, Worker } from './harness.js';
 
 const EPHEMERAL = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -45,7 +45,7 @@ const MODES = [
 ] as const;
 
 describe('ports in use are never handed out', () => {
-  const tempDir = useTempDir('pm-ports-');
+  const tempDir = tempDirPerTest('pm-ports-');
   beforeAll(requireBuild);
 
   it.each(MODES)('skips listeners on 127.0.0.1, ::1 and 0.0.0.0: $name', async ({ scanner, searchFrom }) => {

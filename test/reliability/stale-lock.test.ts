@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseRegistry } from '../../src/core/registry-file.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256, Worker, worker } from './harness.js';
 
 const RANGE = [42300, 42349] as const;
@@ -26,7 +26,7 @@ async function holdLock(path: string, env: NodeJS.ProcessEnv): Promise<Worker> {
 }
 
 describe('stale and held locks', () => {
-  const tempDir = useTempDir('pm-stale-');
+  const tempDir = tempDirPerTest('pm-stale-');
   beforeAll(requireBuild);
 
   it('takes over the lock of a holder killed with SIGKILL once it is stale, and says so', async () => {

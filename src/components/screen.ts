@@ -1,0 +1,96 @@
+// The terminal side of the dashboard. Ink renders into this object in its "debug" mode, which
+// hands over each complete frame as plain text; this class then repaints only the lines that
+// differ from the previous frame, at fixed rows of the alternate screen. Ink's own incremental
+// renderer (6.8) misplaces lines by one row on every update, and its standard renderer erases
+// and rewrites the whole frame each time, which flickers on terminals without synchronised
+// output.
+import { EventEmitter } from 'node:events';
+
+export const ESC = '\u001b[';
+const ENTER_ALTERNATE_SCREEN = `${ESC}?1049h`;
+const LEAVE_ALTERNATE_SCREEN = `${ESC}?1049l`;
+const HIDE_CURSOR = `${ESC}?25l`;
+const SHOW_CURSOR = `${ESC}?25h`;
+const CLEAR_SCREEN = `${ESC}2J`;
+/** Synchronised output: supporting terminals show the whole repaint at once, others ignore it. */
+const BEGIN_UPDATE = `${ESC}?2026h`;
+const END_UPDATE = `${ESC}?2026l`;
+
+/**
+ * What to write to turn the `previous` frame into `next`: for each changed line, move to its
+ * row, erase it and write it. The line is erased before it is written (not after): a line as
+ * wide as the terminal leaves the cursor on its last column, where an erase would eat the
+ * last character. Lines beyond `rows` are never written, so the screen never scrolls.
+ */
+export function repaint(previous: readonly string[], next: readonly string[], rows: number): string {
+  let out = '';
+  const height = Math.min(Math.max(previous.length, next.length), rows);
+  for (let row = 0; row < height; row++) {
+    const line = next[row];
+    if (line === previous[row]) continue;
+    out += `${ESC}${row + 1};1H${ESC}2K${line ?? ''}`;
+  }
+  return out;
+}
+
+export interface ScreenOutput {
+  readonly columns: number;
+  readonly rows: number;
+  write(text: string): unknown;
+  on(event: 'resize', listener: () => void): unknown;
+  off(event: 'resize', listener: () => void): unknown;
+}
+
+/** A stdout stand-in for Ink: same size as the real terminal, paints frames by difference. */
+export class Screen extends EventEmitter {
+  readonly isTTY = true;
+  private readonly output: ScreenOutput;
+  private lines: readonly string[] = [];
+  private active = false;
+
+  constructor(output: ScreenOutput) {
+    super();
+    this.output = output;
+  }
+
+  get columns(): number {
+    return this.output.columns > 0 ? this.output.columns : 80;
+  }
+
+  get rows(): number {
+    return this.output.rows > 0 ? this.output.rows : 24;
+  }
+
+  /** Takes over the terminal: alternate screen, hidden cursor, resize tracking. */
+  open(): void {
+    if (this.active) return;
+    this.active = true;
+    this.output.write(`${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${CLEAR_SCREEN}`);
+    this.output.on('resize', this.resized);
+  }
+
+  /** Gives the terminal back as it was. Safe to call more than once. */
+  close(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.output.off('resize', this.resized);
+    this.output.write(`${SHOW_CURSOR}${LEAVE_ALTERNATE_SCREEN}`);
+  }
+
+  /** Called by Ink with one complete frame. */
+  write(frame: string): boolean {
+    if (!this.active) return true;
+    const next = frame.split('\n');
+    const changes = repaint(this.lines, next, this.rows);
+    this.lines = next;
+    if (changes !== '') this.output.write(`${BEGIN_UPDATE}${changes}${END_UPDATE}`);
+    return true;
+  }
+
+  private readonly resized = () => {
+    // Lines wrap or move when the size changes: start from a blank screen and paint it all.
+    this.lines = [];
+    if (this.active) this.output.write(CLEAR_SCREEN);
+    this.emit('resize');
+  };
+}

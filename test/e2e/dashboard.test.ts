@@ -1,0 +1,125 @@
+// The built dashboard in a real terminal (tmux), against a temporary registry, the real
+// socket scanner and a real listening process.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSession, type TmuxSession, tmuxAvailable } from './tmux.js';
+
+const CLI = resolve('dist/cli.js');
+
+function pm(registry: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [CLI, '--registry', registry, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PM_SCANNER: '' },
+  }).trim();
+}
+
+/** A process listening on 127.0.0.1:port; resolves once it accepts connections. */
+function listen(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('ready'))`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((done, fail) => {
+    child.stdout?.once('data', () => done(child));
+    child.once('exit', (code) => fail(new Error(`listener exited early (${code})`)));
+  });
+}
+
+const selected = (screen: string) => screen.split('\n').find((line) => line.startsWith('› '));
+
+describe.skipIf(!tmuxAvailable())('the dashboard in a real terminal', () => {
+  let dir: string;
+  let registry: string;
+  let server: ChildProcess | undefined;
+  let session: TmuxSession | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'node scripts/build.mjs' first`);
+    dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
+    registry = join(dir, 'registry.toml');
+    port = Number(pm(registry, 'allocate', 'e2e', 'web'));
+    server = await listen(port);
+    session = startSession({
+      command: [process.execPath, CLI, '--registry', registry],
+      width: 120,
+      height: 30,
+      env: { TERM: 'xterm-256color' },
+    });
+  });
+
+  afterAll(async () => {
+    session?.kill();
+    server?.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the listener as active with its PID', async () => {
+    const screen = await (session as TmuxSession).waitFor(
+      (text) => new RegExp(`e2e\\s+web\\s+${port}\\s+active\\s+${server?.pid}\\s+node`).test(text),
+      `e2e/web active with pid ${server?.pid}`,
+    );
+    expect(screen).toContain(registry);
+    expect(screen).toMatch(/scanner linux-(netlink|procfs)/);
+  });
+
+  it('allocates through the form and writes the registry', async () => {
+    const tmux = session as TmuxSession;
+    tmux.keys('a');
+    await tmux.waitFor((text) => text.includes('Allocate a port'), 'the allocate form');
+    tmux.type('shop');
+    await tmux.waitFor((text) => text.includes('project: shop'), 'the typed project');
+    tmux.keys('Enter');
+    tmux.type('api');
+    await tmux.waitFor((text) => text.includes('service: api'), 'the typed service');
+    tmux.keys('Enter');
+    await tmux.waitFor((text) => /› port:/.test(text), 'the port field');
+    tmux.keys('Enter');
+    const screen = await tmux.waitFor(
+      (text) => /allocated shop\/api: port \d+/.test(text),
+      'the allocation message',
+    );
+    const allocated = Number(/allocated shop\/api: port (\d+)/.exec(screen)?.[1]);
+    expect(allocated).not.toBe(port);
+    const file = await readFile(registry, 'utf8');
+    expect(file).toContain('[projects.shop.ports]');
+    expect(file).toContain(`api = ${allocated}`);
+  });
+
+  it('frees the selected allocation after y', async () => {
+    const tmux = session as TmuxSession;
+    // The new allocation is selected; make sure before freeing it.
+    await tmux.waitFor((text) => /shop\s+api/.test(selected(text) ?? ''), 'shop/api selected');
+    tmux.keys('f');
+    await tmux.waitFor((text) => text.includes('Free shop/api'), 'the free question');
+    tmux.keys('y');
+    await tmux.waitFor((text) => text.includes('freed shop/api'), 'the freed message');
+    const file = await readFile(registry, 'utf8');
+    expect(file).not.toContain('[projects.shop.ports]');
+    expect(file).toContain(`web = ${port}`);
+  });
+
+  it('quits on q with exit code 0 and gives the terminal back', async () => {
+    const tmux = session as TmuxSession;
+    tmux.keys('q');
+    const deadline = Date.now() + 10_000;
+    while (tmux.display('#{pane_dead}') !== '1') {
+      if (Date.now() > deadline) throw new Error(`pm did not exit; screen:\n${tmux.capture()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(tmux.display('#{pane_dead_status}')).toBe('0');
+    // Back on the normal screen, cursor visible, and no dashboard left on it.
+    expect(tmux.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+    const screen = tmux.capture();
+    expect(screen).not.toContain('PROJECT');
+    expect(screen).not.toContain('e2e');
+  });
+});
