@@ -57,10 +57,9 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
       strict: true,
     }));
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     throw new PmError(
       'USAGE',
-      message.replace(/^Unknown option/, 'Unknown flag'),
+      describeParseError(error),
       "run 'pm --help' for every command and option",
     );
   }
@@ -86,4 +85,20 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
     },
     input: positionals,
   };
+}
+
+/** parseArgs explains itself in terms of its own API; say it in terms of pm's flags. */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  const code = (error as { code?: string }).code;
+  const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? 'an option';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag '${flag}'`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/ambiguous/.test(message)) {
+      return `${flag} needs a value; for a value starting with '-' write ${flag}=VALUE`;
+    }
+    if (/argument missing/.test(message)) return `${flag} needs a value`;
+    return `${flag} takes no value`;
+  }
+  return message;
 }

@@ -22,7 +22,11 @@ const END_UPDATE = `${ESC}?2026l`;
  * wide as the terminal leaves the cursor on its last column, where an erase would eat the
  * last character. Lines beyond `rows` are never written, so the screen never scrolls.
  */
-export function repaint(previous: readonly string[], next: readonly string[], rows: number): string {
+export function repaint(
+  previous: readonly string[],
+  next: readonly string[],
+  rows: number,
+): string {
   let out = '';
   const height = Math.min(Math.max(previous.length, next.length), rows);
   for (let row = 0; row < height; row++) {

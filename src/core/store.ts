@@ -196,15 +196,16 @@ export class RegistryStore {
       const current =
         previousText === undefined ? emptyRegistry() : parseRegistry(previousText, this.path);
       const { registry: next, result } = await change(current);
-      await this.sweepTempFiles(dir, file);
+      // A lost lock means another writer may own the temp files now; leave them alone.
+      if (!compromised) await this.sweepTempFiles(dir, file);
       if (next !== current) {
         const text = serializeRegistry(next);
         if (text !== previousText) {
           await this.writeAtomic(dir, file, text, () => compromised);
-          if (previousText !== undefined) {
-            // The previous file parsed above, so the backup only ever holds a good registry.
-            await this.writeAtomic(dir, `${file}${BACKUP_SUFFIX}`, previousText, () => compromised);
-          }
+          // The backup is the registry pm just wrote: pm's own writes are atomic, so what
+          // the backup guards against is damage from outside (an editor, a sync tool, a
+          // disk), and then the last good copy is the one to restore, losing nothing.
+          await this.writeAtomic(dir, `${file}${BACKUP_SUFFIX}`, text, () => compromised);
         }
       }
       return result;

@@ -110,16 +110,51 @@ describe.skipIf(!tmuxAvailable())('the dashboard in a real terminal', () => {
   it('quits on q with exit code 0 and gives the terminal back', async () => {
     const tmux = session as TmuxSession;
     tmux.keys('q');
-    const deadline = Date.now() + 10_000;
-    while (tmux.display('#{pane_dead}') !== '1') {
-      if (Date.now() > deadline) throw new Error(`pm did not exit; screen:\n${tmux.capture()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(tmux.display('#{pane_dead_status}')).toBe('0');
+    expect(await tmux.waitForExit()).toBe(0);
     // Back on the normal screen, cursor visible, and no dashboard left on it.
-    expect(tmux.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+    await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
     const screen = tmux.capture();
     expect(screen).not.toContain('PROJECT');
     expect(screen).not.toContain('e2e');
+  });
+});
+
+describe.skipIf(!tmuxAvailable())('the dashboard and the terminal window', () => {
+  let dir: string;
+  let session: TmuxSession | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
+    const registry = join(dir, 'registry.toml');
+    pm(registry, 'allocate', 'storefront-admin', 'web-frontend');
+    session = startSession({
+      command: [process.execPath, CLI, '--registry', registry],
+      width: 120,
+      height: 20,
+      env: { TERM: 'xterm-256color' },
+    });
+  });
+
+  afterAll(async () => {
+    session?.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lays the table out again when the window is resized', async () => {
+    const tmux = session as TmuxSession;
+    await tmux.waitFor((text) => text.includes('ADDRESS'), 'the full table');
+    execFileSync('tmux', ['-L', tmux.socket, 'resize-window', '-t', 'main', '-x', '50']);
+    const narrow = await tmux.waitFor(
+      (text) => !text.includes('ADDRESS') && /web-frontend\s+3000/.test(text),
+      'the narrow table',
+    );
+    for (const line of narrow.split('\n')) expect([...line].length).toBeLessThanOrEqual(50);
+  });
+
+  it('quits on Ctrl-C with exit code 0', async () => {
+    const tmux = session as TmuxSession;
+    tmux.keys('C-c');
+    expect(await tmux.waitForExit()).toBe(0);
+    await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
   });
 });

@@ -2,6 +2,9 @@
 // server socket, so tests never touch the user's tmux or each other.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function tmuxAvailable(): boolean {
   try {
@@ -22,9 +25,19 @@ export interface TmuxSession {
   keys(...keys: string[]): void;
   /** Text typed literally, character by character. */
   type(text: string): void;
-  /** A tmux format about the pane, e.g. '#{pane_dead} #{pane_dead_status}'. */
+  /** A tmux format about the pane, e.g. '#{alternate_on}'. */
   display(format: string): string;
-  waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** The program's exit code once it has exited, else undefined. */
+  exitCode(): number | undefined;
+  waitFor(
+    predicate: (screen: string) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<string>;
+  /** Waits for the program to exit; resolves with its exit code. */
+  waitForExit(timeoutMs?: number): Promise<number>;
+  /** Waits until a tmux format reads as expected (tmux takes in output asynchronously). */
+  waitForDisplay(format: string, expected: string, timeoutMs?: number): Promise<void>;
   kill(): void;
 }
 
@@ -40,13 +53,19 @@ const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 
 export function startSession(options: SessionOptions): TmuxSession {
   const socket = `pm-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // tmux's #{pane_dead_status} is empty on some systems (3.3a in containers): the shell
+  // around the program records the exit code instead.
+  const statusFile = join(tmpdir(), `${socket}.status`);
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   // Ink renders nothing live when it thinks it runs in CI; a user's terminal never has CI set.
   const env = Object.entries(options.env ?? {})
     .map(([key, value]) => `${key}=${quote(value)}`)
     .join(' ');
-  const command = `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${options.command.map(quote).join(' ')}`;
+  const program = `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${options.command.map(quote).join(' ')}`;
+  // The shell then stays, so the terminal's state after the program can be inspected: tmux
+  // reports no cursor at all for a dead pane.
+  const command = `/bin/sh -c ${quote(`${program}; echo $? > ${quote(statusFile)}; exec sleep 600`)}`;
   tmux(
     'new-session',
     '-d',
@@ -78,6 +97,11 @@ export function startSession(options: SessionOptions): TmuxSession {
       tmux('send-keys', '-t', 'main', '-l', text);
     },
     display: (format) => tmux('display-message', '-p', '-t', 'main', format).trim(),
+    exitCode: () => {
+      if (!existsSync(statusFile)) return undefined;
+      const text = readFileSync(statusFile, 'utf8').trim();
+      return text === '' ? undefined : Number(text);
+    },
     async waitFor(predicate, what, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       let screen = '';
@@ -85,7 +109,31 @@ export function startSession(options: SessionOptions): TmuxSession {
         screen = session.capture();
         if (predicate(screen)) return screen;
         if (Date.now() > deadline) {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`);
+          throw new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async waitForExit(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const code = session.exitCode();
+        if (code !== undefined) return code;
+        if (Date.now() > deadline) {
+          throw new Error(`the program did not exit; screen:\n${session.capture()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async waitForDisplay(format, expected, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = session.display(format);
+        if (value === expected) return;
+        if (Date.now() > deadline) {
+          throw new Error(`${format} stayed '${value}', expected '${expected}'`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -96,6 +144,7 @@ export function startSession(options: SessionOptions): TmuxSession {
       } catch {
         // already gone
       }
+      rmSync(statusFile, { force: true });
     },
   };
   return session;

@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistry } from '../../src/core/registry-file.js';
 import { allocations } from '../../src/core/registry.js';
+import { parseRegistry } from '../../src/core/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
 
@@ -32,10 +32,10 @@ describe('backup and restore', () => {
     for (const service of ['web', 'api', 'db', 'worker']) {
       const result = await pm('allocate', 'shop', service);
       expect(result.code, result.stderr).toBe(0);
-      // After every change, the backup is exactly the previous registry, and it parses.
+      // After every change, the backup is exactly the registry just written, and it parses.
+      seen.push(readFileSync(path, 'utf8'));
       expect(readFileSync(backup, 'utf8')).toBe(seen[seen.length - 1]);
       expect(() => parseRegistry(readFileSync(backup, 'utf8'), backup)).not.toThrow();
-      seen.push(readFileSync(path, 'utf8'));
     }
     const lastGood = readFileSync(path, 'utf8');
     const goodBackup = sha256(backup);
@@ -53,7 +53,9 @@ describe('backup and restore', () => {
 
     const doctor = await pm('doctor');
     expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toMatch(new RegExp(`FAIL registry +registry ${path}:\\d+:\\d+ is invalid`));
+    expect(doctor.stdout).toMatch(
+      new RegExp(`FAIL registry +registry ${path}:\\d+:\\d+ is invalid`),
+    );
     expect(doctor.stdout).toContain("run 'pm doctor --restore' to put back the last good copy");
     expect(doctor.stdout).toMatch(/ok {3}backup/);
     expect(readFileSync(path, 'utf8')).toBe(corrupt); // doctor alone changes nothing
@@ -61,11 +63,13 @@ describe('backup and restore', () => {
     const restore = await pm('doctor', '--restore');
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stderr).toContain(`restored ${path} from ${backup}`);
-    // The last good copy is the one before the last change: it lacks shop/worker.
-    expect(readFileSync(path, 'utf8')).toBe(seen[seen.length - 2]);
-    expect(ports(path)).not.toContain(expect.stringMatching(/^shop\/worker=/));
-    expect(ports(path)).toHaveLength(3);
-    const kept = readdirSync(dir).filter((name) => /^registry\.toml\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/.test(name));
+    // The last good copy is the registry as pm last wrote it: nothing is lost.
+    expect(readFileSync(path, 'utf8')).toBe(lastGood);
+    expect(ports(path)).toContainEqual(expect.stringMatching(/^shop\/worker=/));
+    expect(ports(path)).toHaveLength(4);
+    const kept = readdirSync(dir).filter((name) =>
+      /^registry\.toml\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/.test(name),
+    );
     expect(kept).toHaveLength(1);
     expect(restore.stderr).toContain(kept[0]);
     expect(readFileSync(join(dir, kept[0]!), 'utf8')).toBe(corrupt);
@@ -73,7 +77,7 @@ describe('backup and restore', () => {
     // pm works again, and the backup keeps tracking good registries only.
     const again = await pm('allocate', 'blog', 'web');
     expect(again.code, again.stderr).toBe(0);
-    expect(readFileSync(backup, 'utf8')).toBe(seen[seen.length - 2]);
+    expect(readFileSync(backup, 'utf8')).toBe(readFileSync(path, 'utf8'));
     const healthy = await pm('doctor', '--json');
     const report = JSON.parse(healthy.stdout) as { checks: { name: string; ok: boolean }[] };
     expect(report.checks.filter((check) => ['registry', 'backup'].includes(check.name))).toEqual([

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistry } from '../../src/core/registry-file.js';
 import { allocations } from '../../src/core/registry.js';
+import { parseRegistry } from '../../src/core/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm } from './harness.js';
 
@@ -25,7 +25,10 @@ describe('concurrent pm allocate', () => {
   it(`${PROCESSES} at once get distinct ports; ${PROCESSES} more get the same ones back`, async () => {
     const dir = tempDir();
     const path = join(dir, 'registry.toml');
-    writeFileSync(path, `version = 1\n\n[defaults]\nrange_start = ${RANGE[0]}\nrange_end = ${RANGE[1]}\n`);
+    writeFileSync(
+      path,
+      `version = 1\n\n[defaults]\nrange_start = ${RANGE[0]}\nrange_end = ${RANGE[1]}\n`,
+    );
     const env = cleanEnv(dir);
     const wave = () =>
       Promise.all(
@@ -53,9 +56,12 @@ describe('concurrent pm allocate', () => {
 
     const registry = parseRegistry(readFileSync(path, 'utf8'), path);
     expect(allocations(registry)).toHaveLength(PROCESSES);
-    for (const a of given) expect(registry.projects.get(a.project)?.ports.get(a.service)).toBe(a.port);
+    for (const a of given)
+      expect(registry.projects.get(a.project)?.ports.get(a.service)).toBe(a.port);
     expect(readdirSync(dir).sort()).toEqual(['registry.toml', 'registry.toml.bak']);
     const slowest = Math.max(...first.map((result) => result.ms));
-    console.info(`[concurrent-cli] ${PROCESSES} + ${PROCESSES} processes; slowest of the first wave ${Math.round(slowest)} ms`);
+    console.info(
+      `[concurrent-cli] ${PROCESSES} + ${PROCESSES} processes; slowest of the first wave ${Math.round(slowest)} ms`,
+    );
   });
 });

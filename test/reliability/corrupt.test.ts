@@ -113,7 +113,8 @@ describe('corrupt registry fixtures', () => {
       const firstLine = result.stderr.split('\n')[0] ?? '';
       const expected = `pm: registry ${c.path}${c.fixture.where} is invalid: `;
       if (result.code !== 1) failures.push(`${label}: exit ${result.code}`);
-      if (!firstLine.startsWith(expected)) failures.push(`${label}: first line ${JSON.stringify(firstLine)}`);
+      if (!firstLine.startsWith(expected))
+        failures.push(`${label}: first line ${JSON.stringify(firstLine)}`);
       if (!c.fixture.problem.test(result.stderr)) failures.push(`${label}: problem not explained`);
       if (!/pm doctor --restore/.test(result.stderr)) failures.push(`${label}: no hint`);
       if (/^\s+at /m.test(result.stderr)) failures.push(`${label}: stack trace`);

@@ -2,11 +2,19 @@
 // (mode 0700) and all succeed with distinct ports; a symlinked config directory shares one lock
 // (and one registry) with its real path; so does a registry.toml that is itself a symlink (as
 // dotfiles managers make), which stays a symlink.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistry } from '../../src/core/registry-file.js';
 import { allocations } from '../../src/core/registry.js';
+import { parseRegistry } from '../../src/core/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, tempFiles } from './harness.js';
 
@@ -50,7 +58,11 @@ describe('first run and symlinked config directories', () => {
     expect(tempFiles(dir)).toEqual([]);
     const path = join(dir, 'registry.toml');
     const registry = parseRegistry(readFileSync(path, 'utf8'), path);
-    expect(allocations(registry).map((a) => a.port).sort()).toEqual([...ports].sort());
+    expect(
+      allocations(registry)
+        .map((a) => a.port)
+        .sort(),
+    ).toEqual([...ports].sort());
   });
 
   it('4 processes via a symlink and 4 via the real path share one lock: 8 distinct entries', async () => {
@@ -65,7 +77,10 @@ describe('first run and symlinked config directories', () => {
 
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        runPm(['allocate', i % 2 === 0 ? 'via-link' : 'via-real', `svc${i}`, '--json'], i % 2 === 0 ? viaLink : viaReal),
+        runPm(
+          ['allocate', i % 2 === 0 ? 'via-link' : 'via-real', `svc${i}`, '--json'],
+          i % 2 === 0 ? viaLink : viaReal,
+        ),
       ),
     );
     for (const result of results) expect(result.code, result.stderr).toBe(0);
@@ -75,7 +90,11 @@ describe('first run and symlinked config directories', () => {
     const path = join(real, 'port-manager', 'registry.toml');
     const registry = parseRegistry(readFileSync(path, 'utf8'), path);
     expect(allocations(registry)).toHaveLength(8);
-    expect(allocations(registry).map((a) => a.port).sort()).toEqual([...ports].sort());
+    expect(
+      allocations(registry)
+        .map((a) => a.port)
+        .sort(),
+    ).toEqual([...ports].sort());
     // Both spellings of the path show the same registry.
     const status = await runPm(['status', '--json'], viaLink);
     expect(status.code, status.stderr).toBe(0);
@@ -86,7 +105,10 @@ describe('first run and symlinked config directories', () => {
     const root = tempDir();
     const target = join(root, 'dotfiles', 'pm-registry.toml');
     mkdirSync(join(root, 'dotfiles'));
-    writeFileSync(target, `version = 1\n\n[defaults]\nrange_start = ${LINKED_FILE_RANGE[0]}\nrange_end = ${LINKED_FILE_RANGE[1]}\n`);
+    writeFileSync(
+      target,
+      `version = 1\n\n[defaults]\nrange_start = ${LINKED_FILE_RANGE[0]}\nrange_end = ${LINKED_FILE_RANGE[1]}\n`,
+    );
     const configDir = join(root, 'cfg', 'port-manager');
     mkdirSync(configDir, { recursive: true });
     const link = join(configDir, 'registry.toml');
@@ -96,7 +118,10 @@ describe('first run and symlinked config directories', () => {
 
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        runPm(['allocate', i % 2 === 0 ? 'via-link' : 'via-target', `svc${i}`, '--json'], i % 2 === 0 ? viaLink : viaTarget),
+        runPm(
+          ['allocate', i % 2 === 0 ? 'via-link' : 'via-target', `svc${i}`, '--json'],
+          i % 2 === 0 ? viaLink : viaTarget,
+        ),
       ),
     );
     for (const result of results) expect(result.code, result.stderr).toBe(0);
@@ -106,12 +131,23 @@ describe('first run and symlinked config directories', () => {
     // Writes replaced the target, not the link: the user's dotfiles still hold the registry.
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     const registry = parseRegistry(readFileSync(target, 'utf8'), target);
-    expect(allocations(registry).map((a) => a.port).sort()).toEqual([...ports].sort());
+    expect(
+      allocations(registry)
+        .map((a) => a.port)
+        .sort(),
+    ).toEqual([...ports].sort());
     // Lock, backup and temp files live beside the target; nothing is left beside the link.
     expect(readdirSync(configDir)).toEqual(['registry.toml']);
-    expect(readdirSync(join(root, 'dotfiles')).sort()).toEqual(['pm-registry.toml', 'pm-registry.toml.bak']);
+    expect(readdirSync(join(root, 'dotfiles')).sort()).toEqual([
+      'pm-registry.toml',
+      'pm-registry.toml.bak',
+    ]);
     const doctor = await runPm(['doctor', '--json'], viaLink);
-    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks;
-    expect(checks.find((check) => check.name === 'backup')?.detail).toMatch(/holds the previous good registry/);
+    const checks = (
+      JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }
+    ).checks;
+    expect(checks.find((check) => check.name === 'backup')?.detail).toMatch(
+      /holds the previous good registry/,
+    );
   });
 });

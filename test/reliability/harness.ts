@@ -43,7 +43,10 @@ export function runPm(
 ): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -91,18 +94,6 @@ export function tempFiles(dir: string): string[] {
   return readdirSync(dir).filter((name) => /^registry\.toml\..*\.tmp$/.test(name));
 }
 
-export async function waitUntil(
-  condition: () => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -119,7 +110,10 @@ export class Worker {
   private listeners: (() => void)[] = [];
 
   constructor(script: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [script, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [script, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       const parts = (this.partial + chunk).split('\n');
       this.partial = parts.pop() ?? '';
@@ -162,7 +156,11 @@ export class Worker {
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new Error(`worker did not print ${pattern} within ${timeoutMs} ms; stderr:\n${this.stderr}`));
+        reject(
+          new Error(
+            `worker did not print ${pattern} within ${timeoutMs} ms; stderr:\n${this.stderr}`,
+          ),
+        );
       }, timeoutMs);
       const finish = () => {
         clearTimeout(timer);

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PmError } from '../../src/core/errors.js';
-import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
 import type { Project, Registry } from '../../src/core/registry.js';
+import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
 
 const PATH = '/home/ana/.config/port-manager/registry.toml';
 
@@ -24,7 +24,9 @@ const codePointArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xd7ff }) },
   { weight: 1, arbitrary: fc.integer({ min: 0xe000, max: 0x10ffff }) },
 );
-const textArb = fc.array(codePointArb, { maxLength: 40 }).map((points) => String.fromCodePoint(...points));
+const textArb = fc
+  .array(codePointArb, { maxLength: 40 })
+  .map((points) => String.fromCodePoint(...points));
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function extraArb(reserved: readonly string[]) {
@@ -67,8 +69,12 @@ const registryArb: fc.Arbitrary<Registry> = fc
       minLength: MAX_PROJECTS * MAX_SERVICES,
       maxLength: MAX_PROJECTS * MAX_SERVICES,
     }),
-    range: fc.tuple(portArb, portArb).map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) })),
-    exclude: fc.uniqueArray(portArb, { maxLength: 5 }).map((ports) => [...ports].sort((a, b) => a - b)),
+    range: fc
+      .tuple(portArb, portArb)
+      .map(([a, b]) => ({ start: Math.min(a, b), end: Math.max(a, b) })),
+    exclude: fc
+      .uniqueArray(portArb, { maxLength: 5 })
+      .map((ports) => [...ports].sort((a, b) => a - b)),
     defaultsExtra: extraArb(['range_start', 'range_end', 'exclude']),
     extra: extraArb(['version', 'defaults', 'projects']),
   })
@@ -92,7 +98,9 @@ const registryArb: fc.Arbitrary<Registry> = fc
 
 // --- the outcome every input must have --------------------------------------------------------
 
-type Outcome = { readonly kind: 'registry'; readonly registry: Registry } | { readonly kind: 'refused' };
+type Outcome =
+  | { readonly kind: 'registry'; readonly registry: Registry }
+  | { readonly kind: 'refused' };
 
 /** Parses; any exception other than pm's own REGISTRY_CORRUPT fails the property. */
 function outcome(text: string): Outcome {
@@ -228,7 +236,9 @@ describe('registry file properties', () => {
       fc.property(tokenSoupArb, (text) => count(outcome(`version = 1\n${text}`))),
       { numRuns: 3000 },
     );
-    console.info(`[properties] random inputs: ${counts.registry} accepted, ${counts.refused} refused`);
+    console.info(
+      `[properties] random inputs: ${counts.registry} accepted, ${counts.refused} refused`,
+    );
     expect(counts.refused).toBeGreaterThan(0);
   });
 
@@ -241,18 +251,24 @@ describe('registry file properties', () => {
     }
     // Not a promise, a fact to know: a prefix ending at a line boundary is valid TOML with
     // entries missing. pm relies on atomic replacement so that it never writes one.
-    console.info(`[properties] ${bytes.length + 1} prefixes, ${accepted} parse as (incomplete) registries`);
+    console.info(
+      `[properties] ${bytes.length + 1} prefixes, ${accepted} parse as (incomplete) registries`,
+    );
     expect(outcome(VALID_FILE).kind).toBe('registry');
   });
 
   it('single-byte mutations of a valid registry yield a registry or a PmError', () => {
     const bytes = Buffer.from(VALID_FILE, 'utf8');
     fc.assert(
-      fc.property(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 }), (index, byte) => {
-        const mutated = Buffer.from(bytes);
-        mutated[index] = byte;
-        outcome(mutated.toString('utf8'));
-      }),
+      fc.property(
+        fc.nat({ max: bytes.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        (index, byte) => {
+          const mutated = Buffer.from(bytes);
+          mutated[index] = byte;
+          outcome(mutated.toString('utf8'));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -260,13 +276,22 @@ describe('registry file properties', () => {
   it.each([
     ['2000 nested arrays', `version = 1\nx = ${'['.repeat(2000)}${']'.repeat(2000)}\n`],
     ['2000 unclosed [', '['.repeat(2000)],
-    ['2000 nested inline tables', `version = 1\nx = ${'{ a = '.repeat(2000)}1${' }'.repeat(2000)}\n`],
+    [
+      '2000 nested inline tables',
+      `version = 1\nx = ${'{ a = '.repeat(2000)}1${' }'.repeat(2000)}\n`,
+    ],
     ['a dotted key 20000 levels deep', `version = 1\n${'a.'.repeat(20000)}a = 1\n`],
     ['a table header 20000 levels deep', `version = 1\n[${'a.'.repeat(20000)}a]\n`],
     ['200k comment lines', `${'# a comment\n'.repeat(200_000)}version = 1\n`],
-    ['200k comment lines inside a project table', `version = 1\n[projects.shop.ports]\n${'#\n'.repeat(200_000)}web = 3000\n`],
+    [
+      '200k comment lines inside a project table',
+      `version = 1\n[projects.shop.ports]\n${'#\n'.repeat(200_000)}web = 3000\n`,
+    ],
     ['a 5 MB string', `version = 1\nnote = "${'x'.repeat(5_000_000)}"\n`],
-    ['50k keys', `version = 1\n[big]\n${Array.from({ length: 50_000 }, (_, i) => `k${i} = ${i}`).join('\n')}\n`],
+    [
+      '50k keys',
+      `version = 1\n[big]\n${Array.from({ length: 50_000 }, (_, i) => `k${i} = ${i}`).join('\n')}\n`,
+    ],
     ['__proto__ keys', 'version = 1\n[projects.__proto__.ports]\nweb = 3000\n'],
   ])('%s: completes with a registry or a PmError', (_name, text) => {
     // The time budget is the test timeout; what matters is no crash (stack overflow) and no hang.

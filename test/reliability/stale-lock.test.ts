@@ -12,7 +12,10 @@ const RANGE = [42300, 42349] as const;
 
 function setup(dir: string): string {
   const path = join(dir, 'registry.toml');
-  writeFileSync(path, `version = 1\n\n[defaults]\nrange_start = ${RANGE[0]}\nrange_end = ${RANGE[1]}\n`);
+  writeFileSync(
+    path,
+    `version = 1\n\n[defaults]\nrange_start = ${RANGE[0]}\nrange_end = ${RANGE[1]}\n`,
+  );
   return path;
 }
 
@@ -44,9 +47,13 @@ describe('stale and held locks', () => {
     expect(port).toBeGreaterThanOrEqual(RANGE[0]);
     expect(port).toBeLessThanOrEqual(RANGE[1]);
     expect(result.stderr).toMatch(/recovered a stale registry lock \(.*registry\.toml\.lock\)/);
-    expect(parseRegistry(readFileSync(path, 'utf8'), path).projects.get('shop')?.ports.get('web')).toBe(port);
+    expect(
+      parseRegistry(readFileSync(path, 'utf8'), path).projects.get('shop')?.ports.get('web'),
+    ).toBe(port);
     expect(existsSync(`${path}.lock`)).toBe(false);
-    console.info(`[stale-lock] allocate after SIGKILLed holder took ${Math.round(result.ms)} ms (stale 2000 ms)`);
+    console.info(
+      `[stale-lock] allocate after SIGKILLed holder took ${Math.round(result.ms)} ms (stale 2000 ms)`,
+    );
   });
 
   it('gives up on a lock held by a live process with a message naming the lock', async () => {
@@ -62,7 +69,9 @@ describe('stale and held locks', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`${path}.lock`);
-    expect(result.stderr).toMatch(/^pm: the registry is locked by another pm process: waited \d+\.\d s/);
+    expect(result.stderr).toMatch(
+      /^pm: the registry is locked by another pm process: waited \d+\.\d s/,
+    );
     expect(result.stderr).toMatch(/^hint: /m);
     // An expected failure, not a crash: no stack frames, no "internal error".
     expect(result.stderr).not.toMatch(/^\s+at /m);

@@ -4,7 +4,10 @@
 import { RegistryStore } from '../../../dist/index.js';
 
 const [path, project, portText] = process.argv.slice(2);
-const store = new RegistryStore({ path, onNotice: (message) => process.stdout.write(`note: ${message}\n`) });
+const store = new RegistryStore({
+  path,
+  onNotice: (message) => process.stdout.write(`note: ${message}\n`),
+});
 process.stdout.write('ready\n');
 await store.transaction((registry) => {
   const projects = new Map(registry.projects);

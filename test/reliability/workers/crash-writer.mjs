@@ -31,7 +31,7 @@ async function open(file, flags, mode) {
 }
 
 const store = new RegistryStore({ path, fs: { open } });
-for (let i = 0; i < 3; i++) serializeRegistry(parseRegistry(readFileSync(path, 'utf8'), path));
+for (let i = 0; i < 2; i++) serializeRegistry(parseRegistry(readFileSync(path, 'utf8'), path));
 process.stdout.write('ready\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));
 for (;;) {
@@ -41,7 +41,10 @@ for (;;) {
     for (const [name, project] of registry.projects) {
       projects.set(name, { ...project, extra: { ...project.extra, gen: next } });
     }
-    return { registry: { ...registry, projects, extra: { ...registry.extra, gen: next } }, result: next };
+    return {
+      registry: { ...registry, projects, extra: { ...registry.extra, gen: next } },
+      result: next,
+    };
   });
   process.stdout.write(`committed ${generation}\n`);
 }

@@ -1,0 +1,148 @@
+// The dashboard at rest: CPU used by the built `pm` dashboard in a real terminal (tmux) with
+// 50 allocations and a 1 s refresh, read from /proc/<pid>/stat, and its time to first frame.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A registry of `count` allocations spread over a few projects, as pm would write it. */
+function registryText(count) {
+  const lines = ['version = 1', '', '[defaults]', 'range_start = 3000', 'range_end = 9999'];
+  const projects = 5;
+  for (let project = 0; project < projects; project++) {
+    lines.push('', `[projects.project${project}.ports]`);
+    for (let service = project; service < count; service += projects) {
+      lines.push(`service${String(service).padStart(2, '0')} = ${20000 + service}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces: count fields after its closing paren.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function childrenOf(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** The node process running dist/cli.js under the pane's shell. */
+function findDashboardPid(panePid) {
+  const queue = [panePid];
+  while (queue.length > 0) {
+    const pid = queue.shift();
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes(CLI)) return pid;
+    } catch {
+      // exited meanwhile
+    }
+    queue.push(...childrenOf(pid));
+  }
+  throw new Error(`no process running ${CLI} under pane pid ${panePid}`);
+}
+
+export async function runDashboardBench({
+  allocations = 50,
+  intervalMs = 1000,
+  warmupMs = 3000,
+  sampleMs = 20_000,
+  quiet = false,
+} = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pm-bench-dashboard-'));
+  const registry = join(dir, 'registry.toml');
+  writeFileSync(registry, registryText(allocations));
+  const socket = `pm-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const tmux = (...args) =>
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  try {
+    const started = performance.now();
+    // Ink draws nothing live when it believes it runs in CI; a user's terminal has no CI set.
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'bench',
+      '-x',
+      '120',
+      '-y',
+      String(allocations + 12),
+      `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${CLI} --registry ${registry} --interval ${intervalMs}`,
+    );
+    // First frame: the header, the column titles and the last allocation are on screen.
+    const last = `service${String(allocations - 1).padStart(2, '0')}`;
+    let firstFrameMs;
+    for (;;) {
+      const screen = tmux('capture-pane', '-p', '-t', 'bench');
+      if (screen.includes('refreshed') && screen.includes(last)) {
+        firstFrameMs = performance.now() - started;
+        break;
+      }
+      if (performance.now() - started > 15_000) throw new Error(`no first frame:\n${screen}`);
+      await sleep(5);
+    }
+    const pid = findDashboardPid(
+      Number(tmux('list-panes', '-t', 'bench', '-F', '#{pane_pid}').trim()),
+    );
+    await sleep(warmupMs);
+    const before = cpuTicks(pid);
+    const sampleStart = performance.now();
+    await sleep(sampleMs);
+    const elapsed = (performance.now() - sampleStart) / 1000;
+    const used = (cpuTicks(pid) - before) / clkTck;
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    const result = {
+      allocations,
+      intervalMs,
+      sampleSeconds: Number(elapsed.toFixed(1)),
+      cpuPercent: (used / elapsed) * 100,
+      cpuSeconds: used,
+      firstFrameMs,
+      rssKb,
+    };
+    if (!quiet) {
+      console.log(
+        `\nDashboard at rest (${allocations} allocations, --interval ${intervalMs}, tmux 120 columns)`,
+      );
+      console.log(
+        `  idle CPU over ${result.sampleSeconds} s            ${result.cpuPercent.toFixed(2).padStart(6)} % of one core  (target <= 1 %${result.cpuPercent <= 1 ? ', met' : ', MISSED'})`,
+      );
+      console.log(
+        `  time to first frame (incl. tmux start)  ${firstFrameMs.toFixed(0).padStart(6)} ms`,
+      );
+      console.log(
+        `  resident memory                         ${(rssKb / 1024).toFixed(1).padStart(6)} MiB`,
+      );
+    }
+    return result;
+  } finally {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runDashboardBench();

@@ -1,0 +1,14 @@
+// `npm run bench`: every benchmark of DESIGN.md section 8, each measured side by side with
+// its baseline in the same run, so the ratios hold on any machine. Figures and their
+// history are kept in docs/benchmarks.md.
+import { runDashboardBench } from './dashboard.mjs';
+import { runScanBench } from './scan.mjs';
+import { runStartupBench } from './startup.mjs';
+
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+
+console.log(`pm benchmarks: node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`);
+if (wanted('startup')) runStartupBench();
+if (wanted('scan')) await runScanBench();
+if (wanted('dashboard')) await runDashboardBench();

@@ -1,0 +1,76 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { ESC, repaint, Screen } from '../../src/components/screen.js';
+
+const at = (row: number, text: string) => `${ESC}${row};1H${ESC}2K${text}`;
+
+describe('repainting a frame', () => {
+  it('writes only the lines that changed, each at its own row', () => {
+    expect(repaint(['a', 'b', 'c'], ['a', 'B', 'c'], 10)).toBe(at(2, 'B'));
+    expect(repaint(['a', 'b'], ['a', 'b'], 10)).toBe('');
+  });
+
+  it('blanks the rows a shorter frame no longer uses', () => {
+    expect(repaint(['a', 'b', 'c'], ['a'], 10)).toBe(at(2, '') + at(3, ''));
+  });
+
+  it('never writes below the last row, so the screen cannot scroll', () => {
+    expect(repaint([], ['1', '2', '3', '4'], 2)).toBe(at(1, '1') + at(2, '2'));
+  });
+});
+
+class FakeTerminal extends EventEmitter {
+  columns = 80;
+  rows = 24;
+  written = '';
+  write(text: string) {
+    this.written += text;
+    return true;
+  }
+}
+
+describe('the screen Ink renders into', () => {
+  it('uses the alternate screen and hides the cursor until closed', () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    screen.open();
+    expect(terminal.written).toContain(`${ESC}?1049h`);
+    expect(terminal.written).toContain(`${ESC}?25l`);
+    terminal.written = '';
+    screen.close();
+    screen.close();
+    expect(terminal.written).toBe(`${ESC}?25h${ESC}?1049l`);
+  });
+
+  it('writes nothing when a frame repeats the previous one', () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    screen.open();
+    screen.write('title\nrow');
+    terminal.written = '';
+    screen.write('title\nrow');
+    expect(terminal.written).toBe('');
+    screen.write('title\nrow 2');
+    expect(terminal.written).toContain(at(2, 'row 2'));
+    expect(terminal.written).not.toContain('title');
+  });
+
+  it('repaints everything after a resize and tells Ink about it', () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    let told = 0;
+    screen.on('resize', () => told++);
+    screen.open();
+    screen.write('title\nrow');
+    terminal.columns = 40;
+    terminal.emit('resize');
+    expect(screen.columns).toBe(40);
+    expect(told).toBe(1);
+    terminal.written = '';
+    screen.write('title\nrow');
+    expect(terminal.written).toContain(at(1, 'title'));
+    screen.close();
+    terminal.emit('resize');
+    expect(told).toBe(1);
+  });
+});
