@@ -8,15 +8,21 @@ export interface RunResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  readonly ms: number;
 }
 
-/** Runs the built CLI like a user would, with a clean environment apart from `env`. */
-export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+/** Runs the built CLI with exactly `env`; a hung process fails the test instead of the run. */
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 25_000,
+): Promise<RunResult> {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run 'npm run build' (npm test builds first)`);
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -27,7 +33,19 @@ export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pro
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pm ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
   });
+}
+
+/** Runs the built CLI like a user would, with a clean environment apart from `env`. */
+export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runCli(args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
 }

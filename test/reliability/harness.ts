@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+import { CLI } from '../helpers/cli.js';
+
+export { CLI, type RunResult, runCli as runPm } from '../helpers/cli.js';
 export const API = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 export function worker(name: string): string {
@@ -21,50 +23,12 @@ export function requireBuild(): void {
   }
 }
 
-export interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
 /**
  * A clean environment: no PM_* or XDG_* from the developer's shell leaks in, and HOME is the
  * test's own directory so nothing can touch the real ~/.config.
  */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ...extra };
-}
-
-export function runPm(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 25_000,
-): Promise<RunResult> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pm ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
 }
 
 /** Runs `task` over `items` with at most `limit` in flight (2 cores: don't start 40 nodes). */
