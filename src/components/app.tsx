@@ -1,4 +1,4 @@
-import { Box, type Key, useApp, useInput } from 'ink';
+import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps } from '../core/actions.js';
 import { keyPresses } from '../core/keymap.js';
@@ -33,8 +33,11 @@ export interface AppProps {
   readonly registryPath: string;
   readonly intervalMs: number;
   readonly color: boolean;
-  /** The clock of the "refreshed" time; tests freeze it. */
-  readonly now?: () => number;
+  /**
+   * Told after every refresh. The terminal screen shows the refresh time with it: drawing it
+   * through Ink would redraw every line of the table once a second.
+   */
+  readonly onRefreshed?: () => void;
 }
 
 function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
@@ -52,8 +55,8 @@ function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: 
   }
 }
 
-/** A problem with the data itself: shown whenever no action has something to say. */
-function dataMessage(data: DashboardData): Message | undefined {
+/** A problem with the data itself: shown over anything but an action's own error. */
+function dataProblem(data: DashboardData): Message | undefined {
   if (data.registryError !== undefined) {
     const { text, hint } = messageOf(data.registryError);
     const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
@@ -61,23 +64,25 @@ function dataMessage(data: DashboardData): Message | undefined {
       ? { tone: 'error', text: shown }
       : { tone: 'error', text: shown, hint };
   }
-  if (data.refreshError !== undefined) return messageOf(data.refreshError);
+  return data.refreshError === undefined ? undefined : messageOf(data.refreshError);
+}
+
+/** Why states read unknown: shown when nothing else has to be said. */
+function scannerNote(data: DashboardData): Message | undefined {
   const scanner = data.view?.scanner;
-  if (scanner && !scanner.available) {
-    return {
-      tone: 'warning',
-      text: `live state unknown: ${scanner.reason ?? 'the socket scanner is unavailable'}`,
-      hint: "the registry still works; 'pm doctor' says more about the scanner",
-    };
-  }
-  return undefined;
+  if (!scanner || scanner.available) return undefined;
+  return {
+    tone: 'warning',
+    text: `live state unknown: ${scanner.reason ?? 'the socket scanner is unavailable'}`,
+    hint: "the registry still works; 'pm doctor' says more about the scanner",
+  };
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
-export function App({ deps, registryPath, intervalMs, color, now }: AppProps) {
+export function App({ deps, registryPath, intervalMs, color, onRefreshed }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
-  const data = useDashboardData(deps, intervalMs, now);
+  const data = useDashboardData(deps, intervalMs, onRefreshed);
   const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
   useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit: exit });
 
@@ -105,26 +110,30 @@ export function App({ deps, registryPath, intervalMs, color, now }: AppProps) {
   useInput(onInput);
 
   const { view } = data;
+  // Until the first refresh there is nothing to lay out; one line is all Ink has to draw,
+  // which brings the full first frame sooner.
+  if (view === undefined) return <Text dimColor>pm: reading the registry and scanning…</Text>;
+
   const allocations = data.rows.allocations;
   const shownMessage =
-    ui.message?.tone === 'error' ? ui.message : (dataMessage(data) ?? ui.message);
+    ui.message?.tone === 'error'
+      ? ui.message
+      : (dataProblem(data) ?? ui.message ?? scannerNote(data));
   const emptyText =
-    view === undefined
-      ? 'reading the registry and scanning…'
-      : data.registryError !== undefined
-        ? 'the registry could not be read: see the message below'
-        : filter !== ''
-          ? `no rows match "${filter}" (Esc in the filter clears it)`
-          : 'no allocations yet: press a to allocate a port';
+    data.registryError !== undefined
+      ? 'the registry could not be read: see the message below'
+      : filter !== ''
+        ? `no rows match "${filter}" (Esc in the filter clears it)`
+        : 'no allocations yet: press a to allocate a port';
 
   return (
     <Box flexDirection="column" width={size.columns}>
       <Header
         registryPath={registryPath}
-        range={view ? formatRange(view.registry.defaults.range) : undefined}
-        backend={view?.scanner.backend}
-        scannerAvailable={view?.scanner.available ?? true}
-        refreshedAt={data.refreshedAt}
+        range={formatRange(view.registry.defaults.range)}
+        backend={view.scanner.backend}
+        scannerAvailable={view.scanner.available}
+        intervalMs={intervalMs}
         allocations={allocations.length}
         active={
           allocations.filter((row) => row.state === 'active' || row.state === 'conflict').length
@@ -132,10 +141,11 @@ export function App({ deps, registryPath, intervalMs, color, now }: AppProps) {
         shown={rows.length}
         filter={filter}
         showUnmanaged={ui.showUnmanaged}
+        width={size.columns}
         color={color}
       />
       <Box height={1} />
-      <Box height={height} flexDirection="column" overflow="hidden">
+      <Box height={height} flexDirection="column">
         {ui.overlay.kind === 'help' ? (
           <HelpScreen height={height} offset={ui.overlay.offset} />
         ) : (

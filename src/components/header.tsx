@@ -1,49 +1,46 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { CLOCK_COLUMNS } from './layout.js';
 
 export interface HeaderProps {
   readonly registryPath: string;
-  readonly range: string | undefined;
-  readonly backend: string | undefined;
+  readonly range: string;
+  readonly backend: string;
   /** False when the scanner cannot run: states read unknown (the message line says why). */
   readonly scannerAvailable: boolean;
-  readonly refreshedAt: number | undefined;
+  readonly intervalMs: number;
   readonly allocations: number;
   readonly active: number;
   readonly shown: number;
   readonly filter: string;
   readonly showUnmanaged: boolean;
+  readonly width: number;
   readonly color: boolean;
 }
 
-export function formatClock(ms: number): string {
-  const time = new Date(ms);
-  return [time.getHours(), time.getMinutes(), time.getSeconds()]
-    .map((part) => String(part).padStart(2, '0'))
-    .join(':');
+function every(intervalMs: number): string {
+  return intervalMs % 1000 === 0 ? `every ${intervalMs / 1000} s` : `every ${intervalMs} ms`;
 }
 
 function HeaderView(props: HeaderProps) {
   const facts = [
-    `range ${props.range ?? '…'}`,
+    `range ${props.range}`,
     `${props.allocations} allocated, ${props.active} active`,
     props.filter === '' ? undefined : `filter "${props.filter}": ${props.shown} shown`,
     props.showUnmanaged ? 'unmanaged shown' : undefined,
+    every(props.intervalMs),
   ].filter((fact) => fact !== undefined);
-  const scanner = props.backend ?? '…';
-  // Freshness and scanner health come first: on a narrow terminal the end is cut off.
+  const scanner = props.backend;
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-middle">
-        <Text bold>pm</Text> registry {props.registryPath}
-      </Text>
-      <Text wrap="truncate-end">
-        <Text dimColor>
-          {props.refreshedAt === undefined
-            ? 'scanning…'
-            : `refreshed ${formatClock(props.refreshedAt)}`}
-          {' · scanner '}
+      {/* The top right corner is left free for the refresh clock the screen draws itself. */}
+      <Box width={Math.max(10, props.width - CLOCK_COLUMNS)}>
+        <Text wrap="truncate-middle">
+          <Text bold>pm</Text> registry {props.registryPath}
         </Text>
+      </Box>
+      <Text wrap="truncate-end">
+        <Text dimColor>scanner </Text>
         {props.scannerAvailable ? (
           <Text dimColor>{scanner}</Text>
         ) : (
@@ -55,5 +52,5 @@ function HeaderView(props: HeaderProps) {
   );
 }
 
-/** Two lines: where the registry is, then what the table shows and how fresh it is. */
+/** Two lines: where the registry is, then what the table shows and how it is refreshed. */
 export const Header = memo(HeaderView);

@@ -8,6 +8,8 @@ import { fieldsOf } from './state.js';
 export const CHROME_LINES = 7;
 const MIN_TABLE_LINES = 2;
 export const SUGGESTION_COUNT = 5;
+/** Columns kept free at the top right for "refreshed HH:MM:SS", drawn by the screen. */
+export const CLOCK_COLUMNS = 20;
 
 export function panelHeight(overlay: Overlay): number {
   switch (overlay.kind) {

@@ -9,6 +9,7 @@ import {
   unmanagedCells,
 } from '../core/display.js';
 import { formatRange } from '../core/port.js';
+import type { ScanOutcome } from '../native/types.js';
 
 export type DashboardRow =
   | {
@@ -91,4 +92,13 @@ export function viewSignature(view: StatusView): string {
     lines.push(COLUMNS.map((column) => unmanagedCells(row)[column]).join('\t'));
   }
   return lines.join('\n');
+}
+
+/** Every fact about the listeners that can show on screen, in a stable order. */
+export function scanSignature(scan: ScanOutcome): string {
+  if (!scan.ok) return `unavailable:${scan.reason}`;
+  return scan.listeners
+    .map((l) => `${l.protocol} ${l.address} ${l.port} ${l.pid ?? '?'} ${l.process ?? ''}`)
+    .sort()
+    .join('\n');
 }

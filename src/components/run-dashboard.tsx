@@ -1,10 +1,12 @@
 // Starts the dashboard in the terminal and resolves with the exit code once the user quits.
 // The dashboard takes over the alternate screen, like htop or less, so quitting gives the
 // user back the shell exactly as it was.
+import { constants, homedir } from 'node:os';
+import { sep } from 'node:path';
 import { render } from 'ink';
 import type { Deps } from '../core/actions.js';
 import { App } from './app.js';
-import { Screen } from './screen.js';
+import { formatClock, Screen } from './screen.js';
 
 export interface DashboardOptions {
   readonly deps: Deps;
@@ -13,18 +15,34 @@ export interface DashboardOptions {
   readonly color: boolean;
 }
 
+const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
+
+/** '~/.config/port-manager/registry.toml' rather than the full home path: shorter, familiar. */
+export function displayPath(path: string, home: string): string {
+  if (home === '' || home === sep) return path;
+  if (path === home) return '~';
+  return path.startsWith(`${home}${sep}`) ? `~${path.slice(home.length)}` : path;
+}
+
 export async function runDashboard(options: DashboardOptions): Promise<number> {
   const screen = new Screen(process.stdout);
   const restore = () => screen.close();
+  // Killed or hung up: give the terminal back, then exit as the signal would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    restore();
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  };
   screen.open();
-  // A signal or a process.exit elsewhere must not strand the user on the alternate screen.
+  // A process.exit elsewhere (SIGINT in the CLI) must not strand the user on this screen.
   process.once('exit', restore);
+  for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
   const instance = render(
     <App
       deps={options.deps}
-      registryPath={options.registryPath}
+      registryPath={displayPath(options.registryPath, homedir())}
       intervalMs={options.intervalMs}
       color={options.color}
+      onRefreshed={() => screen.setStatus(`refreshed ${formatClock(Date.now())}`)}
     />,
     {
       stdout: screen as unknown as NodeJS.WriteStream,
@@ -42,6 +60,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
     // CLI after this, on the normal screen where it stays readable.
     restore();
     process.off('exit', restore);
+    for (const signal of HANDLED_SIGNALS) process.off(signal, onSignal);
     options.deps.scanner.dispose?.();
   }
 }

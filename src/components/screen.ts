@@ -4,6 +4,10 @@
 // renderer (6.8) misplaces lines by one row on every update, and its standard renderer erases
 // and rewrites the whole frame each time, which flickers on terminals without synchronised
 // output.
+//
+// It also draws the refresh clock in the top right corner. The clock changes every second;
+// through React it would make Ink rebuild every line of the frame (tens of milliseconds of
+// CPU for a full table) only to change eight characters.
 import { EventEmitter } from 'node:events';
 
 export const ESC = '\u001b[';
@@ -37,6 +41,26 @@ export function repaint(
   return out;
 }
 
+/** 'HH:MM:SS' in local time. */
+export function formatClock(ms: number): string {
+  const time = new Date(ms);
+  return [time.getHours(), time.getMinutes(), time.getSeconds()]
+    .map((part) => String(part).padStart(2, '0'))
+    .join(':');
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: measuring around escape sequences
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** The first line with `status` right-aligned on it, when both fit; else the line alone. */
+export function withStatus(line: string, status: string, columns: number): string {
+  if (status === '') return line;
+  const used = [...line.replace(SGR, '')].length;
+  const gap = columns - used - status.length;
+  if (gap < 1) return line;
+  return `${line}${' '.repeat(gap)}${ESC}2m${status}${ESC}22m`;
+}
+
 export interface ScreenOutput {
   readonly columns: number;
   readonly rows: number;
@@ -49,7 +73,11 @@ export interface ScreenOutput {
 export class Screen extends EventEmitter {
   readonly isTTY = true;
   private readonly output: ScreenOutput;
-  private lines: readonly string[] = [];
+  /** The last frame from Ink. */
+  private frame: readonly string[] = [];
+  /** What is on the terminal now: the frame plus the status. */
+  private painted: readonly string[] = [];
+  private status = '';
   private active = false;
 
   constructor(output: ScreenOutput) {
@@ -83,18 +111,33 @@ export class Screen extends EventEmitter {
 
   /** Called by Ink with one complete frame. */
   write(frame: string): boolean {
-    if (!this.active) return true;
-    const next = frame.split('\n');
-    const changes = repaint(this.lines, next, this.rows);
-    this.lines = next;
-    if (changes !== '') this.output.write(`${BEGIN_UPDATE}${changes}${END_UPDATE}`);
+    this.frame = frame.split('\n');
+    this.paint();
     return true;
+  }
+
+  /** Text for the top right corner, such as the time of the last refresh. */
+  setStatus(text: string): void {
+    if (text === this.status) return;
+    this.status = text;
+    this.paint();
+  }
+
+  private paint(): void {
+    if (!this.active) return;
+    const [first = '', ...rest] = this.frame;
+    const next = [withStatus(first, this.status, this.columns), ...rest];
+    const changes = repaint(this.painted, next, this.rows);
+    this.painted = next;
+    if (changes !== '') this.output.write(`${BEGIN_UPDATE}${changes}${END_UPDATE}`);
   }
 
   private readonly resized = () => {
     // Lines wrap or move when the size changes: start from a blank screen and paint it all.
-    this.lines = [];
+    this.painted = [];
     if (this.active) this.output.write(CLEAR_SCREEN);
     this.emit('resize');
+    // Ink usually answers with a new frame; if not, the old one must come back on screen.
+    this.paint();
   };
 }

@@ -100,6 +100,12 @@ export const KEYMAP = {
     description: 'delete the last character',
     modes: ['form', 'filter'],
   },
+  pick: {
+    keys: ['return'],
+    description: 'allocate the highlighted port (asks project and service)',
+    hint: 'allocate it',
+    modes: ['suggest'],
+  },
   cancel: {
     keys: ['escape'],
     description: 'cancel',
@@ -112,12 +118,6 @@ export const KEYMAP = {
     description: 'no, keep it',
     hint: 'no',
     modes: ['confirm'],
-  },
-  pick: {
-    keys: ['return'],
-    description: 'allocate the highlighted port (asks project and service)',
-    hint: 'allocate it',
-    modes: ['suggest'],
   },
   applyFilter: {
     keys: ['return'],

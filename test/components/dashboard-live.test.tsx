@@ -80,6 +80,10 @@ describe('live data', () => {
     const frame = await harness.ui.waitForFrame((current) => /3000\s+unknown/.test(current));
     expect(frame).toContain('scanner fake (unavailable)');
     expect(frame).toContain('live state unknown: scanning is turned off (PM_SCANNER=none)');
+    // Allocating still works, and its outcome is not hidden by the note.
+    await harness.ui.press('a');
+    await harness.ui.type('blog\rweb\r\r');
+    await harness.ui.waitForText('allocated blog/web: port 3001');
   });
 
   it('does not re-render when a refresh finds nothing new', async () => {
@@ -87,7 +91,6 @@ describe('live data', () => {
       projects: { shop: { web: 3000 } },
       scan: [listener(3000, 1, 'node')],
       intervalMs: 2,
-      now: () => 0,
     });
     const { ui, scanner } = harness;
     await ui.waitForFrame((frame) => /3000\s+active/.test(frame));
@@ -98,6 +101,21 @@ describe('live data', () => {
     // A real change does re-render.
     scanner.set([]);
     await ui.waitForFrame((frame) => /3000\s+idle/.test(frame));
+  });
+
+  it('reports every refresh, changed or not, without re-rendering', async () => {
+    let refreshes = 0;
+    harness = await startDashboard({
+      projects: { shop: { web: 3000 } },
+      intervalMs: 2,
+      onRefreshed: () => refreshes++,
+    });
+    const { ui } = harness;
+    await ui.waitForText('3000');
+    const frames = ui.frameCount();
+    const seen = refreshes;
+    await ui.waitForFrame(() => refreshes >= seen + 10);
+    expect(ui.frameCount()).toBe(frames);
   });
 });
 

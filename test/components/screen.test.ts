@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ESC, repaint, Screen } from '../../src/components/screen.js';
+import { ESC, formatClock, repaint, Screen, withStatus } from '../../src/components/screen.js';
+import { stripAnsi } from './helpers/render.js';
 
 const at = (row: number, text: string) => `${ESC}${row};1H${ESC}2K${text}`;
 
@@ -62,15 +63,46 @@ describe('the screen Ink renders into', () => {
     screen.on('resize', () => told++);
     screen.open();
     screen.write('title\nrow');
+    terminal.written = '';
     terminal.columns = 40;
     terminal.emit('resize');
     expect(screen.columns).toBe(40);
     expect(told).toBe(1);
-    terminal.written = '';
-    screen.write('title\nrow');
+    // Cleared, then the last frame is back even before Ink draws a new one.
+    expect(terminal.written).toContain(`${ESC}2J`);
     expect(terminal.written).toContain(at(1, 'title'));
+    expect(terminal.written).toContain(at(2, 'row'));
     screen.close();
     terminal.emit('resize');
     expect(told).toBe(1);
+  });
+});
+
+describe('the refresh clock in the top right corner', () => {
+  it('is right-aligned on the first line when it fits', () => {
+    const line = withStatus('pm registry /r.toml', 'refreshed 12:00:00', 40);
+    expect(stripAnsi(line)).toBe(`pm registry /r.toml${' '.repeat(3)}refreshed 12:00:00`);
+  });
+
+  it('measures the line without its colour codes, and gives way when there is no room', () => {
+    expect(withStatus('\u001b[1mpm\u001b[22m x', 'clock', 12)).toContain('clock');
+    expect(withStatus('a'.repeat(30), 'refreshed 12:00:00', 40)).toBe('a'.repeat(30));
+  });
+
+  it('repaints only the first line when the clock changes', () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    screen.open();
+    screen.write('pm registry /r.toml\nrow 1\nrow 2');
+    terminal.written = '';
+    screen.setStatus(`refreshed ${formatClock(new Date(2026, 0, 1, 9, 5, 7).getTime())}`);
+    expect(terminal.written).toContain('refreshed 09:05:07');
+    expect(terminal.written).toContain(`${ESC}1;1H`);
+    expect(terminal.written).not.toContain('row');
+    // The clock survives the next frame from Ink.
+    terminal.written = '';
+    screen.write('pm registry /r.toml\nrow 1\nrow 2 changed');
+    expect(terminal.written).not.toContain('refreshed');
+    expect(terminal.written).toContain('row 2 changed');
   });
 });

@@ -9,11 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession, type TmuxSession, tmuxAvailable } from './tmux.js';
 
 const CLI = resolve('dist/cli.js');
+/** The real scanner, colours on, and nothing from the developer's own setup. */
+const PROGRAM_UNSET = ['PM_SCANNER', 'PM_REGISTRY', 'NO_COLOR', 'FORCE_COLOR'];
 
 function pm(registry: string, ...args: string[]): string {
   return execFileSync(process.execPath, [CLI, '--registry', registry, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, PM_SCANNER: '' },
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !PROGRAM_UNSET.includes(name)),
+    ),
   }).trim();
 }
 
@@ -53,6 +57,7 @@ describe.skipIf(!tmuxAvailable())('the dashboard in a real terminal', () => {
       width: 120,
       height: 30,
       env: { TERM: 'xterm-256color' },
+      unset: PROGRAM_UNSET,
     });
   });
 
@@ -68,7 +73,12 @@ describe.skipIf(!tmuxAvailable())('the dashboard in a real terminal', () => {
       `e2e/web active with pid ${server?.pid}`,
     );
     expect(screen).toContain(registry);
-    expect(screen).toMatch(/scanner linux-(netlink|procfs)/);
+    const backend = { linux: /linux-(netlink|procfs)/, darwin: /darwin/, win32: /win32/ }[
+      process.platform as 'linux' | 'darwin' | 'win32'
+    ];
+    expect(screen).toMatch(new RegExp(`scanner ${backend?.source ?? '\\S+'} ·`));
+    // The refresh clock, top right, drawn by the screen itself.
+    expect(screen.split('\n')[0]).toMatch(/refreshed \d\d:\d\d:\d\d$/);
   });
 
   it('allocates through the form and writes the registry', async () => {
@@ -132,6 +142,7 @@ describe.skipIf(!tmuxAvailable())('the dashboard and the terminal window', () =>
       width: 120,
       height: 20,
       env: { TERM: 'xterm-256color' },
+      unset: PROGRAM_UNSET,
     });
   });
 
@@ -158,3 +169,35 @@ describe.skipIf(!tmuxAvailable())('the dashboard and the terminal window', () =>
     await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
   });
 });
+
+describe.skipIf(!tmuxAvailable() || process.platform !== 'linux')(
+  'the dashboard and signals',
+  () => {
+    let dir: string;
+    let session: TmuxSession | undefined;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
+      session = startSession({
+        command: [process.execPath, CLI, '--registry', join(dir, 'registry.toml')],
+        width: 100,
+        height: 20,
+        env: { TERM: 'xterm-256color' },
+        unset: PROGRAM_UNSET,
+      });
+    });
+
+    afterAll(async () => {
+      session?.kill();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('gives the terminal back when killed, with the exit code of the signal', async () => {
+      const tmux = session as TmuxSession;
+      await tmux.waitFor((text) => text.includes('no allocations yet'), 'the empty table');
+      process.kill(tmux.pidOf(CLI), 'SIGTERM');
+      expect(await tmux.waitForExit()).toBe(143);
+      await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
+    });
+  },
+);

@@ -2,7 +2,7 @@
 // server socket, so tests never touch the user's tmux or each other.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +29,8 @@ export interface TmuxSession {
   display(format: string): string;
   /** The program's exit code once it has exited, else undefined. */
   exitCode(): number | undefined;
+  /** The pid of the process in the pane with `arg` as one of its arguments. */
+  pidOf(arg: string): number;
   waitFor(
     predicate: (screen: string) => boolean,
     what: string,
@@ -47,6 +49,8 @@ export interface SessionOptions {
   readonly height: number;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Variables removed from the program's environment (CI ones always are). */
+  readonly unset?: readonly string[];
 }
 
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
@@ -62,7 +66,10 @@ export function startSession(options: SessionOptions): TmuxSession {
   const env = Object.entries(options.env ?? {})
     .map(([key, value]) => `${key}=${quote(value)}`)
     .join(' ');
-  const program = `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${options.command.map(quote).join(' ')}`;
+  const unset = ['CI', 'CONTINUOUS_INTEGRATION', ...(options.unset ?? [])]
+    .map((name) => `-u ${name}`)
+    .join(' ');
+  const program = `env ${unset} ${env} ${options.command.map(quote).join(' ')}`;
   // The shell then stays, so the terminal's state after the program can be inspected: tmux
   // reports no cursor at all for a dead pane.
   const command = `/bin/sh -c ${quote(`${program}; echo $? > ${quote(statusFile)}; exec sleep 600`)}`;
@@ -115,6 +122,23 @@ export function startSession(options: SessionOptions): TmuxSession {
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    },
+    pidOf: (arg) => {
+      const queue = [Number(tmux('list-panes', '-t', 'main', '-F', '#{pane_pid}').trim())];
+      while (queue.length > 0) {
+        const pid = queue.shift() as number;
+        try {
+          const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          if (args.includes(arg)) return pid;
+          for (const task of readdirSync(`/proc/${pid}/task`)) {
+            const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+            queue.push(...children.split(' ').filter(Boolean).map(Number));
+          }
+        } catch {
+          // exited meanwhile
+        }
+      }
+      throw new Error(`no process with argument '${arg}' in the pane`);
     },
     async waitForExit(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

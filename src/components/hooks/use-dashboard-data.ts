@@ -2,8 +2,8 @@
 // directory changes) joined with a fresh scan, recomputed only off the render path.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { type Deps, type StatusView, statusView } from '../../core/actions.js';
-import { emptyRegistry } from '../../core/registry.js';
-import { type DashboardRows, dashboardRows, viewSignature } from '../rows.js';
+import { emptyRegistry, type Registry } from '../../core/registry.js';
+import { type DashboardRows, dashboardRows, scanSignature, viewSignature } from '../rows.js';
 import { usePolling } from './use-polling.js';
 import { useRegistry } from './use-registry.js';
 
@@ -14,16 +14,26 @@ export interface DashboardData {
   readonly registryError: unknown;
   /** The refresh itself failed (a bug: scanners report failures as an outcome). */
   readonly refreshError: unknown;
-  readonly refreshedAt: number | undefined;
   readonly refresh: () => void;
 }
 
 const NO_ROWS: DashboardRows = { allocations: [], unmanaged: [] };
+const EMPTY = emptyRegistry();
+
+const signatures = new WeakMap<StatusView, string>();
+function cachedViewSignature(view: StatusView): string {
+  let signature = signatures.get(view);
+  if (signature === undefined) {
+    signature = viewSignature(view);
+    signatures.set(view, signature);
+  }
+  return signature;
+}
 
 export function useDashboardData(
   deps: Deps,
   intervalMs: number,
-  now: () => number = Date.now,
+  onRefreshed?: () => void,
 ): DashboardData {
   // The registry watch wants to trigger a refresh, and the refresh reads the registry:
   // the ref closes that loop without re-creating either hook.
@@ -32,13 +42,31 @@ export function useDashboardData(
   const registry = useRegistry(deps.store, onRegistryChange);
   const { read } = registry;
 
+  // The last view and what it was made from: an unchanged registry and scan (the usual case
+  // at rest) give back the same object, so nothing is rebuilt or compared line by line. (A
+  // listener that only changes its working directory keeps its old conflict state until the
+  // next change; cheap beats exact for a process that chdirs after binding.)
+  const last = useRef<{ registry: Registry; scan: string; view: StatusView } | undefined>(
+    undefined,
+  );
   const load = useCallback(async () => {
-    const [scan, current] = await Promise.all([deps.scanner.scan(), read()]);
+    const [scan, current = EMPTY] = await Promise.all([deps.scanner.scan(), read()]);
+    const scanKey = scanSignature(scan);
+    const previous = last.current;
+    if (previous && previous.registry === current && previous.scan === scanKey) {
+      return previous.view;
+    }
     // cwdOf reads /proc: done here, in the async load, never while rendering.
-    return statusView(deps, current ?? emptyRegistry(), scan);
+    const view = statusView(deps, current, scan);
+    last.current = { registry: current, scan: scanKey, view };
+    return view;
   }, [deps, read]);
 
-  const polled = usePolling(load, { intervalMs, signature: viewSignature, now });
+  const polled = usePolling(load, {
+    intervalMs,
+    signature: cachedViewSignature,
+    ...(onRefreshed ? { onLoaded: onRefreshed } : {}),
+  });
   const { refresh } = polled;
   useEffect(() => {
     refreshRef.current = refresh;
@@ -50,7 +78,6 @@ export function useDashboardData(
     rows,
     registryError: registry.error,
     refreshError: polled.error,
-    refreshedAt: polled.at,
     refresh,
   };
 }

@@ -1,19 +1,22 @@
 // One polling loop: a chained setTimeout, so a slow load delays the next one instead of
-// overlapping it. The last good data stays on screen beside the error of a failed load.
+// overlapping it. The last good data stays on screen beside the error of a failed load, and
+// a load that brings nothing new causes no re-render at all.
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export interface Polled<T> {
   readonly data: T | undefined;
   readonly error: unknown;
-  /** When the last load finished (ms since the epoch), good or bad. */
-  readonly at: number | undefined;
 }
 
 export interface PollingOptions<T> {
   readonly intervalMs: number;
   /** Equal signatures mean equal data: the previous object is kept and nothing re-renders. */
   readonly signature: (data: T) => string;
-  readonly now?: () => number;
+  /**
+   * Told after every load, changed or not. A side channel rather than state: marking each
+   * refresh in React state would re-render (and make Ink redraw) the whole screen each time.
+   */
+  readonly onLoaded?: () => void;
 }
 
 export interface Polling<T> extends Polled<T> {
@@ -27,17 +30,24 @@ interface Snapshot<T> extends Polled<T> {
 
 const noop = () => {};
 
+function sameError(a: unknown, b: unknown): boolean {
+  return a instanceof Error && b instanceof Error ? a.message === b.message : a === b;
+}
+
 export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>): Polling<T> {
-  const { intervalMs, signature, now = Date.now } = options;
+  const { intervalMs, signature, onLoaded } = options;
   const [snapshot, setSnapshot] = useState<Snapshot<T>>({
     data: undefined,
     error: undefined,
-    at: undefined,
     signature: undefined,
   });
   const refreshRef = useRef<() => void>(noop);
   // Outlives one effect run: a loop restarted with new options waits for the old load.
   const inflight = useRef<Promise<unknown>>(Promise.resolve());
+  const onLoadedRef = useRef(onLoaded);
+  useEffect(() => {
+    onLoadedRef.current = onLoaded;
+  }, [onLoaded]);
 
   useEffect(() => {
     let cancelled = false;
@@ -53,25 +63,21 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
         inflight.current = run.catch(noop);
         const data = await run;
         if (cancelled) return;
-        const at = now();
         const next = signature(data);
         setSnapshot((previous) =>
-          previous.signature === next && previous.error === undefined && previous.at === at
+          previous.signature === next && previous.error === undefined
             ? previous
-            : {
-                data: previous.signature === next ? previous.data : data,
-                error: undefined,
-                at,
-                signature: next,
-              },
+            : { data, error: undefined, signature: next },
         );
       } catch (error) {
         if (cancelled) return;
-        const at = now();
-        setSnapshot((previous) => ({ ...previous, error, at }));
+        setSnapshot((previous) =>
+          sameError(previous.error, error) ? previous : { ...previous, error },
+        );
       } finally {
         running = false;
         if (!cancelled) {
+          onLoadedRef.current?.();
           if (again) {
             again = false;
             void tick();
@@ -93,8 +99,8 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
       clearTimeout(timer);
       refreshRef.current = noop;
     };
-  }, [load, intervalMs, signature, now]);
+  }, [load, intervalMs, signature]);
 
   const refresh = useCallback(() => refreshRef.current(), []);
-  return { data: snapshot.data, error: snapshot.error, at: snapshot.at, refresh };
+  return { data: snapshot.data, error: snapshot.error, refresh };
 }

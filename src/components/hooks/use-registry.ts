@@ -1,6 +1,7 @@
 // The registry as the dashboard sees it: the last good copy, the current read error (a corrupt
 // file, a permission problem) and a watch that notices changes made by other processes.
 import { type FSWatcher, watch } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Registry } from '../../core/registry.js';
@@ -72,13 +73,24 @@ export function useRegistry(store: RegistryStore, onChange: () => void): Registr
     };
   }, [store]);
 
+  // Identity of the file last read well: the same file (inode, size, times) needs no new
+  // parse. Every refresh asks, and parsing is most of the dashboard's idle CPU otherwise.
+  const lastFile = useRef<string | undefined>(undefined);
+
   const read = useCallback(async () => {
     startWatch.current();
+    const file = await stat(store.path).then(
+      (info) => `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`,
+      () => 'unreadable',
+    );
+    if (file !== 'unreadable' && file === lastFile.current) return lastGood.current;
     try {
       const { registry } = await store.read();
       lastGood.current = registry;
+      lastFile.current = file;
       setError(undefined);
     } catch (caught) {
+      lastFile.current = undefined;
       setError((previous: unknown) => (sameError(previous, caught) ? previous : caught));
     }
     return lastGood.current;

@@ -28,7 +28,8 @@ export interface DashboardSetup {
   readonly scanLatencyMs?: number;
   /** Long by default: tests refresh with keys or registry changes, not the clock. */
   readonly intervalMs?: number;
-  readonly now?: () => number;
+  /** Told after every refresh (the real screen draws the clock with it). */
+  readonly onRefreshed?: () => void;
   readonly columns?: number;
   readonly rows?: number;
   readonly deps?: (deps: Deps) => Deps;
@@ -47,7 +48,7 @@ export async function startDashboard(setup: DashboardSetup = {}): Promise<Dashbo
       registryPath={registry.path}
       intervalMs={setup.intervalMs ?? 60_000}
       color={false}
-      {...(setup.now ? { now: setup.now } : {})}
+      {...(setup.onRefreshed ? { onRefreshed: setup.onRefreshed } : {})}
     />,
     {
       ...(setup.columns === undefined ? {} : { columns: setup.columns }),
