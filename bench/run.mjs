@@ -8,7 +8,9 @@ import { runStartupBench } from './startup.mjs';
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
 
-console.log(`pm benchmarks: node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`);
+console.log(
+  `pm benchmarks: node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`,
+);
 if (wanted('startup')) runStartupBench();
 if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();

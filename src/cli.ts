@@ -124,10 +124,21 @@ function checkFlags(name: string): void {
 async function main(): Promise<number> {
   const json = flags.json;
   const registryPath = resolveRegistryPath(flags.registry);
+  // Notes go to stderr, or to the dashboard's message area while it owns the screen.
+  const noticeListeners = new Set<(text: string) => void>();
   const store = new RegistryStore({
     path: registryPath,
-    onNotice: (message) => io.err(`note: ${message}`),
+    onNotice: (message) => {
+      if (noticeListeners.size === 0) io.err(`note: ${message}`);
+      for (const listener of noticeListeners) listener(message);
+    },
   });
+  const notices = {
+    subscribe(listener: (text: string) => void) {
+      noticeListeners.add(listener);
+      return () => noticeListeners.delete(listener);
+    },
+  };
   const deps: Deps = { store, scanner: createScanner(), probe: bindProbe, cwdOf: processCwd };
   const style = createStyle(!json && colorWanted(flags.color, process.stdout));
   const ctx: Context = { deps, json, style, io };
@@ -147,6 +158,7 @@ async function main(): Promise<number> {
         registryPath,
         intervalMs: interval,
         color: colorWanted(flags.color, process.stdout),
+        notices,
       });
     }
     case 'status':

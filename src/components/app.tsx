@@ -1,5 +1,5 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
-import { useCallback, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps } from '../core/actions.js';
 import { keyPresses } from '../core/keymap.js';
 import { formatRange } from '../core/port.js';
@@ -28,6 +28,10 @@ import {
 } from './state.js';
 import { SuggestList } from './suggest-list.js';
 
+export interface NoticeSource {
+  subscribe(listener: (text: string) => void): () => void;
+}
+
 export interface AppProps {
   readonly deps: Deps;
   readonly registryPath: string;
@@ -38,6 +42,11 @@ export interface AppProps {
    * through Ink would redraw every line of the table once a second.
    */
   readonly onRefreshed?: () => void;
+  /**
+   * Notes from the store (a stale lock taken over) that the CLI would print on stderr: on the
+   * dashboard's screen they belong in the message area.
+   */
+  readonly notices?: NoticeSource;
 }
 
 function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
@@ -79,12 +88,17 @@ function scannerNote(data: DashboardData): Message | undefined {
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
-export function App({ deps, registryPath, intervalMs, color, onRefreshed }: AppProps) {
+export function App({ deps, registryPath, intervalMs, color, onRefreshed, notices }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const data = useDashboardData(deps, intervalMs, onRefreshed);
   const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
   useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit: exit });
+  useEffect(
+    () =>
+      notices?.subscribe((text) => dispatch({ type: 'notify', message: { tone: 'info', text } })),
+    [notices],
+  );
 
   const mode = modeOf(ui);
   const filter = activeFilter(ui);

@@ -5,7 +5,7 @@ import { constants, homedir } from 'node:os';
 import { sep } from 'node:path';
 import { render } from 'ink';
 import type { Deps } from '../core/actions.js';
-import { App } from './app.js';
+import { App, type NoticeSource } from './app.js';
 import { formatClock, Screen } from './screen.js';
 
 export interface DashboardOptions {
@@ -13,6 +13,7 @@ export interface DashboardOptions {
   readonly registryPath: string;
   readonly intervalMs: number;
   readonly color: boolean;
+  readonly notices?: NoticeSource;
 }
 
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -43,6 +44,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       intervalMs={options.intervalMs}
       color={options.color}
       onRefreshed={() => screen.setStatus(`refreshed ${formatClock(Date.now())}`)}
+      {...(options.notices ? { notices: options.notices } : {})}
     />,
     {
       stdout: screen as unknown as NodeJS.WriteStream,

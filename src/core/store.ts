@@ -16,7 +16,9 @@ export interface StoreFs {
   readonly mkdir: (path: string, options: { recursive: true; mode: number }) => Promise<unknown>;
   readonly realpath: (path: string) => Promise<string>;
   readonly readdir: (path: string) => Promise<string[]>;
-  readonly stat: (path: string) => Promise<{ mtimeMs: number; size: number; mode: number }>;
+  readonly stat: (
+    path: string,
+  ) => Promise<{ mtimeMs: number; size: number; mode: number; ino: number }>;
 }
 
 export interface StoreOptions {
@@ -64,6 +66,18 @@ const DEFAULT_STALE_MS = 10_000;
 export const BACKUP_SUFFIX = '.bak';
 export const LOCK_SUFFIX = '.lock';
 const TEMP_PATTERN = /\.tmp$/;
+/** Temp files are named <target>.<pid>.<random>.tmp. */
+const TEMP_OWNER = /\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return errnoOf(error) === 'EPERM';
+  }
+}
 
 /** --registry, then $PM_REGISTRY, then the per-user config directory of DESIGN section 3. */
 export function resolveRegistryPath(
@@ -193,6 +207,7 @@ export class RegistryStore {
         });
     try {
       const previousText = await this.readText(file);
+      const readAs = await this.identity(file);
       const current =
         previousText === undefined ? emptyRegistry() : parseRegistry(previousText, this.path);
       const { registry: next, result } = await change(current);
@@ -201,11 +216,19 @@ export class RegistryStore {
       if (next !== current) {
         const text = serializeRegistry(next);
         if (text !== previousText) {
-          await this.writeAtomic(dir, file, text, () => compromised);
+          await this.writeAtomic(dir, file, text, async () => {
+            if (compromised) return compromised;
+            // proper-lockfile notices a takeover only on its refresh timer, which a stalled
+            // event loop delays; a registry replaced since our read proves it right away.
+            const now = await this.identity(file);
+            return now === readAs
+              ? undefined
+              : new Error('the registry was replaced by another writer after this one read it');
+          });
           // The backup is the registry pm just wrote: pm's own writes are atomic, so what
           // the backup guards against is damage from outside (an editor, a sync tool, a
           // disk), and then the last good copy is the one to restore, losing nothing.
-          await this.writeAtomic(dir, `${file}${BACKUP_SUFFIX}`, text, () => compromised);
+          await this.writeAtomic(dir, `${file}${BACKUP_SUFFIX}`, text, async () => compromised);
         }
       }
       return result;
@@ -284,9 +307,9 @@ export class RegistryStore {
       let keptAs: string | undefined;
       if (current !== undefined) {
         keptAs = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-        await this.writeAtomic(dir, keptAs, current, () => compromised);
+        await this.writeAtomic(dir, keptAs, current, async () => compromised);
       }
-      await this.writeAtomic(dir, file, text, () => compromised);
+      await this.writeAtomic(dir, file, text, async () => compromised);
       return { restored: parseRegistry(text, this.path), ...(keptAs ? { keptAs } : {}) };
     } finally {
       await release().catch(() => undefined);
@@ -312,6 +335,16 @@ export class RegistryStore {
       return await this.fs.realpath(file);
     } catch {
       return file;
+    }
+  }
+
+  /** Which file is at `path` now: every write replaces it by rename, so a new write is a new inode. */
+  private async identity(path: string): Promise<string | undefined> {
+    try {
+      const { ino, size, mtimeMs } = await this.fs.stat(path);
+      return `${ino}:${size}:${mtimeMs}`;
+    } catch {
+      return undefined;
     }
   }
 
@@ -392,9 +425,12 @@ export class RegistryStore {
       return;
     }
     for (const name of names) {
-      if (name.startsWith(prefix) && TEMP_PATTERN.test(name)) {
-        await this.fs.unlink(join(dir, name)).catch(() => undefined);
-      }
+      if (!name.startsWith(prefix) || !TEMP_PATTERN.test(name)) continue;
+      // A live writer's temp file is its own (a writer that lost the lock may still finish
+      // writing it); only a dead writer's file is debris.
+      const pid = Number(TEMP_OWNER.exec(name)?.[1]);
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
+      await this.fs.unlink(join(dir, name)).catch(() => undefined);
     }
   }
 
@@ -402,7 +438,7 @@ export class RegistryStore {
     dir: string,
     target: string,
     text: string,
-    compromised: () => Error | undefined,
+    lockLost: () => Promise<Error | undefined>,
   ): Promise<void> {
     const data = Buffer.from(text, 'utf8');
     const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -421,7 +457,7 @@ export class RegistryStore {
       } finally {
         await handle.close();
       }
-      const lost = compromised();
+      const lost = await lockLost();
       if (lost) {
         throw new PmError(
           'LOCK_COMPROMISED',

@@ -12,7 +12,7 @@ import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/s
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
 import { SocketOwnerResolver } from './linux-pids.js';
 import { ProcNetReader } from './linux-procfs.js';
-import type { Family, Listener, Protocol, ScanOptions, Scanner, ScanOutcome } from './types.js';
+import type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
 export interface LinuxScannerOptions {
   /** 'procfs' skips netlink; 'netlink' never falls back (PM_SCANNER). */
@@ -166,7 +166,9 @@ function toListeners(
       protocols.push(protocol);
     }
   }
-  const ownerByInode = owners.resolve(attribute ? kept.filter((record) => attribute(record.port)) : kept);
+  const ownerByInode = owners.resolve(
+    attribute ? kept.filter((record) => attribute(record.port)) : kept,
+  );
   const listeners: Listener[] = new Array(kept.length);
   for (let i = 0; i < kept.length; i++) {
     const record = kept[i]!;

@@ -9,6 +9,24 @@ afterEach(async () => {
 });
 
 describe('live data', () => {
+  it('shows store notes (a stale lock taken over) in the message area', async () => {
+    const listeners = new Set<(text: string) => void>();
+    harness = await startDashboard({
+      projects: { shop: { web: 3000 } },
+      notices: {
+        subscribe(listener) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+    });
+    const { ui } = harness;
+    await ui.waitForFrame((frame) => /shop\s+web\s+3000/.test(frame));
+    expect(listeners.size).toBe(1);
+    for (const listener of listeners) listener('recovered a stale registry lock (x.lock)');
+    await ui.waitForText('recovered a stale registry lock');
+  });
+
   it('refreshes on r', async () => {
     harness = await startDashboard({ projects: { shop: { web: 3000 } } });
     const { ui, scanner } = harness;

@@ -1,5 +1,5 @@
 // Starts the real App against a temporary registry and a fake scanner.
-import { App } from '../../../src/components/app.js';
+import { App, type NoticeSource } from '../../../src/components/app.js';
 import type { Deps } from '../../../src/core/actions.js';
 import type { Listener, ScanOutcome } from '../../../src/native/types.js';
 import {
@@ -30,6 +30,7 @@ export interface DashboardSetup {
   readonly intervalMs?: number;
   /** Told after every refresh (the real screen draws the clock with it). */
   readonly onRefreshed?: () => void;
+  readonly notices?: NoticeSource;
   readonly columns?: number;
   readonly rows?: number;
   readonly deps?: (deps: Deps) => Deps;
@@ -49,6 +50,7 @@ export async function startDashboard(setup: DashboardSetup = {}): Promise<Dashbo
       intervalMs={setup.intervalMs ?? 60_000}
       color={false}
       {...(setup.onRefreshed ? { onRefreshed: setup.onRefreshed } : {})}
+      {...(setup.notices ? { notices: setup.notices } : {})}
     />,
     {
       ...(setup.columns === undefined ? {} : { columns: setup.columns }),
