@@ -88,10 +88,14 @@ export async function runDashboardBench({
   writeFileSync(registry, registryText(allocations));
   const socket = `pm-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
   const tmux = (...args) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const onceTmux = (...args) =>
     execFileSync('tmux', ['-L', `${socket}-once`, '-f', '/dev/null', ...args], {
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
   const clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
   try {

@@ -29,6 +29,7 @@ export function timeCommands(commands, { runs = 15, warmup = 2, env = process.en
     name: command.name,
     median: median(samples[index]),
     runs,
+    ...(command.target === undefined ? {} : { target: command.target }),
   }));
 }
 

@@ -22,7 +22,7 @@ function peakRss(argv, runs) {
   return median(values);
 }
 
-export function runStartupBench({ runs = 15 } = {}) {
+export function runStartupBench({ runs = 30 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-'));
   const registry = join(dir, 'registry.toml');
   try {
