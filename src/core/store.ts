@@ -218,6 +218,8 @@ export class RegistryStore {
         if (text !== previousText) {
           await this.writeAtomic(dir, file, text, async () => {
             if (compromised) return compromised;
+            // The test-only switch turns off the whole locking protocol, this check included.
+            if (this.options.unsafeNoLock) return undefined;
             // proper-lockfile notices a takeover only on its refresh timer, which a stalled
             // event loop delays; a registry replaced since our read proves it right away.
             const now = await this.identity(file);
