@@ -278,7 +278,8 @@ export function helpFor(mode: Mode): HelpEntry[] {
   });
 }
 
-const NO_KEY: KeyPress = {
+/** A key event with no modifier or special key set: the base of every synthesised press. */
+export const NO_KEY: KeyPress = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

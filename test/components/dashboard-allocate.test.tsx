@@ -1,8 +1,12 @@
 import lockfile from 'proper-lockfile';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPort } from '../../src/core/registry.js';
 import { RegistryStore } from '../../src/core/store.js';
-import { type DashboardHarness, selectedLine, startDashboard } from './helpers/dashboard.js';
+import {
+  type DashboardHarness,
+  portOf as portOfIn,
+  selectedLine,
+  startDashboard,
+} from './helpers/dashboard.js';
 import { listener, registryToml } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
@@ -11,10 +15,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function portOf(project: string, service: string): Promise<number | undefined> {
-  const { registry } = await (harness as DashboardHarness).registry.store.read();
-  return findPort(registry, project, service);
-}
+const portOf = (project: string, service: string) =>
+  portOfIn(harness as DashboardHarness, project, service);
 
 describe('allocating with a', () => {
   it('asks project, service and port; a blank port takes the first free one', async () => {

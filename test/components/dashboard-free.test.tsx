@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPort, withoutService } from '../../src/core/registry.js';
-import { type DashboardHarness, selectedLine, startDashboard } from './helpers/dashboard.js';
+import { withoutService } from '../../src/core/registry.js';
+import {
+  type DashboardHarness,
+  portOf as portOfIn,
+  selectedLine,
+  startDashboard,
+} from './helpers/dashboard.js';
 import { listener } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
@@ -9,10 +14,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function portOf(project: string, service: string): Promise<number | undefined> {
-  const { registry } = await (harness as DashboardHarness).registry.store.read();
-  return findPort(registry, project, service);
-}
+const portOf = (project: string, service: string) =>
+  portOfIn(harness as DashboardHarness, project, service);
 
 describe('freeing with f', () => {
   it('asks first, and y frees the selected allocation', async () => {

@@ -9,25 +9,11 @@ import {
   keyName,
   keyPresses,
   MODES,
+  NO_KEY,
   typedText,
 } from '../../src/core/keymap.js';
 
-const none: KeyPress = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageUp: false,
-  pageDown: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-};
+const none: KeyPress = NO_KEY;
 const press = (change: Partial<KeyPress> = {}): KeyPress => ({ ...none, ...change });
 
 describe('the keymap table', () => {

@@ -1,6 +1,7 @@
 // Starts the real App against a temporary registry and a fake scanner.
 import { App, type NoticeSource } from '../../../src/components/app.js';
 import type { Deps } from '../../../src/core/actions.js';
+import { findPort } from '../../../src/core/registry.js';
 import type { Listener, ScanOutcome } from '../../../src/native/types.js';
 import {
   type FakeScanner,
@@ -79,4 +80,14 @@ export function rowOf(frame: string, port: number): string | undefined {
 /** The line the selection marker is on. */
 export function selectedLine(frame: string): string | undefined {
   return frame.split('\n').find((line) => line.startsWith('› '));
+}
+
+/** What the registry file says this service's port is now. */
+export async function portOf(
+  harness: DashboardHarness,
+  project: string,
+  service: string,
+): Promise<number | undefined> {
+  const { registry } = await harness.registry.store.read();
+  return findPort(registry, project, service);
 }
