@@ -141,7 +141,8 @@ async function main(): Promise<number> {
   };
   const deps: Deps = { store, scanner: createScanner(), probe: bindProbe, cwdOf: processCwd };
   const style = createStyle(!json && colorWanted(flags.color, process.stdout));
-  const ctx: Context = { deps, json, style, io };
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  const ctx: Context = { deps, json, style, io, ...(width ? { width } : {}) };
   const name = command ?? '';
   if (name in FLAGS_BY_COMMAND) checkFlags(name);
 

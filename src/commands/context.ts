@@ -15,6 +15,8 @@ export interface Context {
   readonly json: boolean;
   readonly style: Style;
   readonly io: Io;
+  /** The terminal's width when stdout is one; tables then fit it instead of wrapping. */
+  readonly width?: number;
 }
 
 /** The stable JSON shape of a listener; absent facts are null so every key is always there. */

@@ -1,4 +1,5 @@
 import { type StatusView, status } from '../core/actions.js';
+import { type FittedColumn, fitCell, fitColumns, joinCells } from '../core/columns.js';
 import { type Cells, COLUMNS, rowCells, unmanagedCells } from '../core/display.js';
 import { formatRange } from '../core/port.js';
 import type { PortState } from '../core/status.js';
@@ -48,18 +49,40 @@ function paintState(style: Style, state: string): string {
   return (paint[state as PortState] ?? ((text: string) => text))(state);
 }
 
-export function renderStatusTable(view: StatusView, style: Style, all: boolean): string {
+/**
+ * The table as text. With `width` (a terminal) it is fitted like the dashboard's, every row one
+ * line; without (a pipe, a log) every cell is printed whole.
+ */
+export function renderStatusTable(
+  view: StatusView,
+  style: Style,
+  all: boolean,
+  width?: number,
+): string {
   const cells: Cells[] = [
     ...view.rows.map(rowCells),
     ...(all ? view.unmanaged.map(unmanagedCells) : []),
   ];
-  return renderTable(
-    COLUMNS,
-    cells.map((row) =>
-      COLUMNS.map((column) => (column === 'STATE' ? paintState(style, row[column]) : row[column])),
+  const paint = (column: string, text: string, raw: string) =>
+    column === 'STATE' ? text.replace(raw, paintState(style, raw)) : text;
+  if (width === undefined) {
+    return renderTable(
+      COLUMNS,
+      cells.map((row) => COLUMNS.map((column) => paint(column, row[column], row[column]))),
+      { rightAligned: [2, 4], header: style.bold },
+    );
+  }
+  const fitted = fitColumns(cells, width, 0);
+  const line = (texts: (column: FittedColumn) => string) =>
+    joinCells(fitted.map((column) => texts(column))).trimEnd();
+  return [
+    style.bold(line(({ column, width: w, align }) => fitCell(column, w, align))),
+    ...cells.map((row) =>
+      line(({ column, width: w, align }) =>
+        paint(column, fitCell(row[column], w, align), row[column]),
+      ),
     ),
-    { rightAligned: [2], header: style.bold },
-  );
+  ].join('\n');
 }
 
 export async function runStatus(
@@ -77,7 +100,7 @@ export async function runStatus(
   if (view.rows.length === 0 && !(flags.all && view.unmanaged.length > 0)) {
     ctx.io.err(`no allocations yet in ${registryPath}; try: pm allocate <project> <service>`);
   } else {
-    ctx.io.out(renderStatusTable(view, ctx.style, flags.all));
+    ctx.io.out(renderStatusTable(view, ctx.style, flags.all, ctx.width));
   }
   if (!view.scanner.available) {
     ctx.io.err(`note: live state unknown: ${view.scanner.reason}`);

@@ -1,6 +1,12 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { type FittedColumn, fitCell, fitColumns, joinCells, MARKER_WIDTH } from './columns.js';
+import {
+  type FittedColumn,
+  fitCell,
+  fitColumns,
+  joinCells,
+  MARKER_WIDTH,
+} from '../core/columns.js';
 import { pageOf, pageSize } from './layout.js';
 import type { DashboardRow } from './rows.js';
 import { stateStyle } from './theme.js';

@@ -1,7 +1,7 @@
 // Fits the table into the terminal width: every row is exactly one line. When space runs out,
 // the least useful columns give way first (ADDRESS shrinks, then goes; then PROCESS),
 // then names are shortened with an ellipsis; PORT and STATE are always kept whole.
-import { type Cells, COLUMNS, type Column } from '../core/display.js';
+import { type Cells, COLUMNS, type Column } from './display.js';
 
 export interface FittedColumn {
   readonly column: Column;
@@ -30,20 +30,25 @@ const MAX_WIDTH: Partial<Readonly<Record<Column, number>>> = { PROCESS: 20, ADDR
 
 const RIGHT_ALIGNED: ReadonlySet<Column> = new Set(['PORT', 'PID']);
 
-function totalWidth(widths: ReadonlyMap<Column, number>): number {
-  let total = MARKER_WIDTH;
+function totalWidth(widths: ReadonlyMap<Column, number>, markerWidth: number): number {
+  let total = markerWidth;
   for (const width of widths.values()) total += width;
   return total + GAP * Math.max(0, widths.size - 1);
 }
 
-export function fitColumns(rows: readonly Cells[], width: number): FittedColumn[] {
+/** `markerWidth`: room in front of each row (the dashboard's selection marker; 0 for print). */
+export function fitColumns(
+  rows: readonly Cells[],
+  width: number,
+  markerWidth = MARKER_WIDTH,
+): FittedColumn[] {
   const widths = new Map<Column, number>();
   for (const column of COLUMNS) {
     let natural = Math.max(column.length, MIN_WIDTH[column]);
     for (const row of rows) natural = Math.max(natural, row[column].length);
     widths.set(column, Math.min(natural, MAX_WIDTH[column] ?? natural));
   }
-  const overflow = () => totalWidth(widths) - width;
+  const overflow = () => totalWidth(widths, markerWidth) - width;
   const shrink = (column: Column) => {
     const current = widths.get(column);
     if (current === undefined || overflow() <= 0) return;

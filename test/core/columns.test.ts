@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitCell, fitColumns, joinCells, MARKER_WIDTH } from '../../src/components/columns.js';
+import { fitCell, fitColumns, joinCells, MARKER_WIDTH } from '../../src/core/columns.js';
 import { type Cells, COLUMNS } from '../../src/core/display.js';
 
 const row: Cells = {
