@@ -29,7 +29,7 @@ const HELP = `
     $ pm                                   live dashboard (a snapshot when not in a terminal)
     $ pm --once | pm status [--all]        the allocation table, once
     $ pm allocate <project> <service>      hand out a port (prints just the port)
-        [--port N | --prefer N] [--force]
+        [--port N | --prefer N] [--force] [--path DIR]
     $ pm free <project> <service>          release one service
     $ pm free <project> --all              release every service of a project
     $ pm free :<port>                      release whoever owns a port
@@ -43,6 +43,8 @@ const HELP = `
     --registry PATH   registry file (default: $PM_REGISTRY, else ~/.config/port-manager/registry.toml)
     --json            machine-readable output (errors too, on stderr)
     --all             status: also list listeners in the range that nobody allocated
+    --path DIR        allocate: record the project's directory; a listener started
+                      outside it then shows as a conflict
     --interval MS     dashboard refresh period (default 1000)
     --no-color        no colours (NO_COLOR is honoured too)
     --help, --version
@@ -84,7 +86,7 @@ const [command, ...rest] = input;
 
 /** Flags that only make sense with some commands are refused elsewhere, not silently ignored. */
 const FLAGS_BY_COMMAND: Record<string, readonly string[]> = {
-  allocate: ['port', 'prefer', 'force'],
+  allocate: ['port', 'prefer', 'force', 'path'],
   free: ['all'],
   suggest: ['count', 'prefer'],
   query: [],
@@ -104,6 +106,7 @@ function checkFlags(name: string): void {
     'range',
     'exclude',
     'restore',
+    'path',
     'all',
     'once',
     'interval',

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { allocate } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
 import { type Context, expectArgs, printJson } from './context.js';
@@ -6,6 +7,7 @@ export interface AllocateFlags {
   readonly port?: string;
   readonly prefer?: string;
   readonly force: boolean;
+  readonly path?: string;
 }
 
 export async function runAllocate(
@@ -13,7 +15,12 @@ export async function runAllocate(
   input: readonly string[],
   flags: AllocateFlags,
 ): Promise<number> {
-  expectArgs(input, 2, 2, 'pm allocate <project> <service> [--port N | --prefer N] [--force]');
+  expectArgs(
+    input,
+    2,
+    2,
+    'pm allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
+  );
   const [project, service] = input as [string, string];
   const result = await allocate(ctx.deps, {
     project,
@@ -21,6 +28,7 @@ export async function runAllocate(
     ...(flags.port !== undefined ? { port: parsePort(flags.port, '--port') } : {}),
     ...(flags.prefer !== undefined ? { prefer: parsePort(flags.prefer, '--prefer') } : {}),
     force: flags.force,
+    ...(flags.path !== undefined ? { path: resolve(flags.path) } : {}),
   });
   for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
   if (ctx.json) {

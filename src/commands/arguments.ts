@@ -15,6 +15,7 @@ const OPTIONS = {
   exclude: { type: 'string' },
   restore: { type: 'boolean' },
   interval: { type: 'string' },
+  path: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -33,6 +34,7 @@ export interface Flags {
   readonly exclude?: string;
   readonly restore: boolean;
   readonly interval?: string;
+  readonly path?: string;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -80,6 +82,7 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
       ...(text('exclude') !== undefined ? { exclude: text('exclude') } : {}),
       restore: bool('restore'),
       ...(text('interval') !== undefined ? { interval: text('interval') } : {}),
+      ...(text('path') !== undefined ? { path: text('path') } : {}),
       help: bool('help'),
       version: bool('version'),
     },

@@ -17,6 +17,7 @@ import {
   withDefaults,
   withoutProject,
   withoutService,
+  withProjectPath,
 } from './registry.js';
 import {
   listenersByPort,
@@ -45,6 +46,11 @@ export interface AllocateRequest {
   readonly prefer?: Port;
   /** Take an explicit port even though something listens on it. */
   readonly force?: boolean;
+  /**
+   * The project's directory (absolute). Recorded on the project so a listener started from
+   * elsewhere shows as a conflict.
+   */
+  readonly path?: string;
 }
 
 export interface AllocateResult extends Allocation {
@@ -77,7 +83,12 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   // Fast path without the lock: an existing allocation is returned as is (reads are atomic).
   const { registry: seen } = await deps.store.read();
   const existing = findPort(seen, project, service);
-  if (existing !== undefined && (request.port === undefined || request.port === existing)) {
+  const pathKnown = request.path === undefined || seen.projects.get(project)?.path === request.path;
+  if (
+    existing !== undefined &&
+    pathKnown &&
+    (request.port === undefined || request.port === existing)
+  ) {
     return { project, service, port: existing, created: false, warnings: [] };
   }
 
@@ -89,9 +100,11 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
 
   return deps.store.transaction<AllocateResult>(async (registry) => {
     const current = findPort(registry, project, service);
+    const recorded =
+      request.path === undefined ? registry : withProjectPath(registry, project, request.path);
     if (current !== undefined && (request.port === undefined || request.port === current)) {
       return {
-        registry,
+        registry: recorded,
         result: { project, service, port: current, created: false, warnings: [] },
       };
     }
@@ -139,7 +152,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
       );
     }
     return {
-      registry: withAllocation(registry, project, service, port),
+      registry: withAllocation(recorded, project, service, port),
       result: { project, service, port, created: true, warnings },
     };
   });

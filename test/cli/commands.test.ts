@@ -70,6 +70,25 @@ describe('pm allocate', () => {
     expect(result.stderr).toContain('already allocated to shop/web');
   });
 
+  it('records the project directory with --path; a listener started elsewhere is a conflict', async () => {
+    const { pm, path } = await registry();
+    const projectDir = tempDir();
+    expect((await pm('allocate', 'shop', 'web', '--path', projectDir)).stdout).toBe('21000\n');
+    expect(readFileSync(path, 'utf8')).toContain(`[projects.shop]\npath = "${projectDir}"`);
+    expect(JSON.parse((await pm('query', 'shop', '--json')).stdout).path).toBe(projectDir);
+    // The listener runs from the test's directory, not from projectDir.
+    const listener = await holdListeners([{ host: '127.0.0.1', port: 21000 }]);
+    held.push(listener);
+    expect((await pm('status')).stdout).toMatch(
+      new RegExp(`shop\\s+web\\s+21000\\s+conflict\\s+${listener.pid}`),
+    );
+    // Without a recorded path there is no evidence of a conflict.
+    await pm('allocate', 'blog', 'web', '--port', '21001');
+    const other = await holdListeners([{ host: '127.0.0.1', port: 21001 }]);
+    held.push(other);
+    expect((await pm('status')).stdout).toMatch(/blog\s+web\s+21001\s+active/);
+  });
+
   it('searches upward from --prefer', async () => {
     const { pm } = await registry();
     expect((await pm('allocate', 'shop', 'web', '--prefer', '21070')).stdout).toBe('21070\n');
