@@ -30,6 +30,8 @@ const HELP = `
     $ pm --once | pm status [--all]        the allocation table, once
     $ pm allocate <project> <service>      hand out a port (prints just the port)
         [--port N | --prefer N] [--force] [--path DIR]
+    $ pm allocate <service>                the same, for the project whose --path holds
+                                           the current directory
     $ pm free <project> <service>          release one service
     $ pm free <project> --all              release every service of a project
     $ pm free :<port>                      release whoever owns a port

@@ -185,3 +185,21 @@ export async function pickFreePort(
 function sortedEntries<V>(map: ReadonlyMap<string, V>): [string, V][] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Whether `dir` is `root` or below it (a sibling like /src/shop-old is not inside /src/shop). */
+export function isInside(dir: string, root: string): boolean {
+  const normalise = (path: string) => path.replace(/[\\/]+$/, '');
+  const child = normalise(dir);
+  const parent = normalise(root);
+  return child === parent || child.startsWith(`${parent}/`) || child.startsWith(`${parent}\\`);
+}
+
+/** The project whose recorded path holds `dir`; the deepest one when paths nest. */
+export function projectAt(registry: Registry, dir: string): string | undefined {
+  let best: { name: string; depth: number } | undefined;
+  for (const [name, project] of registry.projects) {
+    if (project.path === undefined || !isInside(dir, project.path)) continue;
+    if (!best || project.path.length > best.depth) best = { name, depth: project.path.length };
+  }
+  return best?.name;
+}

@@ -1,7 +1,7 @@
 // Joins what the registry says with what the OS reports: the rows every view shows.
 import type { Listener, ScanOutcome } from '../native/types.js';
 import type { Port } from './port.js';
-import { allocatedPorts, allocations, type Registry } from './registry.js';
+import { allocatedPorts, allocations, isInside, type Registry } from './registry.js';
 
 export type PortState = 'active' | 'idle' | 'conflict' | 'unknown';
 
@@ -33,13 +33,6 @@ export function listenersByPort(listeners: readonly Listener[]): Map<number, Lis
     else byPort.set(listener.port, [listener]);
   }
   return byPort;
-}
-
-function isInside(dir: string, root: string): boolean {
-  const normalise = (path: string) => path.replace(/[\\/]+$/, '');
-  const child = normalise(dir);
-  const parent = normalise(root);
-  return child === parent || child.startsWith(`${parent}/`) || child.startsWith(`${parent}\\`);
 }
 
 function stateOf(

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPm } from '../helpers/cli.js';
+import { runPm, runPmIn } from '../helpers/cli.js';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -89,6 +89,25 @@ describe('pm allocate', () => {
     expect((await pm('status')).stdout).toMatch(/blog\s+web\s+21001\s+active/);
   });
 
+  it('infers the project from the working directory when only the service is given', async () => {
+    const { path } = await registry();
+    const projectDir = tempDir();
+    const inProject = (...args: string[]) =>
+      runPmIn(join(projectDir, 'packages'), ['--registry', path, ...args]);
+    mkdirSync(join(projectDir, 'packages'));
+    await runPm(['--registry', path, 'allocate', 'shop', 'web', '--path', projectDir]);
+    const api = await inProject('allocate', 'api');
+    expect(api).toMatchObject({ code: 0, stdout: '21001\n' });
+    expect(JSON.parse((await inProject('allocate', 'web', '--json')).stdout)).toMatchObject({
+      project: 'shop',
+      port: 21000,
+      created: false,
+    });
+    const elsewhere = await runPmIn(tempDir(), ['--registry', path, 'allocate', 'api']);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain('missing project');
+  });
+
   it('searches upward from --prefer', async () => {
     const { pm } = await registry();
     expect((await pm('allocate', 'shop', 'web', '--prefer', '21070')).stdout).toBe('21070\n');
@@ -108,7 +127,8 @@ describe('pm allocate', () => {
   });
 
   it.each([
-    [['allocate', 'shop'], /missing arguments/],
+    [['allocate'], /missing arguments/],
+    [['allocate', 'web'], /missing project: .*add --path \. to record this directory/s],
     [['allocate', 'shop', 'web', 'extra'], /unexpected argument 'extra'/],
     [['allocate', 'my shop', 'web'], /invalid project name/],
     [['allocate', 'shop', 'web', '--port', '0'], /1 to 65535/],

@@ -5,11 +5,13 @@ import {
   candidatePorts,
   emptyRegistry,
   pickFreePort,
+  projectAt,
   type Registry,
   withAllocation,
   withDefaults,
   withoutProject,
   withoutService,
+  withProjectPath,
 } from '../../src/core/registry.js';
 
 function registry(range = { start: 3000, end: 3010 }, exclude: number[] = []): Registry {
@@ -113,5 +115,18 @@ describe('changes', () => {
     const before = registry();
     withAllocation(before, 'shop', 'web', 3000);
     expect(allocations(before)).toEqual([]);
+  });
+});
+
+describe('projectAt', () => {
+  it('finds the project whose path holds a directory, the deepest when paths nest', () => {
+    let reg = withProjectPath(registry(), 'mono', '/src/mono');
+    reg = withProjectPath(reg, 'web', '/src/mono/apps/web');
+    reg = withProjectPath(reg, 'shop', '/src/shop/');
+    expect(projectAt(reg, '/src/mono/apps/web/src')).toBe('web');
+    expect(projectAt(reg, '/src/mono/libs')).toBe('mono');
+    expect(projectAt(reg, '/src/shop')).toBe('shop');
+    expect(projectAt(reg, '/src/shop-old')).toBeUndefined();
+    expect(projectAt(reg, '/elsewhere')).toBeUndefined();
   });
 });

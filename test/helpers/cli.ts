@@ -16,6 +16,7 @@ export function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   timeoutMs = 25_000,
+  cwd?: string,
 ): Promise<RunResult> {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run 'npm run build' (npm test builds first)`);
@@ -24,6 +25,7 @@ export function runCli(
     const child = spawn(process.execPath, [CLI, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
     });
     let stdout = '';
     let stderr = '';
@@ -48,4 +50,13 @@ export function runCli(
 /** Runs the built CLI like a user would, with a clean environment apart from `env`. */
 export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return runCli(args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
+}
+
+/** The same, run from another working directory. */
+export function runPmIn(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
+  return runCli(args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, 25_000, cwd);
 }

@@ -84,8 +84,13 @@ const CASES: readonly Case[] = [
   },
   {
     label: 'a missing argument',
+    args: ['allocate'],
+    rule: /missing arguments: usage: pm allocate \[<project>\] <service>/,
+  },
+  {
+    label: 'a service alone, outside any recorded project directory',
     args: ['allocate', 'shop'],
-    rule: /missing arguments: usage: pm allocate <project> <service>/,
+    rule: /missing project: no project's recorded path contains /,
   },
   {
     label: 'an unknown command',
