@@ -1,25 +1,22 @@
 // The one IO module of the core: where registry.toml lives, how it is read, and the locked,
 // atomic transaction every change goes through (reference/reliability.md section 6).
 import * as nodeFs from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PmError } from './errors.js';
 import { emptyRegistry, type Registry } from './registry.js';
 import { parseRegistry, serializeRegistry } from './registry-file.js';
+import {
+  type FileContext,
+  isTempFileOf,
+  sweepTempFiles,
+  writeAtomic,
+} from './store/atomic-file.js';
+import { errnoOf, ioError, type StoreFs } from './store/fs.js';
+import { acquireLock, LOCK_SUFFIX, type LockOptions } from './store/lock.js';
 
-/** The file-system calls the store makes; tests replace some of them to inject faults. */
-export interface StoreFs {
-  readonly readFile: (path: string, encoding: 'utf8') => Promise<string>;
-  readonly open: (path: string, flags: string, mode?: number) => Promise<nodeFs.FileHandle>;
-  readonly rename: (from: string, to: string) => Promise<void>;
-  readonly unlink: (path: string) => Promise<void>;
-  readonly mkdir: (path: string, options: { recursive: true; mode: number }) => Promise<unknown>;
-  readonly realpath: (path: string) => Promise<string>;
-  readonly readdir: (path: string) => Promise<string[]>;
-  readonly stat: (
-    path: string,
-  ) => Promise<{ mtimeMs: number; size: number; mode: number; ino: number }>;
-}
+export type { StoreFs } from './store/fs.js';
+export { resolveRegistryPath } from './store/location.js';
+export { LOCK_SUFFIX } from './store/lock.js';
 
 export interface StoreOptions {
   readonly path: string;
@@ -64,36 +61,6 @@ const MIN_STALE_MS = 2000; // proper-lockfile clamps lower values to this
 const DEFAULT_STALE_MS = 10_000;
 
 export const BACKUP_SUFFIX = '.bak';
-export const LOCK_SUFFIX = '.lock';
-const TEMP_PATTERN = /\.tmp$/;
-/** Temp files are named <target>.<pid>.<random>.tmp. */
-const TEMP_OWNER = /\.(\d+)\.[a-z0-9]+\.tmp$/;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return errnoOf(error) === 'EPERM';
-  }
-}
-
-/** --registry, then $PM_REGISTRY, then the per-user config directory of DESIGN section 3. */
-export function resolveRegistryPath(
-  flag?: string,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  if (flag) return resolve(flag);
-  if (env.PM_REGISTRY) return resolve(env.PM_REGISTRY);
-  if (platform === 'win32') {
-    const appData = env.APPDATA ?? join(homedir(), 'AppData', 'Roaming');
-    return join(appData, 'port-manager', 'registry.toml');
-  }
-  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(resolve(config), 'port-manager', 'registry.toml');
-}
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -101,32 +68,6 @@ function envNumber(name: string): number | undefined {
   const value = Number(raw);
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
-
-function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
-    : undefined;
-}
-
-function ioError(action: string, path: string, error: unknown): PmError {
-  const code = errnoOf(error);
-  const hints: Record<string, string> = {
-    EACCES: `check the permissions of ${dirname(path)} (pm needs to create files there)`,
-    EPERM: `check the permissions of ${dirname(path)}; on Windows another program (antivirus, indexer, editor) may hold the file: retry`,
-    EBUSY: 'another program holds the file open; close it and retry',
-    ENOSPC: 'the disk is full; free some space and retry',
-    EROFS: 'the file system is read-only; point pm elsewhere with --registry or PM_REGISTRY',
-  };
-  const detail = error instanceof Error ? error.message : String(error);
-  return new PmError(
-    'IO',
-    `could not ${action} ${path}: ${detail}`,
-    (code && hints[code]) ?? 'retry; if it keeps failing, run pm doctor',
-    { cause: error },
-  );
-}
-
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 export class RegistryStore {
   readonly path: string;
@@ -150,6 +91,21 @@ export class RegistryStore {
     // Longer than `stale`, so a lock left by a crashed process is recovered, not reported.
     this.lockTimeoutMs =
       options.lockTimeoutMs ?? envNumber('PM_LOCK_TIMEOUT_MS') ?? this.staleMs + 5000;
+  }
+
+  private get files(): FileContext {
+    return { fs: this.fs, platform: this.platform };
+  }
+
+  private get lockOptions(): LockOptions {
+    return {
+      fs: this.fs,
+      platform: this.platform,
+      staleMs: this.staleMs,
+      timeoutMs: this.lockTimeoutMs,
+      displayPath: this.path,
+      ...(this.options.onNotice ? { onNotice: this.options.onNotice } : {}),
+    };
   }
 
   get backupPath(): string {
@@ -202,7 +158,7 @@ export class RegistryStore {
     let compromised: Error | undefined;
     const release = this.options.unsafeNoLock
       ? async () => {}
-      : await this.acquireLock(file, (error) => {
+      : await acquireLock(file, this.lockOptions, (error) => {
           compromised = error;
         });
     try {
@@ -212,11 +168,11 @@ export class RegistryStore {
         previousText === undefined ? emptyRegistry() : parseRegistry(previousText, this.path);
       const { registry: next, result } = await change(current);
       // A lost lock means another writer may own the temp files now; leave them alone.
-      if (!compromised) await this.sweepTempFiles(dir, file);
+      if (!compromised) await sweepTempFiles(this.files, dir, file);
       if (next !== current) {
         const text = serializeRegistry(next);
         if (text !== previousText) {
-          await this.writeAtomic(dir, file, text, async () => {
+          await writeAtomic(this.files, dir, file, text, async () => {
             if (compromised) return compromised;
             // The test-only switch turns off the whole locking protocol, this check included.
             if (this.options.unsafeNoLock) return undefined;
@@ -230,7 +186,13 @@ export class RegistryStore {
           // The backup is the registry pm just wrote: pm's own writes are atomic, so what
           // the backup guards against is damage from outside (an editor, a sync tool, a
           // disk), and then the last good copy is the one to restore, losing nothing.
-          await this.writeAtomic(dir, `${file}${BACKUP_SUFFIX}`, text, async () => compromised);
+          await writeAtomic(
+            this.files,
+            dir,
+            `${file}${BACKUP_SUFFIX}`,
+            text,
+            async () => compromised,
+          );
         }
       }
       return result;
@@ -256,10 +218,7 @@ export class RegistryStore {
     }
     let tempFiles: string[] = [];
     try {
-      const prefix = `${basename(file)}.`;
-      tempFiles = (await this.fs.readdir(dirname(file))).filter(
-        (name) => name.startsWith(prefix) && TEMP_PATTERN.test(name),
-      );
+      tempFiles = (await this.fs.readdir(dirname(file))).filter((name) => isTempFileOf(name, file));
     } catch {
       // directory missing: nothing left behind
     }
@@ -300,7 +259,7 @@ export class RegistryStore {
     const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
     const dir = dirname(file);
     let compromised: Error | undefined;
-    const release = await this.acquireLock(file, (error) => {
+    const release = await acquireLock(file, this.lockOptions, (error) => {
       compromised = error;
     });
     try {
@@ -309,9 +268,9 @@ export class RegistryStore {
       let keptAs: string | undefined;
       if (current !== undefined) {
         keptAs = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-        await this.writeAtomic(dir, keptAs, current, async () => compromised);
+        await writeAtomic(this.files, dir, keptAs, current, async () => compromised);
       }
-      await this.writeAtomic(dir, file, text, async () => compromised);
+      await writeAtomic(this.files, dir, file, text, async () => compromised);
       return { restored: parseRegistry(text, this.path), ...(keptAs ? { keptAs } : {}) };
     } finally {
       await release().catch(() => undefined);
@@ -358,150 +317,6 @@ export class RegistryStore {
       return await this.fs.realpath(dir);
     } catch (error) {
       throw ioError('create the registry directory', dir, error);
-    }
-  }
-
-  private async acquireLock(
-    file: string,
-    onCompromised: (error: Error) => void,
-  ): Promise<() => Promise<void>> {
-    const lockPath = `${file}${LOCK_SUFFIX}`;
-    const started = Date.now();
-    let lastSeenMtime: number | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // Loaded on first write only: proper-lockfile pulls in graceful-fs, which patches fs
-        // and costs ~15% of a bare Node start on read-only paths like `pm query`.
-        const { default: lockfile } = await import('proper-lockfile');
-        const release = await lockfile.lock(file, {
-          realpath: false,
-          lockfilePath: lockPath,
-          stale: this.staleMs,
-          update: Math.max(1000, Math.floor(this.staleMs / 4)),
-          retries: 0,
-          onCompromised,
-        });
-        if (lastSeenMtime !== undefined && Date.now() - lastSeenMtime >= this.staleMs) {
-          this.options.onNotice?.(
-            `recovered a stale registry lock (${lockPath}) left by a process that stopped without releasing it`,
-          );
-        }
-        return release;
-      } catch (error) {
-        const code = errnoOf(error);
-        if (code !== 'ELOCKED' && !(this.platform === 'win32' && code === 'EPERM')) {
-          throw ioError('lock', this.path, error);
-        }
-        lastSeenMtime = await this.fs
-          .stat(lockPath)
-          .then((stat) => stat.mtimeMs)
-          .catch(() => lastSeenMtime);
-        const waited = Date.now() - started;
-        if (waited >= this.lockTimeoutMs) {
-          const since =
-            lastSeenMtime === undefined
-              ? ''
-              : ` (lock last refreshed ${new Date(lastSeenMtime).toISOString()})`;
-          throw new PmError(
-            'REGISTRY_LOCKED',
-            `the registry is locked by another pm process: waited ${(waited / 1000).toFixed(1)} s for ${lockPath}${since}`,
-            `retry in a moment; if no other pm is running, the lock is stale and is taken over after ${Math.round(this.staleMs / 1000)} s, or run 'pm doctor'`,
-          );
-        }
-        // Short, randomised waits: contention lasts milliseconds, and jitter avoids lockstep.
-        await sleep(Math.min(150, 5 + attempt * 4) * (0.5 + Math.random()));
-      }
-    }
-  }
-
-  /**
-   * Only the lock holder writes temp files, so any temp file seen while holding the lock was
-   * left by a writer that died (SIGKILL, power loss) and is removed.
-   */
-  private async sweepTempFiles(dir: string, file: string): Promise<void> {
-    const prefix = `${basename(file)}.`;
-    let names: string[];
-    try {
-      names = await this.fs.readdir(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (!name.startsWith(prefix) || !TEMP_PATTERN.test(name)) continue;
-      // A live writer's temp file is its own (a writer that lost the lock may still finish
-      // writing it); only a dead writer's file is debris.
-      const pid = Number(TEMP_OWNER.exec(name)?.[1]);
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
-      await this.fs.unlink(join(dir, name)).catch(() => undefined);
-    }
-  }
-
-  private async writeAtomic(
-    dir: string,
-    target: string,
-    text: string,
-    lockLost: () => Promise<Error | undefined>,
-  ): Promise<void> {
-    const data = Buffer.from(text, 'utf8');
-    const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-    let renamed = false;
-    try {
-      const handle = await this.fs.open(temp, 'wx', 0o600);
-      try {
-        let offset = 0;
-        while (offset < data.length) {
-          const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-          if (bytesWritten <= 0)
-            throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-          offset += bytesWritten;
-        }
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      const lost = await lockLost();
-      if (lost) {
-        throw new PmError(
-          'LOCK_COMPROMISED',
-          `the registry lock was taken over by another process while this change was being written; the change was abandoned (${lost.message})`,
-          "run the command again; the registry holds the other process's change",
-        );
-      }
-      await this.renameWithRetry(temp, target);
-      renamed = true;
-      await this.syncDirectory(dir);
-    } catch (error) {
-      if (error instanceof PmError) throw error;
-      throw ioError('write', target, error);
-    } finally {
-      if (!renamed) await this.fs.unlink(temp).catch(() => undefined);
-    }
-  }
-
-  /** Windows reports EPERM/EBUSY while an antivirus or indexer holds the target briefly. */
-  private async renameWithRetry(from: string, to: string): Promise<void> {
-    const deadline = Date.now() + 2000;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.fs.rename(from, to);
-        return;
-      } catch (error) {
-        const code = errnoOf(error);
-        const transient = code === 'EPERM' || code === 'EBUSY' || code === 'EACCES';
-        if (this.platform !== 'win32' || !transient || Date.now() >= deadline) throw error;
-        await sleep(Math.min(100, 10 * (attempt + 1)));
-      }
-    }
-  }
-
-  /** Makes the rename durable across power loss; Windows cannot open directories. */
-  private async syncDirectory(dir: string): Promise<void> {
-    if (this.platform === 'win32') return;
-    const handle = await this.fs.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
   }
 }

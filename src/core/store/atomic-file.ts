@@ -1,0 +1,128 @@
+// Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
+// over it, and the directory flushed, so a reader or a crash only ever sees old or new.
+import { basename, join } from 'node:path';
+import { PmError } from '../errors.js';
+import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
+
+const TEMP_PATTERN = /\.tmp$/;
+/** Temp files are named <target>.<pid>.<random>.tmp. */
+const TEMP_OWNER = /\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+export interface FileContext {
+  readonly fs: StoreFs;
+  readonly platform: NodeJS.Platform;
+}
+
+/** Temp files of `file` (or of its backup) in a directory listing. */
+export function isTempFileOf(name: string, file: string): boolean {
+  return name.startsWith(`${basename(file)}.`) && TEMP_PATTERN.test(name);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return errnoOf(error) === 'EPERM';
+  }
+}
+
+/**
+ * Only the lock holder writes temp files, so any temp file seen while holding the lock was
+ * left by a writer that died (SIGKILL, power loss) and is removed.
+ */
+export async function sweepTempFiles(
+  { fs }: FileContext,
+  dir: string,
+  file: string,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!isTempFileOf(name, file)) continue;
+    // A live writer's temp file is its own (a writer that lost the lock may still finish
+    // writing it); only a dead writer's file is debris.
+    const pid = Number(TEMP_OWNER.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
+    await fs.unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+export async function writeAtomic(
+  context: FileContext,
+  dir: string,
+  target: string,
+  text: string,
+  lockLost: () => Promise<Error | undefined>,
+): Promise<void> {
+  const data = Buffer.from(text, 'utf8');
+  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  let renamed = false;
+  try {
+    const handle = await context.fs.open(temp, 'wx', 0o600);
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+        if (bytesWritten <= 0)
+          throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+        offset += bytesWritten;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const lost = await lockLost();
+    if (lost) {
+      throw new PmError(
+        'LOCK_COMPROMISED',
+        `the registry lock was taken over by another process while this change was being written; the change was abandoned (${lost.message})`,
+        "run the command again; the registry holds the other process's change",
+      );
+    }
+    await renameWithRetry(context, temp, target);
+    renamed = true;
+    await syncDirectory(context, dir);
+  } catch (error) {
+    if (error instanceof PmError) throw error;
+    throw ioError('write', target, error);
+  } finally {
+    if (!renamed) await context.fs.unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Windows reports EPERM/EBUSY while an antivirus or indexer holds the target briefly. */
+async function renameWithRetry(
+  { fs, platform }: FileContext,
+  from: string,
+  to: string,
+): Promise<void> {
+  const deadline = Date.now() + 2000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (error) {
+      const code = errnoOf(error);
+      const transient = code === 'EPERM' || code === 'EBUSY' || code === 'EACCES';
+      if (platform !== 'win32' || !transient || Date.now() >= deadline) throw error;
+      await sleep(Math.min(100, 10 * (attempt + 1)));
+    }
+  }
+}
+
+/** Makes the rename durable across power loss; Windows cannot open directories. */
+async function syncDirectory({ fs, platform }: FileContext, dir: string): Promise<void> {
+  if (platform === 'win32') return;
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
