@@ -56,6 +56,12 @@ export interface SessionOptions {
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 
 export function startSession(options: SessionOptions): TmuxSession {
+  // A missing tmux fails the test rather than skipping it: a skipped e2e suite proves nothing.
+  if (!tmuxAvailable()) {
+    throw new Error(
+      'tmux is not installed: the end-to-end tests drive a real terminal with it (apt-get install tmux; .ci/run installs it)',
+    );
+  }
   const socket = `pm-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   // tmux's #{pane_dead_status} is empty on some systems (3.3a in containers): the shell
   // around the program records the exit code instead.
