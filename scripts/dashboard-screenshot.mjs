@@ -1,6 +1,7 @@
 // Makes assets/dashboard.png from a real run: the built dashboard in tmux with a few
 // allocations and real listeners, captured with its colours (capture-pane -e) and drawn with
-// ImageMagick (apt-get install imagemagick). A one-off for the README, not part of the build.
+// ImageMagick (apt-get install imagemagick). A one-off for the README, not part of the build:
+// `node scripts/dashboard-screenshot.mjs` after a build.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
