@@ -47,6 +47,8 @@ export interface AppProps {
    * dashboard's screen they belong in the message area.
    */
   readonly notices?: NoticeSource;
+  /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C (DESIGN section 6). */
+  readonly onExitCode?: (code: number) => void;
 }
 
 function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
@@ -88,12 +90,27 @@ function scannerNote(data: DashboardData): Message | undefined {
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
-export function App({ deps, registryPath, intervalMs, color, onRefreshed, notices }: AppProps) {
+export function App({
+  deps,
+  registryPath,
+  intervalMs,
+  color,
+  onRefreshed,
+  notices,
+  onExitCode,
+}: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const data = useDashboardData(deps, intervalMs, onRefreshed);
   const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
-  useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit: exit });
+  const quit = useCallback(
+    (interrupted: boolean) => {
+      onExitCode?.(interrupted ? 130 : 0);
+      exit();
+    },
+    [exit, onExitCode],
+  );
+  useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit });
   useEffect(
     () =>
       notices?.subscribe((text) => dispatch({ type: 'notify', message: { tone: 'info', text } })),

@@ -73,7 +73,7 @@ export function reduceKey(
   switch (action) {
     case 'quit':
     case 'interrupt':
-      return send(state, { kind: 'quit' });
+      return send(state, { kind: 'quit', interrupted: action === 'interrupt' });
     case 'up':
     case 'down':
       if (mode === 'suggest') {

@@ -37,6 +37,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   // A process.exit elsewhere (SIGINT in the CLI) must not strand the user on this screen.
   process.once('exit', restore);
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
+  let exitCode = 0;
   const instance = render(
     <App
       deps={options.deps}
@@ -45,18 +46,21 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       color={options.color}
       onRefreshed={() => screen.setStatus(`refreshed ${formatClock(Date.now())}`)}
       {...(options.notices ? { notices: options.notices } : {})}
+      onExitCode={(code) => {
+        exitCode = code;
+      }}
     />,
     {
       stdout: screen as unknown as NodeJS.WriteStream,
       // Debug mode hands each whole frame to the Screen, which repaints only changed lines.
       debug: true,
-      // Ctrl-C is a key like any other (the keymap quits on it), so the exit code stays 0.
+      // Ctrl-C is a key like any other: the keymap quits on it, and the exit code says 130.
       exitOnCtrlC: false,
     },
   );
   try {
     await instance.waitUntilExit();
-    return 0;
+    return exitCode;
   } finally {
     // An error (a bug: expected failures are shown inside the dashboard) is printed by the
     // CLI after this, on the normal screen where it stays readable.

@@ -64,7 +64,8 @@ export type Request =
   | { readonly kind: 'free'; readonly target: FreeRequest }
   | { readonly kind: 'suggest' }
   | { readonly kind: 'refresh' }
-  | { readonly kind: 'quit' };
+  /** Ctrl-C is an interruption: the dashboard then exits 130, like any interrupted command. */
+  | { readonly kind: 'quit'; readonly interrupted: boolean };
 
 export interface Outgoing {
   readonly id: number;

@@ -86,19 +86,24 @@ describe('help and quitting', () => {
     await ui.waitForText('no allocations yet');
   });
 
-  const quits = (keys: readonly string[], label: string) =>
-    it(`quits with ${label}`, async () => {
-      harness = await startDashboard({ projects: { shop: { web: 3000 } } });
+  const quits = (keys: readonly string[], label: string, code: number) =>
+    it(`quits with ${label}, exit code ${code}`, async () => {
+      const codes: number[] = [];
+      harness = await startDashboard({
+        projects: { shop: { web: 3000 } },
+        onExitCode: (exitCode) => codes.push(exitCode),
+      });
       const { ui } = harness;
       await ui.waitForText('3000');
       for (const key of keys) await ui.press(key);
       // Ink lets go of the keyboard once the app has exited.
       await ui.waitForFrame(() => !ui.listening());
+      expect(codes).toEqual([code]);
     });
-  quits(['q'], 'q');
-  quits(['escape'], 'Esc');
-  quits(['ctrl-c'], 'Ctrl-C');
-  quits(['a', 'ctrl-c'], 'Ctrl-C from inside the allocate form');
+  quits(['q'], 'q', 0);
+  quits(['escape'], 'Esc', 0);
+  quits(['ctrl-c'], 'Ctrl-C', 130);
+  quits(['a', 'ctrl-c'], 'Ctrl-C from inside the allocate form', 130);
 
   it('does not quit on q while typing in the form', async () => {
     harness = await startDashboard();

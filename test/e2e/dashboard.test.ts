@@ -162,10 +162,10 @@ describe('the dashboard and the terminal window', () => {
     for (const line of narrow.split('\n')) expect([...line].length).toBeLessThanOrEqual(50);
   });
 
-  it('quits on Ctrl-C with exit code 0', async () => {
+  it('quits on Ctrl-C with exit code 130, as an interrupted command', async () => {
     const tmux = session as TmuxSession;
     tmux.keys('C-c');
-    expect(await tmux.waitForExit()).toBe(0);
+    expect(await tmux.waitForExit()).toBe(130);
     await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
   });
 });

@@ -10,7 +10,7 @@ export interface RequestHandlers {
   readonly deps: Deps;
   readonly dispatch: Dispatch<UiAction>;
   readonly refresh: () => void;
-  readonly quit: () => void;
+  readonly quit: (interrupted: boolean) => void;
 }
 
 function perform(request: Request, handlers: RequestHandlers): void {
@@ -40,7 +40,7 @@ function perform(request: Request, handlers: RequestHandlers): void {
       refresh();
       return;
     case 'quit':
-      handlers.quit();
+      handlers.quit(request.interrupted);
       return;
   }
 }

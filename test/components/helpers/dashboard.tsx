@@ -32,6 +32,7 @@ export interface DashboardSetup {
   /** Told after every refresh (the real screen draws the clock with it). */
   readonly onRefreshed?: () => void;
   readonly notices?: NoticeSource;
+  readonly onExitCode?: (code: number) => void;
   readonly columns?: number;
   readonly rows?: number;
   readonly deps?: (deps: Deps) => Deps;
@@ -52,6 +53,7 @@ export async function startDashboard(setup: DashboardSetup = {}): Promise<Dashbo
       color={false}
       {...(setup.onRefreshed ? { onRefreshed: setup.onRefreshed } : {})}
       {...(setup.notices ? { notices: setup.notices } : {})}
+      {...(setup.onExitCode ? { onExitCode: setup.onExitCode } : {})}
     />,
     {
       ...(setup.columns === undefined ? {} : { columns: setup.columns }),
