@@ -1,4 +1,5 @@
 import { formatRange } from '../core/port.js';
+import { DEFAULT_RANGE } from '../core/registry.js';
 import type { StoreHealth } from '../core/store.js';
 import type { EphemeralRange } from '../native/ephemeral-range.js';
 import type { ScanOutcome } from '../native/types.js';
@@ -59,7 +60,7 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
       detail: `${health.path}.bak holds the previous good registry`,
     });
   else if (backup.state === 'missing')
-    checks.push({ name: 'backup', ok: true, detail: 'no backup yet (made on the second change)' });
+    checks.push({ name: 'backup', ok: true, detail: 'no backup yet (made with the first change)' });
   else
     checks.push({
       name: 'backup',
@@ -103,7 +104,13 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
       ? {}
       : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
   });
-  const range = file.state === 'ok' ? file.registry.defaults.range : undefined;
+  // A registry not created yet will use the default range: check that one.
+  const range =
+    file.state === 'ok'
+      ? file.registry.defaults.range
+      : file.state === 'missing'
+        ? DEFAULT_RANGE
+        : undefined;
   if (range && facts.ephemeral) {
     const overlaps = range.start <= facts.ephemeral.end && facts.ephemeral.start <= range.end;
     checks.push({

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { doctorChecks } from '../../src/commands/doctor.js';
+import { PmError } from '../../src/core/errors.js';
+import { emptyRegistry, withDefaults } from '../../src/core/registry.js';
+import type { StoreHealth } from '../../src/core/store.js';
+
+const LINUX_EPHEMERAL = {
+  start: 32768,
+  end: 60999,
+  source: '/proc/sys/net/ipv4/ip_local_port_range',
+};
+
+function facts(health: Partial<StoreHealth>) {
+  return {
+    health: {
+      path: '/r.toml',
+      registry: { state: 'missing' as const },
+      backup: { state: 'missing' as const },
+      lock: { state: 'free' as const },
+      tempFiles: [],
+      ...health,
+    },
+    scan: { ok: true as const, listeners: [] },
+    backend: 'linux-netlink',
+    seesOtherUsers: false,
+    ephemeral: LINUX_EPHEMERAL,
+  };
+}
+
+const check = (checks: ReturnType<typeof doctorChecks>, name: string) =>
+  checks.find((c) => c.name === name);
+
+describe('pm doctor verdicts', () => {
+  it('checks the default range before the registry exists', () => {
+    expect(check(doctorChecks(facts({})), 'range')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('3000-9999'),
+    });
+  });
+
+  it('fails the range check when the configured range overlaps the ephemeral ports', () => {
+    const registry = withDefaults(emptyRegistry(), { range: { start: 30000, end: 40000 } });
+    const range = check(doctorChecks(facts({ registry: { state: 'ok', registry } })), 'range');
+    expect(range).toMatchObject({ ok: false, hint: expect.stringContaining('below 32768') });
+  });
+
+  it('points at --restore only when the backup is usable', () => {
+    const error = new PmError('REGISTRY_CORRUPT', 'registry /r.toml:3:1 is invalid');
+    const restorable = doctorChecks(
+      facts({
+        registry: { state: 'invalid', error },
+        backup: { state: 'ok', registry: emptyRegistry() },
+      }),
+    );
+    expect(check(restorable, 'registry')?.hint).toContain('pm doctor --restore');
+    const hopeless = doctorChecks(
+      facts({ registry: { state: 'invalid', error }, backup: { state: 'invalid', error } }),
+    );
+    expect(check(hopeless, 'registry')?.hint).toContain('no usable backup');
+  });
+
+  it('reports a stale lock and leftover temp files as problems', () => {
+    const checks = doctorChecks(
+      facts({
+        lock: { state: 'stale', ageMs: 60_000, staleMs: 10_000 },
+        tempFiles: ['registry.toml.9.x.tmp'],
+      }),
+    );
+    expect(check(checks, 'lock')?.ok).toBe(false);
+    expect(check(checks, 'temp files')?.ok).toBe(false);
+  });
+
+  it('says when other users are invisible and when the scanner is off', () => {
+    expect(check(doctorChecks(facts({})), 'scanner')?.detail).toContain('run as root to see them');
+    const off = doctorChecks({
+      ...facts({}),
+      scan: { ok: false, reason: 'PM_SCANNER=none' },
+      backend: 'none',
+    });
+    expect(check(off, 'scanner')).toMatchObject({
+      ok: false,
+      detail: 'none: unavailable: PM_SCANNER=none',
+    });
+  });
+});
