@@ -87,7 +87,7 @@ if (flags.version) {
 const [command, ...rest] = input;
 
 /** Flags that only make sense with some commands are refused elsewhere, not silently ignored. */
-const FLAGS_BY_COMMAND: Record<string, readonly string[]> = {
+const FLAGS_BY_COMMAND: Record<string, readonly CommandFlag[]> = {
   allocate: ['port', 'prefer', 'force', 'path'],
   free: ['all'],
   suggest: ['count', 'prefer'],
@@ -98,22 +98,23 @@ const FLAGS_BY_COMMAND: Record<string, readonly string[]> = {
   '': ['once', 'all', 'interval'],
 };
 
+type CommandFlag =
+  | 'port'
+  | 'prefer'
+  | 'force'
+  | 'path'
+  | 'all'
+  | 'count'
+  | 'range'
+  | 'exclude'
+  | 'restore'
+  | 'once'
+  | 'interval';
+const COMMAND_FLAGS = [...new Set(Object.values(FLAGS_BY_COMMAND).flat())];
+
 function checkFlags(name: string): void {
   const allowed = FLAGS_BY_COMMAND[name] ?? [];
-  const specific = [
-    'port',
-    'prefer',
-    'force',
-    'count',
-    'range',
-    'exclude',
-    'restore',
-    'path',
-    'all',
-    'once',
-    'interval',
-  ] as const;
-  for (const flag of specific) {
+  for (const flag of COMMAND_FLAGS) {
     const value = flags[flag];
     const given = typeof value === 'boolean' ? value : value !== undefined;
     if (given && !allowed.includes(flag)) {

@@ -1,11 +1,10 @@
 import { type StatusView, status } from '../core/actions.js';
 import { type FittedColumn, fitCell, fitColumns, joinCells } from '../core/columns.js';
-import { type Cells, COLUMNS, rowCells, unmanagedCells } from '../core/display.js';
+import { type Cells, rowCells, unmanagedCells } from '../core/display.js';
 import { formatRange } from '../core/port.js';
-import type { PortState } from '../core/status.js';
+import { type PortState, primaryListener } from '../core/status.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 import type { Style } from './style.js';
-import { renderTable } from './text-table.js';
 
 export function statusJson(view: StatusView, registryPath: string, all: boolean) {
   return {
@@ -13,8 +12,7 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
     range: view.registry.defaults.range,
     scanner: view.scanner,
     allocations: view.rows.map((row) => {
-      const first =
-        row.listeners.find((listener) => listener.pid !== undefined) ?? row.listeners[0];
+      const first = primaryListener(row.listeners);
       return {
         project: row.project,
         service: row.service,
@@ -50,37 +48,30 @@ function paintState(style: Style, state: string): string {
 }
 
 /**
- * The table as text. With `width` (a terminal) it is fitted like the dashboard's, every row one
- * line; without (a pipe, a log) every cell is printed whole.
+ * The table as text, laid out like the dashboard's. With `width` (a terminal) every row stays
+ * one line; without (a pipe, a log) every cell is printed whole.
  */
 export function renderStatusTable(
   view: StatusView,
   style: Style,
   all: boolean,
-  width?: number,
+  width = Number.POSITIVE_INFINITY,
 ): string {
   const cells: Cells[] = [
     ...view.rows.map(rowCells),
     ...(all ? view.unmanaged.map(unmanagedCells) : []),
   ];
-  const paint = (column: string, text: string, raw: string) =>
-    column === 'STATE' ? text.replace(raw, paintState(style, raw)) : text;
-  if (width === undefined) {
-    return renderTable(
-      COLUMNS,
-      cells.map((row) => COLUMNS.map((column) => paint(column, row[column], row[column]))),
-      { rightAligned: [2, 4], header: style.bold },
-    );
-  }
   const fitted = fitColumns(cells, width, 0);
-  const line = (texts: (column: FittedColumn) => string) =>
-    joinCells(fitted.map((column) => texts(column))).trimEnd();
+  const line = (text: (column: FittedColumn) => string) => joinCells(fitted.map(text)).trimEnd();
   return [
     style.bold(line(({ column, width: w, align }) => fitCell(column, w, align))),
     ...cells.map((row) =>
-      line(({ column, width: w, align }) =>
-        paint(column, fitCell(row[column], w, align), row[column]),
-      ),
+      line(({ column, width: w, align }) => {
+        const text = fitCell(row[column], w, align);
+        return column === 'STATE'
+          ? text.replace(row[column], paintState(style, row[column]))
+          : text;
+      }),
     ),
   ].join('\n');
 }

@@ -46,7 +46,9 @@ export function fitColumns(
   for (const column of COLUMNS) {
     let natural = Math.max(column.length, MIN_WIDTH[column]);
     for (const row of rows) natural = Math.max(natural, row[column].length);
-    widths.set(column, Math.min(natural, MAX_WIDTH[column] ?? natural));
+    // Unbounded (a pipe, a log): every cell whole. Bounded: long tails are not worth the room.
+    const cap = Number.isFinite(width) ? MAX_WIDTH[column] : undefined;
+    widths.set(column, Math.min(natural, cap ?? natural));
   }
   const overflow = () => totalWidth(widths, markerWidth) - width;
   const shrink = (column: Column) => {

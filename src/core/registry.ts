@@ -140,16 +140,6 @@ export function withDefaults(
   };
 }
 
-export type SkipReason = 'allocated' | 'excluded' | 'browser-unsafe';
-
-/** Why pm will not hand out this port automatically, by the registry's rules alone. */
-export function registrySkipReason(registry: Registry, port: number): SkipReason | undefined {
-  if (allocatedPorts(registry).has(port)) return 'allocated';
-  if (registry.defaults.exclude.includes(port)) return 'excluded';
-  if (isBrowserUnsafePort(port)) return 'browser-unsafe';
-  return undefined;
-}
-
 /**
  * Ports the registry allows handing out, lowest first, starting at `from` (clamped into the
  * range). Live checks (listeners, bind probe) are applied by the caller.
