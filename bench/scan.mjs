@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createScanner } from '../dist/index.js';
+import { median } from './lib.mjs';
 
 const DIST_INDEX = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
@@ -169,12 +170,6 @@ async function timed(action) {
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   if (outcome && outcome.ok === false) throw new Error(`scan failed: ${outcome.reason}`);
   return elapsed;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function commandExists(command) {

@@ -10,7 +10,7 @@ import {
   status,
   suggest,
 } from '../../src/core/actions.js';
-import { PmError } from '../../src/core/errors.js';
+import { failure } from '../helpers/errors.js';
 import { tcp, testDeps, unavailable } from '../helpers/fakes.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -21,15 +21,6 @@ async function setup(options: Parameters<typeof testDeps>[1] = {}) {
   const deps = testDeps(path, options);
   await configure(deps, { range: { start: 3000, end: 3009 } });
   return { path, deps };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PmError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PmError);
-  return error as PmError;
 }
 
 describe('allocate', () => {

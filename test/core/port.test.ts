@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PmError } from '../../src/core/errors.js';
 import { parsePort, parsePortList, parseRange } from '../../src/core/port.js';
-
-function errorOf(fn: () => unknown): PmError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PmError) return error;
-    throw error;
-  }
-  throw new Error('expected a PmError');
-}
+import { thrown } from '../helpers/errors.js';
 
 describe('parsePort', () => {
   it.each([
@@ -26,7 +16,7 @@ describe('parsePort', () => {
   it.each(['0', '65536', 'abc', '', '-1', '3000.5', '1e3', '0x10', '3 000', '99999999'])(
     'rejects %j naming the rule',
     (input) => {
-      const error = errorOf(() => parsePort(input));
+      const error = thrown(() => parsePort(input));
       expect(error.code).toBe('INVALID_PORT');
       expect(error.exitCode).toBe(2);
       expect(error.message).toContain('1 to 65535');
@@ -43,7 +33,7 @@ describe('parseRange', () => {
   it.each(['3000-2000', '3000-', '-3000', '0-10', '1-65536', 'a-b', '3000', '3000-4000-5000'])(
     'rejects %j',
     (input) => {
-      const error = errorOf(() => parseRange(input));
+      const error = thrown(() => parseRange(input));
       expect(error.code).toBe('INVALID_RANGE');
       expect(error.message).toMatch(/START-END/);
     },
@@ -56,6 +46,6 @@ describe('parsePortList', () => {
     expect(parsePortList('')).toEqual([]);
   });
   it('rejects a bad member', () => {
-    expect(errorOf(() => parsePortList('5432,70000')).code).toBe('INVALID_PORT');
+    expect(thrown(() => parsePortList('5432,70000')).code).toBe('INVALID_PORT');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PmError } from '../../src/core/errors.js';
 import { allocations } from '../../src/core/registry.js';
 import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
+import { thrown } from '../helpers/errors.js';
 
 const PATH = '/home/ana/.config/port-manager/registry.toml';
 const GOOD = `version = 1
@@ -19,15 +19,7 @@ web = 3000
 api = 3001
 `;
 
-function refusal(text: string): PmError {
-  try {
-    parseRegistry(text, PATH);
-  } catch (error) {
-    if (error instanceof PmError) return error;
-    throw error;
-  }
-  throw new Error('expected the registry to be refused');
-}
+const refusal = (text: string) => thrown(() => parseRegistry(text, PATH));
 
 describe('reading registry.toml', () => {
   it('reads the documented format', () => {

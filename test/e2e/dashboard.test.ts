@@ -1,11 +1,12 @@
 // The built dashboard in a real terminal (tmux), against a temporary registry, the real
 // socket scanner and a real listening process.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HeldPorts, holdListeners } from '../helpers/listener.js';
 import { startSession, type TmuxSession } from './tmux.js';
 
 const CLI = resolve('dist/cli.js');
@@ -21,19 +22,14 @@ function pm(registry: string, ...args: string[]): string {
   }).trim();
 }
 
-/** A process listening on 127.0.0.1:port; resolves once it accepts connections. */
-function listen(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('ready'))`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((done, fail) => {
-    child.stdout?.once('data', () => done(child));
-    child.once('exit', (code) => fail(new Error(`listener exited early (${code})`)));
+/** The built dashboard on a registry, in a terminal of the given size. */
+function dashboardSession(registry: string, width: number, height: number): TmuxSession {
+  return startSession({
+    command: [process.execPath, CLI, '--registry', registry],
+    width,
+    height,
+    env: { TERM: 'xterm-256color' },
+    unset: PROGRAM_UNSET,
   });
 }
 
@@ -42,7 +38,7 @@ const selected = (screen: string) => screen.split('\n').find((line) => line.star
 describe('the dashboard in a real terminal', () => {
   let dir: string;
   let registry: string;
-  let server: ChildProcess | undefined;
+  let server: HeldPorts | undefined;
   let session: TmuxSession | undefined;
   let port: number;
 
@@ -51,19 +47,13 @@ describe('the dashboard in a real terminal', () => {
     dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
     registry = join(dir, 'registry.toml');
     port = Number(pm(registry, 'allocate', 'e2e', 'web'));
-    server = await listen(port);
-    session = startSession({
-      command: [process.execPath, CLI, '--registry', registry],
-      width: 120,
-      height: 30,
-      env: { TERM: 'xterm-256color' },
-      unset: PROGRAM_UNSET,
-    });
+    server = await holdListeners([{ host: '127.0.0.1', port }]);
+    session = dashboardSession(registry, 120, 30);
   });
 
   afterAll(async () => {
     session?.kill();
-    server?.kill();
+    await server?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -137,13 +127,7 @@ describe('the dashboard and the terminal window', () => {
     dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
     const registry = join(dir, 'registry.toml');
     pm(registry, 'allocate', 'storefront-admin', 'web-frontend');
-    session = startSession({
-      command: [process.execPath, CLI, '--registry', registry],
-      width: 120,
-      height: 20,
-      env: { TERM: 'xterm-256color' },
-      unset: PROGRAM_UNSET,
-    });
+    session = dashboardSession(registry, 120, 20);
   });
 
   afterAll(async () => {
@@ -177,13 +161,7 @@ describe.skipIf(process.platform !== 'linux')('the dashboard and signals', () =>
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
-    session = startSession({
-      command: [process.execPath, CLI, '--registry', join(dir, 'registry.toml')],
-      width: 100,
-      height: 20,
-      env: { TERM: 'xterm-256color' },
-      unset: PROGRAM_UNSET,
-    });
+    session = dashboardSession(join(dir, 'registry.toml'), 100, 20);
   });
 
   afterAll(async () => {

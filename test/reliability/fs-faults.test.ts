@@ -6,10 +6,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PmError } from '../../src/core/errors.js';
 import type { Registry } from '../../src/core/registry.js';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import { RegistryStore, type StoreFs } from '../../src/core/store.js';
+import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { sha256 } from './harness.js';
 
@@ -53,15 +53,6 @@ function addBlog(registry: Registry): { registry: Registry; result: string } {
   const projects = new Map(registry.projects);
   projects.set('blog', { ports: new Map([['web', 42951]]), extra: {} });
   return { registry: { ...registry, projects }, result: 'done' };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PmError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PmError);
-  return error as PmError;
 }
 
 describe('file-system faults at the store boundary', () => {

@@ -1,60 +1,6 @@
 // A child node process holding real sockets for the scanner to find. It prints one JSON line
 // once every socket is bound, so tests wait for readiness instead of sleeping.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-
-export interface RunningChild<T> {
-  readonly pid: number;
-  readonly report: T;
-  /** Kills the child (SIGKILL) and resolves once it has exited. Safe to call twice. */
-  stop(): Promise<void>;
-}
-
-/** Starts `node -e script` and resolves with the first JSON line it prints on stdout. */
-export async function startChild<T>(script: string, timeoutMs = 10_000): Promise<RunningChild<T>> {
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  try {
-    const report = await firstLine<T>(child, timeoutMs, () => stderr);
-    return { pid: child.pid!, report, stop: () => stopChild(child) };
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-}
-
-function firstLine<T>(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(
-      () => reject(new Error(`child printed nothing within ${timeoutMs} ms; stderr: ${stderr()}`)),
-      timeoutMs,
-    );
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line) as T);
-      } catch {
-        reject(new Error(`child printed a line that is not JSON: ${line}`));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`child exited early (${code ?? signal}); stderr: ${stderr()}`));
-    });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+export { type RunningChild, startChild } from '../../helpers/child.js';
 
 /** Ports of the sockets LISTENERS_SCRIPT opens, by name. */
 export interface ListenerPorts {
