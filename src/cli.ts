@@ -10,7 +10,6 @@ import { runFree } from './commands/free.js';
 import { parseInterval } from './commands/interval.js';
 import { runQuery } from './commands/query.js';
 import { runStatus } from './commands/status.js';
-import { colorWanted, createStyle } from './commands/style.js';
 import { runSuggest } from './commands/suggest.js';
 import type { Deps } from './core/actions.js';
 import { EXIT, isPmError, PmError } from './core/errors.js';
@@ -19,6 +18,7 @@ import { bindProbe } from './native/bind-probe.js';
 import { ephemeralRange } from './native/ephemeral-range.js';
 import { createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
+import { colorWanted, createStyle } from './view/style.js';
 
 declare const PM_VERSION: string;
 

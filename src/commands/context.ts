@@ -1,7 +1,7 @@
 import type { Deps } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import type { Listener } from '../native/types.js';
-import type { Style } from './style.js';
+import type { Style } from '../view/style.js';
 
 export interface Io {
   /** Results: what scripts read. */

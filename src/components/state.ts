@@ -2,9 +2,9 @@
 // in the data hooks; this is only what the user did (selection, filter, open panel, message).
 import type { AllocateRequest, AllocateResult, FreeTarget } from '../core/actions.js';
 import { isPmError } from '../core/errors.js';
-import type { Mode } from '../core/keymap.js';
 import { parseName } from '../core/names.js';
 import { parsePort } from '../core/port.js';
+import type { Mode } from './keymap.js';
 import { allocationKey, type DashboardRow } from './rows.js';
 import type { Tone } from './theme.js';
 
