@@ -18,6 +18,7 @@ import { bindProbe } from './native/bind-probe.js';
 import { ephemeralRange } from './native/ephemeral-range.js';
 import { createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
+import { errorJson, errorLines } from './view/errors.js';
 import { colorWanted, createStyle } from './view/style.js';
 
 declare const PM_VERSION: string;
@@ -118,11 +119,9 @@ function checkFlags(name: string): void {
     const value = flags[flag];
     const given = typeof value === 'boolean' ? value : value !== undefined;
     if (given && !allowed.includes(flag)) {
-      throw new PmError(
-        'USAGE',
-        `--${flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`,
-        "run 'pm --help' for which options go with which command",
-      );
+      throw new PmError('USAGE', `--${flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`, {
+        kind: 'help',
+      });
     }
   }
 }
@@ -183,11 +182,7 @@ async function main(): Promise<number> {
     case 'doctor':
       return runDoctor(ctx, rest, flags, ephemeralRange());
     default:
-      throw new PmError(
-        'USAGE',
-        `unknown command '${command}'`,
-        "run 'pm --help' for the list of commands",
-      );
+      throw new PmError('USAGE', `unknown command '${command}'`, { kind: 'help' });
   }
 }
 
@@ -195,8 +190,8 @@ async function main(): Promise<number> {
 function reportEarly(error: unknown): number {
   const json = process.argv.includes('--json');
   if (isPmError(error)) {
-    if (json) io.err(JSON.stringify({ error: error.toJSON() }));
-    else io.err(`pm: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+    if (json) io.err(JSON.stringify({ error: errorJson(error) }));
+    else io.err(errorLines(error).join('\n'));
     return error.exitCode;
   }
   throw error;
@@ -204,11 +199,8 @@ function reportEarly(error: unknown): number {
 
 function report(error: unknown): number {
   if (isPmError(error)) {
-    if (flags.json) io.err(JSON.stringify({ error: error.toJSON() }));
-    else {
-      io.err(`pm: ${error.message}`);
-      if (error.hint) io.err(`hint: ${error.hint}`);
-    }
+    if (flags.json) io.err(JSON.stringify({ error: errorJson(error) }));
+    else for (const line of errorLines(error)) io.err(line);
     return error.exitCode;
   }
   // Not a failure a user can cause: show everything, it is a bug report.

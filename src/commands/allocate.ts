@@ -3,6 +3,7 @@ import { allocate } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
 import { projectAt } from '../core/registry.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export interface AllocateFlags {
@@ -22,11 +23,9 @@ async function projectHere(ctx: Context): Promise<string> {
   const cwd = process.cwd();
   const project = projectAt((await ctx.deps.store.read()).registry, cwd);
   if (project === undefined) {
-    throw new PmError(
-      'USAGE',
-      `missing project: no project's recorded path contains ${cwd}`,
-      'name it: pm allocate <project> <service> (add --path . to record this directory for next time)',
-    );
+    throw new PmError('USAGE', `missing project: no project's recorded path contains ${cwd}`, {
+      kind: 'name-project',
+    });
   }
   return project;
 }
@@ -37,6 +36,11 @@ export async function runAllocate(
   flags: AllocateFlags,
 ): Promise<number> {
   expectArgs(input, 1, 2, USAGE);
+  if (flags.port !== undefined && flags.prefer !== undefined) {
+    throw new PmError('USAGE', '--port and --prefer cannot be used together', {
+      kind: 'exact-or-prefer',
+    });
+  }
   const [project, service] =
     input.length === 2 ? (input as [string, string]) : [await projectHere(ctx), input[0] as string];
   const result = await allocate(ctx.deps, {
@@ -47,7 +51,7 @@ export async function runAllocate(
     force: flags.force,
     ...(flags.path !== undefined ? { path: resolve(flags.path) } : {}),
   });
-  for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  for (const warning of result.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
   if (ctx.json) {
     printJson(ctx.io, {
       project: result.project,

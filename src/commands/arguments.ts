@@ -59,11 +59,7 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
       strict: true,
     }));
   } catch (error) {
-    throw new PmError(
-      'USAGE',
-      describeParseError(error),
-      "run 'pm --help' for every command and option",
-    );
+    throw new PmError('USAGE', describeParseError(error), { kind: 'help' });
   }
   const text = (key: string) => values[key] as string | undefined;
   const bool = (key: string) => values[key] === true;

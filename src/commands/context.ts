@@ -45,10 +45,6 @@ export function expectArgs(
   if (input.length < min || input.length > max) {
     const problem =
       input.length < min ? 'missing arguments' : `unexpected argument '${input[max]}'`;
-    throw new PmError(
-      'USAGE',
-      `${problem}: usage: ${usage}`,
-      "run 'pm --help' for every command and option",
-    );
+    throw new PmError('USAGE', `${problem}: usage: ${usage}`, { kind: 'help' });
   }
 }

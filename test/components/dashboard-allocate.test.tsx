@@ -95,7 +95,8 @@ describe('allocating with a', () => {
     await ui.press('a');
     await ui.type('blog\rweb\r3000\r');
     const frame = await ui.waitForText('port 3000 is already allocated to shop/web');
-    expect(frame).toContain('pm suggest');
+    expect(frame).toContain('press s for a free port'); // the dashboard's words, not the CLI's
+    expect(frame).not.toContain('pm suggest');
     // The form stays open for another port; the dashboard still answers keys.
     expect(frame).toContain('Allocate a port');
     await ui.press('escape');
@@ -122,7 +123,7 @@ describe('allocating with a', () => {
     await ui.type('blog\rweb\r\r');
     const frame = await ui.waitForText('hint:');
     expect(frame).toMatch(/✗ registry .* at projects\.shop\.ports\.web is invalid/);
-    expect(frame).toContain("hint: fix it by hand, or run 'pm doctor'");
+    expect(frame).toContain("hint: fix it by hand, or quit and run 'pm doctor --restore'");
     // The form stays open: the user can fix the file elsewhere and press Enter again.
     expect(frame).toContain('Allocate a port');
   });
