@@ -19,6 +19,7 @@ import { ephemeralRange } from './native/ephemeral-range.js';
 import { createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
 import { errorJson, errorLines } from './view/errors.js';
+import { sanitize } from './view/sanitize.js';
 import { colorWanted, createStyle } from './view/style.js';
 
 declare const PM_VERSION: string;
@@ -134,7 +135,7 @@ async function main(): Promise<number> {
   const store = new RegistryStore({
     path: registryPath,
     onNotice: (message) => {
-      if (noticeListeners.size === 0) io.err(`note: ${message}`);
+      if (noticeListeners.size === 0) io.err(`note: ${sanitize(message)}`);
       for (const listener of noticeListeners) listener(message);
     },
   });

@@ -1,5 +1,6 @@
 import { configure } from '../core/actions.js';
 import { formatRange, parsePortList, parseRange } from '../core/port.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export async function runConfig(
@@ -16,7 +17,7 @@ export async function runConfig(
   if (ctx.json) {
     printJson(ctx.io, { registry: registryPath, range: view.range, exclude: view.exclude });
   } else {
-    ctx.io.out(`registry  ${registryPath}`);
+    ctx.io.out(`registry  ${sanitize(registryPath)}`);
     ctx.io.out(`range     ${formatRange(view.range)}`);
     ctx.io.out(`exclude   ${view.exclude.length > 0 ? view.exclude.join(', ') : '(none)'}`);
   }
