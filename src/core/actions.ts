@@ -92,7 +92,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
 
   // Scanning happens before the lock so the lock is held for milliseconds; the bind probe
   // inside the transaction is the final check. Owners matter only for naming who holds an
-  // explicit --port.
+  // explicit port.
   const scan = await deps.scanner.scan({ attribute: (port) => port === request.port });
   const listening = listeningPorts(scan);
 
@@ -165,7 +165,7 @@ function checkExplicitPort(
 ): void {
   const owner = ownerOf(registry, port);
   if (owner) {
-    // A port belongs to one service; --force does not steal it (free it explicitly instead).
+    // A port belongs to one service; forcing does not steal it (free it explicitly instead).
     throw new PmError(
       'PORT_TAKEN',
       `port ${port} is already allocated to ${owner.project}/${owner.service}`,

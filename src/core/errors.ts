@@ -1,6 +1,6 @@
-// Every failure a user can cause is a PmError: a stable code for scripts (--json), a message
+// Every failure a user can cause is a PmError: a stable code for scripts (JSON output), a message
 // that says what happened, and remedies that say what to do next. Remedies are data, not
-// words: the CLI says "run 'pm suggest'", the dashboard "press s" (src/view/remedies.ts), so
+// words: src/view/remedies.ts words them per front end, so
 // the model never speaks one front end's language to the other's user. Anything else that
 // escapes is a bug and is reported as one.
 
