@@ -2,7 +2,7 @@
 // scanner. Here a real process renames itself to terminal escapes (a title change, a colour,
 // a newline that would forge a row) and every output path must show them as text.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,5 +97,45 @@ describe.runIf(onLinux)('a listener whose process name holds terminal escapes', 
     } finally {
       session.kill();
     }
+  });
+});
+
+describe('a hand-edited registry key holding terminal escapes', () => {
+  let dir: string;
+  let registry: string;
+  const pm = (...args: string[]) => runPm(['--registry', registry, ...args]);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pm-escapes-'));
+    registry = join(dir, 'registry.toml');
+    await writeFile(
+      registry,
+      'version = 1\n\n[projects."\\u001b]0;KEY\\u0007".ports]\nweb = 28001\n',
+    );
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const KEY_SHOWN = '\\x1b]0;KEY\\x07';
+
+  it('is quoted escaped in the error from pm status', async () => {
+    const status = await pm('status');
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain(KEY_SHOWN);
+    expect(status.stderr).not.toMatch(CONTROL_BUT_NEWLINE);
+  });
+
+  it('is quoted escaped by pm doctor', async () => {
+    const doctor = await pm('doctor');
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout + doctor.stderr).toContain(KEY_SHOWN);
+    expect(doctor.stdout + doctor.stderr).not.toMatch(CONTROL_BUT_NEWLINE);
+  });
+
+  it('keeps the exact key in the JSON error', async () => {
+    const status = await pm('status', '--json');
+    expect(JSON.parse(status.stderr).error.message).toContain('\u001b]0;KEY\u0007');
   });
 });
