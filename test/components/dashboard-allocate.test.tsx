@@ -128,6 +128,15 @@ describe('allocating with a', () => {
     expect(frame).toContain('Allocate a port');
   });
 
+  it('quotes a hand-edited registry key with escapes as text in the message line', async () => {
+    harness = await startDashboard({
+      registryText: 'version = 1\n[projects."\\u001b]0;KEY\\u0007".ports]\nweb = 28001\n',
+      columns: 200,
+    });
+    const frame = await harness.ui.waitForText('is invalid');
+    expect(frame).toContain('\\x1b]0;KEY\\x07');
+  });
+
   it('reports a registry locked by another process, and keeps running', async () => {
     harness = await startDashboard({
       columns: 200,
