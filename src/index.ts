@@ -13,7 +13,7 @@ export {
   status,
   suggest,
 } from './core/actions.js';
-export { type ErrorCode, isPmError, PmError } from './core/errors.js';
+export { type ErrorCode, isPmError, PmError, type Remedy } from './core/errors.js';
 export { parseName } from './core/names.js';
 export { type Port, type PortRange, parsePort, parseRange } from './core/port.js';
 export { type Allocation, allocations, emptyRegistry, type Registry } from './core/registry.js';
