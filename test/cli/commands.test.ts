@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPm, runPmIn } from '../helpers/cli.js';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
+import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
+// In-process through main(): the process-level behaviour is in process.test.ts.
 // A range of its own, so this file never races other test files for ports.
 const RANGE = '21000-21099';
 const tempDir = tempDirPerTest();
@@ -16,10 +17,10 @@ afterEach(async () => {
 
 async function registry(): Promise<{
   path: string;
-  pm: (...args: string[]) => ReturnType<typeof runPm>;
+  pm: (...args: string[]) => ReturnType<typeof runMain>;
 }> {
   const path = join(tempDir(), 'registry.toml');
-  const pm = (...args: string[]) => runPm(['--registry', path, ...args]);
+  const pm = (...args: string[]) => runMain(['--registry', path, ...args]);
   expect((await pm('config', '--range', RANGE)).code).toBe(0);
   return { path, pm };
 }
@@ -93,9 +94,9 @@ describe('pm allocate', () => {
     const { path } = await registry();
     const projectDir = tempDir();
     const inProject = (...args: string[]) =>
-      runPmIn(join(projectDir, 'packages'), ['--registry', path, ...args]);
+      runMain(['--registry', path, ...args], { cwd: join(projectDir, 'packages') });
     mkdirSync(join(projectDir, 'packages'));
-    await runPm(['--registry', path, 'allocate', 'shop', 'web', '--path', projectDir]);
+    await runMain(['--registry', path, 'allocate', 'shop', 'web', '--path', projectDir]);
     const api = await inProject('allocate', 'api');
     expect(api).toMatchObject({ code: 0, stdout: '21001\n' });
     expect(JSON.parse((await inProject('allocate', 'web', '--json')).stdout)).toMatchObject({
@@ -103,7 +104,7 @@ describe('pm allocate', () => {
       port: 21000,
       created: false,
     });
-    const elsewhere = await runPmIn(tempDir(), ['--registry', path, 'allocate', 'api']);
+    const elsewhere = await runMain(['--registry', path, 'allocate', 'api'], { cwd: tempDir() });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain('missing project');
   });
@@ -300,8 +301,8 @@ describe('pm status and pm --once', () => {
 
   it('shows state unknown with a reason when the scanner is off', async () => {
     const { path } = await registry();
-    await runPm(['--registry', path, 'allocate', 'shop', 'web'], { PM_SCANNER: 'none' });
-    const result = await runPm(['--registry', path, 'status'], { PM_SCANNER: 'none' });
+    await runMain(['--registry', path, 'allocate', 'shop', 'web'], { env: { PM_SCANNER: 'none' } });
+    const result = await runMain(['--registry', path, 'status'], { env: { PM_SCANNER: 'none' } });
     expect(result.stdout).toMatch(/shop\s+web\s+21000\s+unknown/);
     expect(result.stderr).toContain('live state unknown: scanning is turned off');
   });
@@ -321,7 +322,7 @@ describe('pm status and pm --once', () => {
 
   it('uses PM_REGISTRY when --registry is absent', async () => {
     const path = join(tempDir(), 'env.toml');
-    await runPm(['allocate', 'shop', 'web'], { PM_REGISTRY: path });
+    await runMain(['allocate', 'shop', 'web'], { env: { PM_REGISTRY: path } });
     expect(existsSync(path)).toBe(true);
   });
 });
@@ -349,15 +350,5 @@ describe('pm doctor', () => {
     expect(restore.code).toBe(0);
     expect(restore.stderr).toMatch(/kept as .*registry\.toml\.corrupt-/);
     expect((await pm('query', 'shop', 'web')).stdout).toBe('21000\n');
-  });
-});
-
-describe('help and version', () => {
-  it('prints help and version', async () => {
-    const help = await runPm(['--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('pm allocate <project> <service>');
-    const version = await runPm(['--version']);
-    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
