@@ -15,6 +15,8 @@ export interface Context {
   readonly json: boolean;
   readonly style: Style;
   readonly io: Io;
+  /** The caller's working directory (the process's own only when run as the bin). */
+  readonly cwd: string;
   /** The terminal's width when stdout is one; tables then fit it instead of wrapping. */
   readonly width?: number;
 }

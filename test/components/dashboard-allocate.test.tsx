@@ -1,13 +1,14 @@
 import lockfile from 'proper-lockfile';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryStore } from '../../src/core/store.js';
+import { tcp } from '../helpers/fakes.js';
 import {
   type DashboardHarness,
   portOf as portOfIn,
   selectedLine,
   startDashboard,
 } from './helpers/dashboard.js';
-import { listener, registryToml } from './helpers/fixtures.js';
+import { registryToml } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -106,7 +107,7 @@ describe('allocating with a', () => {
   });
 
   it('shows why a port something listens on cannot be allocated', async () => {
-    harness = await startDashboard({ scan: [listener(5000, 777, 'python3')] });
+    harness = await startDashboard({ scan: [tcp(5000, 777, 'python3')] });
     const { ui } = harness;
     await ui.press('a');
     await ui.type('shop\rweb\r5000\r');
