@@ -132,27 +132,43 @@ export async function inspectLock(
 }
 
 /**
- * Removes a dead holder's lock without ever removing a live one: the directory is first
- * renamed aside (atomic), then its owner is compared with the one judged dead. If another
- * waiter recovered it and a new holder took it in between, the new lock is put back.
+ * Removes a dead holder's lock without ever removing a live one. A dead holder never touches
+ * its lock again, so once recoverers are serialised (a second mkdir lock beside the first)
+ * the one that finds the same dead owner still in place can remove it safely. Judging from
+ * a single look is not enough: a holder that released and exited looks dead too, and its
+ * directory may already be a new, live holder's.
  */
-async function recover(fs: StoreFs, lockPath: string, dead: Seen): Promise<boolean> {
-  const aside = `${lockPath}.dead-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+async function recover(
+  fs: StoreFs,
+  lockPath: string,
+  dead: Seen,
+  probe: ProcessProbe,
+  staleMs: number,
+): Promise<boolean> {
+  const guard = `${lockPath}.recover`;
   try {
-    await fs.rename(lockPath, aside);
+    await callbackFs.promises.mkdir(guard);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return false; // someone else recovered it
-    throw error;
-  }
-  const moved = await look(fs, aside);
-  const same = moved?.owner ? moved.owner.nonce === dead.owner?.nonce : moved?.ino === dead.ino;
-  if (!same) {
-    await fs.rename(aside, lockPath).catch(() => undefined);
+    if (errnoOf(error) !== 'EEXIST') throw error;
+    // Recovery takes milliseconds; a guard older than the stale time was left by a crash.
+    const age = await fs.stat(guard).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    if (age > staleMs) await callbackFs.promises.rmdir(guard).catch(() => undefined);
     return false;
   }
-  await fs.unlink(join(aside, LOCK_OWNER_FILE)).catch(() => undefined);
-  await callbackFs.promises.rmdir(aside).catch(() => undefined);
-  return true;
+  try {
+    const now = await look(fs, lockPath);
+    if (!now) return false;
+    const same = now.owner ? now.owner.nonce === dead.owner?.nonce : now.ino === dead.ino;
+    if (!same || verdict(now, probe, staleMs) !== 'dead') return false;
+    await fs.unlink(join(lockPath, LOCK_OWNER_FILE)).catch(() => undefined);
+    await callbackFs.promises.rmdir(lockPath);
+    return true;
+  } finally {
+    await callbackFs.promises.rmdir(guard).catch(() => undefined);
+  }
 }
 
 /**
@@ -224,10 +240,16 @@ export async function acquireLock(
     const seen = await look(fs, lockPath);
     if (!seen) continue; // released between our attempt and our look
     if (verdict(seen, probe, staleMs) === 'dead') {
-      if (await recover(fs, lockPath, seen).catch((error) => throwRecover(error, seen))) {
+      const recovered = await recover(fs, lockPath, seen, probe, staleMs).catch((error) =>
+        throwRecover(error, seen),
+      );
+      if (recovered) {
         onNotice?.(
           `recovered a stale registry lock (${lockPath}) left by ${seen.owner ? `${describeOwner(seen.owner)}, which is no longer running` : 'a process that stopped without releasing it'}`,
         );
+      } else {
+        // Another waiter is recovering it, or it changed hands meanwhile.
+        await sleep(2 + Math.random() * 8);
       }
       continue;
     }
