@@ -19,7 +19,7 @@ import {
   type LockOptions,
   type LockState,
 } from './store/lock.js';
-import { modeText, readRegistryText } from './store/read-file.js';
+import { modeText, readRegistryText, refuseNonRegular } from './store/read-file.js';
 
 export type { StoreFs } from './store/fs.js';
 export { resolveRegistryPath } from './store/location.js';
@@ -212,6 +212,8 @@ export class RegistryStore {
   ): Promise<T> {
     const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
     const dir = dirname(file);
+    // Before the lock: no lock directory beside a device, and nothing under it that can block.
+    await refuseNonRegular(this.fs, file, this.path);
     let compromised: Error | undefined;
     const release = this.options.unsafeNoLock
       ? async () => {}
@@ -374,6 +376,7 @@ export class RegistryStore {
     }
     const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
     const dir = dirname(file);
+    await refuseNonRegular(this.fs, file, this.path);
     let compromised: Error | undefined;
     const release = await acquireLock(file, this.lockOptions, (error) => {
       compromised = error;

@@ -27,6 +27,29 @@ function kindOf(
   return 'not a regular file';
 }
 
+/** Refuses a path that exists and is not a regular file, from a stat (which never blocks). */
+export async function refuseNonRegular(
+  fs: StoreFs,
+  path: string,
+  shownPath: string,
+): Promise<void> {
+  const info = await fs.stat(path).catch(() => undefined);
+  if (info === undefined) return;
+  const type = info.mode & constants.S_IFMT;
+  if (type === constants.S_IFREG) return;
+  const kind =
+    type === constants.S_IFIFO
+      ? 'a FIFO (named pipe)'
+      : type === constants.S_IFSOCK
+        ? 'a socket'
+        : type === constants.S_IFDIR
+          ? 'a directory'
+          : type === constants.S_IFCHR || type === constants.S_IFBLK
+            ? 'a device'
+            : 'not a regular file';
+  throw notRegular(shownPath, kind);
+}
+
 export function notRegular(path: string, kind: string): PmError {
   return new PmError(
     'IO',
