@@ -12,7 +12,7 @@ import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-store-lock-');
 
-function plantLock(path: string, owner: Record<string, unknown>): string {
+function plantLock(path: string, owner: object): string {
   const lock = `${path}.lock`;
   mkdirSync(lock);
   writeFileSync(
