@@ -43,8 +43,8 @@ async function crowd(dir, count, shared) {
   );
   const wall = performance.now() - started;
   const failures = results.filter((result) => result.code !== 0);
-  const ports = results.map((result) => result.stdout.trim());
-  const duplicates = shared ? count - new Set(ports).size : 0;
+  const ports = results.filter((result) => result.code === 0).map((result) => result.stdout.trim());
+  const duplicates = shared ? ports.length - new Set(ports).size : 0;
   const stored = shared
     ? (readFileSync(registry(0), 'utf8').match(/^s\d+ = /gm) ?? []).length
     : count;

@@ -4,6 +4,7 @@
 import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
 import { runScanBench } from './scan.mjs';
+import { runSizeLimitBench } from './size-limit.mjs';
 import { runStartupBench } from './startup.mjs';
 
 const only = process.argv.slice(2);
@@ -15,4 +16,5 @@ console.log(
 if (wanted('startup')) runStartupBench();
 if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();
+if (wanted('size')) runSizeLimitBench();
 if (wanted('contention')) await runContentionBench();
