@@ -46,9 +46,10 @@ function linuxStartTime(pid: number): string | undefined {
   return stat === undefined ? undefined : startTimeFromStat(stat);
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this pid exists (any owner); signal 0 delivers nothing. */
+export function pidExists(pid: number): boolean {
   try {
-    process.kill(pid, 0); // signal 0 delivers nothing; it only checks the pid
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     // EPERM: the pid exists but belongs to another user.
