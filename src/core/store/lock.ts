@@ -5,6 +5,7 @@
 // A waiter keeps waiting while the lock changes hands, and gives up only when one holder
 // keeps it without progress for the whole timeout, and then names it.
 import * as callbackFs from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import {
   type Liveness,
@@ -102,7 +103,7 @@ async function look(fs: StoreFs, lockPath: string): Promise<Seen | undefined> {
 
 function verdict(seen: Seen, probe: ProcessProbe, staleMs: number): Liveness {
   const { owner } = seen;
-  if (owner && owner.host === probe.self().host) return probe.liveness(owner);
+  if (owner && owner.host === hostname()) return probe.liveness(owner);
   // Another machine's holder (or none recorded): only its refreshes show it is alive.
   return Date.now() - seen.mtimeMs > staleMs ? 'dead' : 'alive';
 }
@@ -214,9 +215,10 @@ export async function acquireLock(
   let holder: string | undefined;
   let holderSince = Date.now();
   let told = false;
+  const self = probe.self();
   for (let attempt = 0; ; attempt++) {
     const owner: LockOwner = {
-      ...probe.self(),
+      ...self,
       command: commandLine(),
       since: new Date().toISOString(),
       nonce: Math.random().toString(36).slice(2, 12),
