@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark of DESIGN.md section 8, each measured side by side with
 // its baseline in the same run, so the ratios hold on any machine. Figures and their
 // history are kept in docs/benchmarks.md.
+import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
 import { runScanBench } from './scan.mjs';
+import { runSizeLimitBench } from './size-limit.mjs';
 import { runStartupBench } from './startup.mjs';
 
 const only = process.argv.slice(2);
@@ -14,3 +16,5 @@ console.log(
 if (wanted('startup')) runStartupBench();
 if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();
+if (wanted('size')) runSizeLimitBench();
+if (wanted('contention')) await runContentionBench();

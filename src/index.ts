@@ -19,7 +19,12 @@ export { type Port, type PortRange, parsePort, parseRange } from './core/port.js
 export { type Allocation, allocations, emptyRegistry, type Registry } from './core/registry.js';
 export { parseRegistry, serializeRegistry } from './core/registry-file.js';
 export { type PortState, type StatusRow, statusRows } from './core/status.js';
-export { RegistryStore, resolveRegistryPath, type StoreOptions } from './core/store.js';
+export {
+  MAX_REGISTRY_BYTES,
+  RegistryStore,
+  resolveRegistryPath,
+  type StoreOptions,
+} from './core/store.js';
 export { bindProbe } from './native/bind-probe.js';
 export { createScanner, type Listener, type Scanner, type ScanOutcome } from './native/index.js';
 

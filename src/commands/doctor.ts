@@ -1,5 +1,6 @@
 import { formatRange } from '../core/port.js';
 import { DEFAULT_RANGE } from '../core/registry.js';
+import { describeOwner } from '../core/store/lock.js';
 import type { StoreHealth } from '../core/store.js';
 import type { EphemeralRange } from '../native/ephemeral-range.js';
 import type { ScanOutcome } from '../native/types.js';
@@ -19,6 +20,10 @@ export interface DoctorFacts {
   readonly backend: string;
   readonly seesOtherUsers: boolean;
   readonly ephemeral?: EphemeralRange;
+}
+
+function ownedBy(uid: number | undefined): string {
+  return uid === undefined ? '' : `; the lock directory belongs to user id ${uid}`;
 }
 
 /** Pure: turns what was observed into checks, so each verdict is testable without IO. */
@@ -43,14 +48,18 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
       detail: `${health.path} does not exist yet; the first allocation creates it`,
     });
   } else {
-    const restorable = health.backup.state === 'ok';
+    // Only a file that parsed wrong is fixed by the backup; one pm cannot open (permissions,
+    // a FIFO in its place, too large) would fail a restore the same way.
+    const restorable = health.backup.state === 'ok' && file.error.code === 'REGISTRY_CORRUPT';
     checks.push({
       name: 'registry',
       ok: false,
       detail: file.error.message,
       hint: restorable
         ? "run 'pm doctor --restore' to put back the last good copy (the broken file is kept beside it), or fix the file by hand"
-        : 'fix the file by hand (there is no usable backup), or move it away to start empty',
+        : file.error.code === 'REGISTRY_CORRUPT'
+          ? 'fix the file by hand (there is no usable backup), or move it away to start empty'
+          : file.error.hint,
     });
   }
   const backup = health.backup;
@@ -58,7 +67,7 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     checks.push({
       name: 'backup',
       ok: true,
-      detail: `${health.path}.bak holds the previous good registry`,
+      detail: `${health.path}.bak holds the registry as pm last wrote it`,
     });
   else if (backup.state === 'missing')
     checks.push({ name: 'backup', ok: true, detail: 'no backup yet (made with the first change)' });
@@ -76,14 +85,26 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     checks.push({
       name: 'lock',
       ok: true,
-      detail: `held by a running pm (refreshed ${(lock.ageMs / 1000).toFixed(1)} s ago)`,
+      detail: lock.owner
+        ? `held by ${describeOwner(lock.owner)}${ownedBy(lock.foreignUid)}`
+        : `held by a running pm (refreshed ${(lock.ageMs / 1000).toFixed(1)} s ago)${ownedBy(lock.foreignUid)}`,
     });
   else {
     checks.push({
       name: 'lock',
       ok: false,
-      detail: `stale: not refreshed for ${(lock.ageMs / 1000).toFixed(0)} s (a pm process died holding it)`,
+      detail: lock.owner
+        ? `stale: left by ${describeOwner(lock.owner)}, which is no longer running${ownedBy(lock.foreignUid)}`
+        : `stale: not refreshed for ${(lock.ageMs / 1000).toFixed(0)} s (a pm process died holding it)${ownedBy(lock.foreignUid)}`,
       hint: 'the next change takes it over automatically',
+    });
+  }
+  if (health.directoryRisk) {
+    checks.push({
+      name: 'directory',
+      ok: false,
+      detail: `the registry's directory ${health.directoryRisk}: another user could replace the registry`,
+      hint: 'keep the registry in a directory only you can write (chmod 700), or pass another with --registry',
     });
   }
   if (health.tempFiles.length > 0) {

@@ -1,7 +1,7 @@
 // registry.toml <-> Registry. Parsing is strict on purpose: a file that is empty, not TOML or
 // not the shape pm writes is refused with its location, never read as an empty registry and
 // then overwritten (smol-toml parses "" and many truncated files as valid TOML).
-import { parse, stringify, TomlError } from 'smol-toml';
+import { parse, stringify, TomlDate, TomlError } from 'smol-toml';
 import { PmError } from './errors.js';
 import { isValidName, NAME_RULE } from './names.js';
 import { isPort, type Port } from './port.js';
@@ -23,6 +23,64 @@ function corrupt(path: string, where: string, problem: string): PmError {
     `registry ${path}${locate(where)} is invalid: ${problem}`,
     { kind: 'restore-backup' },
   );
+}
+
+// Exact round trip of unknown values where smol-toml alone would change them: it keeps times
+// to the millisecond (07:32:00.999999 came back as .999), respells them (00:00 -> 00:00.000)
+// and writes -0.0 as 0.0. The original text of each time is remembered per value; both are
+// written back through placeholders.
+const FINE_TIME = /\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?/g;
+const DATE_PREFIX = /(\d{4}-\d{2}-\d{2}[Tt ])$/;
+const originalTimes = new WeakMap<TomlDate, string>();
+
+/** Literal texts of times in the file, by the text smol-toml writes for them. */
+function fineTimes(text: string): Map<string, string | null> {
+  const found = new Map<string, string | null>();
+  for (const match of text.matchAll(FINE_TIME)) {
+    const prefix = DATE_PREFIX.exec(text.slice(Math.max(0, match.index - 11), match.index))?.[1];
+    const literal = `${prefix ?? ''}${match[0]}`;
+    let key: string;
+    try {
+      key = new TomlDate(literal).toISOString();
+    } catch {
+      continue;
+    }
+    // Two different literals that look alike at millisecond precision: keep neither.
+    const known = found.get(key);
+    found.set(key, known === undefined || known === literal ? literal : null);
+  }
+  return found;
+}
+
+function rememberTimes(value: unknown, times: Map<string, string | null>): void {
+  if (value instanceof TomlDate) {
+    const original = times.get(value.toISOString());
+    if (original) originalTimes.set(value, original);
+  } else if (Array.isArray(value)) {
+    for (const item of value) rememberTimes(item, times);
+  } else if (isTable(value)) {
+    for (const item of Object.values(value)) rememberTimes(item, times);
+  }
+}
+
+/** Replaces values smol-toml would respell with placeholders; returns the replacements. */
+function withPlaceholders(value: unknown, token: string, out: string[]): unknown {
+  const placeholder = (text: string) => {
+    out.push(text);
+    return `${token}${out.length - 1}`;
+  };
+  if (Object.is(value, -0)) return placeholder('-0.0');
+  if (value instanceof TomlDate) {
+    const original = originalTimes.get(value);
+    return original ? placeholder(original) : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => withPlaceholders(item, token, out));
+  if (isTable(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, withPlaceholders(item, token, out)]),
+    );
+  }
+  return value;
 }
 
 /** "3:5" is a line and column in the file; anything else is a key path such as projects.shop. */
@@ -90,7 +148,9 @@ export function parseRegistry(text: string, path: string): Registry {
     // smol-toml reports a few limits (unsafe keys, depth) with plain errors.
     throw corrupt(path, '', error instanceof Error ? error.message : String(error));
   }
-  return fromDocument(doc, path);
+  const registry = fromDocument(doc, path);
+  if (text.search(FINE_TIME) !== -1) rememberTimes(doc, fineTimes(text));
+  return registry;
 }
 
 /**
@@ -290,5 +350,15 @@ export function serializeRegistry(registry: Registry): string {
     // An empty [projects] header is noise in a hand-edited file.
     ...(Object.keys(projects).length > 0 ? { projects } : {}),
   };
-  return `${stringify(doc, { numbersAsFloat: true }).trim()}\n`;
+  const token = `pm-exact-${Math.random().toString(36).slice(2, 10)}-`;
+  const replacements: string[] = [];
+  const marked = withPlaceholders(doc, token, replacements) as Table;
+  let text = stringify(marked, { numbersAsFloat: true }).trim();
+  if (replacements.length > 0) {
+    text = text.replace(
+      new RegExp(`"${token}(\\d+)"`, 'g'),
+      (_, index: string) => replacements[Number(index)]!,
+    );
+  }
+  return `${text}\n`;
 }

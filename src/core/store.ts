@@ -1,7 +1,7 @@
 // The one IO module of the core: where registry.toml lives, how it is read, and the locked,
 // atomic transaction every change goes through (reference/reliability.md section 6).
-import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { ProcessProbe } from '../native/process-identity.js';
 import { PmError } from './errors.js';
 import { emptyRegistry, type Registry } from './registry.js';
 import { parseRegistry, serializeRegistry } from './registry-file.js';
@@ -11,12 +11,20 @@ import {
   sweepTempFiles,
   writeAtomic,
 } from './store/atomic-file.js';
-import { errnoOf, ioError, type StoreFs } from './store/fs.js';
-import { acquireLock, LOCK_SUFFIX, type LockOptions } from './store/lock.js';
+import { ioError, type StoreFs, systemFs } from './store/fs.js';
+import {
+  acquireLock,
+  inspectLock,
+  LOCK_SUFFIX,
+  type LockOptions,
+  type LockState,
+} from './store/lock.js';
+import { modeText, readRegistryText, refuseNonRegular } from './store/read-file.js';
 
 export type { StoreFs } from './store/fs.js';
 export { resolveRegistryPath } from './store/location.js';
-export { LOCK_SUFFIX } from './store/lock.js';
+export { LOCK_SUFFIX, type LockOwner, type LockState } from './store/lock.js';
+export { MAX_REGISTRY_BYTES } from './store/read-file.js';
 
 export interface StoreOptions {
   readonly path: string;
@@ -25,10 +33,20 @@ export interface StoreOptions {
   readonly platform?: NodeJS.Platform;
   /** A lock not refreshed for this long belongs to a dead process (PM_LOCK_STALE_MS). */
   readonly staleMs?: number;
-  /** How long to wait for a live holder before giving up (PM_LOCK_TIMEOUT_MS). */
+  /**
+   * How long one live holder may keep the lock without the lock changing hands before a
+   * waiter gives up and names it (PM_LOCK_TIMEOUT_MS). Waiting while others make progress
+   * has no limit.
+   */
   readonly lockTimeoutMs?: number;
-  /** Told when a lock left by a dead process was taken over, so the CLI can say so. */
+  /**
+   * Told what the user should know about a change that still succeeds: a recovered lock, a
+   * wait for a holder that may be stopped, a backup that could not be written, a registry
+   * directory other users can write.
+   */
   readonly onNotice?: (message: string) => void;
+  /** Who holds a lock and whether it still runs; tests fake dead or reused pids. */
+  readonly probe?: ProcessProbe;
   /** Test-only: skip the lock to prove the lost-update test can see lost updates. */
   readonly unsafeNoLock?: boolean;
 }
@@ -48,9 +66,9 @@ export interface StoreHealth {
   readonly path: string;
   readonly registry: FileHealth;
   readonly backup: FileHealth;
-  readonly lock:
-    | { readonly state: 'free' }
-    | { readonly state: 'held' | 'stale'; readonly ageMs: number; readonly staleMs: number };
+  readonly lock: LockState;
+  /** Why the registry's directory is unsafe (others can write it), if it is. */
+  readonly directoryRisk?: string;
   /** Leftovers of writers that died; the next change removes them. */
   readonly tempFiles: readonly string[];
 }
@@ -61,6 +79,8 @@ const MIN_STALE_MS = 2000; // proper-lockfile clamps lower values to this
 const DEFAULT_STALE_MS = 10_000;
 
 export const BACKUP_SUFFIX = '.bak';
+/** Editors and sync tools write in bursts; one re-read per burst is enough. */
+export const FOLLOW_DEBOUNCE_MS = 50;
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -78,11 +98,15 @@ export class RegistryStore {
   private readonly options: StoreOptions;
   /** Serialises transactions inside this process: proper-lockfile is not re-entrant. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly followers = new Set<() => void>();
+  private watcher: { close(): void } | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
+  private followedIdentity: string | undefined;
 
   constructor(options: StoreOptions) {
     this.options = options;
     this.path = resolve(options.path);
-    this.fs = { ...(nodeFs as unknown as StoreFs), ...options.fs };
+    this.fs = { ...systemFs(), ...options.fs };
     this.platform = options.platform ?? process.platform;
     this.staleMs = Math.max(
       MIN_STALE_MS,
@@ -105,6 +129,7 @@ export class RegistryStore {
       timeoutMs: this.lockTimeoutMs,
       displayPath: this.path,
       ...(this.options.onNotice ? { onNotice: this.options.onNotice } : {}),
+      ...(this.options.probe ? { probe: this.options.probe } : {}),
     };
   }
 
@@ -118,25 +143,57 @@ export class RegistryStore {
 
   /** Reading needs no lock: writers replace the file by rename, so a reader sees old or new. */
   async read(): Promise<ReadResult> {
+    this.startWatch(); // the directory may exist now
     return this.readAt(this.path);
   }
 
   private async readAt(path: string): Promise<ReadResult> {
-    let text: string;
-    try {
-      text = await this.fs.readFile(path, 'utf8');
-    } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return { registry: emptyRegistry(), exists: false };
-      if (errnoOf(error) === 'EISDIR') {
-        throw new PmError(
-          'IO',
-          `registry path ${path} is a directory`,
-          'pass the path of a file with --registry',
-        );
-      }
-      throw ioError('read', path, error);
-    }
+    const text = await readRegistryText(this.fs, path);
+    if (text === undefined) return { registry: emptyRegistry(), exists: false };
     return { registry: parseRegistry(text, path), exists: true };
+  }
+
+  /**
+   * Calls `onChange` (debounced) whenever the registry file is replaced or changed, by pm or
+   * anyone else. The directory is watched, not the file: every write replaces the file by
+   * rename, which silences a watch on the old file. Returns the unsubscribe function.
+   */
+  follow(onChange: () => void): () => void {
+    this.followers.add(onChange);
+    this.startWatch();
+    return () => {
+      this.followers.delete(onChange);
+      if (this.followers.size > 0) return;
+      clearTimeout(this.followTimer);
+      this.watcher?.close();
+      this.watcher = undefined;
+    };
+  }
+
+  private startWatch(): void {
+    if (this.watcher || this.followers.size === 0) return;
+    const name = basename(this.path);
+    try {
+      this.watcher = this.fs.watch(dirname(this.path), (changed) => {
+        // Temp files, the backup and the lock come and go beside it; only the file matters.
+        if (changed === null || changed === name) this.changed();
+      });
+    } catch {
+      // No directory yet (nothing allocated so far) or no watch slots left: the next read()
+      // tries again, and followers poll anyway.
+      this.watcher = undefined;
+    }
+  }
+
+  private changed(): void {
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(async () => {
+      const now = await this.fileIdentity();
+      if (now !== undefined && now === this.followedIdentity) return;
+      this.followedIdentity = now;
+      for (const onChange of [...this.followers]) onChange();
+    }, FOLLOW_DEBOUNCE_MS);
+    this.followTimer.unref?.();
   }
 
   /**
@@ -155,6 +212,8 @@ export class RegistryStore {
   ): Promise<T> {
     const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
     const dir = dirname(file);
+    // Before the lock: no lock directory beside a device, and nothing under it that can block.
+    await refuseNonRegular(this.fs, file, this.path);
     let compromised: Error | undefined;
     const release = this.options.unsafeNoLock
       ? async () => {}
@@ -172,6 +231,8 @@ export class RegistryStore {
       if (next !== current) {
         const text = serializeRegistry(next);
         if (text !== previousText) {
+          await this.refuseReadOnly(file);
+          await this.warnIfUnsafe(dir);
           await writeAtomic(this.files, dir, file, text, async () => {
             if (compromised) return compromised;
             // The test-only switch turns off the whole locking protocol, this check included.
@@ -186,13 +247,7 @@ export class RegistryStore {
           // The backup is the registry pm just wrote: pm's own writes are atomic, so what
           // the backup guards against is damage from outside (an editor, a sync tool, a
           // disk), and then the last good copy is the one to restore, losing nothing.
-          await writeAtomic(
-            this.files,
-            dir,
-            `${file}${BACKUP_SUFFIX}`,
-            text,
-            async () => compromised,
-          );
+          await this.writeBackup(dir, file, text, () => compromised);
         }
       }
       return result;
@@ -203,26 +258,89 @@ export class RegistryStore {
     }
   }
 
+  /**
+   * The change is committed once the registry is renamed into place: a backup that cannot be
+   * written (a full disk) is reported as a warning, never as the change failing.
+   */
+  private async writeBackup(
+    dir: string,
+    file: string,
+    text: string,
+    compromised: () => Error | undefined,
+  ): Promise<void> {
+    const backup = `${file}${BACKUP_SUFFIX}`;
+    try {
+      await writeAtomic(this.files, dir, backup, text, async () => compromised());
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.options.onNotice?.(
+        `warning: the change was saved, but the backup ${backup} could not be written (${detail}); it still holds an older registry`,
+      );
+    }
+  }
+
+  /** A registry its owner made read-only is a decision to respect, not a file to replace. */
+  private async refuseReadOnly(file: string): Promise<void> {
+    if (this.platform === 'win32') return;
+    const info = await this.fs.stat(file).catch(() => undefined);
+    if (info && (info.mode & 0o200) === 0) {
+      throw new PmError(
+        'IO',
+        `registry ${this.path} is read-only (mode ${modeText(info.mode)}); pm does not replace it`,
+        `make it writable to let pm change it (chmod u+w ${file})`,
+      );
+    }
+  }
+
+  private async warnIfUnsafe(dir: string): Promise<void> {
+    const risk = await this.directoryRisk(dir);
+    if (risk) {
+      this.options.onNotice?.(
+        `warning: the registry directory ${dir} ${risk}; another user could replace the registry or plant links in it`,
+      );
+    }
+  }
+
+  /** Why other users could change the registry's directory, if they can. */
+  private async directoryRisk(dir: string): Promise<string | undefined> {
+    if (this.platform === 'win32') return undefined;
+    const info = await this.fs.stat(dir).catch(() => undefined);
+    if (!info) return undefined;
+    const mine = process.getuid?.();
+    if (mine !== undefined && info.uid !== mine && info.uid !== 0) {
+      return `belongs to another user (user id ${info.uid})`;
+    }
+    if ((info.mode & 0o002) !== 0)
+      return `can be written by every user (mode ${modeText(info.mode)})`;
+    return undefined;
+  }
+
   /** What `pm doctor` reports about the files; never changes anything. */
   async inspect(): Promise<StoreHealth> {
     const file = await this.realFile(this.path);
     const registry = await this.inspectFile(this.path);
     const backup = await this.inspectFile(`${file}${BACKUP_SUFFIX}`);
-    let lock: StoreHealth['lock'] = { state: 'free' };
-    try {
-      const { mtimeMs } = await this.fs.stat(`${file}${LOCK_SUFFIX}`);
-      const age = Date.now() - mtimeMs;
-      lock = { state: age > this.staleMs ? 'stale' : 'held', ageMs: age, staleMs: this.staleMs };
-    } catch {
-      // no lock directory: nobody is writing
-    }
+    const lock = await inspectLock(
+      this.fs,
+      `${file}${LOCK_SUFFIX}`,
+      this.staleMs,
+      this.options.probe,
+    );
+    const directoryRisk = await this.directoryRisk(dirname(file));
     let tempFiles: string[] = [];
     try {
       tempFiles = (await this.fs.readdir(dirname(file))).filter((name) => isTempFileOf(name, file));
     } catch {
       // directory missing: nothing left behind
     }
-    return { path: this.path, registry, backup, lock, tempFiles };
+    return {
+      path: this.path,
+      registry,
+      backup,
+      lock,
+      tempFiles,
+      ...(directoryRisk ? { directoryRisk } : {}),
+    };
   }
 
   private async inspectFile(path: string): Promise<FileHealth> {
@@ -258,12 +376,13 @@ export class RegistryStore {
     }
     const file = await this.realFile(join(await this.ensureDirectory(), basename(this.path)));
     const dir = dirname(file);
+    await refuseNonRegular(this.fs, file, this.path);
     let compromised: Error | undefined;
     const release = await acquireLock(file, this.lockOptions, (error) => {
       compromised = error;
     });
     try {
-      const text = await this.fs.readFile(backupPath, 'utf8');
+      const text = (await readRegistryText(this.fs, backupPath)) ?? '';
       const current = await this.readText(file);
       let keptAs: string | undefined;
       if (current !== undefined) {
@@ -277,13 +396,8 @@ export class RegistryStore {
     }
   }
 
-  private async readText(file: string): Promise<string | undefined> {
-    try {
-      return await this.fs.readFile(file, 'utf8');
-    } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return undefined;
-      throw ioError('read', this.path, error);
-    }
+  private readText(file: string): Promise<string | undefined> {
+    return readRegistryText(this.fs, file, this.path);
   }
 
   /**
@@ -291,7 +405,26 @@ export class RegistryStore {
    * it, so a registry.toml that is a symlink (dotfiles managers make them) stays one, and the
    * link and its target share one lock. A file that does not exist yet keeps its own path.
    */
-  private async realFile(file: string): Promise<string> {
+  private async realFile(file: string, hops = 0): Promise<string> {
+    const link = await this.fs.lstat(file).catch(() => undefined);
+    if (!link?.isSymbolicLink()) return this.resolved(file);
+    const mine = process.getuid?.();
+    if (mine !== undefined && link.uid !== mine && link.uid !== 0) {
+      throw new PmError(
+        'IO',
+        `registry ${file} is a symbolic link made by another user (user id ${link.uid}); pm does not follow it`,
+        'remove the link, or keep the registry in a directory only you can write',
+      );
+    }
+    if (hops >= 40)
+      throw ioError('resolve', file, Object.assign(new Error('too many links'), { code: 'ELOOP' }));
+    // A dangling link (dotfiles that point at a file not made yet) is written through: the
+    // file is created at its target, and the link stays a link.
+    const target = resolve(dirname(file), await this.fs.readlink(file));
+    return this.realFile(target, hops + 1);
+  }
+
+  private async resolved(file: string): Promise<string> {
     try {
       return await this.fs.realpath(file);
     } catch {
@@ -299,11 +432,16 @@ export class RegistryStore {
     }
   }
 
-  /** Which file is at `path` now: every write replaces it by rename, so a new write is a new inode. */
+  /** The registry file's identity; every write replaces it by rename, so a new write is a new inode. */
+  fileIdentity(): Promise<string | undefined> {
+    return this.identity(this.path);
+  }
+
+  /** Which file is at `path` now; the one definition of "the same file" pm uses. */
   private async identity(path: string): Promise<string | undefined> {
     try {
-      const { ino, size, mtimeMs } = await this.fs.stat(path);
-      return `${ino}:${size}:${mtimeMs}`;
+      const { ino, size, mtimeMs, ctimeMs } = await this.fs.stat(path);
+      return `${ino}:${size}:${mtimeMs}:${ctimeMs}`;
     } catch {
       return undefined;
     }

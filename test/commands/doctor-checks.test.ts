@@ -59,6 +59,51 @@ describe('pm doctor verdicts', () => {
     expect(check(hopeless, 'registry')?.hint).toContain('no usable backup');
   });
 
+  it('does not suggest a restore for a registry pm cannot open: it would fail the same way', () => {
+    const error = new PmError(
+      'IO',
+      "cannot read /r.toml: permission denied (the file's mode is 0000)",
+      'give its owner read and write access (chmod 600 /r.toml)',
+    );
+    const checks = doctorChecks(
+      facts({
+        registry: { state: 'invalid', error },
+        backup: { state: 'ok', registry: emptyRegistry() },
+      }),
+    );
+    expect(check(checks, 'registry')).toMatchObject({
+      ok: false,
+      hint: 'give its owner read and write access (chmod 600 /r.toml)',
+    });
+    expect(check(checks, 'registry')?.hint).not.toContain('--restore');
+  });
+
+  it('fails the directory check when others can write the registry directory', () => {
+    const checks = doctorChecks(
+      facts({ directoryRisk: 'can be written by every user (mode 0777)' }),
+    );
+    expect(check(checks, 'directory')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('mode 0777'),
+    });
+  });
+
+  it('names a live lock holder, and the lock directory owner when it is another user', () => {
+    const owner = {
+      pid: 4321,
+      host: 'box',
+      command: 'pm allocate shop web',
+      since: '2026-11-30T22:00:00.000Z',
+      nonce: 'n',
+    };
+    const checks = doctorChecks(
+      facts({ lock: { state: 'held', ageMs: 100, staleMs: 10_000, owner, foreignUid: 1001 } }),
+    );
+    expect(check(checks, 'lock')?.detail).toBe(
+      'held by pid 4321 (pm allocate shop web) on box since 2026-11-30T22:00:00.000Z; the lock directory belongs to user id 1001',
+    );
+  });
+
   it('reports a stale lock and leftover temp files as problems', () => {
     const checks = doctorChecks(
       facts({

@@ -155,7 +155,7 @@ describe('allocating with a', () => {
     try {
       await ui.press('a');
       await ui.type('blog\rweb\r\r');
-      const frame = await ui.waitForText('the registry is locked by another pm process');
+      const frame = await ui.waitForText('the registry is locked: ');
       expect(frame).toContain('Allocate a port');
     } finally {
       await release();

@@ -147,7 +147,7 @@ describe('first run and symlinked config directories', () => {
       JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }
     ).checks;
     expect(checks.find((check) => check.name === 'backup')?.detail).toMatch(
-      /holds the previous good registry/,
+      /holds the registry as pm last wrote it/,
     );
   });
 });

@@ -1,6 +1,7 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
 import { basename, join } from 'node:path';
+import { pidExists } from '../../native/process-identity.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
@@ -16,16 +17,6 @@ export interface FileContext {
 /** Temp files of `file` (or of its backup) in a directory listing. */
 export function isTempFileOf(name: string, file: string): boolean {
   return name.startsWith(`${basename(file)}.`) && TEMP_PATTERN.test(name);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return errnoOf(error) === 'EPERM';
-  }
 }
 
 /**
@@ -48,7 +39,7 @@ export async function sweepTempFiles(
     // A live writer's temp file is its own (a writer that lost the lock may still finish
     // writing it); only a dead writer's file is debris.
     const pid = Number(TEMP_OWNER.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
+    if (Number.isInteger(pid) && pid > 0 && pidExists(pid)) continue;
     await fs.unlink(join(dir, name)).catch(() => undefined);
   }
 }

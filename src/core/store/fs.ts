@@ -1,21 +1,36 @@
 // The file-system boundary of the store: the calls it makes (so tests can inject faults)
 // and how their errors reach the user.
+import { watch } from 'node:fs';
 import type * as nodeFs from 'node:fs/promises';
+import * as nodeFsPromises from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PmError } from '../errors.js';
 
 /** The file-system calls the store makes; tests replace some of them to inject faults. */
 export interface StoreFs {
   readonly readFile: (path: string, encoding: 'utf8') => Promise<string>;
-  readonly open: (path: string, flags: string, mode?: number) => Promise<nodeFs.FileHandle>;
+  readonly open: (
+    path: string,
+    flags: string | number,
+    mode?: number,
+  ) => Promise<nodeFs.FileHandle>;
   readonly rename: (from: string, to: string) => Promise<void>;
   readonly unlink: (path: string) => Promise<void>;
   readonly mkdir: (path: string, options: { recursive: true; mode: number }) => Promise<unknown>;
   readonly realpath: (path: string) => Promise<string>;
+  readonly readlink: (path: string) => Promise<string>;
+  readonly lstat: (path: string) => Promise<{ isSymbolicLink(): boolean; uid: number }>;
   readonly readdir: (path: string) => Promise<string[]>;
-  readonly stat: (
-    path: string,
-  ) => Promise<{ mtimeMs: number; size: number; mode: number; ino: number }>;
+  readonly stat: (path: string) => Promise<{
+    mtimeMs: number;
+    ctimeMs: number;
+    size: number;
+    mode: number;
+    ino: number;
+    uid: number;
+  }>;
+  /** Watches a directory (the store's follow()); returns the closer. */
+  readonly watch: (dir: string, onEvent: (name: string | null) => void) => { close(): void };
 }
 
 export function errnoOf(error: unknown): string | undefined {
@@ -43,3 +58,16 @@ export function ioError(action: string, path: string, error: unknown): PmError {
 }
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** The real file system, with a directory watch that reports changed names. */
+export function systemFs(): StoreFs {
+  return {
+    ...(nodeFsPromises as unknown as StoreFs),
+    watch: (dir, onEvent) => {
+      // Not persistent: the caller's own timers decide how long the process lives.
+      const watcher = watch(dir, { persistent: false }, (_event, name) => onEvent(name));
+      watcher.on('error', () => watcher.close());
+      return watcher;
+    },
+  };
+}

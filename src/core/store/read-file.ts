@@ -1,0 +1,113 @@
+// Reading registry.toml without ever blocking: a FIFO, socket or device in its place would
+// hang a plain read (under the lock, locking everyone out, or in the dashboard). The file is
+// opened non-blocking and checked with fstat before a byte is read, and its size is checked
+// before parsing, so a huge file cannot stall the event loop (and with it the lock refresh).
+
+import type { Stats } from 'node:fs';
+import { constants } from 'node:fs';
+import { PmError } from '../errors.js';
+import { errnoOf, ioError, type StoreFs } from './fs.js';
+
+/**
+ * Far beyond any real registry: 100,000 allocations at 100 bytes each (a project header, a
+ * path and a port line apiece) fit. Parsing a file this size takes about 1.1 s on a loaded
+ * 2-core VM (docs/reliability.md).
+ */
+export const MAX_REGISTRY_BYTES = 10 * 1024 * 1024;
+
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function kindOf(
+  info: Pick<Stats, 'isFIFO' | 'isSocket' | 'isDirectory' | 'isCharacterDevice' | 'isBlockDevice'>,
+): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Refuses a path that exists and is not a regular file, from a stat (which never blocks). */
+export async function refuseNonRegular(
+  fs: StoreFs,
+  path: string,
+  shownPath: string,
+): Promise<void> {
+  const info = await fs.stat(path).catch(() => undefined);
+  if (info === undefined) return;
+  const type = info.mode & constants.S_IFMT;
+  if (type === constants.S_IFREG) return;
+  const kind =
+    type === constants.S_IFIFO
+      ? 'a FIFO (named pipe)'
+      : type === constants.S_IFSOCK
+        ? 'a socket'
+        : type === constants.S_IFDIR
+          ? 'a directory'
+          : type === constants.S_IFCHR || type === constants.S_IFBLK
+            ? 'a device'
+            : 'not a regular file';
+  throw notRegular(shownPath, kind);
+}
+
+export function notRegular(path: string, kind: string): PmError {
+  return new PmError(
+    'IO',
+    `registry path ${path} is ${kind}, not a regular file; pm refuses to read or replace it`,
+    'move it away, or pass the path of a regular file with --registry',
+  );
+}
+
+export function modeText(mode: number): string {
+  return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+}
+
+async function unreadable(fs: StoreFs, path: string, error: unknown): Promise<PmError> {
+  const mode = await fs.stat(path).then(
+    (info) => info.mode,
+    () => undefined,
+  );
+  if (mode === undefined) return ioError('read', path, error);
+  return new PmError(
+    'IO',
+    `cannot read ${path}: permission denied (the file's mode is ${modeText(mode)})`,
+    `give its owner read and write access (chmod 600 ${path}); a restore would fail the same way`,
+    { cause: error },
+  );
+}
+
+/** The file's text, or undefined when it does not exist. */
+export async function readRegistryText(
+  fs: StoreFs,
+  path: string,
+  shownPath: string = path,
+): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<StoreFs['open']>>;
+  try {
+    handle = await fs.open(path, OPEN_FLAGS);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENXIO') throw notRegular(shownPath, 'a socket'); // sockets cannot be opened
+    if (code === 'EISDIR') throw notRegular(shownPath, 'a directory');
+    if (code === 'EACCES' || code === 'EPERM') throw await unreadable(fs, path, error);
+    throw ioError('read', shownPath, error);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(shownPath, kindOf(info));
+    if (info.size > MAX_REGISTRY_BYTES) {
+      throw new PmError(
+        'IO',
+        `registry ${shownPath} is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${MAX_REGISTRY_BYTES / 1024 / 1024} MiB pm reads (100,000 allocations fit in far less); it was not parsed`,
+        'this is not a registry pm wrote: move it away, or pass another file with --registry',
+      );
+    }
+    return await handle.readFile({ encoding: 'utf8' });
+  } catch (error) {
+    if (error instanceof PmError) throw error;
+    throw ioError('read', shownPath, error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}

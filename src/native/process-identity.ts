@@ -1,0 +1,80 @@
+// Who a process is, beyond its pid: pids are reused, so a lock records the holder's start time
+// and boot, and a waiter compares them before calling the holder dead. Plain fs reads, no
+// koffi: this runs on every write, and koffi's load would cost the allocate path its startup.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** What a lock records about its holder. */
+export interface ProcessIdentity {
+  readonly pid: number;
+  readonly host: string;
+  /** Linux: field 22 of /proc/<pid>/stat (clock ticks after boot); elsewhere undefined. */
+  readonly startTime?: string;
+  /** Linux: /proc/sys/kernel/random/boot_id; a different boot means every holder is gone. */
+  readonly bootId?: string;
+}
+
+export type Liveness = 'alive' | 'dead';
+
+/** The OS reads the lock needs; tests replace it to fake dead, reused or foreign holders. */
+export interface ProcessProbe {
+  readonly self: () => ProcessIdentity;
+  /**
+   * Whether the process that `identity` describes still runs on this machine. Linux compares
+   * the start time too (a reused pid is a different process); macOS and Windows can only ask
+   * whether the pid exists (signal 0), so a reused pid there counts as alive.
+   */
+  readonly liveness: (identity: ProcessIdentity) => Liveness;
+}
+
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses. */
+export function startTimeFromStat(stat: string): string | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19]; // fields after ")" start at field 3
+}
+
+function linuxStartTime(pid: number): string | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  return stat === undefined ? undefined : startTimeFromStat(stat);
+}
+
+/** Whether a process with this pid exists (any owner); signal 0 delivers nothing. */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the pid exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function systemProbe(platform: NodeJS.Platform = process.platform): ProcessProbe {
+  const linux = platform === 'linux';
+  const bootId = linux ? readProc('/proc/sys/kernel/random/boot_id')?.trim() : undefined;
+  return {
+    self: () => ({
+      pid: process.pid,
+      host: hostname(),
+      ...(linux ? { startTime: linuxStartTime(process.pid) } : {}),
+      ...(bootId ? { bootId } : {}),
+    }),
+    liveness: (identity) => {
+      if (identity.bootId && bootId && identity.bootId !== bootId) return 'dead';
+      if (!linux || identity.startTime === undefined) {
+        return pidExists(identity.pid) ? 'alive' : 'dead';
+      }
+      const now = linuxStartTime(identity.pid);
+      if (now === undefined) return pidExists(identity.pid) ? 'alive' : 'dead';
+      return now === identity.startTime ? 'alive' : 'dead';
+    },
+  };
+}
