@@ -78,7 +78,9 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
         ? { lockTimeoutMs: environment.lockTimeoutMs }
         : {}),
       onNotice: (message) => {
-        if (noticeListeners.size === 0) lines.err(`note: ${sanitize(message)}`);
+        // The store words its own warnings ("warning: ..."); everything else is a note.
+        const shown = message.startsWith('warning: ') ? message : `note: ${message}`;
+        if (noticeListeners.size === 0) lines.err(sanitize(shown));
         for (const listener of noticeListeners) listener(message);
       },
     });

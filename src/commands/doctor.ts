@@ -4,6 +4,7 @@ import { describeOwner } from '../core/store/lock.js';
 import type { StoreHealth } from '../core/store.js';
 import type { EphemeralRange } from '../native/ephemeral-range.js';
 import type { ScanOutcome } from '../native/types.js';
+import { wordRemedies } from '../view/remedies.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
@@ -59,7 +60,7 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
         ? "run 'pm doctor --restore' to put back the last good copy (the broken file is kept beside it), or fix the file by hand"
         : file.error.code === 'REGISTRY_CORRUPT'
           ? 'fix the file by hand (there is no usable backup), or move it away to start empty'
-          : file.error.hint,
+          : wordRemedies(file.error.remedies, 'cli'),
     });
   }
   const backup = health.backup;

@@ -59,6 +59,10 @@ export type Remedy =
   | { readonly kind: 'name-rule' }
   /** The registry is unreadable: repair it by hand or put the backup back. */
   | { readonly kind: 'restore-backup' }
+  /** Something is off that pm's health check explains. */
+  | { readonly kind: 'doctor' }
+  /** The registry's place cannot work: use a registry file elsewhere. */
+  | { readonly kind: 'other-registry' }
   /** Neutral prose that reads the same in every front end (no command, flag or key words). */
   | { readonly kind: 'text'; readonly text: string };
 

@@ -22,6 +22,8 @@ export const REMEDY_KINDS = [
   'exact-or-prefer',
   'name-rule',
   'restore-backup',
+  'doctor',
+  'other-registry',
   'text',
 ] as const satisfies readonly RemedyKind[];
 
@@ -62,6 +64,10 @@ function cliWords(remedy: Remedy): string {
       return `${NAME_RULE} (e.g. shop, api-v2, worker_1)`;
     case 'restore-backup':
       return `fix it by hand, or run 'pm doctor' to inspect it and 'pm doctor --restore' ${RESTORE_TAIL}`;
+    case 'doctor':
+      return "run 'pm doctor' to see what is wrong";
+    case 'other-registry':
+      return 'point pm at another file with --registry PATH or PM_REGISTRY';
     case 'text':
       return remedy.text;
   }
@@ -101,6 +107,10 @@ function dashboardWords(remedy: Remedy): string {
       return `${NAME_RULE} (e.g. shop, api-v2, worker_1)`;
     case 'restore-backup':
       return `fix it by hand, or quit and run 'pm doctor --restore' ${RESTORE_TAIL}`;
+    case 'doctor':
+      return "quit and run 'pm doctor' to see what is wrong";
+    case 'other-registry':
+      return 'quit and start pm with another registry (--registry PATH or PM_REGISTRY)';
     case 'text':
       return remedy.text;
   }

@@ -2,6 +2,7 @@
 // read the file, an allocation attempt fails with the same reason, and q and Ctrl-C still
 // work. Before issue 9 the dashboard froze ("allocating..." forever, q and Ctrl-C dead).
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,14 +41,21 @@ describe.skipIf(process.platform === 'win32')('the dashboard on a FIFO registry'
     tmux.type('shop');
     tmux.keys('Enter');
     tmux.type('web');
-    tmux.keys('Enter', 'Enter');
-    await tmux.waitFor(
-      (screen) => /is a FIFO/.test(screen) && !/allocating/.test(screen),
-      'the allocation refused',
-    );
-    tmux.keys('Escape');
-    // q right after Escape would read as Alt-q: wait for the form to close first.
-    await tmux.waitFor((screen) => !screen.includes('Allocate a port'), 'the form closed');
+    tmux.keys('Enter');
+    await tmux.waitFor((screen) => screen.includes('› port'), 'the port field');
+    tmux.keys('Enter');
+    // The refusal leaves the form open (to fix the value) and keys wait while it submits, so
+    // Escape is pressed, at most once a second, until the table's help bar is back.
+    let lastEscape = 0;
+    await tmux.waitFor((screen) => {
+      if (screen.includes('a allocate')) return true;
+      if (!screen.includes('allocating') && Date.now() - lastEscape > 1000) {
+        lastEscape = Date.now();
+        tmux.keys('Escape');
+      }
+      return false;
+    }, 'the form closed after the refusal');
+    expect(statSync(join(dir as string, 'registry.toml')).isFIFO()).toBe(true);
     tmux.keys('q');
     expect(await tmux.waitForExit()).toBe(0);
   });

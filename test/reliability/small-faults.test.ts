@@ -21,6 +21,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { withAllocation } from '../../src/core/registry.js';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import { MAX_REGISTRY_BYTES, RegistryStore } from '../../src/core/store.js';
+import { wordRemedies } from '../../src/view/remedies.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
@@ -168,7 +169,7 @@ describe('smaller registry faults', () => {
     });
     const error = await failure(store.read());
     expect(error.message).toBe(`cannot read ${path}: permission denied (the file's mode is 0000)`);
-    expect(error.hint).toContain(`chmod 600 ${path}`);
+    expect(wordRemedies(error.remedies, 'cli')).toContain(`chmod 600 ${path}`);
     const health = await store.inspect();
     expect(health.registry).toMatchObject({ state: 'invalid' });
   });

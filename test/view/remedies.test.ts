@@ -20,6 +20,8 @@ const SAMPLES: { readonly [K in RemedyKind]: Extract<Remedy, { kind: K }> } = {
   'exact-or-prefer': { kind: 'exact-or-prefer' },
   'name-rule': { kind: 'name-rule' },
   'restore-backup': { kind: 'restore-backup' },
+  doctor: { kind: 'doctor' },
+  'other-registry': { kind: 'other-registry' },
   text: { kind: 'text', text: 'check the permissions of /tmp/x' },
 };
 
@@ -28,6 +30,8 @@ const FRONT_ENDS: readonly FrontEnd[] = ['cli', 'dashboard'];
 const COMMAND_LINE_ONLY: ReadonlySet<RemedyKind> = new Set([
   'force',
   'restore-backup',
+  'doctor',
+  'other-registry',
   'widen-range',
 ]);
 

@@ -4,7 +4,7 @@ import { watch } from 'node:fs';
 import type * as nodeFs from 'node:fs/promises';
 import * as nodeFsPromises from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PmError } from '../errors.js';
+import { PmError, type Remedy } from '../errors.js';
 
 /** The file-system calls the store makes; tests replace some of them to inject faults. */
 export interface StoreFs {
@@ -46,15 +46,13 @@ export function ioError(action: string, path: string, error: unknown): PmError {
     EPERM: `check the permissions of ${dirname(path)}; on Windows another program (antivirus, indexer, editor) may hold the file: retry`,
     EBUSY: 'another program holds the file open; close it and retry',
     ENOSPC: 'the disk is full; free some space and retry',
-    EROFS: 'the file system is read-only; point pm elsewhere with --registry or PM_REGISTRY',
   };
+  const remedy: readonly Remedy[] | string =
+    code === 'EROFS'
+      ? [{ kind: 'text', text: 'the file system is read-only' }, { kind: 'other-registry' }]
+      : ((code && hints[code]) ?? [{ kind: 'text', text: 'retry' }, { kind: 'doctor' }]);
   const detail = error instanceof Error ? error.message : String(error);
-  return new PmError(
-    'IO',
-    `could not ${action} ${path}: ${detail}`,
-    (code && hints[code]) ?? 'retry; if it keeps failing, run pm doctor',
-    { cause: error },
-  );
+  return new PmError('IO', `could not ${action} ${path}: ${detail}`, remedy, { cause: error });
 }
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

@@ -292,7 +292,7 @@ function stalled(lockPath: string, seen: Seen, heldMs: number): PmError {
     'REGISTRY_LOCKED',
     `the registry is locked: ${holderText(lockPath, seen)} and made no progress for ${(heldMs / 1000).toFixed(1)} s; is it stopped?`,
     pid === undefined
-      ? "retry when the other pm has finished, or run 'pm doctor'"
+      ? [{ kind: 'text', text: 'retry when the other pm has finished' }, { kind: 'doctor' }]
       : `pm never takes a running process's lock over: resume it (kill -CONT ${pid}) or end it, then retry`,
   );
 }

@@ -100,7 +100,10 @@ export async function readRegistryText(
       throw new PmError(
         'IO',
         `registry ${shownPath} is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${MAX_REGISTRY_BYTES / 1024 / 1024} MiB pm reads (100,000 allocations fit in far less); it was not parsed`,
-        'this is not a registry pm wrote: move it away, or pass another file with --registry',
+        [
+          { kind: 'text', text: 'this is not a registry pm wrote: move it away' },
+          { kind: 'other-registry' },
+        ],
       );
     }
     return await handle.readFile({ encoding: 'utf8' });
