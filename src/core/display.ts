@@ -1,8 +1,9 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree.
-import type { Listener } from '../native/types.js';
+import { processLabel } from './program.js';
 import {
   addressesOf,
+  type NamedListener,
   type PortState,
   primaryListener,
   type StatusRow,
@@ -23,7 +24,9 @@ export type Cells = Readonly<Record<Column, string>>;
 
 export const NONE = '-';
 
-function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PROCESS' | 'ADDRESS'> {
+function listenerCells(
+  listeners: readonly NamedListener[],
+): Pick<Cells, 'PID' | 'PROCESS' | 'ADDRESS'> {
   const main = primaryListener(listeners);
   if (!main) return { PID: NONE, PROCESS: NONE, ADDRESS: NONE };
   // Several processes on one port (SO_REUSEPORT, a pre-fork server): show the first and count.
@@ -33,7 +36,10 @@ function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PRO
   const more = pids.size > 1 ? ` +${pids.size - 1}` : '';
   return {
     PID: main.pid === undefined ? '?' : `${main.pid}${more}`,
-    PROCESS: main.process ?? (main.pid === undefined ? '(other user)' : '?'),
+    // `vite (node)`: the program, and the executable when it differs. Never the command line.
+    // Foreign text (a process names itself): the view layer's sanitize must apply here.
+    PROCESS:
+      processLabel(main.process, main.program) ?? (main.pid === undefined ? '(other user)' : '?'),
     ADDRESS: addressesOf(listeners),
   };
 }

@@ -16,8 +16,15 @@ export interface Listener {
   readonly port: number;
   /** Unknown when the OS hides it (another user's process without privileges). */
   readonly pid?: number;
+  /** The kernel's name for the executable ('node', 'python3'): see `command` for the program. */
   readonly process?: string;
   readonly uid?: number;
+  /**
+   * The owner's argv, where the OS lets pm read it (Linux /proc, macOS KERN_PROCARGS2 for
+   * the user's own processes, Windows where the process can be queried). Foreign text: the
+   * process chose it, so sanitize before it reaches a terminal.
+   */
+  readonly command?: readonly string[];
 }
 
 export type ScanOutcome =
