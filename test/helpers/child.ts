@@ -19,8 +19,12 @@ export function startChild<T>(script: string, timeoutMs = 10_000): Promise<Runni
 export async function startNode<T>(
   args: readonly string[],
   timeoutMs = 10_000,
+  cwd?: string,
 ): Promise<RunningChild<T>> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
