@@ -75,7 +75,11 @@ describe.runIf(process.platform === 'linux')('Linux process inspector on a real 
     const script = join(dir, 'server.js');
     writeFileSync(script, SERVER);
     const before = Date.now();
-    const child = await startNode<{ port: number; udp: number; client: number }>([script], 10_000, dir);
+    const child = await startNode<{ port: number; udp: number; client: number }>(
+      [script],
+      10_000,
+      dir,
+    );
     children.push(child);
     const inspector = createProcessInspector({ platform: 'linux' });
 
@@ -98,7 +102,13 @@ describe.runIf(process.platform === 'linux')('Linux process inspector on a real 
     expect(detail?.sockets).toEqual(
       expect.arrayContaining([
         { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port, state: 'LISTEN' },
-        { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: client, state: 'ESTABLISHED' },
+        {
+          protocol: 'tcp',
+          family: 'ipv4',
+          address: '127.0.0.1',
+          port: client,
+          state: 'ESTABLISHED',
+        },
         { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port, state: 'ESTABLISHED' },
         { protocol: 'udp', family: 'ipv4', address: '127.0.0.1', port: udp, state: 'UNCONN' },
       ]),
