@@ -50,13 +50,18 @@ export function creationTime(api: Win32Binding, handle: number): number | undefi
  * process's memory (the PEB) for it.
  */
 export function commandLine(api: Win32Binding, handle: number): string[] | undefined {
-  const query = api.NtQueryInformationProcess;
-  if (!query) return undefined;
+  if (!api.NtQueryInformationProcess) return undefined;
   let size = FIRST_COMMAND_BUFFER;
   for (let attempt = 0; attempt < 2; attempt++) {
     const info = Buffer.alloc(size);
     const returned = Buffer.alloc(4);
-    const status = query(handle, PROCESS_COMMAND_LINE_INFORMATION, info, size, returned);
+    const status = api.NtQueryInformationProcess(
+      handle,
+      PROCESS_COMMAND_LINE_INFORMATION,
+      info,
+      size,
+      returned,
+    );
     if (status === 0) {
       const text = decodeCommandLineInformation(
         info,
