@@ -256,7 +256,7 @@ function scanDarwin(
   /**
    * argv of a listener's process, read once per pid + start time. The start time needs
    * PROC_PIDTBSDINFO, which like KERN_PROCARGS2 answers only for the user's own processes:
-   * for others neither is tried again on every scan, the table shows the kernel name.
+   * for others that one call fails (KERN_PROCARGS2 is never tried) and the kernel name shows.
    */
   function commandOf(pid: number): readonly string[] | undefined {
     if (!libc.sysctl) return undefined;
