@@ -181,7 +181,7 @@ function interpreterOf(name: string): Interpreter | undefined {
  * The name a script path is known by. Inside node_modules: the command in a bin directory
  * (`…/node_modules/.bin/vite`, `…/next/dist/bin/next` -> 'vite', 'next'), else the package
  * (`…/node_modules/vite/dist/node/cli.js` -> 'vite'). Elsewhere: the file name, extension
- * kept (`server.js`, `app.py`), except scripts in a bin directory (`venv/bin/uvicorn`).
+ * kept (`server.js`, `app.py`, `.venv/bin/uvicorn` -> 'uvicorn').
  */
 export function scriptName(path: string): string {
   const parts = path
