@@ -149,6 +149,9 @@ const INTERPRETERS: readonly (readonly [RegExp, Interpreter])[] = [
   [/^javaw?$/, JAVA],
 ];
 
+/** Linux keeps this much of a process name (TASK_COMM_LEN 16, with the NUL). */
+const LINUX_NAME_BYTES = 15;
+
 /** Package runners: `npx vite` runs vite. */
 const RUNNERS: ReadonlySet<string> = set('npx', 'pnpx', 'bunx');
 /** Runners with an exec sub-command: `pnpm exec vite`, `yarn dlx x`, `bundle exec rails`. */
@@ -355,7 +358,8 @@ function programFromScript(script: string, argv: readonly string[], rest: number
  * line the kernel name is all there is.
  *
  * A process may rewrite its own command line (node's `process.title`): a single word with
- * spaces is read as the words it was made of.
+ * spaces is a title. A launcher's title (`npm run dev`) is read as the words it was made
+ * of; an interpreter's (`node (vitest 1)`) is shown as it is.
  */
 export function programName(
   kernelName: string | undefined,
@@ -363,17 +367,20 @@ export function programName(
 ): string | undefined {
   const whole = argv?.[0];
   if (!argv || whole === undefined) return kernelName;
-  const words = argv.length === 1 && whole.includes(' ') ? whole.split(/\s+/) : argv;
+  const title = argv.length === 1 && whole.includes(' ');
+  const words = title ? whole.split(/\s+/) : argv;
   const first = baseName(words[0] ?? '');
   const tool = WRAPPER_ALIASES[first] ?? first;
   const interpreter = interpreterOf(first);
+  // An interpreter that retitled itself ('node (vitest 1)') chose its own name: keep it.
+  if (interpreter && title) return whole;
   if (interpreter) return interpretedProgram(tool, interpreter, words) ?? kernelName ?? first;
   if (RUNNERS.has(tool) || SCRIPT_RUNNERS.has(tool)) {
     return wrapperProgram(tool, words, 1) ?? kernelName ?? tool;
   }
   // The kernel keeps 15 bytes of a name (Linux comm): the command line has the whole of it.
   const full = baseName(whole);
-  if (kernelName && kernelName.length === 15 && full.startsWith(kernelName)) return full;
+  if (kernelName?.length === LINUX_NAME_BYTES && full.startsWith(kernelName)) return full;
   return kernelName ?? (first === '' ? undefined : first);
 }
 
@@ -384,5 +391,9 @@ export function processLabel(
 ): string | undefined {
   if (program === undefined) return kernelName;
   if (kernelName === undefined || program === kernelName) return program;
+  // A title that already starts with the executable's name ('node (vitest 1)'), or the
+  // whole of a name Linux cut to 15 bytes, says it once.
+  if (program.startsWith(`${kernelName} `)) return program;
+  if (kernelName.length === LINUX_NAME_BYTES && program.startsWith(kernelName)) return program;
   return `${program} (${kernelName})`;
 }

@@ -37,6 +37,8 @@ const CASES: readonly (readonly [
   ['node', 'node /usr/lib/node_modules/npm/bin/npx-cli.js vite --port 3000', 'vite'],
   ['npx', 'npx -y create-vite@latest', 'create-vite'],
   ['npm exec vite', ['npm exec vite'], 'vite'],
+  // An interpreter's own title is kept as it is (vitest's workers).
+  ['node', ['node (vitest 1)'], 'node (vitest 1)'],
   ['node', 'node /home/u/.local/share/pnpm/pnpm.cjs dev', 'pnpm dev'],
   ['node', 'node /usr/lib/node_modules/pnpm/bin/pnpm.cjs exec vite', 'vite'],
   ['node', 'node /usr/lib/node_modules/yarn/bin/yarn.js dev', 'yarn dev'],
@@ -122,6 +124,9 @@ describe('processLabel: the cell text', () => {
   it('shows the program and its interpreter, or just the name when they agree', () => {
     expect(processLabel('node', 'vite')).toBe('vite (node)');
     expect(processLabel('postgres', 'postgres')).toBe('postgres');
+    expect(processLabel('node', 'node (vitest 1)')).toBe('node (vitest 1)');
+    expect(processLabel('node', 'nodemon')).toBe('nodemon (node)');
+    expect(processLabel('next-server (v1', 'next-server (v14.2.3)')).toBe('next-server (v14.2.3)');
     expect(processLabel('node', undefined)).toBe('node');
     expect(processLabel(undefined, 'vite')).toBe('vite');
     expect(processLabel(undefined, undefined)).toBeUndefined();
