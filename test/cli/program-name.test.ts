@@ -1,6 +1,6 @@
 // Issue 18 end to end: a real `node <dir>/server.js` on the port pm handed out is shown as
 // `server.js`, not as `node`, in the table and in JSON (which keeps the kernel name too).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningChild, startNode } from '../helpers/child.js';
@@ -36,14 +36,25 @@ describe.runIf(process.platform === 'linux')('the PROCESS column names the progr
     const server = await startNode<{ port: number }>([script, String(port)]);
     children.push(server);
 
+    // A second node service, started the way `npx vite` starts it: two `node`s, told apart.
+    const apiPort = Number((await pm('allocate', 'shop', 'api')).stdout.trim());
+    const bin = join(dir, 'node_modules', '.bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'vite'), SERVER);
+    const vite = await startNode<{ port: number }>([join(bin, 'vite'), String(apiPort)]);
+    children.push(vite);
+
     const table = await pm('status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
       new RegExp(`shop\\s+web\\s+${port}\\s+active\\s+${server.pid}\\s+server\\.js \\(node\\)\\s`),
     );
+    expect(table.stdout).toMatch(
+      new RegExp(`shop\\s+api\\s+${apiPort}\\s+active\\s+${vite.pid}\\s+vite \\(node\\)\\s`),
+    );
 
     const json = JSON.parse((await pm('status', '--json')).stdout);
-    const [row] = json.allocations;
+    const row = json.allocations.find((allocation: { port: number }) => allocation.port === port);
     expect(row).toMatchObject({
       port,
       state: 'active',
