@@ -1,6 +1,7 @@
 import type { Deps } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
-import type { Listener } from '../native/types.js';
+import type { NamedListener } from '../core/status.js';
+import { withProgram } from '../core/status.js';
 import type { Style } from '../view/style.js';
 
 export interface Io {
@@ -22,14 +23,20 @@ export interface Context {
 }
 
 /** The stable JSON shape of a listener; absent facts are null so every key is always there. */
-export function listenerJson(listener: Listener) {
+export function listenerJson(shown: NamedListener) {
+  const listener = 'program' in shown ? shown : withProgram(shown);
   return {
     protocol: listener.protocol,
     family: listener.family,
     address: listener.address,
     port: listener.port,
     pid: listener.pid ?? null,
+    /** The kernel's name for the executable, as before ('node'). */
     process: listener.process ?? null,
+    /** The program it runs ('vite'): docs/process-names.md. */
+    program: listener.program ?? null,
+    /** argv where the OS lets pm read it, else null. */
+    command: listener.command ?? null,
     uid: listener.uid ?? null,
   };
 }

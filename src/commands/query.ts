@@ -1,5 +1,7 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
+import { processLabel } from '../core/program.js';
+import { withProgram } from '../core/status.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
@@ -36,11 +38,11 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     } else if (result.listeners.length === 0) {
       ctx.io.out('listening: nothing');
     } else {
-      for (const listener of result.listeners) {
+      for (const listener of result.listeners.map(withProgram)) {
         const who =
           listener.pid === undefined
             ? 'pid hidden (another user)'
-            : `pid ${listener.pid} ${sanitize(listener.process ?? '?')}`;
+            : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
         ctx.io.out(
           `listening: ${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`,
         );

@@ -22,6 +22,8 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         state: row.state,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
+        program: first?.program ?? null,
+        command: first?.command ?? null,
         address: first?.address ?? null,
         listeners: row.listeners.map(listenerJson),
       };

@@ -91,8 +91,14 @@ export function viewSignature(view: StatusView): string {
 /** Every fact about the listeners that can show on screen, in a stable order. */
 export function scanSignature(scan: ScanOutcome): string {
   if (!scan.ok) return `unavailable:${scan.reason}`;
-  return scan.listeners
-    .map((l) => `${l.protocol} ${l.address} ${l.port} ${l.pid ?? '?'} ${l.process ?? ''}`)
-    .sort()
-    .join('\n');
+  return (
+    scan.listeners
+      // The command line names the program in the PROCESS cell (a reused pid may run another).
+      .map(
+        (l) =>
+          `${l.protocol} ${l.address} ${l.port} ${l.pid ?? '?'} ${l.process ?? ''} ${l.command?.join('\0') ?? ''}`,
+      )
+      .sort()
+      .join('\n')
+  );
 }

@@ -5,6 +5,7 @@ import { PmError } from './errors.js';
 import { parseName } from './names.js';
 import type { Port, PortRange } from './port.js';
 import { formatRange } from './port.js';
+import { processLabel } from './program.js';
 import {
   type Allocation,
   allocatedPorts,
@@ -25,6 +26,7 @@ import {
   statusRows,
   type UnmanagedRow,
   unmanagedRows,
+  withProgram,
 } from './status.js';
 import type { RegistryStore } from './store.js';
 import { isBrowserUnsafePort } from './unsafe-ports.js';
@@ -62,7 +64,10 @@ export interface AllocateResult extends Allocation {
 function describeListener(listener: Listener): string {
   if (listener.pid === undefined)
     return `a process of another user (pid hidden) on ${listener.address}`;
-  return `pid ${listener.pid}${listener.process ? ` (${listener.process})` : ''} on ${listener.address}`;
+  // "vite (pid 32010)": the program first, as the table names it.
+  const { process, program } = withProgram(listener);
+  const label = processLabel(process, program);
+  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${listener.address}`;
 }
 
 function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {

@@ -1,9 +1,21 @@
 // Joins what the registry says with what the OS reports: the rows every view shows.
 import type { Listener, ScanOutcome } from '../native/types.js';
 import type { Port } from './port.js';
+import { programName } from './program.js';
 import { allocatedPorts, allocations, isInside, type Registry } from './registry.js';
 
 export type PortState = 'active' | 'idle' | 'conflict' | 'unknown';
+
+/** A listener as the views show it: with the program its process runs (`vite`, not `node`). */
+export interface NamedListener extends Listener {
+  /** Derived from `process` and `command` by programName (docs/process-names.md). */
+  readonly program?: string;
+}
+
+export function withProgram(listener: Listener): NamedListener {
+  const program = programName(listener.process, listener.command);
+  return program === undefined ? listener : { ...listener, program };
+}
 
 export interface StatusRow {
   readonly project: string;
@@ -11,12 +23,12 @@ export interface StatusRow {
   readonly port: Port;
   readonly state: PortState;
   /** TCP listeners on the port, wildcard and loopback alike (usually one process). */
-  readonly listeners: readonly Listener[];
+  readonly listeners: readonly NamedListener[];
 }
 
 export interface UnmanagedRow {
   readonly port: number;
-  readonly listeners: readonly Listener[];
+  readonly listeners: readonly NamedListener[];
 }
 
 export interface StatusOptions {
@@ -60,7 +72,7 @@ export function statusRows(
 ): StatusRow[] {
   const byPort = scan.ok ? listenersByPort(scan.listeners) : new Map<number, Listener[]>();
   return allocations(registry).map(({ project, service, port }) => {
-    const listeners = byPort.get(port) ?? [];
+    const listeners = (byPort.get(port) ?? []).map(withProgram);
     return {
       project,
       service,
@@ -81,11 +93,11 @@ export function unmanagedRows(registry: Registry, scan: ScanOutcome): UnmanagedR
   return [...listenersByPort(scan.listeners)]
     .filter(([port]) => port >= start && port <= end && !owned.has(port))
     .sort(([a], [b]) => a - b)
-    .map(([port, listeners]) => ({ port, listeners }));
+    .map(([port, listeners]) => ({ port, listeners: listeners.map(withProgram) }));
 }
 
 /** One listener to show in a single-line row: the one with a known process first. */
-export function primaryListener(listeners: readonly Listener[]): Listener | undefined {
+export function primaryListener<T extends Listener>(listeners: readonly T[]): T | undefined {
   return listeners.find((listener) => listener.pid !== undefined) ?? listeners[0];
 }
 

@@ -5,6 +5,8 @@
 // on any OS with a fake. Reference: reference/native.md section 1.
 import { posix } from 'node:path';
 import koffi from 'koffi';
+import { CommandLineCache } from './command-lines.js';
+import { readBsdInfo, readProcArgs } from './darwin-args.js';
 import { decodePcbList, type PcbSocket } from './decode/darwin-pcblist.js';
 import {
   BSD_SHORT_INFO_SIZE,
@@ -15,7 +17,7 @@ import {
   readCString,
   SOCKET_FDINFO_SIZE,
 } from './decode/darwin-proc.js';
-import type { Listener, Protocol, Scanner, ScanOutcome } from './types.js';
+import type { Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
 export const DARWIN_BACKEND = 'darwin-sysctl';
 export const LIBSYSTEM_PATH = '/usr/lib/libSystem.B.dylib';
@@ -37,6 +39,13 @@ export interface DarwinBinding {
   proc_pidfdinfo(pid: number, fd: number, flavor: number, buffer: Buffer, size: number): number;
   proc_pidpath(pid: number, buffer: Buffer, size: number): number;
   proc_name(pid: number, buffer: Buffer, size: number): number;
+  /**
+   * sysctl(mib, count, oldp, oldlenp, NULL, 0) with `mib` a Buffer of int32s; for
+   * KERN_PROCARGS2. Optional: without it command lines are not read.
+   */
+  sysctl?(mib: Buffer, count: number, oldp: Buffer | null, oldlenp: Buffer): number;
+  /** getpwuid(uid)->pw_name; for the detail view. */
+  userName?(uid: number): string | undefined;
 }
 
 /** C prototypes as koffi parses them (XNU bsd/sys/sysctl.h, libsyscall/.../libproc.h). */
@@ -49,6 +58,9 @@ export const DARWIN_PROTOTYPES = {
   proc_pidfdinfo: 'int proc_pidfdinfo(int pid, int fd, int flavor, void *buffer, int buffersize)',
   proc_pidpath: 'int proc_pidpath(int pid, void *buffer, uint32_t buffersize)',
   proc_name: 'int proc_name(int pid, void *buffer, uint32_t buffersize)',
+  sysctl:
+    'int sysctl(void *name, uint32_t namelen, void *oldp, void *oldlenp, void *newp, size_t newlen)',
+  getpwuid: 'void *getpwuid(uint32_t uid)',
 } as const;
 
 /** Loads libSystem. Throws when it is absent (any OS but macOS). */
@@ -60,6 +72,10 @@ export function loadDarwinLibc(path: string = LIBSYSTEM_PATH): DarwinBinding {
   const proc_pidfdinfo = lib.func(DARWIN_PROTOTYPES.proc_pidfdinfo);
   const proc_pidpath = lib.func(DARWIN_PROTOTYPES.proc_pidpath);
   const proc_name = lib.func(DARWIN_PROTOTYPES.proc_name);
+  const sysctl = lib.func(DARWIN_PROTOTYPES.sysctl);
+  // struct passwd starts with `char *pw_name` (<pwd.h>); nothing after it is read.
+  const passwdHead = koffi.struct({ pw_name: 'const char *' });
+  const getpwuid = lib.func(DARWIN_PROTOTYPES.getpwuid);
   return {
     sysctlbyname: (name, oldp, oldlenp) => sysctlbyname(name, oldp, oldlenp, null, 0),
     errno: () => koffi.errno(),
@@ -69,6 +85,13 @@ export function loadDarwinLibc(path: string = LIBSYSTEM_PATH): DarwinBinding {
       proc_pidfdinfo(pid, fd, flavor, buffer, size),
     proc_pidpath: (pid, buffer, size) => proc_pidpath(pid, buffer, size),
     proc_name: (pid, buffer, size) => proc_name(pid, buffer, size),
+    sysctl: (mib, count, oldp, oldlenp) => sysctl(mib, count, oldp, oldlenp, null, 0),
+    userName: (uid) => {
+      const entry = getpwuid(uid);
+      if (entry === null) return undefined;
+      const name = koffi.decode(entry, passwdHead) as { pw_name: string | null };
+      return name.pw_name ?? undefined;
+    },
   };
 }
 
@@ -171,11 +194,15 @@ export function createDarwinScanner(binding?: DarwinBinding): Scanner {
   // Sockets the libproc pass could not attribute last time: its cost (a call per process) is
   // paid once per such socket, not on every dashboard refresh.
   const unattributable = new Set<string>();
+  const commands = new CommandLineCache((pid) => {
+    const args = readProcArgs(libc, pid);
+    return args.ok ? args.value.argv : undefined;
+  });
   return {
     backend: DARWIN_BACKEND,
-    scan: async () => {
+    scan: async (options?: ScanOptions) => {
       try {
-        return scanDarwin(libc, unattributable);
+        return scanDarwin(libc, unattributable, commands, options?.attribute);
       } catch (error) {
         return {
           ok: false,
@@ -187,11 +214,19 @@ export function createDarwinScanner(binding?: DarwinBinding): Scanner {
     // The pid is the socket's last accessor, which after fork or launchd hand-off may be the
     // parent or launchd rather than the process serving the port.
     seesOtherUsers: () => true,
-    dispose: () => unattributable.clear(),
+    dispose: () => {
+      unattributable.clear();
+      commands.clear();
+    },
   };
 }
 
-function scanDarwin(libc: DarwinBinding, unattributable: Set<string>): ScanOutcome {
+function scanDarwin(
+  libc: DarwinBinding,
+  unattributable: Set<string>,
+  commands: CommandLineCache,
+  attribute: ScanOptions['attribute'],
+): ScanOutcome {
   const tcp = readSysctl(libc, PCBLIST_SYSCTL.tcp);
   if (!tcp.ok) return { ok: false, reason: describeSysctlFailure(PCBLIST_SYSCTL.tcp, tcp) };
   // UDP is a bonus (DESIGN section 5): its failure must not hide the TCP listeners.
@@ -202,13 +237,32 @@ function scanDarwin(libc: DarwinBinding, unattributable: Set<string>): ScanOutco
   ];
   const pids = attributeUnownedSockets(libc, sockets, unattributable);
   const names = new ProcessNames(libc);
+  commands.beginScan();
   const listeners = sockets.map((socket, index): Listener => {
     const pid = socket.listener.pid ?? pids.get(index);
     if (pid === undefined) return socket.listener;
     const process = names.get(pid);
-    return { ...socket.listener, pid, ...(process === undefined ? {} : { process }) };
+    const command = attribute && !attribute(socket.listener.port) ? undefined : commandOf(pid);
+    return {
+      ...socket.listener,
+      pid,
+      ...(process === undefined ? {} : { process }),
+      ...(command === undefined ? {} : { command }),
+    };
   });
+  commands.endScan();
   return { ok: true, listeners };
+
+  /**
+   * argv of a listener's process, read once per pid + start time. The start time needs
+   * PROC_PIDTBSDINFO, which like KERN_PROCARGS2 answers only for the user's own processes:
+   * for others that one call fails (KERN_PROCARGS2 is never tried) and the kernel name shows.
+   */
+  function commandOf(pid: number): readonly string[] | undefined {
+    if (!libc.sysctl) return undefined;
+    const bsd = readBsdInfo(libc, pid);
+    return bsd.ok ? commands.get(pid, String(bsd.value.startTime)) : undefined;
+  }
 }
 
 const endpointKey = (l: Listener): string => `${l.protocol} ${l.family} [${l.address}]:${l.port}`;
@@ -277,7 +331,7 @@ function listPids(libc: DarwinBinding): readonly number[] {
 }
 
 /** Socket descriptors of one pid; empty when libproc refuses (EPERM: other user, ESRCH). */
-function listSocketFds(libc: DarwinBinding, pid: number): readonly number[] {
+export function listSocketFds(libc: DarwinBinding, pid: number): readonly number[] {
   const size = libc.proc_pidinfo(pid, PROC_PIDLISTFDS, 0, null, 0);
   if (size <= 0) return [];
   const buf = Buffer.alloc(size);

@@ -1,9 +1,26 @@
 // Backend choice. This module and the backends it imports are the only place that knows
 // which OS pm runs on; backends are imported lazily so koffi is loaded only when a scan
 // is actually wanted, and only the current platform's module is ever evaluated.
-import type { Scanner, ScanOptions, ScanOutcome } from './types.js';
+import type {
+  ProcessDetail,
+  ProcessInspector,
+  Scanner,
+  ScanOptions,
+  ScanOutcome,
+} from './types.js';
 
-export type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
+export type {
+  Family,
+  Listener,
+  ProcessDetail,
+  ProcessDetailField,
+  ProcessInspector,
+  ProcessSocket,
+  Protocol,
+  Scanner,
+  ScanOptions,
+  ScanOutcome,
+} from './types.js';
 
 export interface ScannerOptions {
   /** Defaults to process.platform. */
@@ -86,4 +103,86 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     default:
       return unavailableScanner(`no socket scanner for platform '${platform}'`);
   }
+}
+
+/** Answers "nothing" for every pid: a platform pm cannot inspect, or a backend that failed to load. */
+function blindInspector(reason: string): ProcessInspector {
+  return {
+    detail: async (pid) => ({
+      pid,
+      unavailable: {
+        ppid: reason,
+        uid: reason,
+        user: reason,
+        name: reason,
+        executable: reason,
+        command: reason,
+        cwd: reason,
+        startTime: reason,
+        sockets: reason,
+      },
+    }),
+    startTime: async () => undefined,
+    parentPid: async () => undefined,
+  };
+}
+
+/** An inspector whose backend module is imported on first use, like the scanner's. */
+function lazyInspector(backend: string, load: () => Promise<ProcessInspector>): ProcessInspector {
+  let inner: Promise<ProcessInspector> | undefined;
+  const get = (): Promise<ProcessInspector> => {
+    inner ??= load().catch((error: unknown) =>
+      blindInspector(`could not load the ${backend} backend: ${describe(error)}`),
+    );
+    return inner;
+  };
+  return {
+    detail: async (pid) => (await get()).detail(pid),
+    startTime: async (pid) => (await get()).startTime(pid),
+    parentPid: async (pid) => (await get()).parentPid(pid),
+  };
+}
+
+/** Per-process detail, start time and parent for the current OS (docs/platforms.md). */
+export function createProcessInspector(
+  options: Pick<ScannerOptions, 'platform'> = {},
+): ProcessInspector {
+  const platform = options.platform ?? process.platform;
+  switch (platform) {
+    case 'linux':
+      return lazyInspector('linux-procfs', async () =>
+        (await import('./linux-process.js')).createLinuxInspector(),
+      );
+    case 'darwin':
+      return lazyInspector('darwin-libproc', async () =>
+        (await import('./darwin-process.js')).createDarwinInspector(),
+      );
+    case 'win32':
+      return lazyInspector('win32-kernel32', async () =>
+        (await import('./win32-process.js')).createWin32Inspector(),
+      );
+    default:
+      return blindInspector(`no process inspector for platform '${platform}'`);
+  }
+}
+
+let shared: ProcessInspector | undefined;
+const inspector = (): ProcessInspector => {
+  shared ??= createProcessInspector();
+  return shared;
+};
+
+/** Detail of one process on this OS, read now (for the selected row or an asked port). */
+export function processDetail(pid: number): Promise<ProcessDetail | undefined> {
+  return inspector().detail(pid);
+}
+
+/** Start time in ms since the epoch: with the pid, it tells a reused pid apart. */
+export function processStartTime(pid: number): Promise<number | undefined> {
+  return inspector().startTime(pid);
+}
+
+/** The parent's pid (for ancestor checks and a run-tree watcher). */
+export function parentPid(pid: number): Promise<number | undefined> {
+  return inspector().parentPid(pid);
 }

@@ -9,6 +9,8 @@ export interface SocketOwner {
   readonly pid: number;
   /** The kernel's short command name (/proc/<pid>/comm, at most 15 bytes). */
   readonly process: string;
+  /** /proc/<pid>/stat field 22: with the pid, names this process and no later one. */
+  readonly startTime: string;
 }
 
 /** What the resolver needs to know about a socket. */
@@ -256,7 +258,7 @@ export class SocketOwnerResolver {
         ? known
         : {
             startTime: stat.startTime,
-            owner: { pid, process: stat.name },
+            owner: { pid, process: stat.name, startTime: stat.startTime },
             checkedInScan: scan,
             alive: true,
           };

@@ -7,6 +7,9 @@
 // server.listen(port)) is one socket that also accepts IPv4; it is reported once, as '::'
 // with family 'ipv6', never as a second '0.0.0.0' row. IPv4-mapped binds
 // ('::ffff:127.0.0.1') are reported as the IPv4 address, family 'ipv4'.
+import { readFileSync } from 'node:fs';
+import { CommandLineCache, type CommandReader } from './command-lines.js';
+import { decodeCmdline } from './decode/cmdline.js';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js';
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
@@ -19,6 +22,17 @@ export interface LinuxScannerOptions {
   readonly force?: 'procfs' | 'netlink';
   /** Stands in for libc so tests can play a kernel that misbehaves. */
   readonly libc?: NetlinkLibc;
+  /** Reads a process's argv; tests count the calls. Defaults to /proc/<pid>/cmdline. */
+  readonly readCommand?: CommandReader;
+}
+
+/** argv from /proc/<pid>/cmdline; undefined when unreadable (hidepid, the process exited). */
+export function readProcCommand(pid: number, procRoot = '/proc'): string[] | undefined {
+  try {
+    return decodeCmdline(readFileSync(`${procRoot}/${pid}/cmdline`));
+  } catch {
+    return undefined;
+  }
 }
 
 interface SocketTable {
@@ -81,6 +95,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   const force = options.force;
   const owners = new SocketOwnerResolver();
   const procNet = new ProcNetReader();
+  const commands = new CommandLineCache(options.readCommand ?? ((pid) => readProcCommand(pid)));
   let client: SockDiagClient | undefined;
   // Set once the kernel or sandbox has refused sock_diag for good; later scans go straight
   // to /proc/net instead of asking again every second.
@@ -100,7 +115,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
       return outcome.reason;
     }
     backend = 'linux-netlink';
-    return { ok: true, listeners: toListeners(outcome.records, owners, attribute) };
+    return { ok: true, listeners: toListeners(outcome.records, owners, commands, attribute) };
   }
 
   function scanProcNet(netlinkProblem: string | undefined, attribute: Attribute): ScanOutcome {
@@ -110,7 +125,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
       return { ok: false, reason };
     }
     backend = 'linux-procfs';
-    return { ok: true, listeners: toListeners(outcome.records, owners, attribute) };
+    return { ok: true, listeners: toListeners(outcome.records, owners, commands, attribute) };
   }
 
   async function scanNow(attribute: Attribute): Promise<ScanOutcome> {
@@ -135,6 +150,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
     seesOtherUsers: () => owners.seesOtherUsers,
     dispose() {
       owners.clear();
+      commands.clear();
     },
   };
 }
@@ -145,6 +161,7 @@ type Attribute = ScanOptions['attribute'];
 function toListeners(
   groups: readonly (readonly SocketRecord[])[],
   owners: SocketOwnerResolver,
+  commands: CommandLineCache,
   attribute: Attribute,
 ): Listener[] {
   const kept: SocketRecord[] = [];
@@ -170,15 +187,23 @@ function toListeners(
     attribute ? kept.filter((record) => attribute(record.port)) : kept,
   );
   const listeners: Listener[] = new Array(kept.length);
+  commands.beginScan();
   for (let i = 0; i < kept.length; i++) {
     const record = kept[i]!;
     const protocol = protocols[i]!;
     const owner = ownerByInode.get(record.inode);
     const { family, address, port, uid } = record;
-    listeners[i] = owner
-      ? { protocol, family, address, port, pid: owner.pid, process: owner.process, uid }
-      : { protocol, family, address, port, uid };
+    if (!owner) {
+      listeners[i] = { protocol, family, address, port, uid };
+      continue;
+    }
+    const { pid, process } = owner;
+    const command = commands.get(pid, owner.startTime);
+    listeners[i] = command
+      ? { protocol, family, address, port, pid, process, uid, command }
+      : { protocol, family, address, port, pid, process, uid };
   }
+  commands.endScan();
   return listeners;
 }
 

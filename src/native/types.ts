@@ -16,8 +16,15 @@ export interface Listener {
   readonly port: number;
   /** Unknown when the OS hides it (another user's process without privileges). */
   readonly pid?: number;
+  /** The kernel's name for the executable ('node', 'python3'): see `command` for the program. */
   readonly process?: string;
   readonly uid?: number;
+  /**
+   * The owner's argv, where the OS lets pm read it (Linux /proc, macOS KERN_PROCARGS2 for
+   * the user's own processes, Windows where the process can be queried). Foreign text: the
+   * process chose it, so sanitize before it reaches a terminal.
+   */
+  readonly command?: readonly string[];
 }
 
 export type ScanOutcome =
@@ -46,4 +53,72 @@ export interface Scanner {
   seesOtherUsers?(): boolean;
   /** Releases cached resources (open handles, caches). Safe to call more than once. */
   dispose?(): void;
+}
+
+/** A socket one process holds, for the detail view: listening or connected. */
+export interface ProcessSocket {
+  readonly protocol: Protocol;
+  readonly family: Family;
+  readonly address: string;
+  readonly port: number;
+  /**
+   * The OS's state name where it has one: TCP 'LISTEN', 'ESTABLISHED', 'TIME_WAIT', ...;
+   * UDP 'UNCONN' (bound, not connected) or 'CONNECTED'.
+   */
+  readonly state?: string;
+}
+
+/** Fields of a ProcessDetail the OS may refuse or not have. */
+export type ProcessDetailField =
+  | 'ppid'
+  | 'uid'
+  | 'user'
+  | 'name'
+  | 'executable'
+  | 'command'
+  | 'cwd'
+  | 'startTime'
+  | 'sockets';
+
+/**
+ * What pm can learn about one process, fetched only when asked (the selected row, the asked
+ * port), never on every refresh. Every string in it is foreign text (the process chose its
+ * argv, its directory names): sanitize before it reaches a terminal.
+ */
+export interface ProcessDetail {
+  readonly pid: number;
+  readonly ppid?: number;
+  readonly uid?: number;
+  readonly user?: string;
+  /** The kernel's name for the executable (the same as Listener.process). */
+  readonly name?: string;
+  /** Full path of the executable image. */
+  readonly executable?: string;
+  /** argv. */
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+  /** When the process started, in ms since the epoch. */
+  readonly startTime?: number;
+  /** Internet sockets (TCP, UDP) it holds; Unix-domain sockets are not listed. */
+  readonly sockets?: readonly ProcessSocket[];
+  /** Why a field is missing, e.g. { cwd: 'another user's process: needs root' }. */
+  readonly unavailable: Readonly<Partial<Record<ProcessDetailField, string>>>;
+}
+
+/**
+ * Per-process questions, answered natively like the socket scan. Sibling of Scanner so that
+ * nothing outside src/native knows the OS. Every call reads the OS now: callers ask for one
+ * process at a time, on demand.
+ */
+export interface ProcessInspector {
+  /** Undefined when no process has this pid (it exited). */
+  detail(pid: number): Promise<ProcessDetail | undefined>;
+  /**
+   * Start time in ms since the epoch, or undefined when the process is gone or hidden. With
+   * the pid it names one process: compare it before signalling, pids are reused. Values are
+   * comparable within one pm process.
+   */
+  startTime(pid: number): Promise<number | undefined>;
+  /** The parent's pid, or undefined when the process is gone or hidden. */
+  parentPid(pid: number): Promise<number | undefined>;
 }

@@ -5,6 +5,7 @@
 // be exercised on any OS with a fake. Reference: reference/native.md sections 0, 3 and 4.
 import { win32 as win32Path } from 'node:path';
 import koffi from 'koffi';
+import { CommandLineCache } from './command-lines.js';
 import {
   decodeTcp4Table,
   decodeTcp6Table,
@@ -12,7 +13,8 @@ import {
   decodeUdp6Table,
 } from './decode/win32-tables.js';
 import { decodeProcessEntry, newProcessEntryBuffer } from './decode/win32-toolhelp.js';
-import type { Listener, Scanner, ScanOutcome } from './types.js';
+import type { Listener, Scanner, ScanOptions, ScanOutcome } from './types.js';
+import { commandLine, creationTime, withProcess } from './win32-args.js';
 
 export const WIN32_BACKEND = 'win32-iphlpapi';
 
@@ -46,6 +48,21 @@ export interface Win32Binding {
   /** `size` is a 4-byte DWORD buffer: capacity in WCHARs in, WCHARs written out. */
   QueryFullProcessImageNameW(process: number, flags: number, exeName: Buffer, size: Buffer): number;
   CloseHandle(handle: number): number;
+  /** `times` is a 32-byte buffer: creation, exit, kernel and user FILETIMEs. Optional. */
+  GetProcessTimes?(process: number, times: Buffer): number;
+  /**
+   * ntdll NtQueryInformationProcess; returns an NTSTATUS (0 = success, negative = error).
+   * `returnLength` is a 4-byte ULONG buffer. Optional: without it no command lines.
+   */
+  NtQueryInformationProcess?(
+    process: number,
+    infoClass: number,
+    info: Buffer,
+    length: number,
+    returnLength: Buffer,
+  ): number;
+  /** The address of a Buffer's memory (koffi.address), to follow pointers into it. */
+  addressOf?(buffer: Buffer): bigint | undefined;
 }
 
 export const WIN32_PROTOTYPES = {
@@ -61,6 +78,10 @@ export const WIN32_PROTOTYPES = {
   QueryFullProcessImageNameW:
     'int __stdcall QueryFullProcessImageNameW(intptr_t process, uint32_t flags, void *exeName, void *size)',
   CloseHandle: 'int __stdcall CloseHandle(intptr_t handle)',
+  GetProcessTimes:
+    'int __stdcall GetProcessTimes(intptr_t process, void *creation, void *exit, void *kernel, void *user)',
+  NtQueryInformationProcess:
+    'int32_t __stdcall NtQueryInformationProcess(intptr_t process, uint32_t infoClass, void *info, uint32_t length, void *returnLength)',
 } as const;
 
 /** Loads iphlpapi.dll and kernel32.dll. Throws when they are absent (any OS but Windows). */
@@ -75,6 +96,9 @@ export function loadWin32Libraries(): Win32Binding {
   const open = kernel32.func(WIN32_PROTOTYPES.OpenProcess);
   const query = kernel32.func(WIN32_PROTOTYPES.QueryFullProcessImageNameW);
   const close = kernel32.func(WIN32_PROTOTYPES.CloseHandle);
+  const times = kernel32.func(WIN32_PROTOTYPES.GetProcessTimes);
+  const ntdll = koffi.load('ntdll.dll');
+  const queryInformation = ntdll.func(WIN32_PROTOTYPES.NtQueryInformationProcess);
   return {
     GetExtendedTcpTable: (table, size, order, af, cls, reserved) =>
       tcp(table, size, order, af, cls, reserved),
@@ -88,6 +112,23 @@ export function loadWin32Libraries(): Win32Binding {
       query(handle, flags, exeName, size),
     // biome-ignore lint/correctness/noComponentHookFactories: a Win32 function, not a React component
     CloseHandle: (handle) => close(handle),
+    GetProcessTimes: (handle, buffer) =>
+      times(
+        handle,
+        buffer.subarray(0, 8),
+        buffer.subarray(8, 16),
+        buffer.subarray(16, 24),
+        buffer.subarray(24, 32),
+      ),
+    NtQueryInformationProcess: (handle, infoClass, info, length, returnLength) =>
+      queryInformation(handle, infoClass, info, length, returnLength),
+    addressOf: (buffer) => {
+      try {
+        return koffi.address(buffer);
+      } catch {
+        return undefined; // then the decoder assumes the text follows the header
+      }
+    },
   };
 }
 
@@ -181,11 +222,14 @@ export function createWin32Scanner(binding?: Win32Binding): Scanner {
     };
   }
   const imageName = Buffer.alloc(IMAGE_NAME_CHARS * 2);
+  const commands = new CommandLineCache((pid) =>
+    withProcess(api, pid, (handle) => commandLine(api, handle)),
+  );
   return {
     backend: WIN32_BACKEND,
-    scan: async () => {
+    scan: async (options?: ScanOptions) => {
       try {
-        return scanWin32(api, imageName);
+        return scanWin32(api, imageName, commands, options?.attribute);
       } catch (error) {
         return {
           ok: false,
@@ -196,10 +240,16 @@ export function createWin32Scanner(binding?: Win32Binding): Scanner {
     // The owner-pid tables carry every process's pid without elevation; names of other
     // users' processes still come from the Toolhelp snapshot.
     seesOtherUsers: () => true,
+    dispose: () => commands.clear(),
   };
 }
 
-function scanWin32(api: Win32Binding, imageName: Buffer): ScanOutcome {
+function scanWin32(
+  api: Win32Binding,
+  imageName: Buffer,
+  commands: CommandLineCache,
+  attribute: ScanOptions['attribute'],
+): ScanOutcome {
   const tcp = api.GetExtendedTcpTable.bind(api);
   const udp = api.GetExtendedUdpTable.bind(api);
   const listeners: Listener[] = [];
@@ -222,13 +272,26 @@ function scanWin32(api: Win32Binding, imageName: Buffer): ScanOutcome {
   }
 
   const names = new ProcessNames(api, imageName);
-  return {
-    ok: true,
-    listeners: listeners.map((listener) => {
-      const process = listener.pid === undefined ? undefined : names.get(listener.pid);
-      return process === undefined ? listener : { ...listener, process };
-    }),
-  };
+  commands.beginScan();
+  const named = listeners.map((listener) => {
+    if (listener.pid === undefined) return listener;
+    const process = names.get(listener.pid);
+    const command = attribute && !attribute(listener.port) ? undefined : commandOf(listener.pid);
+    return {
+      ...listener,
+      ...(process === undefined ? {} : { process }),
+      ...(command === undefined ? {} : { command }),
+    };
+  });
+  commands.endScan();
+  return { ok: true, listeners: named };
+
+  /** argv read once per pid + creation time; a process pm may not open keeps its image name. */
+  function commandOf(pid: number): readonly string[] | undefined {
+    if (!api.NtQueryInformationProcess) return undefined;
+    const started = withProcess(api, pid, (handle) => creationTime(api, handle));
+    return started === undefined ? undefined : commands.get(pid, String(started));
+  }
 }
 
 /**

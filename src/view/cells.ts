@@ -1,8 +1,10 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree. Names and process names come from files and other processes: cells hold
 // them sanitized, so every width measured on a cell is the width that reaches the screen.
+import { processLabel } from '../core/program.js';
 import {
   addressesOf,
+  type NamedListener,
   type PortState,
   primaryListener,
   type StatusRow,
@@ -25,7 +27,9 @@ export type Cells = Readonly<Record<Column, string>>;
 
 export const NONE = '-';
 
-function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PROCESS' | 'ADDRESS'> {
+function listenerCells(
+  listeners: readonly NamedListener[],
+): Pick<Cells, 'PID' | 'PROCESS' | 'ADDRESS'> {
   const main = primaryListener(listeners);
   if (!main) return { PID: NONE, PROCESS: NONE, ADDRESS: NONE };
   // Several processes on one port (SO_REUSEPORT, a pre-fork server): show the first and count.
@@ -35,12 +39,13 @@ function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PRO
   const more = pids.size > 1 ? ` +${pids.size - 1}` : '';
   return {
     PID: main.pid === undefined ? '?' : `${main.pid}${more}`,
+    // `vite (node)`: the program, and the executable when it differs. Never the command line.
     PROCESS:
-      main.process === undefined
+      main.process === undefined && main.program === undefined
         ? main.pid === undefined
           ? '(other user)'
           : '?'
-        : sanitize(main.process),
+        : sanitize(processLabel(main.process, main.program) ?? '?'),
     ADDRESS: sanitize(addressesOf(listeners)),
   };
 }

@@ -59,7 +59,7 @@ describe('pm allocate', () => {
     const refused = await pm('allocate', 'shop', 'db', '--port', '21000');
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain(`pid ${listener.pid} (node)`);
+    expect(refused.stderr).toContain(`node (pid ${listener.pid})`);
     expect(refused.stderr).toMatch(/hint: .*pm suggest/);
     expect(readFileSync(path, 'utf8')).not.toContain('db =');
     const forced = await pm('allocate', 'shop', 'db', '--port', '21000', '--force');
@@ -300,6 +300,8 @@ describe('pm status and pm --once', () => {
         state: 'idle',
         pid: null,
         process: null,
+        program: null,
+        command: null,
         address: null,
         listeners: [],
       },

@@ -111,7 +111,7 @@ describe('allocating with a', () => {
     const { ui } = harness;
     await ui.press('a');
     await ui.type('shop\rweb\r5000\r');
-    await ui.waitForText('port 5000 is in use by pid 777 (python3)');
+    await ui.waitForText('port 5000 is in use by python3 (pid 777)');
   });
 
   it('reports a registry it cannot write in the message line', async () => {

@@ -114,3 +114,20 @@ describe('help and quitting', () => {
     expect(ui.listening()).toBe(true);
   });
 });
+
+describe('the PROCESS cell', () => {
+  it('names the program and its interpreter, never the whole command line', async () => {
+    const vite = {
+      ...tcp(3000, 4242, 'node', '127.0.0.1'),
+      command: ['node', '/home/ana/shop/node_modules/.bin/vite', '--port', '3000', '--strictPort'],
+    };
+    harness = await startDashboard({
+      projects: { shop: { web: 3000 } },
+      scan: [vite],
+      columns: 120,
+    });
+    const frame = await harness.ui.waitForText('4242');
+    expect(frame).toMatch(/shop\s+web\s+3000\s+active\s+4242\s+vite \(node\)\s+127\.0\.0\.1/);
+    expect(frame).not.toContain('--strictPort');
+  });
+});

@@ -80,7 +80,7 @@ describe('allocate', () => {
     const { deps, path } = await setup({ listeners: [tcp(3004, 777, 'postgres')] });
     const error = await failure(allocate(deps, { project: 'shop', service: 'db', port: 3004 }));
     expect(error.code).toBe('PORT_IN_USE');
-    expect(error.message).toContain('pid 777 (postgres)');
+    expect(error.message).toContain('postgres (pid 777)');
     expect(readFileSync(path, 'utf8')).not.toContain('db =');
     const forced = await allocate(deps, {
       project: 'shop',

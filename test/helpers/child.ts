@@ -11,8 +11,20 @@ export interface RunningChild<T> {
 }
 
 /** Starts `node -e script` and resolves with the first JSON line it prints on stdout. */
-export async function startChild<T>(script: string, timeoutMs = 10_000): Promise<RunningChild<T>> {
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild<T>(script: string, timeoutMs = 10_000): Promise<RunningChild<T>> {
+  return startNode<T>(['-e', script], timeoutMs);
+}
+
+/** Starts `node <args>` (e.g. a script file, as a user runs a server) the same way. */
+export async function startNode<T>(
+  args: readonly string[],
+  timeoutMs = 10_000,
+  cwd?: string,
+): Promise<RunningChild<T>> {
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

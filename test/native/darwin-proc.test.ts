@@ -141,9 +141,10 @@ describe('decodeSocketFdInfo', () => {
 });
 
 describe('decodeBsdShortInfo', () => {
-  it('reads pbsi_comm and the pid', () => {
+  it('reads pbsi_comm, the pid and the parent pid', () => {
     expect(decodeBsdShortInfo(bsdShortInfo(321, 'node', 501), 64)).toEqual({
       pid: 321,
+      ppid: 1,
       command: 'node',
       uid: 501,
     });

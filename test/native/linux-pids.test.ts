@@ -50,9 +50,9 @@ describe('SocketOwnerResolver', () => {
     addProcess(200, 'postgres', [6001]);
     addProcess(300, 'bash', []);
     const owners = resolver().resolve([socket(5001), socket(5002), socket(6001)]);
-    expect(owners.get(5001)).toEqual({ pid: 100, process: 'node' });
-    expect(owners.get(5002)).toEqual({ pid: 100, process: 'node' });
-    expect(owners.get(6001)).toEqual({ pid: 200, process: 'postgres' });
+    expect(owners.get(5001)).toMatchObject({ pid: 100, process: 'node' });
+    expect(owners.get(5002)).toMatchObject({ pid: 100, process: 'node' });
+    expect(owners.get(6001)).toMatchObject({ pid: 200, process: 'postgres' });
   });
 
   it('finds sockets far down the fd table of a busy process', () => {
@@ -97,12 +97,12 @@ describe('SocketOwnerResolver', () => {
   it('does not blame a new process that reused the owner pid', () => {
     addProcess(100, 'old', [5001]);
     const scanner = resolver();
-    expect(scanner.resolve([socket(5001)]).get(5001)).toEqual({ pid: 100, process: 'old' });
+    expect(scanner.resolve([socket(5001)]).get(5001)).toMatchObject({ pid: 100, process: 'old' });
     // pid 100 exits and is reused by an unrelated process; the socket now lives in 200.
     removeProcess(100);
     addProcess(100, 'reused', [], 2000);
     addProcess(200, 'heir', [5001]);
-    expect(scanner.resolve([socket(5001)]).get(5001)).toEqual({ pid: 200, process: 'heir' });
+    expect(scanner.resolve([socket(5001)]).get(5001)).toMatchObject({ pid: 200, process: 'heir' });
   });
 
   it('shows the current name of a process that renamed itself', () => {
@@ -110,7 +110,7 @@ describe('SocketOwnerResolver', () => {
     const scanner = resolver();
     scanner.resolve([socket(5001)]);
     writeFileSync(join(root, '100', 'stat'), statLine(100, 'vite', 1000));
-    expect(scanner.resolve([socket(5001)]).get(5001)).toEqual({ pid: 100, process: 'vite' });
+    expect(scanner.resolve([socket(5001)]).get(5001)).toMatchObject({ pid: 100, process: 'vite' });
   });
 
   it('finds the owner on a later scan when it appears after a scan that missed it', () => {
@@ -118,7 +118,7 @@ describe('SocketOwnerResolver', () => {
     addProcess(100, 'node', []);
     expect(scanner.resolve([socket(5001)]).has(5001)).toBe(false);
     addProcess(250, 'late', [5001]);
-    expect(scanner.resolve([socket(5001)]).get(5001)).toEqual({ pid: 250, process: 'late' });
+    expect(scanner.resolve([socket(5001)]).get(5001)).toMatchObject({ pid: 250, process: 'late' });
   });
 
   it('without privileges, attributes the sockets of its own user', () => {

@@ -42,7 +42,13 @@ const NODE_NAME = basename(process.execPath).slice(0, 15);
 
 function expectedListeners(ports: ListenerPorts, pid: number): Listener[] {
   const uid = process.geteuid?.();
-  const owned = { pid, process: NODE_NAME, uid };
+  // The command line, read from /proc/<pid>/cmdline, is exactly how the test started it.
+  const owned = {
+    pid,
+    process: NODE_NAME,
+    uid,
+    command: [process.execPath, '-e', LISTENERS_SCRIPT],
+  };
   return [
     { protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', port: ports.loopback4, ...owned },
     { protocol: 'tcp', family: 'ipv4', address: '0.0.0.0', port: ports.any4, ...owned },

@@ -7,12 +7,17 @@ import {
 import { processEntry } from './fixtures/win32-structs.js';
 
 describe('PROCESSENTRY32W', () => {
-  it('reads th32ProcessID and szExeFile', () => {
-    expect(decodeProcessEntry(processEntry(4242, 'node.exe'))).toEqual({
+  it('reads th32ProcessID, th32ParentProcessID and szExeFile', () => {
+    expect(decodeProcessEntry(processEntry(4242, 'node.exe', 1200))).toEqual({
       pid: 4242,
+      ppid: 1200,
       exeFile: 'node.exe',
     });
-    expect(decodeProcessEntry(processEntry(4, 'System'))).toEqual({ pid: 4, exeFile: 'System' });
+    expect(decodeProcessEntry(processEntry(4, 'System', 0))).toEqual({
+      pid: 4,
+      ppid: 0,
+      exeFile: 'System',
+    });
   });
 
   it('decodes non-ASCII names, including characters outside the BMP', () => {

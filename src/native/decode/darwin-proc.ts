@@ -1,7 +1,7 @@
 // Pure decoders of the libproc structs pm reads on macOS (XNU bsd/sys/proc_info.h); offsets
 // from reference/native.md section 1.b. libproc reports the number of bytes it wrote, and
 // the only trustworthy answer is the full struct size: anything else leaves the buffer stale.
-import type { Listener } from '../types.js';
+import type { Listener, ProcessSocket, Protocol } from '../types.js';
 import { describeAddress } from './address.js';
 
 /** sizeof(struct socket_fdinfo) = proc_fileinfo (24) + socket_info (768). */
@@ -37,6 +37,7 @@ const TCPSI_STATE = 344;
 
 // struct proc_bsdshortinfo
 const PBSI_PID = 0;
+const PBSI_PPID = 4;
 const PBSI_COMM = 16;
 const PBSI_COMM_SIZE = 16;
 const PBSI_UID = 36;
@@ -96,8 +97,60 @@ export function decodeSocketFdInfo(
   };
 }
 
+/** TSI_S_* (proc_info.h), named like the Linux states so both read alike. */
+const TCP_STATE_NAMES: readonly string[] = [
+  'CLOSE',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECV',
+  'ESTABLISHED',
+  'CLOSE_WAIT',
+  'FIN_WAIT1',
+  'CLOSING',
+  'LAST_ACK',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+];
+
+/**
+ * Any internet socket of a PROC_PIDFDSOCKETINFO answer, listening or not, for the detail
+ * view; undefined unless the call wrote all 792 bytes and the socket is TCP or UDP over
+ * IPv4/IPv6. UDP is 'CONNECTED' when it has a foreign port, else 'UNCONN'.
+ */
+export function decodeSocketEndpoint(buf: Buffer, returned: number): ProcessSocket | undefined {
+  if (returned !== SOCKET_FDINFO_SIZE || buf.length < SOCKET_FDINFO_SIZE) return undefined;
+  const family = buf.readInt32LE(SOI_FAMILY);
+  if (family !== AF_INET && family !== AF_INET6) return undefined;
+  const kind = buf.readInt32LE(SOI_KIND);
+  const protocolNumber = buf.readInt32LE(SOI_PROTOCOL);
+  let protocol: Protocol;
+  let state: string | undefined;
+  if (protocolNumber === IPPROTO_TCP && (kind === SOCKINFO_TCP || kind === SOCKINFO_IN)) {
+    protocol = 'tcp';
+    if (kind === SOCKINFO_TCP) state = TCP_STATE_NAMES[buf.readInt32LE(TCPSI_STATE)];
+  } else if (protocolNumber === IPPROTO_UDP && kind === SOCKINFO_IN) {
+    protocol = 'udp';
+    state = buf.readUInt16BE(INSI_FPORT) === 0 ? 'UNCONN' : 'CONNECTED';
+  } else {
+    return undefined;
+  }
+  const vflag = buf.readUInt8(INSI_VFLAG);
+  const isIpv6 = (vflag & INI_IPV6) !== 0 || ((vflag & INI_IPV4) === 0 && family === AF_INET6);
+  const local = isIpv6
+    ? describeAddress('ipv6', buf, INSI_LADDR)
+    : describeAddress('ipv4', buf, INSI_LADDR_V4);
+  return {
+    protocol,
+    family: local.family,
+    address: local.address,
+    port: buf.readUInt16BE(INSI_LPORT),
+    ...(state === undefined ? {} : { state }),
+  };
+}
+
 export interface BsdShortInfo {
   readonly pid: number;
+  readonly ppid: number;
   /** `pbsi_comm`: the executable name, cut to 15 bytes by the kernel. */
   readonly command: string;
   readonly uid: number;
@@ -108,6 +161,7 @@ export function decodeBsdShortInfo(buf: Buffer, returned: number): BsdShortInfo 
   if (returned !== BSD_SHORT_INFO_SIZE || buf.length < BSD_SHORT_INFO_SIZE) return undefined;
   return {
     pid: buf.readInt32LE(PBSI_PID),
+    ppid: buf.readInt32LE(PBSI_PPID),
     command: readCString(buf, PBSI_COMM, PBSI_COMM_SIZE),
     uid: buf.readUInt32LE(PBSI_UID),
   };

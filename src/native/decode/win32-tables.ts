@@ -2,7 +2,7 @@
 // align 4); offsets from reference/native.md section 3.2. Each table is `DWORD dwNumEntries`
 // followed by fixed-size rows. Ports are the low 16 bits of a DWORD in network order: the
 // upper 16 bits may be uninitialised, so only the first two bytes are read.
-import type { Listener, Protocol } from '../types.js';
+import type { Listener, ProcessSocket, Protocol } from '../types.js';
 import { describeAddress } from './address.js';
 
 /** MIB_TCP_STATE_LISTEN (iprtrmib.h; MIB_TCP_STATE_CLOSED is 1). */
@@ -104,4 +104,60 @@ export function decodeTable(buf: Buffer, layout: RowLayout): readonly Listener[]
     });
   }
   return listeners;
+}
+
+/** MIB_TCP_STATE (tcpmib.h) 1..12, named like the Linux states so both read alike. */
+const TCP_STATE_NAMES: readonly (string | undefined)[] = [
+  undefined,
+  'CLOSE',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECV',
+  'ESTABLISHED',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+  'DELETE_TCB',
+];
+
+/**
+ * Every row of an owner-pid table (TCP_TABLE_OWNER_PID_ALL or UDP_TABLE_OWNER_PID) that
+ * belongs to `pid`, in any state, for the detail view. UDP rows are bound endpoints; the
+ * table does not say whether they are connected, so they carry no state.
+ */
+export function decodeSocketsOfPid(
+  buf: Buffer,
+  layout: RowLayout,
+  pid: number,
+): readonly ProcessSocket[] {
+  if (buf.length < ROWS_OFFSET) return [];
+  const count = Math.min(
+    buf.readUInt32LE(0),
+    Math.floor((buf.length - ROWS_OFFSET) / layout.stride),
+  );
+  const sockets: ProcessSocket[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = ROWS_OFFSET + i * layout.stride;
+    if (buf.readUInt32LE(row + layout.pidOffset) !== pid) continue;
+    const local = describeAddress(
+      layout.addressLength === 16 ? 'ipv6' : 'ipv4',
+      buf,
+      row + layout.addressOffset,
+    );
+    const state =
+      layout.stateOffset === undefined
+        ? undefined
+        : TCP_STATE_NAMES[buf.readUInt32LE(row + layout.stateOffset)];
+    sockets.push({
+      protocol: layout.protocol,
+      family: local.family,
+      address: local.address,
+      port: buf.readUInt16BE(row + layout.portOffset),
+      ...(state === undefined ? {} : { state }),
+    });
+  }
+  return sockets;
 }

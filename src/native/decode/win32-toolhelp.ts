@@ -7,12 +7,15 @@
 export const PROCESSENTRY32W_SIZE = 568;
 
 const TH32_PROCESS_ID = 8;
+const TH32_PARENT_PROCESS_ID = 32;
 const SZ_EXE_FILE = 44;
 /** MAX_PATH WCHARs. */
 const SZ_EXE_FILE_CHARS = 260;
 
 export interface ProcessEntry {
   readonly pid: number;
+  /** th32ParentProcessID: the creator's pid, which may since have exited or been reused. */
+  readonly ppid: number;
   /** The executable's file name (no directory), e.g. 'node.exe' or 'System'. */
   readonly exeFile: string;
 }
@@ -29,6 +32,7 @@ export function decodeProcessEntry(buf: Buffer): ProcessEntry | undefined {
   if (buf.length < nameEnd) return undefined;
   return {
     pid: buf.readUInt32LE(TH32_PROCESS_ID),
+    ppid: buf.readUInt32LE(TH32_PARENT_PROCESS_ID),
     exeFile: readWideCString(buf, SZ_EXE_FILE, SZ_EXE_FILE_CHARS),
   };
 }
