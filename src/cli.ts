@@ -8,10 +8,12 @@ import type { Context, Io } from './commands/context.js';
 import { runDoctor } from './commands/doctor.js';
 import { runFree } from './commands/free.js';
 import { parseInterval } from './commands/interval.js';
+import { runPrune } from './commands/prune.js';
 import { runQuery } from './commands/query.js';
 import { runStatus } from './commands/status.js';
 import { colorWanted, createStyle } from './commands/style.js';
 import { runSuggest } from './commands/suggest.js';
+import { runUp } from './commands/up.js';
 import type { Deps } from './core/actions.js';
 import { EXIT, isPmError, PmError } from './core/errors.js';
 import { RegistryStore, resolveRegistryPath } from './core/store.js';
@@ -40,6 +42,9 @@ const HELP = `
     $ pm query :<port>                     who owns a port, and who listens on it now
     $ pm config [--range A-B] [--exclude LIST]
     $ pm doctor [--restore]                check the registry, backup, lock and scanner
+    $ pm up [--prune]                      allocate every service the nearest .pm.toml
+                                           declares (a git worktree gets its own ports)
+    $ pm prune [--dry-run]                 free projects whose directory no longer exists
 
   Options
     --registry PATH   registry file (default: $PM_REGISTRY, else ~/.config/port-manager/registry.toml)
@@ -47,6 +52,8 @@ const HELP = `
     --all             status: also list listeners in the range that nobody allocated
     --path DIR        allocate: record the project's directory; a listener started
                       outside it then shows as a conflict
+    --prune           up: also free services no longer in .pm.toml
+    --dry-run         prune: list what would be freed, change nothing
     --interval MS     dashboard refresh period (default 1000)
     --no-color        no colours (NO_COLOR is honoured too)
     --help, --version
@@ -95,6 +102,8 @@ const FLAGS_BY_COMMAND: Record<string, readonly CommandFlag[]> = {
   config: ['range', 'exclude'],
   status: ['all'],
   doctor: ['restore'],
+  up: ['prune'],
+  prune: ['dryRun'],
   '': ['once', 'all', 'interval'],
 };
 
@@ -109,7 +118,9 @@ type CommandFlag =
   | 'exclude'
   | 'restore'
   | 'once'
-  | 'interval';
+  | 'interval'
+  | 'prune'
+  | 'dryRun';
 const COMMAND_FLAGS = [...new Set(Object.values(FLAGS_BY_COMMAND).flat())];
 
 function checkFlags(name: string): void {
@@ -120,7 +131,7 @@ function checkFlags(name: string): void {
     if (given && !allowed.includes(flag)) {
       throw new PmError(
         'USAGE',
-        `--${flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`,
+        `--${flag === 'dryRun' ? 'dry-run' : flag} does not apply to ${name ? `'pm ${name}'` : "'pm'"}`,
         "run 'pm --help' for which options go with which command",
       );
     }
@@ -182,6 +193,10 @@ async function main(): Promise<number> {
       return runConfig(ctx, rest, flags, registryPath);
     case 'doctor':
       return runDoctor(ctx, rest, flags, ephemeralRange());
+    case 'up':
+      return runUp(ctx, rest, flags);
+    case 'prune':
+      return runPrune(ctx, rest, flags);
     default:
       throw new PmError(
         'USAGE',

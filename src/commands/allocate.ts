@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { allocate } from '../core/actions.js';
-import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
-import { projectAt } from '../core/registry.js';
-import { type Context, expectArgs, printJson } from './context.js';
+import { type ProjectContext, requireProject } from '../core/project.js';
+import { type Context, cwdOf, expectArgs, printJson } from './context.js';
 
 export interface AllocateFlags {
   readonly port?: string;
@@ -14,21 +13,15 @@ export interface AllocateFlags {
 
 const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--force] [--path DIR]';
 
-/**
- * `pm allocate web` inside a project's recorded directory: the project is the one whose
- * `path` holds the working directory, so dev scripts need not repeat its name.
- */
-async function projectHere(ctx: Context): Promise<string> {
-  const cwd = process.cwd();
-  const project = projectAt((await ctx.deps.store.read()).registry, cwd);
-  if (project === undefined) {
-    throw new PmError(
-      'USAGE',
-      `missing project: no project's recorded path contains ${cwd}`,
-      'name it: pm allocate <project> <service> (add --path . to record this directory for next time)',
-    );
-  }
-  return project;
+/** A manifest's `prefer` for the service, unless the command line says otherwise. */
+function declaredPrefer(
+  here: ProjectContext | undefined,
+  service: string,
+  flags: AllocateFlags,
+): { prefer?: number } {
+  if (flags.port !== undefined) return {};
+  const prefer = here?.manifest?.services.find((entry) => entry.service === service)?.prefer;
+  return prefer !== undefined ? { prefer } : {};
 }
 
 export async function runAllocate(
@@ -37,13 +30,29 @@ export async function runAllocate(
   flags: AllocateFlags,
 ): Promise<number> {
   expectArgs(input, 1, 2, USAGE);
+  // `pm allocate web` inside a project (manifest, recorded path, worktree): dev scripts need
+  // not repeat its name. An inferred project gets its place recorded, like `pm up` does.
+  const here =
+    input.length === 2
+      ? undefined
+      : requireProject((await ctx.deps.store.read()).registry, cwdOf(ctx));
   const [project, service] =
-    input.length === 2 ? (input as [string, string]) : [await projectHere(ctx), input[0] as string];
+    input.length === 2 ? (input as [string, string]) : [here!.project, input[0] as string];
+  const inferredPlace =
+    here && flags.path === undefined
+      ? {
+          path: here.path,
+          ...(here.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
+        }
+      : {};
   const result = await allocate(ctx.deps, {
     project,
     service,
+    ...inferredPlace,
     ...(flags.port !== undefined ? { port: parsePort(flags.port, '--port') } : {}),
-    ...(flags.prefer !== undefined ? { prefer: parsePort(flags.prefer, '--prefer') } : {}),
+    ...(flags.prefer !== undefined
+      ? { prefer: parsePort(flags.prefer, '--prefer') }
+      : declaredPrefer(here, service, flags)),
     force: flags.force,
     ...(flags.path !== undefined ? { path: resolve(flags.path) } : {}),
   });

@@ -16,6 +16,8 @@ const OPTIONS = {
   restore: { type: 'boolean' },
   interval: { type: 'string' },
   path: { type: 'string' },
+  prune: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -35,6 +37,8 @@ export interface Flags {
   readonly restore: boolean;
   readonly interval?: string;
   readonly path?: string;
+  readonly prune: boolean;
+  readonly dryRun: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -83,6 +87,8 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
       restore: bool('restore'),
       ...(text('interval') !== undefined ? { interval: text('interval') } : {}),
       ...(text('path') !== undefined ? { path: text('path') } : {}),
+      prune: bool('prune'),
+      dryRun: bool('dry-run'),
       help: bool('help'),
       version: bool('version'),
     },

@@ -17,6 +17,12 @@ export interface Context {
   readonly io: Io;
   /** The terminal's width when stdout is one; tables then fit it instead of wrapping. */
   readonly width?: number;
+  /** Where a left-out <project> is inferred from; process.cwd() when absent. */
+  readonly cwd?: string;
+}
+
+export function cwdOf(ctx: Context): string {
+  return ctx.cwd ?? process.cwd();
 }
 
 /** The stable JSON shape of a listener; absent facts are null so every key is always there. */

@@ -18,6 +18,7 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         service: row.service,
         port: row.port,
         state: row.state,
+        worktree: row.worktreeOf ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         address: first?.address ?? null,

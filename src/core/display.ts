@@ -1,6 +1,7 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree.
 import type { Listener } from '../native/types.js';
+import { projectLabel } from './grouping.js';
 import {
   addressesOf,
   type PortState,
@@ -40,7 +41,7 @@ function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PRO
 
 export function rowCells(row: StatusRow): Cells {
   return {
-    PROJECT: row.project,
+    PROJECT: projectLabel(row),
     SERVICE: row.service,
     PORT: String(row.port),
     STATE: row.state,

@@ -15,7 +15,10 @@ export type ErrorCode =
   | 'REGISTRY_LOCKED'
   | 'LOCK_COMPROMISED'
   | 'IO'
-  | 'NO_BACKUP';
+  | 'NO_BACKUP'
+  | 'MANIFEST_INVALID'
+  | 'NO_MANIFEST'
+  | 'NO_PROJECT';
 
 /** Exit code 2 is for input the user can fix by retyping the command; 1 for everything else. */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -23,6 +26,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'INVALID_PORT',
   'INVALID_RANGE',
   'INVALID_NAME',
+  // A command left its <project> out somewhere pm cannot infer one: name it and retry.
+  'NO_PROJECT',
 ]);
 
 export class PmError extends Error {

@@ -128,7 +128,7 @@ describe('pm allocate', () => {
 
   it.each([
     [['allocate'], /missing arguments/],
-    [['allocate', 'web'], /missing project: .*add --path \. to record this directory/s],
+    [['allocate', 'web'], /missing project: .*declare it in a \.pm\.toml/s],
     [['allocate', 'shop', 'web', 'extra'], /unexpected argument 'extra'/],
     [['allocate', 'my shop', 'web'], /invalid project name/],
     [['allocate', 'shop', 'web', '--port', '0'], /1 to 65535/],

@@ -1,0 +1,65 @@
+import { up } from '../core/actions/up.js';
+import { PmError } from '../core/errors.js';
+import { MANIFEST_FILE } from '../core/manifest.js';
+import { inferProject } from '../core/project.js';
+import { type Context, cwdOf, expectArgs, printJson } from './context.js';
+import { renderTable } from './text-table.js';
+
+const USAGE = 'pm up [--prune] [--json]';
+
+export async function runUp(
+  ctx: Context,
+  input: readonly string[],
+  flags: { readonly prune: boolean },
+): Promise<number> {
+  expectArgs(input, 0, 0, USAGE);
+  const cwd = cwdOf(ctx);
+  const { registry } = await ctx.deps.store.read();
+  const here = inferProject(registry, cwd);
+  if (!here?.manifest) {
+    throw new PmError(
+      'NO_MANIFEST',
+      `no ${MANIFEST_FILE} in ${cwd} or any directory above it`,
+      `declare the project's services in a ${MANIFEST_FILE} at the repository root, e.g. a [services.web] table per service (see the README)`,
+    );
+  }
+  const result = await up(ctx.deps, {
+    project: here.project,
+    path: here.path,
+    ...(here.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
+    services: here.manifest.services,
+    prune: flags.prune,
+  });
+  if (ctx.json) {
+    printJson(ctx.io, {
+      project: result.project,
+      path: result.path,
+      worktree_of: result.worktreeOf ?? null,
+      services: result.services,
+      undeclared: result.undeclared,
+      pruned: result.pruned,
+    });
+    return 0;
+  }
+  if (result.services.length === 0) {
+    ctx.io.err(`${here.manifest.file} declares no services; add a [services.<name>] table`);
+  } else {
+    ctx.io.out(
+      renderTable(
+        ['SERVICE', 'PORT', 'ENV'],
+        result.services.map(({ service, port, env }) => [service, String(port), env]),
+        { rightAligned: [1], header: ctx.style.bold },
+      ),
+    );
+  }
+  const of = result.worktreeOf ? ` (a worktree of ${result.worktreeOf})` : '';
+  ctx.io.err(ctx.style.dim(`project ${result.project}${of} at ${result.path}`));
+  for (const { service, port } of result.undeclared) {
+    ctx.io.err(
+      result.pruned
+        ? `freed ${result.project}/${service} (port ${port}): no longer in ${MANIFEST_FILE}`
+        : `note: ${result.project}/${service} (port ${port}) is no longer in ${MANIFEST_FILE}; it stays allocated until pruned`,
+    );
+  }
+  return 0;
+}
