@@ -1,4 +1,5 @@
 import { prune } from '../core/actions/prune.js';
+import { sanitize } from '../core/registry-file.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export async function runPrune(
@@ -24,7 +25,9 @@ export async function runPrune(
   const verb = result.dryRun ? 'would free' : 'freed';
   for (const { project, path, services } of result.gone) {
     for (const { service, port } of services) {
-      ctx.io.out(`${verb} ${project}/${service} (port ${port}): ${path} no longer exists`);
+      ctx.io.out(
+        `${verb} ${project}/${service} (port ${port}): ${sanitize(path)} no longer exists`,
+      );
     }
   }
   if (result.gone.length === 0) ctx.io.err('nothing to prune: every recorded directory exists');

@@ -2,6 +2,7 @@ import { up } from '../core/actions/up.js';
 import { PmError } from '../core/errors.js';
 import { MANIFEST_FILE } from '../core/manifest.js';
 import { inferProject } from '../core/project.js';
+import { sanitize } from '../core/registry-file.js';
 import { type Context, cwdOf, expectArgs, printJson } from './context.js';
 import { renderTable } from './text-table.js';
 
@@ -19,7 +20,7 @@ export async function runUp(
   if (!here?.manifest) {
     throw new PmError(
       'NO_MANIFEST',
-      `no ${MANIFEST_FILE} in ${cwd} or any directory above it`,
+      `no ${MANIFEST_FILE} in ${sanitize(cwd)} or any directory above it`,
       `declare the project's services in a ${MANIFEST_FILE} at the repository root, e.g. a [services.web] table per service (see the README)`,
     );
   }
@@ -42,7 +43,9 @@ export async function runUp(
     return 0;
   }
   if (result.services.length === 0) {
-    ctx.io.err(`${here.manifest.file} declares no services; add a [services.<name>] table`);
+    ctx.io.err(
+      `${sanitize(here.manifest.file)} declares no services; add a [services.<name>] table`,
+    );
   } else {
     ctx.io.out(
       renderTable(
@@ -53,7 +56,7 @@ export async function runUp(
     );
   }
   const of = result.worktreeOf ? ` (a worktree of ${result.worktreeOf})` : '';
-  ctx.io.err(ctx.style.dim(`project ${result.project}${of} at ${result.path}`));
+  ctx.io.err(ctx.style.dim(`project ${result.project}${of} at ${sanitize(result.path)}`));
   for (const { service, port } of result.undeclared) {
     ctx.io.err(
       result.pruned
