@@ -39,6 +39,7 @@ export async function runUp(
       services: result.services,
       undeclared: result.undeclared,
       pruned: result.pruned,
+      previous_path: result.previousPath ?? null,
     });
     return 0;
   }
@@ -57,6 +58,11 @@ export async function runUp(
   }
   const of = result.worktreeOf ? ` (a worktree of ${result.worktreeOf})` : '';
   ctx.io.err(ctx.style.dim(`project ${result.project}${of} at ${sanitize(result.path)}`));
+  if (result.previousPath !== undefined) {
+    ctx.io.err(
+      `note: project ${result.project} was recorded at ${sanitize(result.previousPath)} and is now recorded here; if both checkouts are in use they share these ports, so give one of them its own project name in its local manifest`,
+    );
+  }
   for (const { service, port } of result.undeclared) {
     ctx.io.err(
       result.pruned

@@ -154,3 +154,20 @@ describe('prune', () => {
     expect([...registry.projects.keys()]).toEqual(['shop']);
   });
 });
+
+describe('up from a second checkout with the same project name', () => {
+  it('records the new path and says where the project was before', async () => {
+    const { deps } = await setup();
+    await up(deps, { project: 'app', path: '/src/a/app', services: services('web') });
+    const second = await up(deps, {
+      project: 'app',
+      path: '/src/b/app',
+      services: services('web'),
+    });
+    expect(second.previousPath).toBe('/src/a/app');
+    const { registry } = await deps.store.read();
+    expect(registry.projects.get('app')?.path).toBe('/src/b/app');
+    const third = await up(deps, { project: 'app', path: '/src/b/app', services: services('web') });
+    expect(third.previousPath).toBeUndefined();
+  });
+});

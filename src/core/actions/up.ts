@@ -40,6 +40,11 @@ export interface UpResult {
   /** Allocated to the project but not declared: freed when `pruned`, else only reported. */
   readonly undeclared: readonly { readonly service: string; readonly port: Port }[];
   readonly pruned: boolean;
+  /**
+   * Where the project was recorded before, when that was elsewhere: the checkout moved, or two
+   * checkouts declare one project name and would share its ports.
+   */
+  readonly previousPath?: string;
 }
 
 export async function up(deps: Deps, request: UpRequest): Promise<UpResult> {
@@ -66,7 +71,12 @@ export async function up(deps: Deps, request: UpRequest): Promise<UpResult> {
       next = withAllocation(next, project, service, port);
       created.add(service);
     }
-    const { result } = outcome(next, request, project, created);
+    const { result: settledResult } = outcome(next, request, project, created);
+    const before = registry.projects.get(project)?.path;
+    const result =
+      before !== undefined && before !== request.path
+        ? { ...settledResult, previousPath: before }
+        : settledResult;
     if (request.prune) {
       for (const { service } of result.undeclared) next = withoutService(next, project, service);
     }
