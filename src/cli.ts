@@ -32,8 +32,9 @@ const HELP = `
     $ pm --once | pm status [--all]        the allocation table, once
     $ pm allocate <project> <service>      hand out a port (prints just the port)
         [--port N | --prefer N] [--force] [--path DIR]
-    $ pm allocate <service>                the same, for the project whose --path holds
-                                           the current directory
+    $ pm allocate <service>                the same, for the project of the current
+                                           directory (.pm.toml, a recorded --path, or
+                                           a git worktree of either)
     $ pm free <project> <service>          release one service
     $ pm free <project> --all              release every service of a project
     $ pm free :<port>                      release whoever owns a port
