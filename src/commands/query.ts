@@ -1,11 +1,20 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { requireProject } from '../core/project.js';
+import { type Context, cwdOf, expectArgs, listenerJson, printJson } from './context.js';
 import { renderTable } from './text-table.js';
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
-  expectArgs(input, 1, 2, 'pm query <project> [<service>] | pm query :<port>');
-  const [first, second] = input as [string, string | undefined];
+  expectArgs(
+    input,
+    0,
+    2,
+    'pm query [<project>] [<service>] | pm query :<port>   (the project of the current directory when left out)',
+  );
+  const [first, second] =
+    input.length === 0
+      ? [requireProject((await ctx.deps.store.read()).registry, cwdOf(ctx)).project, undefined]
+      : (input as [string, string | undefined]);
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
     if (ctx.json) {

@@ -163,7 +163,12 @@ function linkedToRecorded(
 export function requireProject(registry: Registry, cwd: string): ProjectContext {
   const found = inferProject(registry, cwd);
   if (found) return found;
-  throw new PmError(
+  throw noProjectError(cwd);
+}
+
+/** A command left <project> out where none can be inferred: say how to declare one. */
+export function noProjectError(cwd: string): PmError {
+  return new PmError(
     'NO_PROJECT',
     `missing project: no project's recorded path contains ${sanitize(cwd)}, and there is no .pm.toml in it or above`,
     'name the project in the command, declare it in a .pm.toml at the repository root (see the README), or record this directory as the project path when allocating',

@@ -183,3 +183,46 @@ describe('pm prune', () => {
     expect(text).toContain('[projects.shop]');
   });
 });
+
+describe('commands that leave <project> out', () => {
+  it('query and free act on the project of the working directory, worktrees included', async () => {
+    const { root, repo, pm, registry } = await setup();
+    const feat = addWorktree(repo, join(root, 'feat'), 'feat');
+    await pm(repo, 'up');
+    const featUp = JSON.parse((await pm(feat, 'up', '--json')).stdout) as UpJson;
+
+    const listed = await pm(join(feat), 'query', '--json');
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      project: 'shop-feat',
+      services: featUp.services.map(({ service, port }) => ({ service, port })),
+    });
+    const freedWeb = await pm(feat, 'free', 'web', '--json');
+    expect(JSON.parse(freedWeb.stdout).freed).toEqual([
+      { project: 'shop-feat', service: 'web', port: featUp.services[1]?.port },
+    ]);
+    const freedAll = await pm(feat, 'free', '--all', '--json');
+    expect(
+      JSON.parse(freedAll.stdout).freed.map((row: { service: string }) => row.service),
+    ).toEqual(['api', 'worker']);
+    // The main worktree's project is untouched.
+    expect(readFileSync(registry, 'utf8')).toMatch(
+      /\[projects\.shop\.ports\]\napi = \d+\nweb = \d+\nworker = \d+/,
+    );
+  });
+
+  it('outside any project: exit 2 and how to declare one, registry untouched', async () => {
+    const { root, pm, registry } = await setup();
+    const before = sha(registry);
+    for (const args of [['query'], ['free', '--all'], ['allocate', 'web']]) {
+      const result = await pm(root, ...args, '--json');
+      expect(result.code).toBe(2);
+      const { error } = JSON.parse(result.stderr);
+      expect(error.code).toBe('NO_PROJECT');
+      expect(error.hint).toMatch(/declare it in a \.pm\.toml/);
+    }
+    const service = await pm(root, 'free', 'web');
+    expect(service.code).toBe(2);
+    expect(service.stderr).toMatch(/name the service to free, or pass --all/);
+    expect(sha(registry)).toBe(before);
+  });
+});
