@@ -1,14 +1,16 @@
-import { resolve } from 'node:path';
 import { allocate } from '../core/actions.js';
-import { parsePort } from '../core/port.js';
+import { PmError } from '../core/errors.js';
+import type { Port } from '../core/port.js';
 import { type ProjectContext, requireProject } from '../core/project.js';
-import { type Context, cwdOf, expectArgs, printJson } from './context.js';
+import { sanitize } from '../view/sanitize.js';
+import { type Context, expectArgs, printJson } from './context.js';
 
 export interface AllocateFlags {
-  readonly port?: string;
-  readonly prefer?: string;
+  readonly port?: Port | undefined;
+  readonly prefer?: Port | undefined;
   readonly force: boolean;
-  readonly path?: string;
+  /** Absolute, and checked to be a directory, by the flag table. */
+  readonly path?: string | undefined;
 }
 
 const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--force] [--path DIR]';
@@ -30,12 +32,17 @@ export async function runAllocate(
   flags: AllocateFlags,
 ): Promise<number> {
   expectArgs(input, 1, 2, USAGE);
+  if (flags.port !== undefined && flags.prefer !== undefined) {
+    throw new PmError('USAGE', '--port and --prefer cannot be used together', {
+      kind: 'exact-or-prefer',
+    });
+  }
   // `pm allocate web` inside a project (manifest, recorded path, worktree): dev scripts need
   // not repeat its name. An inferred project gets its place recorded, like `pm up` does.
   const here =
     input.length === 2
       ? undefined
-      : requireProject((await ctx.deps.store.read()).registry, cwdOf(ctx));
+      : requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
   const [project, service] =
     input.length === 2 ? (input as [string, string]) : [here!.project, input[0] as string];
   const inferredPlace =
@@ -49,14 +56,14 @@ export async function runAllocate(
     project,
     service,
     ...inferredPlace,
-    ...(flags.port !== undefined ? { port: parsePort(flags.port, '--port') } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.prefer !== undefined
-      ? { prefer: parsePort(flags.prefer, '--prefer') }
+      ? { prefer: flags.prefer }
       : declaredPrefer(here, service, flags)),
     force: flags.force,
-    ...(flags.path !== undefined ? { path: resolve(flags.path) } : {}),
+    ...(flags.path !== undefined ? { path: flags.path } : {}),
   });
-  for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  for (const warning of result.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
   if (ctx.json) {
     printJson(ctx.io, {
       project: result.project,

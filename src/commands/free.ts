@@ -2,7 +2,8 @@ import { type FreeTarget, free } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
-import { type Context, cwdOf, expectArgs, printJson } from './context.js';
+import { sanitize } from '../view/sanitize.js';
+import { type Context, expectArgs, printJson } from './context.js';
 
 const USAGE =
   'pm free [<project>] <service> | pm free [<project>] --all | pm free :<port>   (the project of the current directory when left out)';
@@ -60,7 +61,7 @@ export async function runFree(
   input: readonly string[],
   flags: { readonly all: boolean },
 ): Promise<number> {
-  const cwd = cwdOf(ctx);
+  const cwd = ctx.cwd;
   const project = leavesProjectOut(input, flags.all)
     ? inferProject((await ctx.deps.store.read()).registry, cwd)?.project
     : undefined;
@@ -71,7 +72,7 @@ export async function runFree(
     });
   } else {
     for (const { project, service, port } of freed)
-      ctx.io.err(`freed ${project}/${service} (port ${port})`);
+      ctx.io.err(`freed ${sanitize(`${project}/${service}`)} (port ${port})`);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 import { prune } from '../core/actions/prune.js';
-import { sanitize } from '../core/registry-file.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export async function runPrune(

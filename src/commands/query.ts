@@ -1,8 +1,16 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
 import { requireProject } from '../core/project.js';
-import { type Context, cwdOf, expectArgs, listenerJson, printJson } from './context.js';
-import { renderTable } from './text-table.js';
+import { sanitize } from '../view/sanitize.js';
+import { renderTable, type TableLayout } from '../view/table.js';
+import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+
+const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT'> = {
+  columns: ['SERVICE', 'PORT'],
+  min: { SERVICE: 6, PORT: 4 },
+  rightAligned: ['PORT'],
+  steps: [{ share: ['SERVICE'] }],
+};
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(
@@ -13,7 +21,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   );
   const [first, second] =
     input.length === 0
-      ? [requireProject((await ctx.deps.store.read()).registry, cwdOf(ctx)).project, undefined]
+      ? [requireProject((await ctx.deps.store.read()).registry, ctx.cwd).project, undefined]
       : (input as [string, string | undefined]);
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
@@ -29,11 +37,11 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       return 0;
     }
     const owner = result.owner
-      ? `${result.owner.project}/${result.owner.service}`
+      ? sanitize(`${result.owner.project}/${result.owner.service}`)
       : 'not allocated';
     ctx.io.out(`port ${result.port}: ${owner}`);
     if (!result.scanner.available) {
-      ctx.io.out(`listening: unknown (${result.scanner.reason})`);
+      ctx.io.out(`listening: unknown (${sanitize(result.scanner.reason ?? '')})`);
     } else if (result.listeners.length === 0) {
       ctx.io.out('listening: nothing');
     } else {
@@ -41,8 +49,10 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
         const who =
           listener.pid === undefined
             ? 'pid hidden (another user)'
-            : `pid ${listener.pid} ${listener.process ?? '?'}`;
-        ctx.io.out(`listening: ${listener.protocol} ${listener.address}:${listener.port} ${who}`);
+            : `pid ${listener.pid} ${sanitize(listener.process ?? '?')}`;
+        ctx.io.out(
+          `listening: ${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`,
+        );
       }
     }
     return 0;
@@ -63,9 +73,12 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   } else {
     ctx.io.out(
       renderTable(
-        ['SERVICE', 'PORT'],
-        result.services.map(({ service, port }) => [service, String(port)]),
-        { rightAligned: [1] },
+        SERVICES_LAYOUT,
+        result.services.map(({ service, port }) => ({
+          SERVICE: sanitize(service),
+          PORT: String(port),
+        })),
+        { ...(ctx.width === undefined ? {} : { width: ctx.width }) },
       ),
     );
   }

@@ -2,11 +2,18 @@ import { up } from '../core/actions/up.js';
 import { PmError } from '../core/errors.js';
 import { MANIFEST_FILE } from '../core/manifest.js';
 import { inferProject } from '../core/project.js';
-import { sanitize } from '../core/registry-file.js';
-import { type Context, cwdOf, expectArgs, printJson } from './context.js';
-import { renderTable } from './text-table.js';
+import { sanitize } from '../view/sanitize.js';
+import { renderTable, type TableLayout } from '../view/table.js';
+import { type Context, expectArgs, printJson } from './context.js';
 
 const USAGE = 'pm up [--prune] [--json]';
+
+const UP_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'ENV'> = {
+  columns: ['SERVICE', 'PORT', 'ENV'],
+  min: { SERVICE: 6, PORT: 4, ENV: 6 },
+  rightAligned: ['PORT'],
+  steps: [{ share: ['SERVICE', 'ENV'] }],
+};
 
 export async function runUp(
   ctx: Context,
@@ -14,15 +21,13 @@ export async function runUp(
   flags: { readonly prune: boolean },
 ): Promise<number> {
   expectArgs(input, 0, 0, USAGE);
-  const cwd = cwdOf(ctx);
+  const cwd = ctx.cwd;
   const { registry } = await ctx.deps.store.read();
   const here = inferProject(registry, cwd);
   if (!here?.manifest) {
-    throw new PmError(
-      'NO_MANIFEST',
-      `no ${MANIFEST_FILE} in ${sanitize(cwd)} or any directory above it`,
-      `declare the project's services in a ${MANIFEST_FILE} at the repository root, e.g. a [services.web] table per service (see the README)`,
-    );
+    throw new PmError('NO_MANIFEST', `no ${MANIFEST_FILE} in ${cwd} or any directory above it`, {
+      kind: 'declare-manifest',
+    });
   }
   const result = await up(ctx.deps, {
     project: here.project,
@@ -50,9 +55,13 @@ export async function runUp(
   } else {
     ctx.io.out(
       renderTable(
-        ['SERVICE', 'PORT', 'ENV'],
-        result.services.map(({ service, port, env }) => [service, String(port), env]),
-        { rightAligned: [1], header: ctx.style.bold },
+        UP_LAYOUT,
+        result.services.map(({ service, port, env }) => ({
+          SERVICE: service,
+          PORT: String(port),
+          ENV: env,
+        })),
+        { title: ctx.style.bold, ...(ctx.width !== undefined ? { width: ctx.width } : {}) },
       ),
     );
   }

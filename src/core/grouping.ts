@@ -33,7 +33,7 @@ export function groupWorktrees<T extends Groupable>(rows: readonly T[]): T[] {
     .map(({ row }) => row);
 }
 
-/** How the PROJECT cell reads: a worktree's name indented under its project. */
-export function projectLabel(row: Groupable): string {
-  return row.worktreeOf === undefined ? row.project : `  ${row.project}`;
+/** How the PROJECT cell reads: a worktree's name (already made printable) indented. */
+export function projectLabel(name: string, worktreeOf: string | undefined): string {
+  return worktreeOf === undefined ? name : `  ${name}`;
 }

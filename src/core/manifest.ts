@@ -215,7 +215,7 @@ function invalid(file: string, where: string, problem: string): PmError {
   const place = where === '' ? '' : /^\d+:\d+$/.test(where) ? `:${where}` : ` at ${where}`;
   return new PmError(
     'MANIFEST_INVALID',
-    `manifest ${printableExcerpt(file)}${place} is invalid: ${problem}`,
+    `manifest ${file}${place} is invalid: ${problem}`,
     `correct the file and run the command again; nothing was changed (${basename(file)} is read, never written, by pm)`,
   );
 }

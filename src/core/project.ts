@@ -9,7 +9,6 @@ import { PmError } from './errors.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { toValidName } from './names.js';
 import { isInside, projectAt, type Registry } from './registry.js';
-import { sanitize } from './registry-file.js';
 import { readRegularFile } from './regular-file.js';
 
 export interface GitCheckout {
@@ -170,8 +169,8 @@ export function requireProject(registry: Registry, cwd: string): ProjectContext 
 export function noProjectError(cwd: string): PmError {
   return new PmError(
     'NO_PROJECT',
-    `missing project: no project's recorded path contains ${sanitize(cwd)}, and there is no .pm.toml in it or above`,
-    'name the project in the command, declare it in a .pm.toml at the repository root (see the README), or record this directory as the project path when allocating',
+    `missing project: no project's recorded path contains ${cwd}, and there is no .pm.toml in it or above`,
+    [{ kind: 'name-project' }, { kind: 'declare-manifest' }],
   );
 }
 

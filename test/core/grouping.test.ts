@@ -19,7 +19,11 @@ describe('groupWorktrees', () => {
       { project: 'shop-a', service: 'web', worktreeOf: 'shop' },
       { project: 'zeta', service: 'web' },
     ];
-    expect(groupWorktrees(rows).map((row) => `${projectLabel(row)}/${row.service}`)).toEqual([
+    expect(
+      groupWorktrees(rows).map(
+        (row) => `${projectLabel(row.project, row.worktreeOf)}/${row.service}`,
+      ),
+    ).toEqual([
       'shop/api',
       'shop/web',
       '  shop-a/web',

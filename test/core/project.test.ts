@@ -119,7 +119,7 @@ describe('inferProject', () => {
     const error = thrown(() => requireProject(emptyRegistry(), tempDir()));
     expect(error.code).toBe('NO_PROJECT');
     expect(error.exitCode).toBe(2);
-    expect(error.hint).toMatch(/\.pm\.toml/);
+    expect(error.remedies).toEqual([{ kind: 'name-project' }, { kind: 'declare-manifest' }]);
   });
 
   it('reports a broken manifest instead of guessing', () => {
