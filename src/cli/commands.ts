@@ -85,7 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'allocate',
     usage: [
       'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
-      'allocate <service>   (the project of the current directory: .pm.toml, a recorded --path, a git worktree)',
+      'allocate <service>   (for the project of the current directory: .pm.toml or recorded path)',
     ],
     summary: 'hand out a port, or the one already handed out; prints just the port',
     examples: [
@@ -102,7 +102,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'free <project> <service>',
       'free <project> --all',
       'free :<port>',
-      'free <service> | free --all   (the project of the current directory)',
+      'free <service>   (of the project of the current directory)',
+      'free --all   (every service of the project of the current directory)',
     ],
     summary: 'release one service, every service of a project, or whoever owns a port',
     examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000', 'pm free --all'],

@@ -1,10 +1,12 @@
-// pm up / pm prune / inference as a user runs them: the built CLI, real git worktrees.
+// pm up / pm prune / inference as a user runs them, real git worktrees: main() in-process,
+// and the built CLI where separate processes are the point (two pm up at once).
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPm, runPmIn } from '../helpers/cli.js';
+import { runPmIn } from '../helpers/cli.js';
 import { addWorktree, git, gitRepo } from '../helpers/git.js';
+import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 // A range of its own, so this file never races other test files for ports.
@@ -26,10 +28,14 @@ env = "PORT"
 async function setup(manifest = MANIFEST) {
   const root = tempDir();
   const registry = join(root, 'registry.toml');
-  expect((await runPm(['--registry', registry, 'config', '--range', RANGE])).code).toBe(0);
+  const pm = (cwd: string, ...args: string[]) =>
+    runMain(['--registry', registry, ...args], { cwd });
+  expect((await pm(root, 'config', '--range', RANGE)).code).toBe(0);
   const repo = gitRepo(join(root, 'shop'), { '.pm.toml': manifest });
-  const pm = (cwd: string, ...args: string[]) => runPmIn(cwd, ['--registry', registry, ...args]);
-  return { root, registry, repo, pm };
+  /** The built CLI as its own process. */
+  const spawned = (cwd: string, ...args: string[]) =>
+    runPmIn(cwd, ['--registry', registry, ...args]);
+  return { root, registry, repo, pm, spawned };
 }
 
 interface UpJson {
@@ -62,10 +68,10 @@ describe('pm up', () => {
   });
 
   it('gives each git worktree its own ports; two pm up at once lose nothing', async () => {
-    const { root, repo, pm } = await setup();
+    const { root, repo, pm, spawned } = await setup();
     const a = addWorktree(repo, join(root, 'shop-feat-a'), 'a');
     const b = addWorktree(repo, join(root, 'b'), 'b');
-    const [ra, rb] = await Promise.all([pm(a, 'up', '--json'), pm(b, 'up', '--json')]);
+    const [ra, rb] = await Promise.all([spawned(a, 'up', '--json'), spawned(b, 'up', '--json')]);
     expect([ra.code, rb.code, ra.stderr, rb.stderr]).toEqual([0, 0, '', '']);
     const ja = JSON.parse(ra.stdout) as UpJson;
     const jb = JSON.parse(rb.stdout) as UpJson;
@@ -126,7 +132,7 @@ describe('pm up', () => {
   });
 
   it('refuses a broken manifest with file:line:col, exit 1, registry untouched', async () => {
-    const { repo, pm, registry } = await setup();
+    const { repo, spawned: pm, registry } = await setup();
     const before = sha(registry);
     writeFileSync(join(repo, '.pm.toml'), '[services.web]\nprefer = 3000\n[services\n');
     const result = await pm(repo, 'up');
@@ -157,7 +163,7 @@ describe('pm prune', () => {
     const feat = addWorktree(repo, join(root, 'feat'), 'feat');
     await pm(repo, 'up');
     await pm(feat, 'up');
-    await runPm(['--registry', registry, 'allocate', 'loose', 'web']);
+    await pm(root, 'allocate', 'loose', 'web');
     git(repo, 'worktree', 'remove', feat);
 
     const before = sha(registry);
@@ -224,5 +230,22 @@ describe('commands that leave <project> out', () => {
     expect(service.code).toBe(2);
     expect(service.stderr).toMatch(/name the service to free, or pass --all/);
     expect(sha(registry)).toBe(before);
+  });
+});
+
+describe('pm status with worktrees', () => {
+  it('prints a worktree indented under its project, and says which project in text', async () => {
+    const { root, repo, pm } = await setup('[services.web]\n');
+    const feat = addWorktree(repo, join(root, 'feat'), 'feat');
+    await pm(root, 'allocate', 'shop-admin', 'web');
+    await pm(repo, 'up');
+    const featUp = await pm(feat, 'up');
+    expect(featUp.stderr).toContain(`project shop-feat (a worktree of shop) at ${feat}`);
+    const table = (await pm(root, 'status')).stdout.trimEnd().split('\n');
+    expect(table.slice(1).map((line) => line.replace(/\s+\d+\s+.*$/, ''))).toEqual([
+      'shop         web',
+      '  shop-feat  web',
+      'shop-admin   web',
+    ]);
   });
 });
