@@ -53,23 +53,44 @@ export async function runProjectsBench({ runs = 30 } = {}) {
     for (const cwd of [repo, worktree])
       execFileSync(process.execPath, [CLI, '--registry', registry, 'up'], { cwd, stdio: 'ignore' });
 
-    // In-process: the registry is in memory, so this is manifest + git files + naming alone.
+    // In a fresh process, as a command pays it. The named form reads the registry once; the
+    // inferred form reads it, infers (cold: the first call compiles what a warm loop would
+    // not), then reads it again inside the action. What inference adds: the cold inference
+    // plus the second, warm read.
+    // CPU time beside wall time: on a loaded machine the wall clock mostly measures waiting.
+    const coldScript = `
+      const { inferProject, RegistryStore } = await import(${JSON.stringify(API)});
+      const store = new RegistryStore({ path: ${JSON.stringify(registry)} });
+      const { registry } = await store.read();
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const found = inferProject(registry, ${JSON.stringify(deep)});
+      await store.read();
+      const ms = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      if (found?.project !== 'shop-feat') throw new Error('inferred ' + found?.project);
+      console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000 }));`;
+    const cold = [];
+    for (let i = 0; i < 15; i++) {
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', coldScript], {
+        encoding: 'utf8',
+      });
+      cold.push(JSON.parse(out));
+    }
+    // Warm, in this process: inference alone with the registry in memory.
     const { inferProject, RegistryStore } = await import(API);
     const { registry: loaded } = await new RegistryStore({ path: registry }).read();
-    const cold = performance.now();
-    const found = inferProject(loaded, deep);
-    const coldMs = performance.now() - cold;
-    if (found?.project !== 'shop-feat') throw new Error(`inferred ${found?.project}`);
-    const samples = [];
+    const warm = [];
     for (let i = 0; i < 200; i++) {
       const started = performance.now();
       inferProject(loaded, deep);
-      samples.push(performance.now() - started);
+      warm.push(performance.now() - started);
     }
-    console.log('\nProject inference, in process (worktree, 5 levels below its root)');
+    console.log('\nProject inference (worktree, 5 levels below its root; target <= 5 ms)');
     console.log(
-      `  first call ${coldMs.toFixed(3)} ms, median of 200 ${median(samples).toFixed(3)} ms (target <= 5 ms)`,
+      `  added to a command (cold inference + 2nd registry read), median of 15 fresh processes: ${median(cold.map((c) => c.ms)).toFixed(2)} ms wall, ${median(cold.map((c) => c.cpuMs)).toFixed(2)} ms CPU`,
     );
+    console.log(`  warm, inference alone: median ${median(warm).toFixed(3)} ms of 200`);
 
     const rows = timeCommands(
       [
@@ -83,9 +104,8 @@ export async function runProjectsBench({ runs = 30 } = {}) {
     printRows('pm up and inference, whole process', rows, 'node -e 0');
     const named = rows.find((row) => row.name.startsWith('pm allocate shop-feat')).median;
     const inferred = rows.find((row) => row.name.startsWith('pm allocate svc0')).median;
-    console.log(
-      `  inference adds ${(inferred - named).toFixed(1)} ms per command (target <= 5 ms)`,
-    );
+    // Under load a process start varies by more than 5 ms: read this beside the figures above.
+    console.log(`  inferred - named: ${(inferred - named).toFixed(1)} ms (process noise included)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
