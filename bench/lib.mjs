@@ -17,6 +17,7 @@ export function timeCommands(commands, { runs = 15, warmup = 2, env = process.en
       const result = spawnSync(command.argv[0], command.argv.slice(1), {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...env, ...command.env },
+        ...(command.cwd ? { cwd: command.cwd } : {}),
       });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (result.status !== 0 && !command.allowFailure) {

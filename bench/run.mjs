@@ -3,6 +3,7 @@
 // history are kept in docs/benchmarks.md.
 import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
+import { runProjectsBench } from './projects.mjs';
 import { runScanBench } from './scan.mjs';
 import { runSizeLimitBench } from './size-limit.mjs';
 import { runStartupBench } from './startup.mjs';
@@ -18,3 +19,4 @@ if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();
 if (wanted('size')) runSizeLimitBench();
 if (wanted('contention')) await runContentionBench();
+if (wanted('projects')) await runProjectsBench();

@@ -1,4 +1,7 @@
 // The programmatic API: the same core the CLI uses, for tools that want ports without a shell.
+
+export { type PruneResult, prune } from './core/actions/prune.js';
+export { type UpRequest, type UpResult, up } from './core/actions/up.js';
 export {
   type AllocateRequest,
   type AllocateResult,
@@ -14,8 +17,21 @@ export {
   suggest,
 } from './core/actions.js';
 export { type ErrorCode, isPmError, PmError, type Remedy } from './core/errors.js';
+export {
+  defaultEnvName,
+  loadManifest,
+  type Manifest,
+  type ManifestService,
+  parseManifest,
+} from './core/manifest.js';
 export { parseName } from './core/names.js';
 export { type Port, type PortRange, parsePort, parseRange } from './core/port.js';
+export {
+  findGitCheckout,
+  inferProject,
+  type ProjectContext,
+  requireProject,
+} from './core/project.js';
 export { type Allocation, allocations, emptyRegistry, type Registry } from './core/registry.js';
 export { parseRegistry, serializeRegistry } from './core/registry-file.js';
 export { type PortState, type StatusRow, statusRows } from './core/status.js';

@@ -7,9 +7,11 @@ import type { Context } from '../commands/context.js';
 import { runDoctor } from '../commands/doctor.js';
 import { runFree } from '../commands/free.js';
 import { DEFAULT_INTERVAL_MS } from '../commands/interval.js';
+import { runPrune } from '../commands/prune.js';
 import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
+import { runUp } from '../commands/up.js';
 import { PmError } from '../core/errors.js';
 import { ephemeralRange } from '../native/ephemeral-range.js';
 import type { Environment } from './environment.js';
@@ -83,7 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'allocate',
     usage: [
       'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
-      'allocate <service>   (the project whose --path holds the current directory)',
+      'allocate <service>   (for the project of the current directory: .pm.toml or recorded path)',
     ],
     summary: 'hand out a port, or the one already handed out; prints just the port',
     examples: [
@@ -96,9 +98,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'free',
-    usage: ['free <project> <service>', 'free <project> --all', 'free :<port>'],
+    usage: [
+      'free <project> <service>',
+      'free <project> --all',
+      'free :<port>',
+      'free <service>   (of the project of the current directory)',
+      'free --all   (every service of the project of the current directory)',
+    ],
     summary: 'release one service, every service of a project, or whoever owns a port',
-    examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000'],
+    examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000', 'pm free --all'],
     flags: ['all'],
     flagNotes: { all: 'release every service of the project' },
     run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
@@ -113,9 +121,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'query',
-    usage: ['query <project> [<service>]', 'query :<port>'],
+    usage: [
+      'query <project> [<service>]',
+      'query :<port>',
+      'query   (the services of the project of the current directory)',
+    ],
     summary: 'look up allocations, or who owns a port and who listens on it now',
-    examples: ['pm query shop', 'pm query shop web', 'pm query :3000'],
+    examples: ['pm query shop', 'pm query shop web', 'pm query :3000', 'pm query'],
     flags: [],
     run: ({ ctx, input }) => runQuery(ctx, input),
   },
@@ -135,6 +147,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['pm doctor', 'pm doctor --restore'],
     flags: ['restore'],
     run: ({ ctx, input, flags }) => runDoctor(ctx, input, flags, ephemeralRange()),
+  },
+  {
+    name: 'up',
+    usage: ['up [--prune]'],
+    summary:
+      'allocate every service the nearest .pm.toml declares, in one go; a git worktree gets its own ports',
+    examples: ['pm up', 'pm up --json', 'pm up --prune'],
+    flags: ['prune'],
+    run: ({ ctx, input, flags }) => runUp(ctx, input, flags),
+  },
+  {
+    name: 'prune',
+    usage: ['prune [--dry-run]'],
+    summary: 'free the ports of projects whose directory no longer exists (a removed worktree)',
+    examples: ['pm prune --dry-run', 'pm prune'],
+    flags: ['dry-run'],
+    run: ({ ctx, input, flags }) => runPrune(ctx, input, { dryRun: flags['dry-run'] }),
   },
   {
     name: 'help',

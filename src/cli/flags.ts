@@ -91,6 +91,8 @@ export const FLAGS = {
     description: 'dashboard refresh period in milliseconds (default 1000)',
     parse: (raw) => parseInterval(noSpaces('--interval', raw)),
   }),
+  prune: toggle({ description: 'also free the services the .pm.toml no longer declares' }),
+  'dry-run': toggle({ description: 'list what would be freed; change nothing' }),
 } satisfies Record<string, SwitchFlag | ValueFlag<unknown>>;
 
 export type FlagName = keyof typeof FLAGS;

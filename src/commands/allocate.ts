@@ -1,7 +1,7 @@
 import { allocate } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import type { Port } from '../core/port.js';
-import { projectAt } from '../core/registry.js';
+import { type ProjectContext, requireProject } from '../core/project.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
@@ -15,19 +15,15 @@ export interface AllocateFlags {
 
 const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--force] [--path DIR]';
 
-/**
- * `pm allocate web` inside a project's recorded directory: the project is the one whose
- * `path` holds the working directory, so dev scripts need not repeat its name.
- */
-async function projectHere(ctx: Context): Promise<string> {
-  const cwd = ctx.cwd;
-  const project = projectAt((await ctx.deps.store.read()).registry, cwd);
-  if (project === undefined) {
-    throw new PmError('USAGE', `missing project: no project's recorded path contains ${cwd}`, {
-      kind: 'name-project',
-    });
-  }
-  return project;
+/** A manifest's `prefer` for the service, unless the command line says otherwise. */
+function declaredPrefer(
+  here: ProjectContext | undefined,
+  service: string,
+  flags: AllocateFlags,
+): { prefer?: number } {
+  if (flags.port !== undefined) return {};
+  const prefer = here?.manifest?.services.find((entry) => entry.service === service)?.prefer;
+  return prefer !== undefined ? { prefer } : {};
 }
 
 export async function runAllocate(
@@ -41,13 +37,29 @@ export async function runAllocate(
       kind: 'exact-or-prefer',
     });
   }
+  // `pm allocate web` inside a project (manifest, recorded path, worktree): dev scripts need
+  // not repeat its name. An inferred project gets its place recorded, like `pm up` does.
+  const here =
+    input.length === 2
+      ? undefined
+      : requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
   const [project, service] =
-    input.length === 2 ? (input as [string, string]) : [await projectHere(ctx), input[0] as string];
+    input.length === 2 ? (input as [string, string]) : [here!.project, input[0] as string];
+  const inferredPlace =
+    here && flags.path === undefined
+      ? {
+          path: here.path,
+          ...(here.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
+        }
+      : {};
   const result = await allocate(ctx.deps, {
     project,
     service,
+    ...inferredPlace,
     ...(flags.port !== undefined ? { port: flags.port } : {}),
-    ...(flags.prefer !== undefined ? { prefer: flags.prefer } : {}),
+    ...(flags.prefer !== undefined
+      ? { prefer: flags.prefer }
+      : declaredPrefer(here, service, flags)),
     force: flags.force,
     ...(flags.path !== undefined ? { path: flags.path } : {}),
   });

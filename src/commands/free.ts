@@ -1,13 +1,30 @@
 import { type FreeTarget, free } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
+import { inferProject, noProjectError } from '../core/project.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
-const USAGE = 'pm free <project> <service> | pm free <project> --all | pm free :<port>';
+const USAGE =
+  'pm free [<project>] <service> | pm free [<project>] --all | pm free :<port>   (the project of the current directory when left out)';
 
-export function parseFreeTarget(input: readonly string[], all: boolean): FreeTarget {
-  expectArgs(input, 1, 2, USAGE);
+/** The project of the working directory, for the forms that leave it out. */
+export interface ProjectHere {
+  /** Undefined when none is declared or recorded there. */
+  readonly project: string | undefined;
+  readonly cwd: string;
+}
+
+export function parseFreeTarget(
+  input: readonly string[],
+  all: boolean,
+  here: ProjectHere = { project: undefined, cwd: '.' },
+): FreeTarget {
+  expectArgs(input, all ? 0 : 1, 2, USAGE);
+  if (input.length === 0) {
+    if (here.project === undefined) throw noProjectError(here.cwd);
+    return { kind: 'project', project: here.project };
+  }
   const [first, second] = input as [string, string | undefined];
   if (first.startsWith(':')) {
     if (second !== undefined || all)
@@ -23,12 +40,20 @@ export function parseFreeTarget(input: readonly string[], all: boolean): FreeTar
     return { kind: 'project', project: first };
   }
   if (second === undefined) {
+    if (here.project !== undefined)
+      return { kind: 'service', project: here.project, service: first };
     throw new PmError(
       'USAGE',
-      `name the service to free, or pass --all for every service of '${first}': usage: ${USAGE}`,
+      `name the service to free, or pass --all for every service of '${first}' (no project is declared or recorded here to free a service '${first}' of): usage: ${USAGE}`,
     );
   }
   return { kind: 'service', project: first, service: second };
+}
+
+/** Whether the arguments leave the project to the working directory. */
+function leavesProjectOut(input: readonly string[], all: boolean): boolean {
+  if (input.length === 0) return true;
+  return input.length === 1 && !all && !(input[0] as string).startsWith(':');
 }
 
 export async function runFree(
@@ -36,7 +61,11 @@ export async function runFree(
   input: readonly string[],
   flags: { readonly all: boolean },
 ): Promise<number> {
-  const freed = await free(ctx.deps, parseFreeTarget(input, flags.all));
+  const cwd = ctx.cwd;
+  const project = leavesProjectOut(input, flags.all)
+    ? inferProject((await ctx.deps.store.read()).registry, cwd)?.project
+    : undefined;
+  const freed = await free(ctx.deps, parseFreeTarget(input, flags.all, { project, cwd }));
   if (ctx.json) {
     printJson(ctx.io, {
       freed: freed.map(({ project, service, port }) => ({ project, service, port })),

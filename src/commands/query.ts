@@ -1,6 +1,7 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
 import { processLabel } from '../core/program.js';
+import { requireProject } from '../core/project.js';
 import { withProgram } from '../core/status.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
@@ -14,8 +15,16 @@ const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT'> = {
 };
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
-  expectArgs(input, 1, 2, 'pm query <project> [<service>] | pm query :<port>');
-  const [first, second] = input as [string, string | undefined];
+  expectArgs(
+    input,
+    0,
+    2,
+    'pm query [<project>] [<service>] | pm query :<port>   (the project of the current directory when left out)',
+  );
+  const [first, second] =
+    input.length === 0
+      ? [requireProject((await ctx.deps.store.read()).registry, ctx.cwd).project, undefined]
+      : (input as [string, string | undefined]);
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
     if (ctx.json) {

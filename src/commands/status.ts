@@ -20,6 +20,7 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         service: row.service,
         port: row.port,
         state: row.state,
+        worktree: row.worktreeOf ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         program: first?.program ?? null,

@@ -19,6 +19,7 @@ import {
   withoutProject,
   withoutService,
   withProjectPath,
+  withProjectPlace,
 } from './registry.js';
 import {
   listenersByPort,
@@ -53,6 +54,8 @@ export interface AllocateRequest {
    * elsewhere shows as a conflict.
    */
   readonly path?: string;
+  /** With `path`: the project this one is a linked git worktree of. */
+  readonly worktreeOf?: string;
 }
 
 export interface AllocateResult extends Allocation {
@@ -74,6 +77,18 @@ function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {
   return scan.ok ? listenersByPort(scan.listeners) : new Map();
 }
 
+/**
+ * The live half of the allocation rule, shared by every operation that hands out ports: no
+ * listener was seen on the port, and it binds right now.
+ */
+export function isFreeNow(
+  deps: Pick<Deps, 'probe'>,
+  scan: ScanOutcome,
+): (port: Port) => Promise<boolean> {
+  const listening = listeningPorts(scan);
+  return async (port) => !listening.has(port) && (await deps.probe(port));
+}
+
 export async function allocate(deps: Deps, request: AllocateRequest): Promise<AllocateResult> {
   const project = parseName(request.project, 'project');
   const service = parseName(request.service, 'service');
@@ -86,7 +101,11 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   // Fast path without the lock: an existing allocation is returned as is (reads are atomic).
   const { registry: seen } = await deps.store.read();
   const existing = findPort(seen, project, service);
-  const pathKnown = request.path === undefined || seen.projects.get(project)?.path === request.path;
+  const entry = seen.projects.get(project);
+  const pathKnown =
+    request.path === undefined ||
+    (entry?.path === request.path &&
+      (request.worktreeOf === undefined || entry.worktreeOf === request.worktreeOf));
   if (
     existing !== undefined &&
     pathKnown &&
@@ -104,7 +123,14 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   return deps.store.transaction<AllocateResult>(async (registry) => {
     const current = findPort(registry, project, service);
     const recorded =
-      request.path === undefined ? registry : withProjectPath(registry, project, request.path);
+      request.path === undefined
+        ? registry
+        : request.worktreeOf === undefined
+          ? withProjectPath(registry, project, request.path)
+          : withProjectPlace(registry, project, {
+              path: request.path,
+              worktreeOf: request.worktreeOf,
+            });
     if (current !== undefined && (request.port === undefined || request.port === current)) {
       return {
         registry: recorded,
@@ -149,11 +175,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
         );
       }
     } else {
-      port = await pickFreePort(
-        registry,
-        async (candidate) => !listening.has(candidate) && (await deps.probe(candidate)),
-        request.prefer,
-      );
+      port = await pickFreePort(registry, isFreeNow(deps, scan), request.prefer);
     }
     return {
       registry: withAllocation(recorded, project, service, port),
@@ -242,11 +264,11 @@ function notFound(target: FreeTarget): PmError {
 /** The next ports `allocate` would hand out, without reserving them. */
 export async function suggest(deps: Deps, count: number, from?: Port): Promise<Port[]> {
   const { registry } = await deps.store.read();
-  const listening = listeningPorts(await deps.scanner.scan({ attribute: () => false }));
+  const free = isFreeNow(deps, await deps.scanner.scan({ attribute: () => false }));
   const ports: Port[] = [];
   for (const port of candidatePorts(registry, from)) {
     if (ports.length >= count) break;
-    if (!listening.has(port) && (await deps.probe(port))) ports.push(port);
+    if (await free(port)) ports.push(port);
   }
   if (ports.length === 0) {
     throw new PmError(

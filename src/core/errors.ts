@@ -17,7 +17,10 @@ export type ErrorCode =
   | 'REGISTRY_LOCKED'
   | 'LOCK_COMPROMISED'
   | 'IO'
-  | 'NO_BACKUP';
+  | 'NO_BACKUP'
+  | 'MANIFEST_INVALID'
+  | 'NO_MANIFEST'
+  | 'NO_PROJECT';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =
@@ -53,6 +56,8 @@ export type Remedy =
   | { readonly kind: 'allocate'; readonly project: string; readonly service?: string }
   /** Name the project explicitly (no recorded path holds the working directory). */
   | { readonly kind: 'name-project' }
+  /** Declare the project and its services in a .pm.toml (DESIGN §5a). */
+  | { readonly kind: 'declare-manifest' }
   /** Either an exact port or a preferred start, not both. */
   | { readonly kind: 'exact-or-prefer' }
   /** What a valid project or service name looks like. */
@@ -74,6 +79,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'INVALID_PORT',
   'INVALID_RANGE',
   'INVALID_NAME',
+  // A command left its <project> out somewhere pm cannot infer one: name it and retry.
+  'NO_PROJECT',
 ]);
 
 export class PmError extends Error {

@@ -18,6 +18,19 @@ export function parseName(value: string, kind: NameKind): string {
   throw new PmError('INVALID_NAME', `invalid ${kind} name: ${shown}`, { kind: 'name-rule' });
 }
 
+/**
+ * A directory name made into a valid name: runs of other characters become "-", a leading
+ * "-"/"_" goes, the length is clipped. `fallback` when nothing usable is left.
+ */
+export function toValidName(text: string, fallback: string): string {
+  const name = text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 64)
+    .replace(/[-_]+$/, '');
+  return isValidName(name) ? name : fallback;
+}
+
 /** Keeps error messages on one line and readable when the input holds control characters. */
 function printable(value: string): string {
   const clipped = value.length > 70 ? `${value.slice(0, 67)}...` : value;

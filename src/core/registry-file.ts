@@ -90,12 +90,12 @@ function locate(where: string): string {
 }
 
 /** The code excerpt echoes the file; control bytes (NUL...) would garble the terminal. */
-function sanitize(text: string): string {
+export function sanitize(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control bytes is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
 }
 
-function isTable(value: unknown): value is Table {
+export function isTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isDate(value);
 }
 
@@ -110,7 +110,7 @@ function asPort(value: unknown): Port | undefined {
   return isPort(port) ? port : undefined;
 }
 
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') return `${value} (a float)`;
@@ -274,6 +274,7 @@ function readProjects(value: unknown, path: string): Map<string, Project> {
         `expected a string, found ${describeValue(entry.path)}`,
       );
     }
+    const worktreeOf = readWorktreeOf(entry.worktree_of, `${keyPath}.worktree_of`, path);
     const ports = new Map<string, Port>();
     if (entry.ports !== undefined) {
       if (!isTable(entry.ports)) {
@@ -296,11 +297,22 @@ function readProjects(value: unknown, path: string): Map<string, Project> {
     }
     projects.set(name, {
       ...(typeof entry.path === 'string' ? { path: entry.path } : {}),
+      ...(worktreeOf !== undefined ? { worktreeOf } : {}),
       ports,
-      extra: pick(entry, ['path', 'ports']),
+      extra: pick(entry, ['path', 'worktree_of', 'ports']),
     });
   }
   return projects;
+}
+
+/** Optional (added after version 1 shipped, so older files simply lack it). */
+function readWorktreeOf(value: unknown, keyPath: string, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw corrupt(path, keyPath, `expected a project name, found ${describeValue(value)}`);
+  }
+  if (!isValidName(value)) throw corrupt(path, keyPath, `invalid project name: ${NAME_RULE}`);
+  return value;
 }
 
 function rejectDuplicatePorts(projects: ReadonlyMap<string, Project>, path: string): void {
@@ -331,6 +343,7 @@ export function serializeRegistry(registry: Registry): string {
     }
     projects[name] = {
       ...(project.path !== undefined ? { path: project.path } : {}),
+      ...(project.worktreeOf !== undefined ? { worktree_of: project.worktreeOf } : {}),
       ...project.extra,
       ports,
     };

@@ -18,6 +18,8 @@ export interface Defaults {
 export interface Project {
   /** Lets pm infer the project from the working directory, and mark foreign listeners. */
   readonly path?: string;
+  /** Set on a linked git worktree's entry: the project it is a worktree of (DESIGN §5a). */
+  readonly worktreeOf?: string;
   readonly ports: ReadonlyMap<string, Port>;
   readonly extra: Extra;
 }
@@ -104,7 +106,12 @@ export function withoutService(registry: Registry, project: string, service: str
   const ports = new Map(current.ports);
   ports.delete(service);
   const projects = new Map(registry.projects);
-  if (ports.size === 0 && current.path === undefined && Object.keys(current.extra).length === 0) {
+  if (
+    ports.size === 0 &&
+    current.path === undefined &&
+    current.worktreeOf === undefined &&
+    Object.keys(current.extra).length === 0
+  ) {
     projects.delete(project);
   } else {
     projects.set(project, { ...current, ports });
@@ -123,6 +130,23 @@ export function withProjectPath(registry: Registry, project: string, path: strin
   const current = registry.projects.get(project);
   const projects = new Map(registry.projects);
   projects.set(project, { ...(current ?? { ports: new Map(), extra: {} }), path });
+  return { ...registry, projects };
+}
+
+/** Records where a project lives and, for a linked worktree, the project it belongs to. */
+export function withProjectPlace(
+  registry: Registry,
+  project: string,
+  place: { readonly path: string; readonly worktreeOf?: string },
+): Registry {
+  const current = registry.projects.get(project);
+  const { worktreeOf: _dropped, ...rest } = current ?? { ports: new Map(), extra: {} };
+  const projects = new Map(registry.projects);
+  projects.set(project, {
+    ...rest,
+    path: place.path,
+    ...(place.worktreeOf !== undefined ? { worktreeOf: place.worktreeOf } : {}),
+  });
   return { ...registry, projects };
 }
 

@@ -1,5 +1,6 @@
 // Joins what the registry says with what the OS reports: the rows every view shows.
 import type { Listener, ScanOutcome } from '../native/types.js';
+import { groupWorktrees } from './grouping.js';
 import type { Port } from './port.js';
 import { programName } from './program.js';
 import { allocatedPorts, allocations, isInside, type Registry } from './registry.js';
@@ -22,6 +23,8 @@ export interface StatusRow {
   readonly service: string;
   readonly port: Port;
   readonly state: PortState;
+  /** For a linked git worktree's project: the project it belongs to. */
+  readonly worktreeOf?: string;
   /** TCP listeners on the port, wildcard and loopback alike (usually one process). */
   readonly listeners: readonly NamedListener[];
 }
@@ -71,18 +74,19 @@ export function statusRows(
   options: StatusOptions = {},
 ): StatusRow[] {
   const byPort = scan.ok ? listenersByPort(scan.listeners) : new Map<number, Listener[]>();
-  return allocations(registry).map(({ project, service, port }) => {
+  const rows = allocations(registry).map(({ project, service, port }): StatusRow => {
     const listeners = (byPort.get(port) ?? []).map(withProgram);
+    const entry = registry.projects.get(project);
     return {
       project,
       service,
       port,
-      state: scan.ok
-        ? stateOf(listeners, registry.projects.get(project)?.path, options)
-        : ('unknown' as const),
+      state: scan.ok ? stateOf(listeners, entry?.path, options) : ('unknown' as const),
+      ...(entry?.worktreeOf !== undefined ? { worktreeOf: entry.worktreeOf } : {}),
       listeners,
     };
   });
+  return groupWorktrees(rows);
 }
 
 /** TCP listeners inside the registry's range that no allocation owns. */

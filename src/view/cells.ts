@@ -1,6 +1,7 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree. Names and process names come from files and other processes: cells hold
 // them sanitized, so every width measured on a cell is the width that reaches the screen.
+import { projectLabel } from '../core/grouping.js';
 import { processLabel } from '../core/program.js';
 import {
   addressesOf,
@@ -10,7 +11,6 @@ import {
   type StatusRow,
   type UnmanagedRow,
 } from '../core/status.js';
-import type { Listener } from '../native/types.js';
 import { sanitize } from './sanitize.js';
 
 export const COLUMNS = [
@@ -52,7 +52,7 @@ function listenerCells(
 
 export function rowCells(row: StatusRow): Cells {
   return {
-    PROJECT: sanitize(row.project),
+    PROJECT: projectLabel(sanitize(row.project), row.worktreeOf),
     SERVICE: sanitize(row.service),
     PORT: String(row.port),
     STATE: row.state,

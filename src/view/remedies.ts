@@ -19,6 +19,7 @@ export const REMEDY_KINDS = [
   'list-project',
   'allocate',
   'name-project',
+  'declare-manifest',
   'exact-or-prefer',
   'name-rule',
   'restore-backup',
@@ -58,6 +59,8 @@ function cliWords(remedy: Remedy): string {
       return `allocate ${remedy.service === undefined ? 'one' : 'it'} with 'pm allocate ${remedy.project} ${remedy.service ?? '<service>'}'`;
     case 'name-project':
       return 'name it: pm allocate <project> <service> (add --path . to record this directory for next time)';
+    case 'declare-manifest':
+      return "declare it in a .pm.toml at the repository root, one [services.<name>] table per service, then run 'pm up' (see 'pm help up')";
     case 'exact-or-prefer':
       return 'use --port N for exactly N, or --prefer N to search upward from N';
     case 'name-rule':
@@ -101,6 +104,8 @@ function dashboardWords(remedy: Remedy): string {
       return `press a to allocate ${remedy.service === undefined ? 'one' : 'it'}`;
     case 'name-project':
       return 'type the project name';
+    case 'declare-manifest':
+      return "declare it in a .pm.toml at the repository root, then quit and run 'pm up'";
     case 'exact-or-prefer':
       return 'type an exact port, or leave it blank to have one picked';
     case 'name-rule':

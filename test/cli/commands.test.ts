@@ -140,7 +140,7 @@ describe('pm allocate', () => {
 
   it.each([
     [['allocate'], /missing arguments/],
-    [['allocate', 'web'], /missing project: .*add --path \. to record this directory/s],
+    [['allocate', 'web'], /missing project: .*declare it in a \.pm\.toml/s],
     [['allocate', 'shop', 'web', 'extra'], /unexpected argument 'extra'/],
     [['allocate', 'my shop', 'web'], /invalid project name/],
     [['allocate', 'shop', 'web', '--port', '0'], /1 to 65535/],
@@ -298,6 +298,7 @@ describe('pm status and pm --once', () => {
         service: 'web',
         port: web,
         state: 'idle',
+        worktree: null,
         pid: null,
         process: null,
         program: null,

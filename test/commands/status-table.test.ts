@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '../../src/commands/status.js';
 import { statusView } from '../../src/core/actions.js';
-import { emptyRegistry, withAllocation } from '../../src/core/registry.js';
+import { emptyRegistry, withAllocation, withProjectPlace } from '../../src/core/registry.js';
 import { createStyle } from '../../src/view/style.js';
 import { fakeScanner, tcp } from '../helpers/fakes.js';
 
@@ -24,6 +24,24 @@ describe('the status table as text', () => {
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
     expect(text).not.toContain('ADDRESS');
     expect(text).toMatch(/3000\s+active\s+4242/);
+  });
+
+  it('lists a worktree indented right after its project', () => {
+    let registry = withAllocation(emptyRegistry(), 'shop', 'web', 3000);
+    registry = withAllocation(registry, 'shop-admin', 'web', 3002);
+    registry = withProjectPlace(registry, 'shop-feat', { path: '/w/feat', worktreeOf: 'shop' });
+    registry = withAllocation(registry, 'shop-feat', 'web', 3001);
+    const scan = { ok: true as const, listeners: [] };
+    const text = renderStatusTable(
+      statusView({ scanner: fakeScanner() }, registry, scan),
+      createStyle(false),
+      false,
+    );
+    expect(text.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^shop\s+web\s+3000/),
+      expect.stringMatching(/^ {2}shop-feat\s+web\s+3001/),
+      expect.stringMatching(/^shop-admin\s+web\s+3002/),
+    ]);
   });
 
   it('colours only the state, and only when colour is on', () => {

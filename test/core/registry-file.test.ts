@@ -46,6 +46,26 @@ describe('reading registry.toml', () => {
     expect(round).toContain('NODE_ENV = "development"');
   });
 
+  it('reads and writes worktree_of; a registry without it reads unchanged', () => {
+    expect(parseRegistry(GOOD, PATH).projects.get('shop')?.worktreeOf).toBeUndefined();
+    expect(serializeRegistry(parseRegistry(GOOD, PATH))).not.toContain('worktree_of');
+    const text = `${GOOD}\n[projects.shop-feat]\npath = "/home/ana/src/shop-feat"\nworktree_of = "shop"\n`;
+    const registry = parseRegistry(text, PATH);
+    expect(registry.projects.get('shop-feat')).toMatchObject({ worktreeOf: 'shop', extra: {} });
+    const written = serializeRegistry(registry);
+    expect(written).toContain(
+      '[projects.shop-feat]\npath = "/home/ana/src/shop-feat"\nworktree_of = "shop"\n',
+    );
+    expect(serializeRegistry(parseRegistry(written, PATH))).toBe(written);
+  });
+
+  it.each([
+    ['worktree_of = 3', /projects\.w\.worktree_of is invalid: expected a project name, found 3/],
+    ['worktree_of = "a b"', /projects\.w\.worktree_of is invalid: invalid project name/],
+  ])('refuses %s', (line, problem) => {
+    expect(refusal(`version = 1\n[projects.w]\n${line}\n`).message).toMatch(problem);
+  });
+
   it('uses default settings when [defaults] is absent', () => {
     expect(parseRegistry('version = 1\n', PATH).defaults.range).toEqual({ start: 3000, end: 9999 });
   });

@@ -17,6 +17,7 @@ const SAMPLES: { readonly [K in RemedyKind]: Extract<Remedy, { kind: K }> } = {
   'list-project': { kind: 'list-project', project: 'shop' },
   allocate: { kind: 'allocate', project: 'shop', service: 'web' },
   'name-project': { kind: 'name-project' },
+  'declare-manifest': { kind: 'declare-manifest' },
   'exact-or-prefer': { kind: 'exact-or-prefer' },
   'name-rule': { kind: 'name-rule' },
   'restore-backup': { kind: 'restore-backup' },
