@@ -1,37 +1,85 @@
-// Bundles the CLI and the programmatic API with esbuild. One bundle keeps `pm` start-up
-// close to `node -e 0`; code splitting keeps React/Ink and koffi out of the scripting paths
-// (they load only when the dashboard or a native scanner is used). koffi stays external
-// because it ships its native binary in per-platform packages.
+// Bundles the CLI and the programmatic API with esbuild, and writes the API's type
+// declarations with tsc. One bundle keeps `pm` start-up close to `node -e 0`; code splitting
+// keeps React/Ink and koffi out of the scripting paths (they load only when the dashboard or
+// a native scanner is used). Every package in package.json's `dependencies` stays external
+// (today only koffi: it ships its native binary in per-platform packages); everything else
+// is bundled, which is why Ink, React, smol-toml and proper-lockfile are devDependencies.
+import { spawn } from 'node:child_process';
 import { chmod, readFile, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { pruneDeclarations, writeThirdPartyNotices } from './package-files.mjs';
 
-const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 // Build beside dist and swap it in, so a test run using dist never sees it half-written.
 const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
-await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  outdir: next,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // react-devtools-core is only imported by Ink when DEV=true; it is not a dependency.
-  external: ['koffi', 'react-devtools-core'],
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: {
-    // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
-    js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
+const started = performance.now();
+
+// Declarations take longer than the bundle: start tsc first and let both run at once.
+const declarations = runTsc(['-p', 'tsconfig.build.json', '--outDir', `${next}/types`]);
+
+/** Ink imports its devtools (and a bundled `ws`) only when DEV=true and react-devtools-core
+ *  is installed, which it never is for pm: keep that import external instead of shipping it. */
+const inkDevtoolsExternal = {
+  name: 'ink-devtools-external',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/devtools\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]ink[\\/]/.test(importer)
+        ? { path: 'react-devtools-core', external: true }
+        : undefined,
+    );
   },
-  define: { 'process.env.NODE_ENV': '"production"', PM_VERSION: JSON.stringify(version) },
-  // Whitespace and syntax only: identifiers stay readable in the stack of an internal error.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-await chmod(`${next}/cli.js`, 0o755);
+};
+
+try {
+  const result = await build({
+    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+    outdir: next,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: [...Object.keys(pkg.dependencies ?? {}), 'react-devtools-core'],
+    plugins: [inkDevtoolsExternal],
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: {
+      // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
+      js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
+    },
+    define: { 'process.env.NODE_ENV': '"production"', PM_VERSION: JSON.stringify(pkg.version) },
+    // Whitespace and syntax only: identifiers stay readable in the stack of an internal error.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  await chmod(`${next}/cli.js`, 0o755);
+  // Bundled code keeps its licences: the notices of every bundled package ship beside it.
+  await writeThirdPartyNotices(result.metafile, `${next}/THIRD-PARTY-NOTICES.txt`);
+  await declarations;
+  await pruneDeclarations(`${next}/types`, 'index.d.ts');
+} catch (error) {
+  await declarations.catch(() => undefined);
+  await rm(next, { recursive: true, force: true });
+  throw error;
+}
 await rename('dist', old).catch(() => undefined);
 await rename(next, 'dist');
 await rm(old, { recursive: true, force: true });
+if (process.env.PM_BUILD_TIME) {
+  console.error(`build: ${Math.round(performance.now() - started)} ms`);
+}
+
+function runTsc(args) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsc, ...args], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`tsc (declarations) exited ${code}`)),
+    );
+  });
+}
