@@ -2,6 +2,7 @@
 // its baseline in the same run, so the ratios hold on any machine. Figures and their
 // history are kept in docs/benchmarks.md.
 import { runDashboardBench } from './dashboard.mjs';
+import { runImportBench } from './import.mjs';
 import { runScanBench } from './scan.mjs';
 import { runStartupBench } from './startup.mjs';
 
@@ -12,5 +13,6 @@ console.log(
   `pm benchmarks: node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`,
 );
 if (wanted('startup')) runStartupBench();
+if (wanted('import')) runImportBench();
 if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();

@@ -38,3 +38,12 @@ export function defaultDeps(registryPath?: string): Deps {
     cwdOf: processCwd,
   };
 }
+
+// The one-line API: `await port('web')`, `await env()`.
+export {
+  type EnvOptions,
+  env,
+  type PortEnv,
+  type PortOptions,
+  port,
+} from './api/shortcuts.js';

@@ -1,0 +1,120 @@
+// The one-line API for where ports are used (vite.config.ts, a server's entry, a test setup):
+// `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
+// project is inferred from the working directory like the CLI does when it is left out.
+import { allocate, type Deps, queryProject } from '../core/actions.js';
+import { PmError } from '../core/errors.js';
+import { parseName } from '../core/names.js';
+import { isPort, type Port } from '../core/port.js';
+import { projectAt } from '../core/registry.js';
+import { RegistryStore, resolveRegistryPath } from '../core/store.js';
+import { bindProbe } from '../native/bind-probe.js';
+import { createScanner } from '../native/index.js';
+
+export interface PortOptions {
+  /** The directory the project is inferred from. Default: `process.cwd()`. */
+  readonly cwd?: string;
+  /** The registry file. Default: `$PM_REGISTRY`, else the per-user one (like the CLI). */
+  readonly registry?: string;
+  /** For a service without a port yet: search from this port up (like `--prefer`). */
+  readonly prefer?: number;
+}
+
+export type EnvOptions = Omit<PortOptions, 'prefer'>;
+
+/** `NAME: "port"` for every service of a project, e.g. `{ API_PORT: '3001', WEB_PORT: '3000' }`. */
+export type PortEnv = Record<string, string>;
+
+/**
+ * The port of a service, allocated on first use (idempotent, like `pm allocate`).
+ * `port('web')` infers the project from the working directory; `port('shop', 'web')` names it.
+ * Rejects with a PmError (`code`, `message`, what to do next) when it cannot.
+ */
+export function port(service: string, options?: PortOptions): Promise<number>;
+export function port(project: string, service: string, options?: PortOptions): Promise<number>;
+export async function port(
+  first: string,
+  second?: string | PortOptions,
+  third?: PortOptions,
+): Promise<number> {
+  const [named, service, options] =
+    typeof second === 'string' ? [first, second, third ?? {}] : [undefined, first, second ?? {}];
+  parseName(service, 'service');
+  const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
+  const deps = apiDeps(options);
+  const project = named ?? (await projectHere(deps, options, service));
+  const result = await allocate(deps, {
+    project,
+    service,
+    ...(prefer === undefined ? {} : { prefer }),
+  });
+  return result.port;
+}
+
+/**
+ * The variables `pm env` prints for a project: `<SERVICE>_PORT` for each of its services,
+ * as strings ready to spread into `process.env` or a child's `env`. Allocates nothing.
+ */
+export function env(options?: EnvOptions): Promise<PortEnv>;
+export function env(project: string, options?: EnvOptions): Promise<PortEnv>;
+export async function env(first?: string | EnvOptions, second?: EnvOptions): Promise<PortEnv> {
+  const [named, options] =
+    typeof first === 'string' ? [first, second ?? {}] : [undefined, first ?? {}];
+  const deps = apiDeps(options);
+  const project = named ?? (await projectHere(deps, options));
+  const { services } = await queryProject(deps, project);
+  return portVariables(services);
+}
+
+/**
+ * Integrator's swap point: the CLI's shared dependency wiring (createDeps) once it lands. The
+ * scanner loads koffi only when a scan is needed (a service that has no port yet).
+ */
+function apiDeps(options: EnvOptions): Deps {
+  return {
+    store: new RegistryStore({ path: resolveRegistryPath(options.registry) }),
+    scanner: createScanner(),
+    probe: bindProbe,
+  };
+}
+
+/**
+ * Integrator's swap point: which project the directory belongs to. Today the recorded paths
+ * (deepest wins), exactly as `pm allocate <service>`; the manifest-aware inference of
+ * src/core/project.ts (`.pm.toml`, worktrees) replaces this call when it lands.
+ */
+async function projectHere(
+  deps: Pick<Deps, 'store'>,
+  options: EnvOptions,
+  service = '<service>',
+): Promise<string> {
+  const cwd = options.cwd ?? process.cwd();
+  const project = projectAt((await deps.store.read()).registry, cwd);
+  if (project === undefined) {
+    throw new PmError(
+      'NOT_FOUND',
+      `no project here: no project's recorded path contains ${cwd}`,
+      `name the project: port('<project>', '${service}'), or record this directory once with 'pm allocate <project> ${service} --path ${cwd}'`,
+    );
+  }
+  return project;
+}
+
+/**
+ * Integrator's swap point: the variable names `pm run` and `pm env` use (src/core/env-vars.ts,
+ * branch runenv). Upper case, `-` becomes `_`, `_PORT` appended: `api-gw` -> `API_GW_PORT`.
+ */
+function portVariables(services: readonly { service: string; port: Port }[]): PortEnv {
+  const variables: PortEnv = {};
+  for (const { service, port } of services) {
+    variables[`${service.toUpperCase().replaceAll('-', '_')}_PORT`] = String(port);
+  }
+  return variables;
+}
+
+function checkedPort(value: number): Port {
+  if (isPort(value)) return value;
+  throw new PmError(
+    'INVALID_PORT',
+    `invalid prefer '${value}': a port is a whole number from 1 to 65535`,
+  );
+}
