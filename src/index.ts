@@ -47,3 +47,18 @@ export {
   type PortOptions,
   port,
 } from './api/shortcuts.js';
+
+// Types the signatures above use, exported so callers can name what they receive and pass.
+export type {
+  ConfigChange,
+  ConfigView,
+  PortQuery,
+  ProjectQuery,
+  StatusView,
+} from './core/actions.js';
+export type { NameKind } from './core/names.js';
+export type { Defaults, Extra, Project } from './core/registry.js';
+export type { StatusOptions, UnmanagedRow } from './core/status.js';
+export type { Change, FileHealth, ReadResult, StoreFs, StoreHealth } from './core/store.js';
+export type { BindProbe } from './native/bind-probe.js';
+export type { Family, Protocol, ScannerOptions, ScanOptions } from './native/index.js';
