@@ -1,14 +1,13 @@
 // Bundles the CLI and the programmatic API with esbuild, and writes the API's type
-// declarations with tsc. One bundle keeps `pm` start-up close to `node -e 0`; code splitting
-// keeps React/Ink and koffi out of the scripting paths (they load only when the dashboard or
-// a native scanner is used). Every package in package.json's `dependencies` stays external
+// declarations (scripts/declarations.mjs). One bundle keeps `pm` start-up close to
+// `node -e 0`; code splitting keeps React/Ink and koffi out of the scripting paths (they load
+// only when the dashboard or a native scanner is used). Every package in package.json's `dependencies` stays external
 // (today only koffi: it ships its native binary in per-platform packages); everything else
 // is bundled, which is why Ink, React, smol-toml and proper-lockfile are devDependencies.
-import { spawn } from 'node:child_process';
 import { chmod, readFile, rename, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { build } from 'esbuild';
-import { pruneDeclarations, writeThirdPartyNotices } from './package-files.mjs';
+import { writeDeclarations } from './declarations.mjs';
+import { writeThirdPartyNotices } from './third-party-notices.mjs';
 
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 // Build beside dist and swap it in, so a test run using dist never sees it half-written.
@@ -16,8 +15,12 @@ const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
 const started = performance.now();
 
-// Declarations take longer than the bundle: start tsc first and let both run at once.
-const declarations = runTsc(['-p', 'tsconfig.build.json', '--outDir', `${next}/types`]);
+// esbuild bundles in its own process while this one writes the declarations.
+const declarations = writeDeclarations({
+  entry: 'src/index.ts',
+  srcRoot: 'src',
+  outDir: `${next}/types`,
+});
 
 /** Ink imports its devtools (and a bundled `ws`) only when DEV=true and react-devtools-core
  *  is installed, which it never is for pm: keep that import external instead of shipping it. */
@@ -60,7 +63,6 @@ try {
   // Bundled code keeps its licences: the notices of every bundled package ship beside it.
   await writeThirdPartyNotices(result.metafile, `${next}/THIRD-PARTY-NOTICES.txt`);
   await declarations;
-  await pruneDeclarations(`${next}/types`, 'index.d.ts');
 } catch (error) {
   await declarations.catch(() => undefined);
   await rm(next, { recursive: true, force: true });
@@ -71,15 +73,4 @@ await rename(next, 'dist');
 await rm(old, { recursive: true, force: true });
 if (process.env.PM_BUILD_TIME) {
   console.error(`build: ${Math.round(performance.now() - started)} ms`);
-}
-
-function runTsc(args) {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, ...args], { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`tsc (declarations) exited ${code}`)),
-    );
-  });
 }

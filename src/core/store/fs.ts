@@ -42,4 +42,5 @@ export function ioError(action: string, path: string, error: unknown): PmError {
   );
 }
 
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise<void>((done) => setTimeout(done, ms));
