@@ -196,7 +196,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     expect(seen.size).toBeGreaterThan(5);
   });
 
-  it('has declarations a strict nodenext TypeScript project checks against', async () => {
+  it('has declarations a strict nodenext TypeScript project checks, from ESM and CommonJS', async () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -213,7 +213,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
           types: ['node'],
           typeRoots: [join(ROOT, 'node_modules/@types')],
         },
-        files: ['consumer.mts'],
+        files: ['consumer.mts', 'consumer.cts'],
       }),
     );
     writeFileSync(
@@ -228,6 +228,12 @@ describe('the packed tarball, installed offline into a fresh project', () => {
        // @ts-expect-error a port is asked for by name (were port() untyped, this line would fail)
        await port(3000);
        console.log(web, api, vars, spread, db satisfies number, created satisfies boolean);`,
+    );
+    // CommonJS TypeScript too: nodenext lets a .cts file import the ES module (require(esm)).
+    writeFileSync(
+      join(app, 'consumer.cts'),
+      `import { port } from '${pkg.name}';
+       port('shop', 'web').then((value: number) => console.log(value));`,
     );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const result = await node([tsc, '-p', 'tsconfig.json']).catch(
