@@ -1,6 +1,7 @@
 // The one-line API for where ports are used (vite.config.ts, a server's entry, a test setup):
 // `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
 // project is inferred from the working directory like the CLI does when it is left out.
+import { resolve } from 'node:path';
 import { allocate, type Deps, queryProject } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { parseName } from '../core/names.js';
@@ -11,7 +12,7 @@ import { bindProbe } from '../native/bind-probe.js';
 import { createScanner } from '../native/index.js';
 
 export interface PortOptions {
-  /** The directory the project is inferred from. Default: `process.cwd()`. */
+  /** The directory the project is inferred from (relative: to `process.cwd()`). Default: `process.cwd()`. */
   readonly cwd?: string;
   /** The registry file. Default: `$PM_REGISTRY`, else the per-user one (like the CLI). */
   readonly registry?: string;
@@ -87,7 +88,7 @@ async function projectHere(
   options: EnvOptions,
   service = '<service>',
 ): Promise<string> {
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = resolve(options.cwd ?? '.');
   const project = projectAt((await deps.store.read()).registry, cwd);
   if (project === undefined) {
     throw new PmError(

@@ -2,7 +2,7 @@
 // and the one-line calls (port, env) against real registry files in temp directories.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allocate, defaultDeps, env, port } from '../../src/index.js';
@@ -69,6 +69,8 @@ describe('port()', () => {
       path: project,
     });
     expect(await port('web', { registry, cwd: join(project, 'packages', 'ui') })).toBe(web);
+    // A relative `cwd` counts from the process's working directory, as a path on the CLI would.
+    expect(await port('web', { registry, cwd: relative(process.cwd(), project) })).toBe(web);
     // A new service of the inferred project is allocated there, not in another project.
     const api = await port('api', { registry, cwd: project });
     expect(api).not.toBe(web);
