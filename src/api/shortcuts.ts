@@ -12,7 +12,7 @@ import { bindProbe } from '../native/bind-probe.js';
 import { createScanner } from '../native/index.js';
 
 export interface PortOptions {
-  /** The directory the project is inferred from (relative: to `process.cwd()`). Default: `process.cwd()`. */
+  /** The directory the project is inferred from; relative to `process.cwd()`, the default. */
   readonly cwd?: string;
   /** The registry file. Default: `$PM_REGISTRY`, else the per-user one (like the CLI). */
   readonly registry?: string;
