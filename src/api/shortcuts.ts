@@ -3,13 +3,13 @@
 // project is inferred from the working directory like the CLI does when it is left out.
 import { resolve } from 'node:path';
 import { allocate, type Deps, queryProject } from '../core/actions.js';
-import { PmError } from '../core/errors.js';
+import { isPmError, PmError } from '../core/errors.js';
 import { parseName } from '../core/names.js';
 import { isPort, type Port } from '../core/port.js';
 import { projectAt } from '../core/registry.js';
-import { RegistryStore, resolveRegistryPath } from '../core/store.js';
-import { bindProbe } from '../native/bind-probe.js';
-import { createScanner } from '../native/index.js';
+import { resolveRegistryPath } from '../core/store.js';
+import { createDeps } from '../create-deps.js';
+import { wordRemedies } from '../view/remedies.js';
 
 export interface PortOptions {
   /** The directory the project is inferred from; relative to `process.cwd()`, the default. */
@@ -28,7 +28,8 @@ export type PortEnv = Record<string, string>;
 /**
  * The port of a service, allocated on first use (idempotent, like `pm allocate`).
  * `port('web')` infers the project from the working directory; `port('shop', 'web')` names it.
- * Rejects with a PmError (`code`, `message`, what to do next) when it cannot.
+ * Rejects with a PmError when it cannot: `code` as in the CLI's --json errors, `remedies` as
+ * data, and a message that ends with what to do next.
  */
 export function port(service: string, options?: PortOptions): Promise<number>;
 export function port(project: string, service: string, options?: PortOptions): Promise<number>;
@@ -39,16 +40,18 @@ export async function port(
 ): Promise<number> {
   const [named, service, options] =
     typeof second === 'string' ? [first, second, third ?? {}] : [undefined, first, second ?? {}];
-  parseName(service, 'service');
-  const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
-  const deps = apiDeps(options);
-  const project = named ?? (await projectHere(deps, options, service));
-  const result = await allocate(deps, {
-    project,
-    service,
-    ...(prefer === undefined ? {} : { prefer }),
+  return explained(async () => {
+    parseName(service, 'service');
+    const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
+    const deps = apiDeps(options);
+    const project = named ?? (await projectHere(deps, options, service));
+    const result = await allocate(deps, {
+      project,
+      service,
+      ...(prefer === undefined ? {} : { prefer }),
+    });
+    return result.port;
   });
-  return result.port;
 }
 
 /**
@@ -60,22 +63,31 @@ export function env(project: string, options?: EnvOptions): Promise<PortEnv>;
 export async function env(first?: string | EnvOptions, second?: EnvOptions): Promise<PortEnv> {
   const [named, options] =
     typeof first === 'string' ? [first, second ?? {}] : [undefined, first ?? {}];
-  const deps = apiDeps(options);
-  const project = named ?? (await projectHere(deps, options));
-  const { services } = await queryProject(deps, project);
-  return portVariables(services);
+  return explained(async () => {
+    const deps = apiDeps(options);
+    const project = named ?? (await projectHere(deps, options));
+    const { services } = await queryProject(deps, project);
+    return portVariables(services);
+  });
+}
+
+/** The CLI's wiring. The scanner loads koffi only when a scan is needed (a new service). */
+function apiDeps(options: EnvOptions): Deps {
+  return createDeps({ registryPath: resolveRegistryPath(options.registry) });
 }
 
 /**
- * Integrator's swap point: the CLI's shared dependency wiring (createDeps) once it lands. The
- * scanner loads koffi only when a scan is needed (a service that has no port yet).
+ * A config file usually lets the error escape, and then its message is all anyone reads: the
+ * one-line API adds what to do next (the CLI's words) to it. Code and remedies stay as they are.
  */
-function apiDeps(options: EnvOptions): Deps {
-  return {
-    store: new RegistryStore({ path: resolveRegistryPath(options.registry) }),
-    scanner: createScanner(),
-    probe: bindProbe,
-  };
+async function explained<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const hint = isPmError(error) ? wordRemedies(error.remedies, 'cli') : undefined;
+    if (!isPmError(error) || hint === undefined) throw error;
+    throw new PmError(error.code, `${error.message} (${hint})`, error.remedies, { cause: error });
+  }
 }
 
 /**
@@ -91,11 +103,10 @@ async function projectHere(
   const cwd = resolve(options.cwd ?? '.');
   const project = projectAt((await deps.store.read()).registry, cwd);
   if (project === undefined) {
-    throw new PmError(
-      'NOT_FOUND',
-      `no project here: no project's recorded path contains ${cwd}`,
-      `name the project: port('<project>', '${service}'), or record this directory once with 'pm allocate <project> ${service} --path ${cwd}'`,
-    );
+    throw new PmError('NOT_FOUND', `no project here: no project's recorded path contains ${cwd}`, {
+      kind: 'text',
+      text: `name the project: port('<project>', '${service}'), or record this directory once with 'pm allocate <project> ${service} --path ${cwd}'`,
+    });
   }
   return project;
 }

@@ -1,15 +1,16 @@
-import { resolve } from 'node:path';
 import { allocate } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
-import { parsePort } from '../core/port.js';
+import type { Port } from '../core/port.js';
 import { projectAt } from '../core/registry.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export interface AllocateFlags {
-  readonly port?: string;
-  readonly prefer?: string;
+  readonly port?: Port | undefined;
+  readonly prefer?: Port | undefined;
   readonly force: boolean;
-  readonly path?: string;
+  /** Absolute, and checked to be a directory, by the flag table. */
+  readonly path?: string | undefined;
 }
 
 const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--force] [--path DIR]';
@@ -19,14 +20,12 @@ const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--forc
  * `path` holds the working directory, so dev scripts need not repeat its name.
  */
 async function projectHere(ctx: Context): Promise<string> {
-  const cwd = process.cwd();
+  const cwd = ctx.cwd;
   const project = projectAt((await ctx.deps.store.read()).registry, cwd);
   if (project === undefined) {
-    throw new PmError(
-      'USAGE',
-      `missing project: no project's recorded path contains ${cwd}`,
-      'name it: pm allocate <project> <service> (add --path . to record this directory for next time)',
-    );
+    throw new PmError('USAGE', `missing project: no project's recorded path contains ${cwd}`, {
+      kind: 'name-project',
+    });
   }
   return project;
 }
@@ -37,17 +36,22 @@ export async function runAllocate(
   flags: AllocateFlags,
 ): Promise<number> {
   expectArgs(input, 1, 2, USAGE);
+  if (flags.port !== undefined && flags.prefer !== undefined) {
+    throw new PmError('USAGE', '--port and --prefer cannot be used together', {
+      kind: 'exact-or-prefer',
+    });
+  }
   const [project, service] =
     input.length === 2 ? (input as [string, string]) : [await projectHere(ctx), input[0] as string];
   const result = await allocate(ctx.deps, {
     project,
     service,
-    ...(flags.port !== undefined ? { port: parsePort(flags.port, '--port') } : {}),
-    ...(flags.prefer !== undefined ? { prefer: parsePort(flags.prefer, '--prefer') } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.prefer !== undefined ? { prefer: flags.prefer } : {}),
     force: flags.force,
-    ...(flags.path !== undefined ? { path: resolve(flags.path) } : {}),
+    ...(flags.path !== undefined ? { path: flags.path } : {}),
   });
-  for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  for (const warning of result.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
   if (ctx.json) {
     printJson(ctx.io, {
       project: result.project,

@@ -1,7 +1,7 @@
 import type { Deps } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import type { Listener } from '../native/types.js';
-import type { Style } from './style.js';
+import type { Style } from '../view/style.js';
 
 export interface Io {
   /** Results: what scripts read. */
@@ -15,6 +15,8 @@ export interface Context {
   readonly json: boolean;
   readonly style: Style;
   readonly io: Io;
+  /** The caller's working directory (the process's own only when run as the bin). */
+  readonly cwd: string;
   /** The terminal's width when stdout is one; tables then fit it instead of wrapping. */
   readonly width?: number;
 }
@@ -45,10 +47,6 @@ export function expectArgs(
   if (input.length < min || input.length > max) {
     const problem =
       input.length < min ? 'missing arguments' : `unexpected argument '${input[max]}'`;
-    throw new PmError(
-      'USAGE',
-      `${problem}: usage: ${usage}`,
-      "run 'pm --help' for every command and option",
-    );
+    throw new PmError('USAGE', `${problem}: usage: ${usage}`, { kind: 'help' });
   }
 }

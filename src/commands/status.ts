@@ -1,10 +1,12 @@
 import { type StatusView, status } from '../core/actions.js';
-import { type FittedColumn, fitCell, fitColumns, joinCells } from '../core/columns.js';
-import { type Cells, rowCells, unmanagedCells } from '../core/display.js';
 import { formatRange } from '../core/port.js';
-import { type PortState, primaryListener } from '../core/status.js';
+import { primaryListener } from '../core/status.js';
+import { type Cells, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
+import { STATE_PALETTE } from '../view/palette.js';
+import { sanitize } from '../view/sanitize.js';
+import { paint, type Style } from '../view/style.js';
+import { renderTable, STATUS_LAYOUT } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
-import type { Style } from './style.js';
 
 export function statusJson(view: StatusView, registryPath: string, all: boolean) {
   return {
@@ -36,17 +38,6 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
   };
 }
 
-function paintState(style: Style, state: string): string {
-  const paint: Record<PortState | 'unmanaged', (text: string) => string> = {
-    active: style.green,
-    idle: style.dim,
-    conflict: style.red,
-    unknown: style.yellow,
-    unmanaged: style.yellow,
-  };
-  return (paint[state as PortState] ?? ((text: string) => text))(state);
-}
-
 /**
  * The table as text, laid out like the dashboard's. With `width` (a terminal) every row stays
  * one line; without (a pipe, a log) every cell is printed whole.
@@ -61,19 +52,14 @@ export function renderStatusTable(
     ...view.rows.map(rowCells),
     ...(all ? view.unmanaged.map(unmanagedCells) : []),
   ];
-  const fitted = fitColumns(cells, width, 0);
-  const line = (text: (column: FittedColumn) => string) => joinCells(fitted.map(text)).trimEnd();
-  return [
-    style.bold(line(({ column, width: w, align }) => fitCell(column, w, align))),
-    ...cells.map((row) =>
-      line(({ column, width: w, align }) => {
-        const text = fitCell(row[column], w, align);
-        return column === 'STATE'
-          ? text.replace(row[column], paintState(style, row[column]))
-          : text;
-      }),
-    ),
-  ].join('\n');
+  return renderTable(STATUS_LAYOUT, cells, {
+    width,
+    title: style.bold,
+    paint: (column, row, text) =>
+      column === 'STATE'
+        ? text.replace(row.STATE, paint(style, STATE_PALETTE[row.STATE as DisplayState], row.STATE))
+        : text,
+  });
 }
 
 export async function runStatus(
@@ -89,12 +75,14 @@ export async function runStatus(
     return 0;
   }
   if (view.rows.length === 0 && !(flags.all && view.unmanaged.length > 0)) {
-    ctx.io.err(`no allocations yet in ${registryPath}; try: pm allocate <project> <service>`);
+    ctx.io.err(
+      `no allocations yet in ${sanitize(registryPath)}; try: pm allocate <project> <service>`,
+    );
   } else {
     ctx.io.out(renderStatusTable(view, ctx.style, flags.all, ctx.width));
   }
   if (!view.scanner.available) {
-    ctx.io.err(`note: live state unknown: ${view.scanner.reason}`);
+    ctx.io.err(`note: live state unknown: ${sanitize(view.scanner.reason ?? '')}`);
   } else if (!flags.all && view.unmanaged.length > 0) {
     ctx.io.err(
       ctx.style.dim(

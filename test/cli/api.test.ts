@@ -104,13 +104,17 @@ describe('port()', () => {
     const error = await failure(port('web', { registry, cwd: root }));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toContain(root);
-    expect(String(error.hint)).toContain("port('<project>', 'web')");
+    // The message itself says what to do: a config file usually lets the error escape.
+    expect(error.message).toContain("name the project: port('<project>', 'web')");
+    expect(error.remedies).not.toEqual([]);
     expect(existsSync(registry)).toBe(false);
   });
 
   it('refuses bad names and bad preferred ports with the CLI codes', async () => {
     const registry = join(tempDir(), 'registry.toml');
-    expect((await failure(port('shop', 'my web', { registry }))).code).toBe('INVALID_NAME');
+    const badName = await failure(port('shop', 'my web', { registry }));
+    expect(badName.code).toBe('INVALID_NAME');
+    expect(badName.message).toMatch(/invalid service name: 'my web' \(names start with a letter/);
     expect((await failure(port('sh.op', 'web', { registry }))).code).toBe('INVALID_NAME');
     expect((await failure(port('shop', 'web', { registry, prefer: 70_000 }))).code).toBe(
       'INVALID_PORT',
