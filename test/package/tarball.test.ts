@@ -76,10 +76,18 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       throw new Error("dist is missing or stale: run 'npm run build' (npm test builds first)");
     }
     dir = mkdtempSync(join(tmpdir(), 'pm-pack-'));
+    // npm's cache and logs go to the temp dir too: the test leaves nothing behind in ~/.npm.
+    const npmEnv = {
+      ...process.env,
+      npm_config_cache: join(dir, 'npm-cache'),
+      npm_config_logs_dir: join(dir, 'npm-logs'),
+      npm_config_loglevel: 'error',
+      npm_config_update_notifier: 'false',
+    };
     const { stdout } = await run(
       NPM,
       ['pack', '--ignore-scripts', '--json', '--pack-destination', dir],
-      { cwd: ROOT, encoding: 'utf8' },
+      { cwd: ROOT, encoding: 'utf8', env: npmEnv },
     );
     packed = (JSON.parse(stdout) as PackResult[])[0]!;
     app = join(dir, 'app');
@@ -96,7 +104,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
         '--no-fund',
         join(dir, packed.filename),
       ],
-      { cwd: app, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } },
+      { cwd: app, encoding: 'utf8', env: npmEnv },
     );
     registry = join(dir, 'registry.toml');
   }, 60_000);
