@@ -27,7 +27,19 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
   bin: Record<string, string>;
 };
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** npm as the running npm (`npm test`, `npx vitest`) names itself, else the one on PATH. */
+function npm(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  const cli = process.env.npm_execpath;
+  const [file, prefix] =
+    cli && /npm-cli\.c?js$/.test(cli) ? [process.execPath, [cli]] : ['npm', []];
+  return run(file, [...prefix, ...args], {
+    ...options,
+    encoding: 'utf8',
+    // npm.cmd on Windows runs only through a shell.
+    shell: file === 'npm' && process.platform === 'win32',
+  });
+}
 
 interface PackedFile {
   readonly path: string;
@@ -84,18 +96,16 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       npm_config_loglevel: 'error',
       npm_config_update_notifier: 'false',
     };
-    const { stdout } = await run(
-      NPM,
+    const { stdout } = await npm(
       ['pack', '--ignore-scripts', '--json', '--pack-destination', dir],
-      { cwd: ROOT, encoding: 'utf8', env: npmEnv },
+      { cwd: ROOT, env: npmEnv },
     );
     packed = (JSON.parse(stdout) as PackResult[])[0]!;
     app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), '{ "name": "app", "private": true }\n');
     copyRuntimeDependencies(app);
-    await run(
-      NPM,
+    await npm(
       [
         'install',
         '--offline',
@@ -104,7 +114,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
         '--no-fund',
         join(dir, packed.filename),
       ],
-      { cwd: app, encoding: 'utf8', env: npmEnv },
+      { cwd: app, env: npmEnv },
     );
     registry = join(dir, 'registry.toml');
   }, 60_000);
