@@ -44,7 +44,8 @@ export async function port(
     parseName(service, 'service');
     const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
     const deps = apiDeps(options);
-    const project = named ?? (await projectHere(deps, options, service));
+    const project =
+      named ?? (await projectHere(deps, options, `port('<project>', '${service}')`, service));
     const result = await allocate(deps, {
       project,
       service,
@@ -65,7 +66,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
     typeof first === 'string' ? [first, second ?? {}] : [undefined, first ?? {}];
   return explained(async () => {
     const deps = apiDeps(options);
-    const project = named ?? (await projectHere(deps, options));
+    const project = named ?? (await projectHere(deps, options, "env('<project>')"));
     const { services } = await queryProject(deps, project);
     return portVariables(services);
   });
@@ -98,6 +99,7 @@ async function explained<T>(work: () => Promise<T>): Promise<T> {
 async function projectHere(
   deps: Pick<Deps, 'store'>,
   options: EnvOptions,
+  namedCall: string,
   service = '<service>',
 ): Promise<string> {
   const cwd = resolve(options.cwd ?? '.');
@@ -105,7 +107,7 @@ async function projectHere(
   if (project === undefined) {
     throw new PmError('NOT_FOUND', `no project here: no project's recorded path contains ${cwd}`, {
       kind: 'text',
-      text: `name the project: port('<project>', '${service}'), or record this directory once with 'pm allocate <project> ${service} --path ${cwd}'`,
+      text: `name the project: ${namedCall}, or record this directory once with 'pm allocate <project> ${service} --path ${cwd}'`,
     });
   }
   return project;

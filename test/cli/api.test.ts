@@ -145,7 +145,9 @@ describe('env()', () => {
   it('an unknown project is NOT_FOUND and allocates nothing', async () => {
     const registry = join(tempDir(), 'registry.toml');
     expect((await failure(env('shop', { registry }))).code).toBe('NOT_FOUND');
-    expect((await failure(env({ registry, cwd: tempDir() }))).code).toBe('NOT_FOUND');
+    const nowhere = await failure(env({ registry, cwd: tempDir() }));
+    expect(nowhere.code).toBe('NOT_FOUND');
+    expect(nowhere.message).toContain("name the project: env('<project>')");
     expect(existsSync(registry)).toBe(false);
   });
 });
