@@ -3,6 +3,7 @@
 // history are kept in docs/benchmarks.md.
 import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
+import { runImportBench } from './import.mjs';
 import { runProjectsBench } from './projects.mjs';
 import { runScanBench } from './scan.mjs';
 import { runSizeLimitBench } from './size-limit.mjs';
@@ -15,6 +16,7 @@ console.log(
   `pm benchmarks: node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`,
 );
 if (wanted('startup')) runStartupBench();
+if (wanted('import')) runImportBench();
 if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();
 if (wanted('size')) runSizeLimitBench();

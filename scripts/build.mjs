@@ -1,37 +1,76 @@
-// Bundles the CLI and the programmatic API with esbuild. One bundle keeps `pm` start-up
-// close to `node -e 0`; code splitting keeps React/Ink and koffi out of the scripting paths
-// (they load only when the dashboard or a native scanner is used). koffi stays external
-// because it ships its native binary in per-platform packages.
+// Bundles the CLI and the programmatic API with esbuild, and writes the API's type
+// declarations (scripts/declarations.mjs). One bundle keeps `pm` start-up close to
+// `node -e 0`; code splitting keeps React/Ink and koffi out of the scripting paths (they load
+// only when the dashboard or a native scanner is used). Every package in package.json's `dependencies` stays external
+// (today only koffi: it ships its native binary in per-platform packages); everything else
+// is bundled, which is why Ink, React, smol-toml and proper-lockfile are devDependencies.
 import { chmod, readFile, rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { writeDeclarations } from './declarations.mjs';
+import { writeThirdPartyNotices } from './third-party-notices.mjs';
 
-const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 // Build beside dist and swap it in, so a test run using dist never sees it half-written.
 const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
-await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  outdir: next,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // react-devtools-core is only imported by Ink when DEV=true; it is not a dependency.
-  external: ['koffi', 'react-devtools-core'],
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: {
-    // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
-    js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
-  },
-  define: { 'process.env.NODE_ENV': '"production"', PM_VERSION: JSON.stringify(version) },
-  // Whitespace and syntax only: identifiers stay readable in the stack of an internal error.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
+const started = performance.now();
+
+// esbuild bundles in its own process while this one writes the declarations.
+const declarations = writeDeclarations({
+  entry: 'src/index.ts',
+  srcRoot: 'src',
+  outDir: `${next}/types`,
 });
-await chmod(`${next}/cli.js`, 0o755);
+
+/** Ink imports its devtools (and a bundled `ws`) only when DEV=true and react-devtools-core
+ *  is installed, which it never is for pm: keep that import external instead of shipping it. */
+const inkDevtoolsExternal = {
+  name: 'ink-devtools-external',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/devtools\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]ink[\\/]/.test(importer)
+        ? { path: 'react-devtools-core', external: true }
+        : undefined,
+    );
+  },
+};
+
+try {
+  const result = await build({
+    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+    outdir: next,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: [...Object.keys(pkg.dependencies ?? {}), 'react-devtools-core'],
+    plugins: [inkDevtoolsExternal],
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: {
+      // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
+      js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
+    },
+    define: { 'process.env.NODE_ENV': '"production"', PM_VERSION: JSON.stringify(pkg.version) },
+    // Whitespace and syntax only: identifiers stay readable in the stack of an internal error.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  await chmod(`${next}/cli.js`, 0o755);
+  // Bundled code keeps its licences: the notices of every bundled package ship beside it.
+  await writeThirdPartyNotices(result.metafile, `${next}/THIRD-PARTY-NOTICES.txt`);
+  await declarations;
+} catch (error) {
+  await declarations.catch(() => undefined);
+  await rm(next, { recursive: true, force: true });
+  throw error;
+}
 await rename('dist', old).catch(() => undefined);
 await rename(next, 'dist');
 await rm(old, { recursive: true, force: true });
+if (process.env.PM_BUILD_TIME) {
+  console.error(`build: ${Math.round(performance.now() - started)} ms`);
+}

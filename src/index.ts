@@ -52,3 +52,32 @@ import { createDeps } from './create-deps.js';
 export function defaultDeps(registryPath?: string): Deps {
   return createDeps({ registryPath: resolveRegistryPath(registryPath) });
 }
+
+// The one-line API: `await port('web')`, `await env()`.
+export {
+  type EnvOptions,
+  env,
+  type PortEnv,
+  type PortOptions,
+  port,
+} from './api/shortcuts.js';
+export type { PruneDeps, PrunedProject } from './core/actions/prune.js';
+export type { UpService } from './core/actions/up.js';
+// Types the signatures above use, exported so callers can name what they receive and pass.
+export type {
+  ConfigChange,
+  ConfigView,
+  PortQuery,
+  ProjectQuery,
+  StatusView,
+} from './core/actions.js';
+export type { ManifestText } from './core/manifest.js';
+export type { NameKind } from './core/names.js';
+export type { GitCheckout } from './core/project.js';
+export type { Defaults, Extra, Project } from './core/registry.js';
+export type { NamedListener, StatusOptions, UnmanagedRow } from './core/status.js';
+export type { LockOwner, LockState } from './core/store/lock.js';
+export type { Change, FileHealth, ReadResult, StoreFs, StoreHealth } from './core/store.js';
+export type { BindProbe } from './native/bind-probe.js';
+export type { Family, Protocol, ScannerOptions, ScanOptions } from './native/index.js';
+export type { Liveness, ProcessIdentity, ProcessProbe } from './native/process-identity.js';

@@ -55,7 +55,8 @@ export function ioError(action: string, path: string, error: unknown): PmError {
   return new PmError('IO', `could not ${action} ${path}: ${detail}`, remedy, { cause: error });
 }
 
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise<void>((done) => setTimeout(done, ms));
 
 /** The real file system, with a directory watch that reports changed names. */
 export function systemFs(): StoreFs {

@@ -13,7 +13,7 @@ import { errnoOf, ioError, type StoreFs } from './fs.js';
  * path and a port line apiece) fit. Parsing a file this size takes about 1.1 s on a loaded
  * 2-core VM (docs/reliability.md).
  */
-export const MAX_REGISTRY_BYTES = 10 * 1024 * 1024;
+export const MAX_REGISTRY_BYTES: number = 10 * 1024 * 1024;
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 

@@ -1,0 +1,141 @@
+// The one-line API for where ports are used (vite.config.ts, a server's entry, a test setup):
+// `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
+// project is inferred from the working directory like the CLI does when it is left out.
+import { resolve } from 'node:path';
+import { allocate, type Deps, queryProject } from '../core/actions.js';
+import { isPmError, PmError } from '../core/errors.js';
+import { parseName } from '../core/names.js';
+import { isPort, type Port } from '../core/port.js';
+import { type ProjectContext, requireProject } from '../core/project.js';
+import { resolveRegistryPath } from '../core/store.js';
+import { createDeps } from '../create-deps.js';
+import { wordRemedies } from '../view/remedies.js';
+
+export interface PortOptions {
+  /** The directory the project is inferred from; relative to `process.cwd()`, the default. */
+  readonly cwd?: string;
+  /** The registry file. Default: `$PM_REGISTRY`, else the per-user one (like the CLI). */
+  readonly registry?: string;
+  /** For a service without a port yet: search from this port up (like `--prefer`). */
+  readonly prefer?: number;
+}
+
+export type EnvOptions = Omit<PortOptions, 'prefer'>;
+
+/** `NAME: "port"` for every service of a project, e.g. `{ API_PORT: '3001', WEB_PORT: '3000' }`. */
+export type PortEnv = Record<string, string>;
+
+/**
+ * The port of a service, allocated on first use (idempotent, like `pm allocate`).
+ * `port('web')` infers the project from the working directory; `port('shop', 'web')` names it.
+ * Rejects with a PmError when it cannot: `code` as in the CLI's --json errors, `remedies` as
+ * data, and a message that ends with what to do next.
+ */
+export function port(service: string, options?: PortOptions): Promise<number>;
+export function port(project: string, service: string, options?: PortOptions): Promise<number>;
+export async function port(
+  first: string,
+  second?: string | PortOptions,
+  third?: PortOptions,
+): Promise<number> {
+  const [named, service, options] =
+    typeof second === 'string' ? [first, second, third ?? {}] : [undefined, first, second ?? {}];
+  return explained(async () => {
+    parseName(service, 'service');
+    const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
+    const deps = apiDeps(options);
+    // An inferred project gets its place recorded and its manifest's `prefer`, as in the CLI.
+    const here =
+      named === undefined
+        ? await projectHere(deps, options, `port('<project>', '${service}')`)
+        : undefined;
+    const declared = here?.manifest?.services.find((entry) => entry.service === service)?.prefer;
+    const from = prefer ?? declared;
+    const result = await allocate(deps, {
+      project: named ?? (here as ProjectContext).project,
+      service,
+      ...(here ? { path: here.path } : {}),
+      ...(here?.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
+      ...(from === undefined ? {} : { prefer: from }),
+    });
+    return result.port;
+  });
+}
+
+/**
+ * The variables `pm env` prints for a project: `<SERVICE>_PORT` for each of its services,
+ * as strings ready to spread into `process.env` or a child's `env`. Allocates nothing.
+ */
+export function env(options?: EnvOptions): Promise<PortEnv>;
+export function env(project: string, options?: EnvOptions): Promise<PortEnv>;
+export async function env(first?: string | EnvOptions, second?: EnvOptions): Promise<PortEnv> {
+  const [named, options] =
+    typeof first === 'string' ? [first, second ?? {}] : [undefined, first ?? {}];
+  return explained(async () => {
+    const deps = apiDeps(options);
+    const project = named ?? (await projectHere(deps, options, "env('<project>')")).project;
+    const { services } = await queryProject(deps, project);
+    return portVariables(services);
+  });
+}
+
+/** The CLI's wiring. The scanner loads koffi only when a scan is needed (a new service). */
+function apiDeps(options: EnvOptions): Deps {
+  return createDeps({ registryPath: resolveRegistryPath(options.registry) });
+}
+
+/**
+ * A config file usually lets the error escape, and then its message is all anyone reads: the
+ * one-line API adds what to do next (the CLI's words) to it. Code and remedies stay as they are.
+ */
+async function explained<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const hint = isPmError(error) ? wordRemedies(error.remedies, 'cli') : undefined;
+    if (!isPmError(error) || hint === undefined) throw error;
+    throw new PmError(error.code, `${error.message} (${hint})`, error.remedies, { cause: error });
+  }
+}
+
+/**
+ * Which project the directory belongs to: the manifest, a worktree, or a recorded path. The
+ * error names the call to write instead (`namedCall`), not the CLI's command.
+ */
+async function projectHere(
+  deps: Pick<Deps, 'store'>,
+  options: EnvOptions,
+  namedCall: string,
+): Promise<ProjectContext> {
+  try {
+    return requireProject((await deps.store.read()).registry, resolve(options.cwd ?? '.'));
+  } catch (error) {
+    if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
+    throw new PmError(
+      error.code,
+      error.message,
+      [{ kind: 'text', text: `name the project: ${namedCall}` }, { kind: 'declare-manifest' }],
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Integrator's swap point: the variable names `pm run` and `pm env` use (src/core/env-vars.ts,
+ * branch runenv). Upper case, `-` becomes `_`, `_PORT` appended: `api-gw` -> `API_GW_PORT`.
+ */
+function portVariables(services: readonly { service: string; port: Port }[]): PortEnv {
+  const variables: PortEnv = {};
+  for (const { service, port } of services) {
+    variables[`${service.toUpperCase().replaceAll('-', '_')}_PORT`] = String(port);
+  }
+  return variables;
+}
+
+function checkedPort(value: number): Port {
+  if (isPort(value)) return value;
+  throw new PmError(
+    'INVALID_PORT',
+    `invalid prefer '${value}': a port is a whole number from 1 to 65535`,
+  );
+}
