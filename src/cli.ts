@@ -6,9 +6,11 @@ import { type ParsedArgs, parseArguments } from './commands/arguments.js';
 import { runConfig } from './commands/config.js';
 import type { Context, Io } from './commands/context.js';
 import { runDoctor } from './commands/doctor.js';
+import { runEnv } from './commands/env.js';
 import { runFree } from './commands/free.js';
 import { parseInterval } from './commands/interval.js';
 import { runQuery } from './commands/query.js';
+import { runRun } from './commands/run.js';
 import { runStatus } from './commands/status.js';
 import { colorWanted, createStyle } from './commands/style.js';
 import { runSuggest } from './commands/suggest.js';
@@ -19,6 +21,7 @@ import { bindProbe } from './native/bind-probe.js';
 import { ephemeralRange } from './native/ephemeral-range.js';
 import { createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
+import { createProcessTree } from './native/process-tree.js';
 
 declare const PM_VERSION: string;
 
@@ -75,7 +78,7 @@ try {
   process.exitCode = reportEarly(error);
   process.exit();
 }
-const { flags, input } = parsed;
+const { flags, input, command: childCommand } = parsed;
 if (flags.help) {
   io.out(HELP.trimEnd());
   process.exit(0);
@@ -95,6 +98,8 @@ const FLAGS_BY_COMMAND: Record<string, readonly CommandFlag[]> = {
   config: ['range', 'exclude'],
   status: ['all'],
   doctor: ['restore'],
+  run: ['env'],
+  env: ['format', 'write'],
   '': ['once', 'all', 'interval'],
 };
 
@@ -109,7 +114,10 @@ type CommandFlag =
   | 'exclude'
   | 'restore'
   | 'once'
-  | 'interval';
+  | 'interval'
+  | 'env'
+  | 'format'
+  | 'write';
 const COMMAND_FLAGS = [...new Set(Object.values(FLAGS_BY_COMMAND).flat())];
 
 function checkFlags(name: string): void {
@@ -145,12 +153,26 @@ async function main(): Promise<number> {
       return () => noticeListeners.delete(listener);
     },
   };
-  const deps: Deps = { store, scanner: createScanner(), probe: bindProbe, cwdOf: processCwd };
+  const processes = createProcessTree();
+  const deps: Deps = {
+    store,
+    scanner: createScanner(),
+    probe: bindProbe,
+    cwdOf: processCwd,
+    processes,
+  };
   const style = createStyle(!json && colorWanted(flags.color, process.stdout));
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   const ctx: Context = { deps, json, style, io, ...(width ? { width } : {}) };
   const name = command ?? '';
   if (name in FLAGS_BY_COMMAND) checkFlags(name);
+  if (command !== 'run' && childCommand.length > 0) {
+    throw new PmError(
+      'USAGE',
+      `unexpected '--' followed by '${childCommand[0]}'`,
+      "only 'pm run' takes a command after '--'",
+    );
+  }
 
   switch (command) {
     case undefined: {
@@ -182,6 +204,10 @@ async function main(): Promise<number> {
       return runConfig(ctx, rest, flags, registryPath);
     case 'doctor':
       return runDoctor(ctx, rest, flags, ephemeralRange());
+    case 'run':
+      return runRun(ctx, rest, childCommand, flags, { processes });
+    case 'env':
+      return runEnv(ctx, rest, flags);
     default:
       throw new PmError(
         'USAGE',
@@ -218,7 +244,8 @@ function report(error: unknown): number {
   return EXIT.failed;
 }
 
-process.on('SIGINT', () => process.exit(EXIT.interrupted));
+// `pm run` handles signals itself: it passes them to its child and exits as the child does.
+if (command !== 'run') process.on('SIGINT', () => process.exit(EXIT.interrupted));
 
 main().then(
   (code) => {

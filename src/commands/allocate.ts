@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { allocate } from '../core/actions.js';
-import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
-import { projectAt } from '../core/registry.js';
-import { type Context, expectArgs, printJson } from './context.js';
+import { type Context, expectArgs, printJson, projectHere } from './context.js';
 
 export interface AllocateFlags {
   readonly port?: string;
@@ -14,23 +12,6 @@ export interface AllocateFlags {
 
 const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--force] [--path DIR]';
 
-/**
- * `pm allocate web` inside a project's recorded directory: the project is the one whose
- * `path` holds the working directory, so dev scripts need not repeat its name.
- */
-async function projectHere(ctx: Context): Promise<string> {
-  const cwd = process.cwd();
-  const project = projectAt((await ctx.deps.store.read()).registry, cwd);
-  if (project === undefined) {
-    throw new PmError(
-      'USAGE',
-      `missing project: no project's recorded path contains ${cwd}`,
-      'name it: pm allocate <project> <service> (add --path . to record this directory for next time)',
-    );
-  }
-  return project;
-}
-
 export async function runAllocate(
   ctx: Context,
   input: readonly string[],
@@ -38,7 +19,9 @@ export async function runAllocate(
 ): Promise<number> {
   expectArgs(input, 1, 2, USAGE);
   const [project, service] =
-    input.length === 2 ? (input as [string, string]) : [await projectHere(ctx), input[0] as string];
+    input.length === 2
+      ? (input as [string, string])
+      : [await projectHere(ctx, 'pm allocate <project> <service>'), input[0] as string];
   const result = await allocate(ctx.deps, {
     project,
     service,

@@ -16,6 +16,9 @@ const OPTIONS = {
   restore: { type: 'boolean' },
   interval: { type: 'string' },
   path: { type: 'string' },
+  env: { type: 'string' },
+  format: { type: 'string' },
+  write: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -35,6 +38,9 @@ export interface Flags {
   readonly restore: boolean;
   readonly interval?: string;
   readonly path?: string;
+  readonly env?: string;
+  readonly format?: string;
+  readonly write?: string;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -42,10 +48,15 @@ export interface Flags {
 export interface ParsedArgs {
   readonly flags: Flags;
   readonly input: readonly string[];
+  /** Everything after the first `--`: the command `pm run` starts, untouched. */
+  readonly command: readonly string[];
 }
 
 /** Strict: an unknown flag, or a value missing after --port and friends, is a usage error. */
-export function parseArguments(argv: readonly string[]): ParsedArgs {
+export function parseArguments(full: readonly string[]): ParsedArgs {
+  const dashes = full.indexOf('--');
+  const argv = dashes < 0 ? full : full.slice(0, dashes);
+  const command = dashes < 0 ? [] : full.slice(dashes + 1);
   // Node 20's parseArgs has no --no-X negation; --no-color is the only one pm takes.
   const noColor = argv.includes('--no-color');
   const args = argv.filter((arg) => arg !== '--no-color');
@@ -83,10 +94,14 @@ export function parseArguments(argv: readonly string[]): ParsedArgs {
       restore: bool('restore'),
       ...(text('interval') !== undefined ? { interval: text('interval') } : {}),
       ...(text('path') !== undefined ? { path: text('path') } : {}),
+      ...(text('env') !== undefined ? { env: text('env') } : {}),
+      ...(text('format') !== undefined ? { format: text('format') } : {}),
+      ...(text('write') !== undefined ? { write: text('write') } : {}),
       help: bool('help'),
       version: bool('version'),
     },
     input: positionals,
+    command,
   };
 }
 

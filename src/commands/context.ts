@@ -1,5 +1,6 @@
 import type { Deps } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
+import { projectAt } from '../core/registry.js';
 import type { Listener } from '../native/types.js';
 import type { Style } from './style.js';
 
@@ -51,4 +52,21 @@ export function expectArgs(
       "run 'pm --help' for every command and option",
     );
   }
+}
+
+/**
+ * The project whose recorded path holds the working directory, so `pm allocate web` inside a
+ * project need not repeat its name. `spelled` is the command with the project named.
+ */
+export async function projectHere(ctx: Context, spelled: string): Promise<string> {
+  const cwd = process.cwd();
+  const project = projectAt((await ctx.deps.store.read()).registry, cwd);
+  if (project === undefined) {
+    throw new PmError(
+      'USAGE',
+      `missing project: no project's recorded path contains ${cwd}`,
+      `name it: ${spelled} (add --path . to record this directory for next time)`,
+    );
+  }
+  return project;
 }

@@ -12,12 +12,13 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
     range: view.registry.defaults.range,
     scanner: view.scanner,
     allocations: view.rows.map((row) => {
-      const first = primaryListener(row.listeners);
+      const first = primaryListener(row.moved?.listeners ?? row.listeners);
       return {
         project: row.project,
         service: row.service,
         port: row.port,
         state: row.state,
+        moved_to: row.moved?.port ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         address: first?.address ?? null,
@@ -41,10 +42,12 @@ function paintState(style: Style, state: string): string {
     active: style.green,
     idle: style.dim,
     conflict: style.red,
+    moved: style.yellow,
     unknown: style.yellow,
     unmanaged: style.yellow,
   };
-  return (paint[state as PortState] ?? ((text: string) => text))(state);
+  const word = state.split(' ')[0] as PortState;
+  return (paint[word] ?? ((text: string) => text))(state);
 }
 
 /**

@@ -12,6 +12,7 @@ const STATE_STYLES: Readonly<Record<DisplayState, TextStyle>> = {
   active: { color: 'green' },
   idle: { dimColor: true },
   conflict: { color: 'red', bold: true },
+  moved: { color: 'magenta' },
   unknown: { color: 'yellow' },
   unmanaged: { color: 'yellow' },
 };

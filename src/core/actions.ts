@@ -1,5 +1,6 @@
 // The operations a user can ask for, shared by the CLI and the dashboard. Each one takes its
 // IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
+import type { ProcessTree } from '../native/process-tree.js';
 import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
 import { PmError } from './errors.js';
 import { parseName } from './names.js';
@@ -8,6 +9,7 @@ import { formatRange } from './port.js';
 import {
   type Allocation,
   allocatedPorts,
+  allocations,
   candidatePorts,
   findPort,
   ownerOf,
@@ -21,7 +23,9 @@ import {
 } from './registry.js';
 import {
   listenersByPort,
+  SERVICE_MARKER,
   type StatusRow,
+  serviceMarker,
   statusRows,
   type UnmanagedRow,
   unmanagedRows,
@@ -35,6 +39,8 @@ export interface Deps {
   /** True when the port can be bound on every local address family. */
   readonly probe: (port: number) => Promise<boolean>;
   readonly cwdOf?: (pid: number) => string | undefined;
+  /** Process ancestry and `pm run` markers, for drift and the moved state. */
+  readonly processes?: ProcessTree;
 }
 
 export interface AllocateRequest {
@@ -378,18 +384,31 @@ export async function status(
 ): Promise<StatusView> {
   const { registry } = await deps.store.read();
   const allocated = allocatedPorts(registry);
+  // Owners of unallocated ports cost a walk of every process's open files, so they are looked
+  // up only when a process started by `pm run` for one of the registry's services is alive:
+  // that is when a service may have moved to another port.
+  const markers = new Set(deps.processes?.withVariable(SERVICE_MARKER).values() ?? []);
+  const running = allocations(registry).some(({ project, service }) =>
+    markers.has(serviceMarker(project, service)),
+  );
   const scan = await deps.scanner.scan(
-    options.all ? {} : { attribute: (port) => allocated.has(port) },
+    options.all || running ? {} : { attribute: (port) => allocated.has(port) },
   );
   return statusView(deps, registry, scan);
 }
 
 export function statusView(
-  deps: Pick<Deps, 'scanner' | 'cwdOf'>,
+  deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'>,
   registry: Registry,
   scan: ScanOutcome,
 ): StatusView {
-  const options = deps.cwdOf ? { cwdOf: deps.cwdOf } : {};
+  const { processes, cwdOf } = deps;
+  const options = {
+    ...(cwdOf ? { cwdOf } : {}),
+    ...(processes
+      ? { serviceOf: (pid: number) => processes.environmentValue(pid, SERVICE_MARKER) }
+      : {}),
+  };
   return {
     registry,
     rows: statusRows(registry, scan, options),

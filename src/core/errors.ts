@@ -15,7 +15,10 @@ export type ErrorCode =
   | 'REGISTRY_LOCKED'
   | 'LOCK_COMPROMISED'
   | 'IO'
-  | 'NO_BACKUP';
+  | 'NO_BACKUP'
+  | 'ENV_FILE_DAMAGED'
+  | 'COMMAND_NOT_FOUND'
+  | 'COMMAND_NOT_EXECUTABLE';
 
 /** Exit code 2 is for input the user can fix by retyping the command; 1 for everything else. */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([

@@ -3,7 +3,7 @@ import type { Listener, ScanOutcome } from '../native/types.js';
 import type { Port } from './port.js';
 import { allocatedPorts, allocations, isInside, type Registry } from './registry.js';
 
-export type PortState = 'active' | 'idle' | 'conflict' | 'unknown';
+export type PortState = 'active' | 'idle' | 'conflict' | 'moved' | 'unknown';
 
 export interface StatusRow {
   readonly project: string;
@@ -12,6 +12,8 @@ export interface StatusRow {
   readonly state: PortState;
   /** TCP listeners on the port, wildcard and loopback alike (usually one process). */
   readonly listeners: readonly Listener[];
+  /** State `moved`: the port the service's own process listens on instead, and its listeners. */
+  readonly moved?: { readonly port: Port; readonly listeners: readonly Listener[] };
 }
 
 export interface UnmanagedRow {
@@ -22,6 +24,18 @@ export interface UnmanagedRow {
 export interface StatusOptions {
   /** Working directory of a process, where the OS lets pm see it; for the conflict state. */
   readonly cwdOf?: (pid: number) => string | undefined;
+  /**
+   * The `project/service` a process was started for by `pm run` (a marker in its
+   * environment), where the OS lets pm read it; for the moved state.
+   */
+  readonly serviceOf?: (pid: number) => string | undefined;
+}
+
+/** The marker `pm run` puts in its child's environment, inherited by the whole tree. */
+export const SERVICE_MARKER = 'PM_SERVICE';
+
+export function serviceMarker(project: string, service: string): string {
+  return `${project}/${service}`;
 }
 
 export function listenersByPort(listeners: readonly Listener[]): Map<number, Listener[]> {
@@ -59,7 +73,7 @@ export function statusRows(
   options: StatusOptions = {},
 ): StatusRow[] {
   const byPort = scan.ok ? listenersByPort(scan.listeners) : new Map<number, Listener[]>();
-  return allocations(registry).map(({ project, service, port }) => {
+  const rows = allocations(registry).map(({ project, service, port }) => {
     const listeners = byPort.get(port) ?? [];
     return {
       project,
@@ -71,6 +85,47 @@ export function statusRows(
       listeners,
     };
   });
+  return scan.ok ? rows.map((row) => withMove(row, rows, registry, byPort, options)) : rows;
+}
+
+/**
+ * An idle allocation whose service is listening elsewhere. Evidence, strongest first: the
+ * listener carries the service's `pm run` marker; or, when the project's path is known and
+ * exactly one of its services is idle, a process working inside that path listens on a port
+ * no allocation owns. Without either, the row stays idle (never a guess).
+ */
+function withMove(
+  row: StatusRow,
+  rows: readonly StatusRow[],
+  registry: Registry,
+  byPort: ReadonlyMap<number, Listener[]>,
+  options: StatusOptions,
+): StatusRow {
+  if (row.state !== 'idle') return row;
+  const marker = serviceMarker(row.project, row.service);
+  const { serviceOf, cwdOf } = options;
+  const path = registry.projects.get(row.project)?.path;
+  const lonelyIdle =
+    path !== undefined &&
+    rows.filter((other) => other.project === row.project && other.state === 'idle').length === 1;
+  const owned = allocatedPorts(registry);
+  const ports = [...byPort.keys()].filter((port) => port !== row.port).sort((a, b) => a - b);
+  const byMarker = (listener: Listener) =>
+    listener.pid !== undefined && serviceOf?.(listener.pid) === marker;
+  const byPath = (listener: Listener, port: number) => {
+    if (!lonelyIdle || owned.has(port) || listener.pid === undefined || !cwdOf) return false;
+    const other = serviceOf?.(listener.pid);
+    if (other !== undefined && other !== marker) return false;
+    const cwd = cwdOf(listener.pid);
+    return cwd !== undefined && isInside(cwd, path as string);
+  };
+  for (const test of [byMarker, byPath]) {
+    for (const port of ports) {
+      const listeners = (byPort.get(port) ?? []).filter((listener) => test(listener, port));
+      if (listeners.length > 0) return { ...row, state: 'moved', moved: { port, listeners } };
+    }
+  }
+  return row;
 }
 
 /** TCP listeners inside the registry's range that no allocation owns. */

@@ -1,0 +1,118 @@
+// `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
+// siblings') in the environment, pm's exit code is the command's, and pm warns once if the
+// server ends up listening somewhere else.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scripts } from '../core/dev-servers.js';
+import { type Drift, watchDrift } from '../core/drift.js';
+import { planRun } from '../core/run-plan.js';
+import type { ProcessTree } from '../native/process-tree.js';
+import { type Context, expectArgs, projectHere } from './context.js';
+
+export interface RunFlags {
+  /** The variable for the service's own port instead of PORT. */
+  readonly env?: string;
+}
+
+export interface RunHooks {
+  readonly processes: ProcessTree;
+  /** Starts the command; the real one is loaded lazily (it pulls in child_process). */
+  readonly start?: typeof import('../native/child-process.js').runCommand;
+  readonly cwd?: string;
+  /** How often drift is checked, in ms. */
+  readonly watchMs?: number;
+  readonly envNames?: ReadonlyMap<string, string>;
+}
+
+const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
+
+/** The `scripts` of package.json in `dir`, read once when first asked. */
+export function packageScripts(dir: string): Scripts {
+  let scripts: Record<string, unknown> | undefined;
+  let read = false;
+  return {
+    get(name) {
+      if (!read) {
+        read = true;
+        try {
+          const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+            scripts?: unknown;
+          };
+          if (parsed.scripts && typeof parsed.scripts === 'object') {
+            scripts = parsed.scripts as Record<string, unknown>;
+          }
+        } catch {
+          // No package.json (or not JSON): then no command runs a script pm could recognise.
+        }
+      }
+      const value = scripts?.[name];
+      return typeof value === 'string' ? value : undefined;
+    },
+  };
+}
+
+export function driftMessage(service: string, drift: Drift): string {
+  const elsewhere = drift.listening.join(', ');
+  return `warning: ${service} listens on ${elsewhere}, not on its port ${drift.port}: the server ignored PORT (or found ${drift.port} taken). Start it with its port option (e.g. --port ${drift.port}), or make it read PORT`;
+}
+
+export async function runRun(
+  ctx: Context,
+  input: readonly string[],
+  command: readonly string[],
+  flags: RunFlags,
+  hooks: RunHooks,
+): Promise<number> {
+  expectArgs(input, 1, 2, USAGE);
+  const [project, service] =
+    input.length === 2
+      ? (input as [string, string])
+      : [await projectHere(ctx, 'pm run <project> <service> -- <command>'), input[0] as string];
+  const cwd = hooks.cwd ?? process.cwd();
+  const plan = await planRun(ctx.deps, {
+    project,
+    service,
+    argv: command,
+    scripts: packageScripts(cwd),
+    ...(flags.env !== undefined ? { envName: flags.env } : {}),
+    ...(hooks.envNames ? { envNames: hooks.envNames } : {}),
+  });
+  for (const warning of plan.warnings) ctx.io.err(`warning: ${warning}`);
+  if (plan.appended) {
+    ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
+  }
+  const start = hooks.start ?? (await import('../native/child-process.js')).runCommand;
+  const child = start(plan.argv, {
+    env: { ...process.env, ...Object.fromEntries(plan.variables) },
+    treeOf: (pid) => hooks.processes.descendants(pid),
+  });
+  const watch = startDriftWatch(ctx, hooks, child.pid, plan.port, `${project}/${service}`);
+  const outcome = await child.done;
+  (await watch)?.stop();
+  if (outcome.kind === 'failed') ctx.io.err(`pm: ${outcome.reason}`);
+  return outcome.code;
+}
+
+/**
+ * The ports already listening are read after the child starts (in parallel with its start,
+ * so pm adds nothing to it); a server binds well after that read.
+ */
+async function startDriftWatch(
+  ctx: Context,
+  hooks: RunHooks,
+  pid: number,
+  port: number,
+  name: string,
+): Promise<{ stop(): void } | undefined> {
+  if (pid < 0) return undefined;
+  const scan = await ctx.deps.scanner.scan({ attribute: () => false });
+  if (!scan.ok) return undefined;
+  return watchDrift({
+    scanner: ctx.deps.scanner,
+    tree: () => hooks.processes.descendants(pid),
+    before: new Set(scan.listeners.map((listener) => listener.port)),
+    port,
+    intervalMs: hooks.watchMs ?? 1500,
+    onDrift: (drift) => ctx.io.err(driftMessage(name, drift)),
+  });
+}

@@ -1,0 +1,75 @@
+// Drift: the server `pm run` started listens somewhere other than its port (it ignored PORT,
+// or found the port taken and moved on). Watched cheaply while the child runs: only ports
+// that were not listening before the child started get their owner looked up, and the
+// process tree is read only when such a port appears.
+import type { Scanner, ScanOutcome } from '../native/types.js';
+import type { Port } from './port.js';
+
+export interface Drift {
+  readonly port: Port;
+  /** Where the child's process tree listens instead (TCP), lowest first. */
+  readonly listening: readonly Port[];
+}
+
+export interface DriftWatch {
+  readonly scanner: Scanner;
+  /** The child and its descendants. */
+  readonly tree: () => ReadonlySet<number>;
+  /** Ports listening before the child started: never the child's. */
+  readonly before: ReadonlySet<number>;
+  readonly port: Port;
+  readonly intervalMs: number;
+  readonly onDrift: (drift: Drift) => void;
+}
+
+/** TCP ports the tree listens on, from one scan. */
+export function treePorts(scan: ScanOutcome, tree: ReadonlySet<number>): Set<Port> {
+  const ports = new Set<Port>();
+  if (!scan.ok) return ports;
+  for (const listener of scan.listeners) {
+    if (listener.protocol === 'tcp' && listener.pid !== undefined && tree.has(listener.pid)) {
+      ports.add(listener.port);
+    }
+  }
+  return ports;
+}
+
+/**
+ * Watches until stopped; reports at most once. A server that listens on its own port and on
+ * another (an HMR or debug socket) is not drift; one that listens only elsewhere for two scans
+ * in a row is (one scan could catch it between binding its two sockets).
+ */
+export function watchDrift(watch: DriftWatch): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let strikes = 0;
+  const fresh = (port: number) => !watch.before.has(port);
+  const tick = async () => {
+    const scan = await watch.scanner.scan({ attribute: fresh });
+    if (stopped) return;
+    const candidates = scan.ok && scan.listeners.some((l) => fresh(l.port) && l.pid !== undefined);
+    const ports = candidates ? treePorts(scan, watch.tree()) : new Set<Port>();
+    if (ports.size > 0 && !ports.has(watch.port)) strikes++;
+    else strikes = 0;
+    if (strikes >= 2) {
+      stopped = true;
+      watch.onDrift({ port: watch.port, listening: [...ports].sort((a, b) => a - b) });
+      return;
+    }
+    schedule();
+  };
+  const schedule = () => {
+    timer = setTimeout(() => {
+      tick().catch(() => schedule());
+    }, watch.intervalMs);
+    // The watch never keeps pm alive: pm lives exactly as long as its child.
+    timer.unref();
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// What `pm run` and `pm env` need before anything starts: the service's port (allocated under
+// the usual rules and lock if it has none), the variables for it and its siblings, and the
+// command with a port flag for dev servers that ignore PORT.
+import { allocate, type Deps, queryProject } from './actions.js';
+import { type Scripts, withPortFlag } from './dev-servers.js';
+import {
+  type EnvNames,
+  parseEnvName,
+  projectVariables,
+  runVariables,
+  type Variables,
+} from './env-vars.js';
+import { PmError } from './errors.js';
+import type { Port } from './port.js';
+import { SERVICE_MARKER, serviceMarker } from './status.js';
+
+export interface RunRequest {
+  readonly project: string;
+  readonly service: string;
+  readonly argv: readonly string[];
+  /** The variable for the service's own port, as asked on the command line. */
+  readonly envName?: string;
+  /** Names declared by the project's manifest, per service. */
+  readonly envNames?: EnvNames;
+  readonly scripts: Scripts;
+}
+
+export interface RunPlan {
+  readonly port: Port;
+  readonly created: boolean;
+  readonly warnings: readonly string[];
+  /** Set for the child, in order; the marker last. */
+  readonly variables: Variables;
+  readonly argv: readonly string[];
+  readonly appended?: { readonly server: string; readonly args: readonly string[] };
+}
+
+export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan> {
+  if (request.argv.length === 0 || request.argv[0] === '') {
+    throw new PmError(
+      'USAGE',
+      'no command to run',
+      'put the command after a double dash, e.g. pm run shop web -- npm run dev',
+    );
+  }
+  const ownName = parseEnvName(request.envName ?? request.envNames?.get(request.service) ?? 'PORT');
+  const allocated = await allocate(deps, { project: request.project, service: request.service });
+  const { services } = await queryProject(deps, allocated.project);
+  const portPlan = withPortFlag(request.argv, allocated.port, request.scripts);
+  return {
+    port: allocated.port,
+    created: allocated.created,
+    warnings: allocated.warnings,
+    variables: [
+      ...runVariables(services, allocated.service, ownName),
+      [SERVICE_MARKER, serviceMarker(allocated.project, allocated.service)],
+    ],
+    argv: portPlan.argv,
+    ...(portPlan.appended ? { appended: portPlan.appended } : {}),
+  };
+}
+
+/** The variables of every service of a project; a project without allocations is an error. */
+export async function envOfProject(
+  deps: Pick<Deps, 'store'>,
+  project: string,
+  envNames?: EnvNames,
+): Promise<Variables> {
+  const { services } = await queryProject(deps, project);
+  return projectVariables(services, envNames);
+}
