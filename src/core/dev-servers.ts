@@ -121,7 +121,7 @@ export interface Scripts {
  */
 export function lastCommand(script: string): string[] {
   const segments = script.split(/&&|\|\||;|\||&/);
-  const words = (segments[segments.length - 1] ?? '').match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  const words = (segments[segments.length - 1] ?? '').match(/(?:"[^"]*"|'[^']*'|[^\s"'])+/g) ?? [];
   let start = 0;
   while (start < words.length) {
     const word = words[start] as string;
@@ -129,7 +129,7 @@ export function lastCommand(script: string): string[] {
     else if (word === 'cross-env' || word === 'env') start++;
     else break;
   }
-  return words.slice(start).map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
+  return words.slice(start).map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
 }
 
 export interface PortPlan {
