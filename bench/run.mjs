@@ -2,6 +2,7 @@
 // its baseline in the same run, so the ratios hold on any machine. Figures and their
 // history are kept in docs/benchmarks.md.
 import { runDashboardBench } from './dashboard.mjs';
+import { runWatchBench } from './run-watch.mjs';
 import { runScanBench } from './scan.mjs';
 import { runStartupBench } from './startup.mjs';
 
@@ -14,3 +15,4 @@ console.log(
 if (wanted('startup')) runStartupBench();
 if (wanted('scan')) await runScanBench();
 if (wanted('dashboard')) await runDashboardBench();
+if (wanted('run')) await runWatchBench();

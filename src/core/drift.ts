@@ -44,11 +44,23 @@ export function watchDrift(watch: DriftWatch): { stop(): void } {
   let stopped = false;
   let strikes = 0;
   const fresh = (port: number) => !watch.before.has(port);
+  // Reading the tree means reading every process's parent; a pid once placed (in the tree
+  // or not) stays there, so the tree is read again only when an unplaced pid listens.
+  let tree: ReadonlySet<number> = new Set();
+  const outside = new Set<number>();
+  const place = (pids: readonly number[]) => {
+    if (pids.every((pid) => tree.has(pid) || outside.has(pid))) return;
+    tree = watch.tree();
+    for (const pid of pids) if (!tree.has(pid)) outside.add(pid);
+  };
   const tick = async () => {
     const scan = await watch.scanner.scan({ attribute: fresh });
     if (stopped) return;
-    const candidates = scan.ok && scan.listeners.some((l) => fresh(l.port) && l.pid !== undefined);
-    const ports = candidates ? treePorts(scan, watch.tree()) : new Set<Port>();
+    const pids = scan.ok
+      ? scan.listeners.flatMap((l) => (fresh(l.port) && l.pid !== undefined ? [l.pid] : []))
+      : [];
+    place(pids);
+    const ports = treePorts(scan, tree);
     if (ports.size > 0 && !ports.has(watch.port)) strikes++;
     else strikes = 0;
     if (strikes >= 2) {
