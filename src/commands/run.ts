@@ -88,29 +88,22 @@ export async function runRun(
   });
   const watch = startDriftWatch(ctx, hooks, child.pid, plan.port, `${project}/${service}`);
   const outcome = await child.done;
-  (await watch)?.stop();
+  watch?.stop();
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${outcome.reason}`);
   return outcome.code;
 }
 
-/**
- * The ports already listening are read after the child starts (in parallel with its start,
- * so pm adds nothing to it); a server binds well after that read.
- */
-async function startDriftWatch(
+function startDriftWatch(
   ctx: Context,
   hooks: RunHooks,
   pid: number,
   port: number,
   name: string,
-): Promise<{ stop(): void } | undefined> {
+): { stop(): void } | undefined {
   if (pid < 0) return undefined;
-  const scan = await ctx.deps.scanner.scan({ attribute: () => false });
-  if (!scan.ok) return undefined;
   return watchDrift({
     scanner: ctx.deps.scanner,
     tree: () => hooks.processes.descendants(pid),
-    before: new Set(scan.listeners.map((listener) => listener.port)),
     port,
     intervalMs: hooks.watchMs ?? 1500,
     onDrift: (drift) => ctx.io.err(driftMessage(name, drift)),

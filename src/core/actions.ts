@@ -384,17 +384,31 @@ export async function status(
 ): Promise<StatusView> {
   const { registry } = await deps.store.read();
   const allocated = allocatedPorts(registry);
-  // Owners of unallocated ports cost a walk of every process's open files, so they are looked
-  // up only when a process started by `pm run` for one of the registry's services is alive:
-  // that is when a service may have moved to another port.
-  const markers = new Set(deps.processes?.withVariable(SERVICE_MARKER).values() ?? []);
-  const running = allocations(registry).some(({ project, service }) =>
-    markers.has(serviceMarker(project, service)),
-  );
-  const scan = await deps.scanner.scan(
-    options.all || running ? {} : { attribute: (port) => allocated.has(port) },
-  );
-  return statusView(deps, registry, scan);
+  if (options.all) return statusView(deps, registry, await deps.scanner.scan({}));
+  const scan = await deps.scanner.scan({ attribute: (port) => allocated.has(port) });
+  const unowned = movedCandidates(registry, scan);
+  if (unowned.size === 0 || !(deps.processes || deps.cwdOf)) {
+    return statusView(deps, registry, scan);
+  }
+  // An idle service may have moved to one of these ports: their owners are needed too. The
+  // scanner keeps owners it already found, so this second scan looks up only the new ones.
+  const again = await deps.scanner.scan({
+    attribute: (port) => allocated.has(port) || unowned.has(port),
+  });
+  return statusView(deps, registry, again);
+}
+
+/**
+ * Unallocated TCP ports in the range, when some allocation is idle: where a service that
+ * ignored its port usually ends up (the next port up, a framework's default). Owners cost a
+ * walk of every process's open files, so they are looked up only then.
+ */
+function movedCandidates(registry: Registry, scan: ScanOutcome): Set<number> {
+  if (!scan.ok) return new Set();
+  const byPort = listenersByPort(scan.listeners);
+  const allocated = allocations(registry);
+  if (allocated.every(({ port }) => byPort.has(port))) return new Set();
+  return new Set(unmanagedRows(registry, scan).map((row) => row.port));
 }
 
 export function statusView(
@@ -406,7 +420,7 @@ export function statusView(
   const options = {
     ...(cwdOf ? { cwdOf } : {}),
     ...(processes
-      ? { serviceOf: (pid: number) => processes.environmentValue(pid, SERVICE_MARKER) }
+      ? { serviceOf: memo((pid) => processes.environmentValue(pid, SERVICE_MARKER)) }
       : {}),
   };
   return {
@@ -415,5 +429,14 @@ export function statusView(
     unmanaged: unmanagedRows(registry, scan),
     scan,
     scanner: scannerInfo(deps.scanner, scan),
+  };
+}
+
+/** One read per process and view: the moved check asks about a listener more than once. */
+function memo<T>(read: (pid: number) => T): (pid: number) => T {
+  const seen = new Map<number, T>();
+  return (pid) => {
+    if (!seen.has(pid)) seen.set(pid, read(pid));
+    return seen.get(pid) as T;
   };
 }

@@ -1,7 +1,7 @@
 // Drift: the server `pm run` started listens somewhere other than its port (it ignored PORT,
-// or found the port taken and moved on). Watched cheaply while the child runs: only ports
-// that were not listening before the child started get their owner looked up, and the
-// process tree is read only when such a port appears.
+// or found the port taken and moved on). Watched cheaply while the child runs: the scanner
+// keeps the owners it found (so after the first check only new sockets cost anything), and
+// the process tree is read only when a listener's pid has not been placed in or out of it.
 import type { Scanner, ScanOutcome } from '../native/types.js';
 import type { Port } from './port.js';
 
@@ -15,8 +15,6 @@ export interface DriftWatch {
   readonly scanner: Scanner;
   /** The child and its descendants. */
   readonly tree: () => ReadonlySet<number>;
-  /** Ports listening before the child started: never the child's. */
-  readonly before: ReadonlySet<number>;
   readonly port: Port;
   readonly intervalMs: number;
   readonly onDrift: (drift: Drift) => void;
@@ -43,7 +41,6 @@ export function watchDrift(watch: DriftWatch): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let strikes = 0;
-  const fresh = (port: number) => !watch.before.has(port);
   // Reading the tree means reading every process's parent; a pid once placed (in the tree
   // or not) stays there, so the tree is read again only when an unplaced pid listens.
   let tree: ReadonlySet<number> = new Set();
@@ -54,11 +51,9 @@ export function watchDrift(watch: DriftWatch): { stop(): void } {
     for (const pid of pids) if (!tree.has(pid)) outside.add(pid);
   };
   const tick = async () => {
-    const scan = await watch.scanner.scan({ attribute: fresh });
+    const scan = await watch.scanner.scan();
     if (stopped) return;
-    const pids = scan.ok
-      ? scan.listeners.flatMap((l) => (fresh(l.port) && l.pid !== undefined ? [l.pid] : []))
-      : [];
+    const pids = scan.ok ? scan.listeners.flatMap((l) => (l.pid === undefined ? [] : [l.pid])) : [];
     place(pids);
     const ports = treePorts(scan, tree);
     if (ports.size > 0 && !ports.has(watch.port)) strikes++;

@@ -16,9 +16,7 @@ export type ErrorCode =
   | 'LOCK_COMPROMISED'
   | 'IO'
   | 'NO_BACKUP'
-  | 'ENV_FILE_DAMAGED'
-  | 'COMMAND_NOT_FOUND'
-  | 'COMMAND_NOT_EXECUTABLE';
+  | 'ENV_FILE_DAMAGED';
 
 /** Exit code 2 is for input the user can fix by retyping the command; 1 for everything else. */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([

@@ -15,11 +15,6 @@ export interface ProcessTree {
   descendants(root: number): Set<number>;
   /** The value of the variable `name` in the process's environment, where readable. */
   environmentValue(pid: number, name: string): string | undefined;
-  /**
-   * Processes whose environment sets `name`, with its value: a cheap check (one small read
-   * per process) done before paying for socket attribution of every port.
-   */
-  withVariable(name: string): Map<number, string>;
 }
 
 export interface ProcessTreeOptions {
@@ -73,7 +68,6 @@ export function createProcessTree(options: ProcessTreeOptions = {}): ProcessTree
     return {
       descendants: (pid) => new Set([pid]),
       environmentValue: () => undefined,
-      withVariable: () => new Map(),
     };
   }
   const pids = (): number[] => {
@@ -108,13 +102,5 @@ export function createProcessTree(options: ProcessTreeOptions = {}): ProcessTree
       return descendantsIn(parents, pid);
     },
     environmentValue,
-    withVariable(name) {
-      const found = new Map<number, string>();
-      for (const pid of pids()) {
-        const value = environmentValue(pid, name);
-        if (value !== undefined) found.set(pid, value);
-      }
-      return found;
-    },
   };
 }

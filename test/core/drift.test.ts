@@ -27,7 +27,6 @@ function watch(listeners: Listener[], tree = new Set([100, 101])) {
   const handle = watchDrift({
     scanner,
     tree: () => tree,
-    before: new Set([9000]),
     port: 5173,
     intervalMs: 5,
     onDrift: (drift) => drifts.push(drift),
