@@ -25,7 +25,6 @@ import {
   listenersByPort,
   SERVICE_MARKER,
   type StatusRow,
-  serviceMarker,
   statusRows,
   type UnmanagedRow,
   unmanagedRows,
