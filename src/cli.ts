@@ -43,6 +43,11 @@ const HELP = `
     $ pm query :<port>                     who owns a port, and who listens on it now
     $ pm config [--range A-B] [--exclude LIST]
     $ pm doctor [--restore]                check the registry, backup, lock and scanner
+    $ pm run [<project>] <service> [--env NAME] -- <command...>
+                                           run a command with its port in PORT (or NAME)
+                                           and every sibling's in <SERVICE>_PORT
+    $ pm env [<project>] [--format dotenv|shell|json] [--write FILE]
+                                           those variables, or kept in a fenced block of FILE
 
   Options
     --registry PATH   registry file (default: $PM_REGISTRY, else ~/.config/port-manager/registry.toml)
@@ -59,6 +64,8 @@ const HELP = `
     $ pm allocate shop api --prefer 4000
     $ pm query :3000
     $ pm free shop --all
+    $ pm run shop web -- npm run dev
+    $ pm env shop --write .env
 
   Exit codes: 0 ok, 1 the operation failed, 2 invalid input, 130 interrupted.
 `;
