@@ -280,6 +280,7 @@ describe('pm status and pm --once', () => {
         service: 'web',
         port: 21000,
         state: 'idle',
+        moved_to: null,
         pid: null,
         process: null,
         address: null,
