@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
+import { PmError } from '../core/errors.js';
 import { planRun } from '../core/run-plan.js';
 import type { ProcessTree } from '../native/process-tree.js';
 import { type Context, expectArgs, projectHere } from './context.js';
@@ -63,6 +64,13 @@ export async function runRun(
   flags: RunFlags,
   hooks: RunHooks,
 ): Promise<number> {
+  if (input.length > 2 && command.length === 0) {
+    throw new PmError(
+      'USAGE',
+      `'${input[2]}' looks like the command to run, but it is not after a double dash: usage: ${USAGE}`,
+      'put a double dash between the service and the command, e.g. pm run shop web -- npm run dev',
+    );
+  }
   expectArgs(input, 1, 2, USAGE);
   const [project, service] =
     input.length === 2

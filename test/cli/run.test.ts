@@ -158,6 +158,9 @@ describe('pm run', () => {
   it('refuses a run without a command, or a bad variable name, as usage errors', async () => {
     const { pm, path } = await registry();
     expect((await pm('run', 'shop', 'web')).code).toBe(2);
+    const noDashes = await pm('run', 'shop', 'web', 'node', 'server.js');
+    expect(noDashes.code).toBe(2);
+    expect(noDashes.stderr).toMatch(/'node' looks like the command to run/);
     const bad = await pm('run', 'shop', 'web', '--env', 'MY-PORT', '--', 'node', '-e', '0');
     expect(bad.code).toBe(2);
     expect(readFileSync(path, 'utf8')).not.toContain('web =');
