@@ -13,7 +13,7 @@ export {
   status,
   suggest,
 } from './core/actions.js';
-export { type ErrorCode, isPmError, PmError } from './core/errors.js';
+export { type ErrorCode, isPmError, PmError, type Remedy } from './core/errors.js';
 export { parseName } from './core/names.js';
 export { type Port, type PortRange, parsePort, parseRange } from './core/port.js';
 export { type Allocation, allocations, emptyRegistry, type Registry } from './core/registry.js';
@@ -24,17 +24,10 @@ export { bindProbe } from './native/bind-probe.js';
 export { createScanner, type Listener, type Scanner, type ScanOutcome } from './native/index.js';
 
 import type { Deps } from './core/actions.js';
-import { RegistryStore, resolveRegistryPath } from './core/store.js';
-import { bindProbe } from './native/bind-probe.js';
-import { createScanner } from './native/index.js';
-import { processCwd } from './native/process-cwd.js';
+import { resolveRegistryPath } from './core/store.js';
+import { createDeps } from './create-deps.js';
 
 /** Dependencies as the CLI builds them: the user's registry, the OS scanner, the bind probe. */
 export function defaultDeps(registryPath?: string): Deps {
-  return {
-    store: new RegistryStore({ path: resolveRegistryPath(registryPath) }),
-    scanner: createScanner(),
-    probe: bindProbe,
-    cwdOf: processCwd,
-  };
+  return createDeps({ registryPath: resolveRegistryPath(registryPath) });
 }

@@ -1,22 +1,23 @@
 import { configure } from '../core/actions.js';
-import { formatRange, parsePortList, parseRange } from '../core/port.js';
+import { formatRange, type Port, type PortRange } from '../core/port.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export async function runConfig(
   ctx: Context,
   input: readonly string[],
-  flags: { readonly range?: string; readonly exclude?: string },
+  flags: { readonly range?: PortRange | undefined; readonly exclude?: Port[] | undefined },
   registryPath: string,
 ): Promise<number> {
   expectArgs(input, 0, 0, 'pm config [--range A-B] [--exclude LIST]');
   const view = await configure(ctx.deps, {
-    ...(flags.range !== undefined ? { range: parseRange(flags.range) } : {}),
-    ...(flags.exclude !== undefined ? { exclude: parsePortList(flags.exclude) } : {}),
+    ...(flags.range !== undefined ? { range: flags.range } : {}),
+    ...(flags.exclude !== undefined ? { exclude: flags.exclude } : {}),
   });
   if (ctx.json) {
     printJson(ctx.io, { registry: registryPath, range: view.range, exclude: view.exclude });
   } else {
-    ctx.io.out(`registry  ${registryPath}`);
+    ctx.io.out(`registry  ${sanitize(registryPath)}`);
     ctx.io.out(`range     ${formatRange(view.range)}`);
     ctx.io.out(`exclude   ${view.exclude.length > 0 ? view.exclude.join(', ') : '(none)'}`);
   }

@@ -2,7 +2,7 @@ import type { Deps } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { projectAt } from '../core/registry.js';
 import type { Listener } from '../native/types.js';
-import type { Style } from './style.js';
+import type { Style } from '../view/style.js';
 
 export interface Io {
   /** Results: what scripts read. */
@@ -16,6 +16,8 @@ export interface Context {
   readonly json: boolean;
   readonly style: Style;
   readonly io: Io;
+  /** The caller's working directory (the process's own only when run as the bin). */
+  readonly cwd: string;
   /** The terminal's width when stdout is one; tables then fit it instead of wrapping. */
   readonly width?: number;
 }
@@ -46,27 +48,24 @@ export function expectArgs(
   if (input.length < min || input.length > max) {
     const problem =
       input.length < min ? 'missing arguments' : `unexpected argument '${input[max]}'`;
-    throw new PmError(
-      'USAGE',
-      `${problem}: usage: ${usage}`,
-      "run 'pm --help' for every command and option",
-    );
+    throw new PmError('USAGE', `${problem}: usage: ${usage}`, { kind: 'help' });
   }
 }
 
 /**
  * The project whose recorded path holds the working directory, so `pm allocate web` inside a
- * project need not repeat its name. `spelled` is the command with the project named.
+ * project need not repeat its name.
  */
-export async function projectHere(ctx: Context, spelled: string): Promise<string> {
-  const cwd = process.cwd();
-  const project = projectAt((await ctx.deps.store.read()).registry, cwd);
+export async function projectHere(
+  ctx: Context,
+  command: 'allocate' | 'run' | 'env',
+): Promise<string> {
+  const project = projectAt((await ctx.deps.store.read()).registry, ctx.cwd);
   if (project === undefined) {
-    throw new PmError(
-      'USAGE',
-      `missing project: no project's recorded path contains ${cwd}`,
-      `name it: ${spelled} (add --path . to record this directory for next time)`,
-    );
+    throw new PmError('USAGE', `missing project: no project's recorded path contains ${ctx.cwd}`, {
+      kind: 'name-project',
+      command,
+    });
   }
   return project;
 }

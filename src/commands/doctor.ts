@@ -3,6 +3,7 @@ import { DEFAULT_RANGE } from '../core/registry.js';
 import type { StoreHealth } from '../core/store.js';
 import type { EphemeralRange } from '../native/ephemeral-range.js';
 import type { ScanOutcome } from '../native/types.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export interface Check {
@@ -130,8 +131,10 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
 export function renderChecks(ctx: Context, checks: readonly Check[]): void {
   for (const check of checks) {
     const mark = check.ok ? ctx.style.green('ok  ') : ctx.style.red('FAIL');
-    ctx.io.out(`${mark} ${check.name.padEnd(10)} ${check.detail}`);
-    if (check.hint) ctx.io.out(`     ${' '.repeat(10)} ${ctx.style.dim(`-> ${check.hint}`)}`);
+    // Details quote paths and registry contents (a hand-edited key may hold escapes).
+    ctx.io.out(`${mark} ${check.name.padEnd(10)} ${sanitize(check.detail)}`);
+    if (check.hint)
+      ctx.io.out(`     ${' '.repeat(10)} ${ctx.style.dim(`-> ${sanitize(check.hint)}`)}`);
   }
 }
 
@@ -157,8 +160,10 @@ export async function runDoctor(
         allocations: count,
       });
     else {
-      ctx.io.err(`restored ${store.path} from ${store.backupPath} (${count} allocation(s))`);
-      if (keptAs) ctx.io.err(`the file it replaced is kept as ${keptAs}`);
+      ctx.io.err(
+        `restored ${sanitize(store.path)} from ${sanitize(store.backupPath)} (${count} allocation(s))`,
+      );
+      if (keptAs) ctx.io.err(`the file it replaced is kept as ${sanitize(keptAs)}`);
     }
     return 0;
   }

@@ -4,16 +4,19 @@
 import * as nodeFs from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { updateFence } from '../core/env-file.js';
-import { dotenvLines, type EnvFormat, formatVariables, parseEnvFormat } from '../core/env-vars.js';
+import { dotenvLines, type EnvFormat, formatVariables, jsonVariables } from '../core/env-vars.js';
 import { PmError } from '../core/errors.js';
 import { envOfProject } from '../core/run-plan.js';
 import { replaceFile } from '../core/store/atomic-file.js';
 import { errnoOf, ioError, type StoreFs } from '../core/store/fs.js';
-import { type Context, expectArgs, projectHere } from './context.js';
+import { sanitize } from '../view/sanitize.js';
+import { type Context, expectArgs, printJson, projectHere } from './context.js';
 
 export interface EnvFlags {
-  readonly format?: string;
-  readonly write?: string;
+  /** Checked by the flag table. */
+  readonly format?: EnvFormat | undefined;
+  /** Absolute (the flag table resolves it against the caller's directory). */
+  readonly write?: string | undefined;
 }
 
 const USAGE = 'pm env [<project>] [--format dotenv|shell|json] [--write FILE]';
@@ -62,8 +65,9 @@ export async function runEnv(
   envNames?: ReadonlyMap<string, string>,
 ): Promise<number> {
   expectArgs(input, 0, 1, USAGE);
+  // --json asks for JSON output; the file itself is always NAME=value lines.
   const format: EnvFormat =
-    flags.format !== undefined ? parseEnvFormat(flags.format) : ctx.json ? 'json' : 'dotenv';
+    flags.format ?? (ctx.json && flags.write === undefined ? 'json' : 'dotenv');
   if (flags.write !== undefined && format !== 'dotenv') {
     throw new PmError(
       'USAGE',
@@ -71,18 +75,23 @@ export async function runEnv(
       'leave out the format when writing a file, or print the other format instead',
     );
   }
-  const project = input[0] ?? (await projectHere(ctx, 'pm env <project>'));
+  const project = input[0] ?? (await projectHere(ctx, 'env'));
   const vars = await envOfProject(ctx.deps, project, envNames);
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));
     return 0;
   }
   const outcome = await writeEnvFile(flags.write, project, dotenvLines(vars));
+  if (ctx.json) {
+    printJson(ctx.io, { file: flags.write, project, outcome, variables: jsonVariables(vars) });
+    return 0;
+  }
   const what = `${vars.length} variable${vars.length === 1 ? '' : 's'} of ${project}`;
+  const file = sanitize(flags.write);
   ctx.io.err(
     outcome === 'unchanged'
-      ? `${flags.write} already holds the ${what}; not rewritten`
-      : `${outcome === 'created' ? 'created' : 'updated'} ${flags.write} with the ${what}`,
+      ? `${file} already holds the ${what}; not rewritten`
+      : `${outcome === 'created' ? 'created' : 'updated'} ${file} with the ${what}`,
   );
   return 0;
 }

@@ -1,6 +1,7 @@
 import { type FreeTarget, free } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 const USAGE = 'pm free <project> <service> | pm free <project> --all | pm free :<port>';
@@ -42,7 +43,7 @@ export async function runFree(
     });
   } else {
     for (const { project, service, port } of freed)
-      ctx.io.err(`freed ${project}/${service} (port ${port})`);
+      ctx.io.err(`freed ${sanitize(`${project}/${service}`)} (port ${port})`);
   }
   return 0;
 }

@@ -4,8 +4,7 @@ export const DEFAULT_INTERVAL_MS = 1000;
 const MIN_INTERVAL_MS = 100;
 const MAX_INTERVAL_MS = 3_600_000;
 
-export function parseInterval(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_INTERVAL_MS;
+export function parseInterval(raw: string): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < MIN_INTERVAL_MS || value > MAX_INTERVAL_MS) {
     throw new PmError(

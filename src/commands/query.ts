@@ -1,7 +1,15 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
+import { sanitize } from '../view/sanitize.js';
+import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
-import { renderTable } from './text-table.js';
+
+const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT'> = {
+  columns: ['SERVICE', 'PORT'],
+  min: { SERVICE: 6, PORT: 4 },
+  rightAligned: ['PORT'],
+  steps: [{ share: ['SERVICE'] }],
+};
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(input, 1, 2, 'pm query <project> [<service>] | pm query :<port>');
@@ -20,11 +28,11 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       return 0;
     }
     const owner = result.owner
-      ? `${result.owner.project}/${result.owner.service}`
+      ? sanitize(`${result.owner.project}/${result.owner.service}`)
       : 'not allocated';
     ctx.io.out(`port ${result.port}: ${owner}`);
     if (!result.scanner.available) {
-      ctx.io.out(`listening: unknown (${result.scanner.reason})`);
+      ctx.io.out(`listening: unknown (${sanitize(result.scanner.reason ?? '')})`);
     } else if (result.listeners.length === 0) {
       ctx.io.out('listening: nothing');
     } else {
@@ -32,8 +40,10 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
         const who =
           listener.pid === undefined
             ? 'pid hidden (another user)'
-            : `pid ${listener.pid} ${listener.process ?? '?'}`;
-        ctx.io.out(`listening: ${listener.protocol} ${listener.address}:${listener.port} ${who}`);
+            : `pid ${listener.pid} ${sanitize(listener.process ?? '?')}`;
+        ctx.io.out(
+          `listening: ${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`,
+        );
       }
     }
     return 0;
@@ -54,9 +64,12 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   } else {
     ctx.io.out(
       renderTable(
-        ['SERVICE', 'PORT'],
-        result.services.map(({ service, port }) => [service, String(port)]),
-        { rightAligned: [1] },
+        SERVICES_LAYOUT,
+        result.services.map(({ service, port }) => ({
+          SERVICE: sanitize(service),
+          PORT: String(port),
+        })),
+        { ...(ctx.width === undefined ? {} : { width: ctx.width }) },
       ),
     );
   }

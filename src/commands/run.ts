@@ -8,20 +8,22 @@ import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
 import { planRun } from '../core/run-plan.js';
 import type { ProcessTree } from '../native/process-tree.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectHere } from './context.js';
 
 export interface RunFlags {
-  /** The variable for the service's own port instead of PORT. */
-  readonly env?: string;
+  /** The variable for the service's own port instead of PORT (checked by the flag table). */
+  readonly env?: string | undefined;
 }
 
 export interface RunHooks {
-  readonly processes: ProcessTree;
+  /** The caller's environment: the command gets it plus the port variables. */
+  readonly environment: Readonly<Record<string, string | undefined>>;
   /** Starts the command; the real one is loaded lazily (it pulls in child_process). */
   readonly start?: typeof import('../native/child-process.js').runCommand;
-  readonly cwd?: string;
   /** How often drift is checked, in ms. */
   readonly watchMs?: number;
+  /** Variable names a manifest declares per service. */
   readonly envNames?: ReadonlyMap<string, string>;
 }
 
@@ -72,11 +74,18 @@ export async function runRun(
     );
   }
   expectArgs(input, 1, 2, USAGE);
+  if (command.length === 0) {
+    throw new PmError(
+      'USAGE',
+      `no command to run: usage: ${USAGE}`,
+      'put the command after a double dash, e.g. pm run shop web -- npm run dev',
+    );
+  }
   const [project, service] =
     input.length === 2
       ? (input as [string, string])
-      : [await projectHere(ctx, 'pm run <project> <service> -- <command>'), input[0] as string];
-  const cwd = hooks.cwd ?? process.cwd();
+      : [await projectHere(ctx, 'run'), input[0] as string];
+  const cwd = ctx.cwd;
   const plan = await planRun(ctx.deps, {
     project,
     service,
@@ -90,20 +99,25 @@ export async function runRun(
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
   const start = hooks.start ?? (await import('../native/child-process.js')).runCommand;
+  const processes = ctx.deps.processes;
   const child = start(plan.argv, {
-    env: { ...process.env, ...Object.fromEntries(plan.variables) },
-    treeOf: (pid) => hooks.processes.descendants(pid),
+    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    cwd,
+    ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
-  const watch = startDriftWatch(ctx, hooks, child.pid, plan.port, `${project}/${service}`);
+  const watch = processes
+    ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan.port, `${project}/${service}`)
+    : undefined;
   const outcome = await child.done;
   watch?.stop();
-  if (outcome.kind === 'failed') ctx.io.err(`pm: ${outcome.reason}`);
+  if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
 }
 
 function startDriftWatch(
   ctx: Context,
-  hooks: RunHooks,
+  processes: ProcessTree,
+  watchMs: number | undefined,
   pid: number,
   port: number,
   name: string,
@@ -111,9 +125,9 @@ function startDriftWatch(
   if (pid < 0) return undefined;
   return watchDrift({
     scanner: ctx.deps.scanner,
-    tree: () => hooks.processes.descendants(pid),
+    tree: () => processes.descendants(pid),
     port,
-    intervalMs: hooks.watchMs ?? 1500,
+    intervalMs: watchMs ?? 1500,
     onDrift: (drift) => ctx.io.err(driftMessage(name, drift)),
   });
 }

@@ -1,10 +1,12 @@
 import { type StatusView, status } from '../core/actions.js';
-import { type FittedColumn, fitCell, fitColumns, joinCells } from '../core/columns.js';
-import { type Cells, rowCells, unmanagedCells } from '../core/display.js';
 import { formatRange } from '../core/port.js';
-import { type PortState, primaryListener } from '../core/status.js';
+import { primaryListener } from '../core/status.js';
+import { type Cells, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
+import { STATE_PALETTE } from '../view/palette.js';
+import { sanitize } from '../view/sanitize.js';
+import { paint, type Style } from '../view/style.js';
+import { renderTable, STATUS_LAYOUT } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
-import type { Style } from './style.js';
 
 export function statusJson(view: StatusView, registryPath: string, all: boolean) {
   return {
@@ -12,6 +14,7 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
     range: view.registry.defaults.range,
     scanner: view.scanner,
     allocations: view.rows.map((row) => {
+      // A moved row names the process found on the port it moved to.
       const first = primaryListener(row.moved?.listeners ?? row.listeners);
       return {
         project: row.project,
@@ -37,17 +40,9 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
   };
 }
 
-function paintState(style: Style, state: string): string {
-  const paint: Record<PortState | 'unmanaged', (text: string) => string> = {
-    active: style.green,
-    idle: style.dim,
-    conflict: style.red,
-    moved: style.yellow,
-    unknown: style.yellow,
-    unmanaged: style.yellow,
-  };
-  const word = state.split(' ')[0] as PortState;
-  return (paint[word] ?? ((text: string) => text))(state);
+/** 'moved → 5174' is painted as moved. */
+function stateOfCell(text: string): DisplayState {
+  return text.split(' ')[0] as DisplayState;
 }
 
 /**
@@ -64,19 +59,14 @@ export function renderStatusTable(
     ...view.rows.map(rowCells),
     ...(all ? view.unmanaged.map(unmanagedCells) : []),
   ];
-  const fitted = fitColumns(cells, width, 0);
-  const line = (text: (column: FittedColumn) => string) => joinCells(fitted.map(text)).trimEnd();
-  return [
-    style.bold(line(({ column, width: w, align }) => fitCell(column, w, align))),
-    ...cells.map((row) =>
-      line(({ column, width: w, align }) => {
-        const text = fitCell(row[column], w, align);
-        return column === 'STATE'
-          ? text.replace(row[column], paintState(style, row[column]))
-          : text;
-      }),
-    ),
-  ].join('\n');
+  return renderTable(STATUS_LAYOUT, cells, {
+    width,
+    title: style.bold,
+    paint: (column, row, text) =>
+      column === 'STATE'
+        ? text.replace(row.STATE, paint(style, STATE_PALETTE[stateOfCell(row.STATE)], row.STATE))
+        : text,
+  });
 }
 
 export async function runStatus(
@@ -92,12 +82,14 @@ export async function runStatus(
     return 0;
   }
   if (view.rows.length === 0 && !(flags.all && view.unmanaged.length > 0)) {
-    ctx.io.err(`no allocations yet in ${registryPath}; try: pm allocate <project> <service>`);
+    ctx.io.err(
+      `no allocations yet in ${sanitize(registryPath)}; try: pm allocate <project> <service>`,
+    );
   } else {
     ctx.io.out(renderStatusTable(view, ctx.style, flags.all, ctx.width));
   }
   if (!view.scanner.available) {
-    ctx.io.err(`note: live state unknown: ${view.scanner.reason}`);
+    ctx.io.err(`note: live state unknown: ${sanitize(view.scanner.reason ?? '')}`);
   } else if (!flags.all && view.unmanaged.length > 0) {
     ctx.io.err(
       ctx.style.dim(

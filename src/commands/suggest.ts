@@ -1,12 +1,11 @@
 import { suggest } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
-import { parsePort } from '../core/port.js';
+import type { Port } from '../core/port.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export const MAX_SUGGESTIONS = 100;
 
-export function parseCount(raw: string | undefined): number {
-  if (raw === undefined) return 1;
+export function parseCount(raw: string): number {
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_SUGGESTIONS) {
     throw new PmError(
       'USAGE',
@@ -19,11 +18,11 @@ export function parseCount(raw: string | undefined): number {
 export async function runSuggest(
   ctx: Context,
   input: readonly string[],
-  flags: { readonly count?: string; readonly prefer?: string },
+  flags: { readonly count?: number | undefined; readonly prefer?: Port | undefined },
 ): Promise<number> {
   expectArgs(input, 0, 0, 'pm suggest [--count N] [--prefer N]');
-  const count = parseCount(flags.count);
-  const from = flags.prefer === undefined ? undefined : parsePort(flags.prefer, '--prefer');
+  const count = flags.count ?? 1;
+  const from = flags.prefer;
   const ports = await suggest(ctx.deps, count, from);
   if (ctx.json) printJson(ctx.io, { ports });
   else ctx.io.out(ports.join('\n'));

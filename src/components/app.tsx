@@ -1,7 +1,6 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps } from '../core/actions.js';
-import { keyPresses } from '../core/keymap.js';
 import { formatRange } from '../core/port.js';
 import { AllocateForm } from './allocate-form.js';
 import { ConfirmFree } from './confirm-free.js';
@@ -13,6 +12,7 @@ import { type DashboardData, useDashboardData } from './hooks/use-dashboard-data
 import { useRequests } from './hooks/use-requests.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
+import { keyPresses } from './keymap.js';
 import { tableHeight } from './layout.js';
 import { MessageLine } from './message-line.js';
 import { PortTable } from './port-table.js';

@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { memo } from 'react';
+import { sanitize } from '../view/sanitize.js';
 import { describeTarget, type FreeRequest } from './state.js';
 import { toneStyle } from './theme.js';
 
@@ -11,7 +12,7 @@ export interface ConfirmFreeProps {
 function ConfirmFreeView({ target, color }: ConfirmFreeProps) {
   return (
     <Text wrap="truncate-end">
-      <Text {...toneStyle('warning', color)}>Free {describeTarget(target)}?</Text> y/n
+      <Text {...toneStyle('warning', color)}>Free {sanitize(describeTarget(target))}?</Text> y/n
     </Text>
   );
 }

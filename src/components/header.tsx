@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { sanitize } from '../view/sanitize.js';
 import { CLOCK_COLUMNS } from './layout.js';
 
 export interface HeaderProps {
@@ -36,7 +37,7 @@ function HeaderView(props: HeaderProps) {
       {/* The top right corner is left free for the refresh clock the screen draws itself. */}
       <Box width={Math.max(10, props.width - CLOCK_COLUMNS)}>
         <Text wrap="truncate-middle">
-          <Text bold>pm</Text> registry {props.registryPath}
+          <Text bold>pm</Text> registry {sanitize(props.registryPath)}
         </Text>
       </Box>
       <Text wrap="truncate-end">

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { memo } from 'react';
-import { hintsFor, type Mode } from '../core/keymap.js';
+import { hintsFor, type Mode } from './keymap.js';
 
 export interface HelpBarProps {
   readonly mode: Mode;

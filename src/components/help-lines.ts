@@ -1,4 +1,4 @@
-import { helpFor, MODE_TITLES, MODES } from '../core/keymap.js';
+import { helpFor, MODE_TITLES, MODES } from './keymap.js';
 
 export interface HelpLine {
   readonly id: string;

@@ -1,8 +1,9 @@
 // Key presses as reducer actions. Resolving keys inside the reducer means every key sees the
 // state left by the previous one, even when several arrive before React re-renders (a fast
 // typist, a paste, tmux send-keys): the handler in the app could only see a stale render.
-import { actionFor, type KeyPress, typedText } from '../core/keymap.js';
+
 import { HELP_LINE_COUNT } from './help-lines.js';
+import { actionFor, type KeyPress, typedText } from './keymap.js';
 import { helpPageSize, pageSize, tableHeight } from './layout.js';
 import { type DashboardRows, visibleRows } from './rows.js';
 import {

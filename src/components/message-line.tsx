@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { sanitize } from '../view/sanitize.js';
 import type { Message } from './state.js';
 import { toneStyle } from './theme.js';
 
@@ -19,11 +20,11 @@ function MessageLineView({ message, color }: MessageLineProps) {
       {message === undefined ? null : (
         <>
           <Text wrap="truncate-end" {...toneStyle(message.tone, color)}>
-            {MARKS[message.tone]} {message.text}
+            {MARKS[message.tone]} {sanitize(message.text)}
           </Text>
           {message.hint === undefined ? null : (
             <Text wrap="truncate-end" dimColor>
-              {'  '}hint: {message.hint}
+              {'  '}hint: {sanitize(message.hint)}
             </Text>
           )}
         </>

@@ -1,12 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import {
-  type FittedColumn,
-  fitCell,
-  fitColumns,
-  joinCells,
-  MARKER_WIDTH,
-} from '../core/columns.js';
+import { type FittedColumn, fitCell, fitColumns, joinCells, MARKER_WIDTH } from '../view/table.js';
 import { pageOf, pageSize } from './layout.js';
 import type { DashboardRow } from './rows.js';
 import { stateStyle } from './theme.js';

@@ -1,15 +1,9 @@
 // The dashboard's rows: a StatusView turned into display cells once per data change, so the
 // table, the filter and the selection all work on the same strings the snapshot prints.
 import type { StatusView } from '../core/actions.js';
-import {
-  type Cells,
-  COLUMNS,
-  type DisplayState,
-  rowCells,
-  unmanagedCells,
-} from '../core/display.js';
 import { formatRange } from '../core/port.js';
 import type { ScanOutcome } from '../native/types.js';
+import { type Cells, COLUMNS, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
 
 export type DashboardRow =
   | {

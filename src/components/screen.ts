@@ -9,6 +9,7 @@
 // through React it would make Ink rebuild every line of the frame (tens of milliseconds of
 // CPU for a full table) only to change eight characters.
 import { EventEmitter } from 'node:events';
+import { visibleLength } from '../view/ansi.js';
 
 export const ESC = '\u001b[';
 const ENTER_ALTERNATE_SCREEN = `${ESC}?1049h`;
@@ -49,13 +50,10 @@ export function formatClock(ms: number): string {
     .join(':');
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: measuring around escape sequences
-const SGR = /\u001b\[[0-9;]*m/g;
-
 /** The first line with `status` right-aligned on it, when both fit; else the line alone. */
 export function withStatus(line: string, status: string, columns: number): string {
   if (status === '') return line;
-  const used = [...line.replace(SGR, '')].length;
+  const used = visibleLength(line);
   const gap = columns - used - status.length;
   if (gap < 1) return line;
   return `${line}${' '.repeat(gap)}${ESC}2m${status}${ESC}22m`;

@@ -1,10 +1,13 @@
 // The dashboard's UI state and its reducer. Live data (registry, scan) is not here: it lives
 // in the data hooks; this is only what the user did (selection, filter, open panel, message).
+
 import type { AllocateRequest, AllocateResult, FreeTarget } from '../core/actions.js';
 import { isPmError } from '../core/errors.js';
-import type { Mode } from '../core/keymap.js';
 import { parseName } from '../core/names.js';
 import { parsePort } from '../core/port.js';
+import { formatError } from '../view/errors.js';
+import { sanitize } from '../view/sanitize.js';
+import type { Mode } from './keymap.js';
 import { allocationKey, type DashboardRow } from './rows.js';
 import type { Tone } from './theme.js';
 
@@ -172,12 +175,13 @@ function newForm(purpose: FormPurpose): FormState {
 /** What the user meant by the error; PmErrors carry their own words, bugs are named as such. */
 export function messageOf(error: unknown): Message {
   if (isPmError(error)) {
-    return error.hint === undefined
-      ? { tone: 'error', text: error.message }
-      : { tone: 'error', text: error.message, hint: error.hint };
+    const { message, hint } = formatError(error, 'dashboard');
+    return hint === undefined
+      ? { tone: 'error', text: message }
+      : { tone: 'error', text: message, hint };
   }
   const text = error instanceof Error ? error.message : String(error);
-  return { tone: 'error', text: `unexpected error: ${text}`, hint: 'please report it' };
+  return { tone: 'error', text: `unexpected error: ${sanitize(text)}`, hint: 'please report it' };
 }
 
 function fieldError(field: FieldName, value: string): FieldError | undefined {

@@ -1,6 +1,9 @@
-// Colours in one place. With colour off (NO_COLOR, --no-color) every style falls back to
-// plain text; meaning never depends on colour alone (the state is also written out).
-import type { DisplayState } from '../core/display.js';
+// The view palette in Ink's terms. With colour off (NO_COLOR, --no-color) every style falls
+// back to plain text; meaning never depends on colour alone (the state is also written out).
+import type { DisplayState } from '../view/cells.js';
+import { type Paint, STATE_PALETTE, TONE_PALETTE, type Tone } from '../view/palette.js';
+
+export type { Tone } from '../view/palette.js';
 
 export interface TextStyle {
   readonly color?: string;
@@ -8,29 +11,18 @@ export interface TextStyle {
   readonly bold?: boolean;
 }
 
-const STATE_STYLES: Readonly<Record<DisplayState, TextStyle>> = {
-  active: { color: 'green' },
-  idle: { dimColor: true },
-  conflict: { color: 'red', bold: true },
-  moved: { color: 'magenta' },
-  unknown: { color: 'yellow' },
-  unmanaged: { color: 'yellow' },
-};
-
-export function stateStyle(state: DisplayState, color: boolean): TextStyle {
-  const style = STATE_STYLES[state];
-  return color ? style : {};
+function inkStyle(paint: Paint): TextStyle {
+  return {
+    ...(paint.color ? { color: paint.color } : {}),
+    ...(paint.dim ? { dimColor: true } : {}),
+    ...(paint.bold ? { bold: true } : {}),
+  };
 }
 
-export type Tone = 'error' | 'warning' | 'info' | 'success';
-
-const TONE_COLORS: Readonly<Record<Tone, string>> = {
-  error: 'red',
-  warning: 'yellow',
-  info: 'cyan',
-  success: 'green',
-};
+export function stateStyle(state: DisplayState, color: boolean): TextStyle {
+  return color ? inkStyle(STATE_PALETTE[state]) : {};
+}
 
 export function toneStyle(tone: Tone, color: boolean): TextStyle {
-  return color ? { color: TONE_COLORS[tone] } : {};
+  return color ? inkStyle(TONE_PALETTE[tone]) : {};
 }

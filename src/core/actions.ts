@@ -78,11 +78,9 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   const project = parseName(request.project, 'project');
   const service = parseName(request.service, 'service');
   if (request.port !== undefined && request.prefer !== undefined) {
-    throw new PmError(
-      'USAGE',
-      '--port and --prefer cannot be used together',
-      'use --port N for exactly N, or --prefer N to search upward from N',
-    );
+    throw new PmError('USAGE', 'an exact port and a preferred port cannot be combined', {
+      kind: 'exact-or-prefer',
+    });
   }
 
   // Fast path without the lock: an existing allocation is returned as is (reads are atomic).
@@ -99,7 +97,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
 
   // Scanning happens before the lock so the lock is held for milliseconds; the bind probe
   // inside the transaction is the final check. Owners matter only for naming who holds an
-  // explicit --port.
+  // explicit port.
   const scan = await deps.scanner.scan({ attribute: (port) => port === request.port });
   const listening = listeningPorts(scan);
 
@@ -114,11 +112,12 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
       };
     }
     if (current !== undefined && request.port !== undefined) {
-      throw new PmError(
-        'PORT_TAKEN',
-        `${project}/${service} already has port ${current}`,
-        `free it first with 'pm free ${project} ${service}', then allocate --port ${request.port}`,
-      );
+      throw new PmError('PORT_TAKEN', `${project}/${service} already has port ${current}`, {
+        kind: 'free-service-first',
+        project,
+        service,
+        port: request.port,
+      });
     }
     const warnings: string[] = [];
     let port: Port;
@@ -130,10 +129,10 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
           throw new PmError(
             'PORT_IN_USE',
             `port ${port} is in use: binding it failed (a process holds it${scan.ok ? '' : '; the socket scanner is unavailable, so pm cannot say which'})`,
-            `pick another with 'pm suggest', or pass --force to record it anyway`,
+            [{ kind: 'suggest' }, { kind: 'force' }],
           );
         }
-        warnings.push(`port ${port} is in use right now; recorded anyway (--force)`);
+        warnings.push(`port ${port} is in use right now; recorded anyway (forced)`);
       }
       if (isBrowserUnsafePort(port)) {
         warnings.push(
@@ -146,7 +145,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
       }
       if (request.force && listening.has(port)) {
         warnings.push(
-          `port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (--force)`,
+          `port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (forced)`,
         );
       }
     } else {
@@ -171,11 +170,11 @@ function checkExplicitPort(
 ): void {
   const owner = ownerOf(registry, port);
   if (owner) {
-    // A port belongs to one service; --force does not steal it (free it explicitly instead).
+    // A port belongs to one service; forcing does not steal it (free it explicitly instead).
     throw new PmError(
       'PORT_TAKEN',
       `port ${port} is already allocated to ${owner.project}/${owner.service}`,
-      `run 'pm suggest' for a free port, or 'pm free :${port}' to release it first`,
+      [{ kind: 'suggest' }, { kind: 'free-port-first', port }],
     );
   }
   const holders = listening.get(port);
@@ -183,7 +182,7 @@ function checkExplicitPort(
     throw new PmError(
       'PORT_IN_USE',
       `port ${port} is in use by ${holders.map(describeListener).join(', ')}`,
-      `stop that process, pick another port with 'pm suggest', or pass --force to record it anyway`,
+      [{ kind: 'stop-listener' }, { kind: 'suggest' }, { kind: 'force' }],
     );
   }
 }
@@ -225,23 +224,18 @@ function allocationsOf(registry: Registry, target: FreeTarget): Allocation[] {
 function notFound(target: FreeTarget): PmError {
   switch (target.kind) {
     case 'port':
-      return new PmError(
-        'NOT_FOUND',
-        `port ${target.port} is not allocated`,
-        `'pm status' lists what is allocated`,
-      );
+      return new PmError('NOT_FOUND', `port ${target.port} is not allocated`, {
+        kind: 'list-allocations',
+      });
     case 'project':
-      return new PmError(
-        'NOT_FOUND',
-        `project '${target.project}' has no allocations`,
-        `'pm status' lists what is allocated`,
-      );
+      return new PmError('NOT_FOUND', `project '${target.project}' has no allocations`, {
+        kind: 'list-allocations',
+      });
     default:
-      return new PmError(
-        'NOT_FOUND',
-        `${target.project}/${target.service} is not allocated`,
-        `'pm query ${target.project}' lists that project's services`,
-      );
+      return new PmError('NOT_FOUND', `${target.project}/${target.service} is not allocated`, {
+        kind: 'list-project',
+        project: target.project,
+      });
   }
 }
 
@@ -258,7 +252,7 @@ export async function suggest(deps: Deps, count: number, from?: Port): Promise<P
     throw new PmError(
       'RANGE_EXHAUSTED',
       `no free port in ${formatRange(registry.defaults.range)}`,
-      `widen the range with 'pm config --range A-B', or free ports with 'pm free'`,
+      [{ kind: 'widen-range' }, { kind: 'free-ports' }],
     );
   }
   return ports;
@@ -278,11 +272,10 @@ export async function queryProject(
   const { registry } = await deps.store.read();
   const entry = registry.projects.get(project);
   if (!entry || entry.ports.size === 0) {
-    throw new PmError(
-      'NOT_FOUND',
-      `project '${project}' has no allocations`,
-      `allocate one with 'pm allocate ${project} <service>'`,
-    );
+    throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, {
+      kind: 'allocate',
+      project,
+    });
   }
   const services = [...entry.ports]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -300,11 +293,11 @@ export async function queryService(
   const { registry } = await deps.store.read();
   const port = findPort(registry, project, service);
   if (port === undefined) {
-    throw new PmError(
-      'NOT_FOUND',
-      `${project}/${service} is not allocated`,
-      `allocate it with 'pm allocate ${project} ${service}'`,
-    );
+    throw new PmError('NOT_FOUND', `${project}/${service} is not allocated`, {
+      kind: 'allocate',
+      project,
+      service,
+    });
   }
   return { project, service, port };
 }

@@ -88,10 +88,15 @@ export function dotenvLines(vars: Variables): string[] {
   return vars.map(([name, value]) => `${name}=${value}`);
 }
 
+/** As a JSON object of numbers (every value is a port). */
+export function jsonVariables(vars: Variables): Record<string, number> {
+  return Object.fromEntries(vars.map(([name, value]) => [name, Number(value)]));
+}
+
 export function formatVariables(vars: Variables, format: EnvFormat): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(Object.fromEntries(vars.map(([n, v]) => [n, Number(v)])), null, 2);
+      return JSON.stringify(jsonVariables(vars), null, 2);
     case 'shell':
       return vars.map(([name, value]) => `export ${name}=${value}`).join('\n');
     default:

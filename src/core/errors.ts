@@ -1,6 +1,8 @@
-// Every failure a user can cause is a PmError: a stable code for scripts (--json), a message
-// that says what happened, and a hint that says what to do next. Anything else that escapes
-// is a bug and is reported as one.
+// Every failure a user can cause is a PmError: a stable code for scripts (JSON output), a message
+// that says what happened, and remedies that say what to do next. Remedies are data, not
+// words: src/view/remedies.ts words them per front end, so
+// the model never speaks one front end's language to the other's user. Anything else that
+// escapes is a bug and is reported as one.
 
 export type ErrorCode =
   | 'USAGE'
@@ -18,6 +20,51 @@ export type ErrorCode =
   | 'NO_BACKUP'
   | 'ENV_FILE_DAMAGED';
 
+/** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
+export type Remedy =
+  /** The list of commands and options (CLI) or keys (dashboard). */
+  | { readonly kind: 'help' }
+  /** Let pm pick a free port. */
+  | { readonly kind: 'suggest' }
+  /** Record the port although it is in use (the CLI's force; the dashboard has none). */
+  | { readonly kind: 'force' }
+  /** Stop the process that listens on the port. */
+  | { readonly kind: 'stop-listener' }
+  /** The service already has another port: free that first, then ask for `port`. */
+  | {
+      readonly kind: 'free-service-first';
+      readonly project: string;
+      readonly service: string;
+      readonly port: number;
+    }
+  /** The port belongs to another service: free it first. */
+  | { readonly kind: 'free-port-first'; readonly port: number }
+  /** Free ports that are no longer needed. */
+  | { readonly kind: 'free-ports' }
+  /** Make the range larger (`range`: a suggestion, when there is one). */
+  | {
+      readonly kind: 'widen-range';
+      readonly range?: { readonly start: number; readonly end: number };
+    }
+  /** See what is allocated. */
+  | { readonly kind: 'list-allocations' }
+  /** See the services of a project. */
+  | { readonly kind: 'list-project'; readonly project: string }
+  /** Allocate a port for the project (and service, when known). */
+  | { readonly kind: 'allocate'; readonly project: string; readonly service?: string }
+  /** Name the project explicitly (no recorded path holds the working directory). */
+  | { readonly kind: 'name-project'; readonly command?: 'allocate' | 'run' | 'env' }
+  /** Either an exact port or a preferred start, not both. */
+  | { readonly kind: 'exact-or-prefer' }
+  /** What a valid project or service name looks like. */
+  | { readonly kind: 'name-rule' }
+  /** The registry is unreadable: repair it by hand or put the backup back. */
+  | { readonly kind: 'restore-backup' }
+  /** Neutral prose that reads the same in every front end (no command, flag or key words). */
+  | { readonly kind: 'text'; readonly text: string };
+
+export type RemedyKind = Remedy['kind'];
+
 /** Exit code 2 is for input the user can fix by retyping the command; 1 for everything else. */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'USAGE',
@@ -29,22 +76,29 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
 export class PmError extends Error {
   override readonly name = 'PmError';
   readonly code: ErrorCode;
-  readonly hint: string | undefined;
+  readonly remedies: readonly Remedy[];
 
-  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+  /** `remedy`: one remedy, alternatives, or neutral prose (taken as a `text` remedy). */
+  constructor(
+    code: ErrorCode,
+    message: string,
+    remedy?: Remedy | readonly Remedy[] | string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
-    this.hint = hint;
+    this.remedies =
+      remedy === undefined
+        ? []
+        : typeof remedy === 'string'
+          ? [{ kind: 'text', text: remedy }]
+          : Array.isArray(remedy)
+            ? (remedy as readonly Remedy[])
+            : [remedy as Remedy];
   }
 
   get exitCode(): 1 | 2 {
     return USAGE_CODES.has(this.code) ? 2 : 1;
-  }
-
-  toJSON(): { code: ErrorCode; message: string; hint?: string } {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
   }
 }
 

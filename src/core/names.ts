@@ -15,11 +15,7 @@ export function isValidName(value: string): boolean {
 export function parseName(value: string, kind: NameKind): string {
   if (isValidName(value)) return value;
   const shown = value === '' ? 'an empty name' : `'${printable(value)}'`;
-  throw new PmError(
-    'INVALID_NAME',
-    `invalid ${kind} name: ${shown}`,
-    `${NAME_RULE} (e.g. shop, api-v2, worker_1)`,
-  );
+  throw new PmError('INVALID_NAME', `invalid ${kind} name: ${shown}`, { kind: 'name-rule' });
 }
 
 /** Keeps error messages on one line and readable when the input holds control characters. */

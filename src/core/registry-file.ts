@@ -21,7 +21,7 @@ function corrupt(path: string, where: string, problem: string): PmError {
   return new PmError(
     'REGISTRY_CORRUPT',
     `registry ${path}${locate(where)} is invalid: ${problem}`,
-    `fix it by hand, or run 'pm doctor' to inspect it and 'pm doctor --restore' to put back the last good copy (registry.toml.bak); pm leaves the file untouched until then`,
+    { kind: 'restore-backup' },
   );
 }
 

@@ -168,7 +168,16 @@ export async function pickFreePort(
   throw new PmError(
     'RANGE_EXHAUSTED',
     `no free port in ${range}${fromText}: every port is allocated, excluded, unsafe for browsers or in use`,
-    `widen the range with 'pm config --range ${registry.defaults.range.start}-${Math.min(65535, registry.defaults.range.end + 1000)}', or free ports with 'pm free'`,
+    [
+      {
+        kind: 'widen-range',
+        range: {
+          start: registry.defaults.range.start,
+          end: Math.min(65535, registry.defaults.range.end + 1000),
+        },
+      },
+      { kind: 'free-ports' },
+    ],
   );
 }
 

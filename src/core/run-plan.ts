@@ -37,11 +37,7 @@ export interface RunPlan {
 
 export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan> {
   if (request.argv.length === 0 || request.argv[0] === '') {
-    throw new PmError(
-      'USAGE',
-      'no command to run',
-      'put the command after a double dash, e.g. pm run shop web -- npm run dev',
-    );
+    throw new PmError('USAGE', 'no command to run', 'name the command that starts the service');
   }
   const ownName = parseEnvName(request.envName ?? request.envNames?.get(request.service) ?? 'PORT');
   const allocated = await allocate(deps, { project: request.project, service: request.service });

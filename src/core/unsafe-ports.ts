@@ -1,6 +1,6 @@
 // Ports Chromium refuses to connect to (net/base/port_util.cc, kRestrictedPorts). Handing one
 // out would give a dev server that browsers show as ERR_UNSAFE_PORT, so pm never suggests them.
-// An explicit --port is still allowed with --force.
+// An explicit port is still allowed when forced.
 const UNSAFE: ReadonlySet<number> = new Set([
   1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
   103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,

@@ -25,6 +25,7 @@ export interface RunningCommand {
 
 export interface RunCommandOptions {
   readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
   /** Own process group; defaults to "stdin is not a terminal" (see above). */
   readonly detached?: boolean;
   /** Descendants of a pid (inclusive), for forwarding when the child shares pm's group. */
@@ -51,7 +52,12 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   const [command, ...args] = argv as [string, ...string[]];
   const platform = options.platform ?? process.platform;
   const detached = platform !== 'win32' && (options.detached ?? !process.stdin.isTTY);
-  const child = spawn(command, args, { stdio: 'inherit', env: options.env, detached });
+  const child = spawn(command, args, {
+    stdio: 'inherit',
+    env: options.env,
+    detached,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+  });
   const forward = (signal: ForwardedSignal) => {
     const pid = child.pid;
     if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -72,7 +78,12 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   const handler = (signal: ForwardedSignal) => {
     if (passOn.has(signal)) forward(signal);
   };
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, handler);
+  // Other handlers (the bin's "Ctrl-C exits 130") step aside until the child is gone.
+  const others = FORWARDED_SIGNALS.map((signal) => [signal, process.listeners(signal)] as const);
+  for (const signal of FORWARDED_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, handler);
+  }
   const done = new Promise<ChildOutcome>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => resolve(failure(error, command)));
     child.once('exit', (code, signal) =>
@@ -80,6 +91,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
     );
   }).finally(() => {
     for (const signal of FORWARDED_SIGNALS) process.off(signal, handler);
+    for (const [signal, listeners] of others)
+      for (const listener of listeners) process.on(signal, listener);
   });
   return { pid: child.pid ?? -1, done };
 }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPm, runPmIn } from '../helpers/cli.js';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
+import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
+// In-process through main(): the process-level behaviour is in process.test.ts.
 // A range of its own, so this file never races other test files for ports.
 const RANGE = '21000-21099';
 const tempDir = tempDirPerTest();
@@ -16,13 +17,16 @@ afterEach(async () => {
 
 async function registry(): Promise<{
   path: string;
-  pm: (...args: string[]) => ReturnType<typeof runPm>;
+  pm: (...args: string[]) => ReturnType<typeof runMain>;
 }> {
   const path = join(tempDir(), 'registry.toml');
-  const pm = (...args: string[]) => runPm(['--registry', path, ...args]);
+  const pm = (...args: string[]) => runMain(['--registry', path, ...args]);
   expect((await pm('config', '--range', RANGE)).code).toBe(0);
   return { path, pm };
 }
+
+/** The port pm printed: tests never assume which free port pm hands out. */
+const portOf = (result: { stdout: string }) => Number(result.stdout.trim());
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -49,7 +53,9 @@ describe('pm allocate', () => {
     const { pm, path } = await registry();
     const listener = await holdListeners([{ host: '127.0.0.1', port: 21000 }]);
     held.push(listener);
-    expect((await pm('allocate', 'shop', 'web')).stdout.trim()).toBe('21001');
+    const web = portOf(await pm('allocate', 'shop', 'web'));
+    expect(web).not.toBe(21000);
+    expect(web).toBeGreaterThan(21000);
     const refused = await pm('allocate', 'shop', 'db', '--port', '21000');
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
@@ -73,44 +79,50 @@ describe('pm allocate', () => {
   it('records the project directory with --path; a listener started elsewhere is a conflict', async () => {
     const { pm, path } = await registry();
     const projectDir = tempDir();
-    expect((await pm('allocate', 'shop', 'web', '--path', projectDir)).stdout).toBe('21000\n');
+    const web = portOf(await pm('allocate', 'shop', 'web', '--path', projectDir));
     expect(readFileSync(path, 'utf8')).toContain(`[projects.shop]\npath = "${projectDir}"`);
     expect(JSON.parse((await pm('query', 'shop', '--json')).stdout).path).toBe(projectDir);
     // The listener runs from the test's directory, not from projectDir.
-    const listener = await holdListeners([{ host: '127.0.0.1', port: 21000 }]);
+    const listener = await holdListeners([{ host: '127.0.0.1', port: web }]);
     held.push(listener);
     expect((await pm('status')).stdout).toMatch(
-      new RegExp(`shop\\s+web\\s+21000\\s+conflict\\s+${listener.pid}`),
+      new RegExp(`shop\\s+web\\s+${web}\\s+conflict\\s+${listener.pid}`),
     );
     // Without a recorded path there is no evidence of a conflict.
-    await pm('allocate', 'blog', 'web', '--port', '21001');
-    const other = await holdListeners([{ host: '127.0.0.1', port: 21001 }]);
+    const blog = portOf(await pm('allocate', 'blog', 'web'));
+    const other = await holdListeners([{ host: '127.0.0.1', port: blog }]);
     held.push(other);
-    expect((await pm('status')).stdout).toMatch(/blog\s+web\s+21001\s+active/);
+    expect((await pm('status')).stdout).toMatch(new RegExp(`blog\\s+web\\s+${blog}\\s+active`));
   });
 
   it('infers the project from the working directory when only the service is given', async () => {
     const { path } = await registry();
     const projectDir = tempDir();
     const inProject = (...args: string[]) =>
-      runPmIn(join(projectDir, 'packages'), ['--registry', path, ...args]);
+      runMain(['--registry', path, ...args], { cwd: join(projectDir, 'packages') });
     mkdirSync(join(projectDir, 'packages'));
-    await runPm(['--registry', path, 'allocate', 'shop', 'web', '--path', projectDir]);
+    const web = portOf(
+      await runMain(['--registry', path, 'allocate', 'shop', 'web', '--path', projectDir]),
+    );
     const api = await inProject('allocate', 'api');
-    expect(api).toMatchObject({ code: 0, stdout: '21001\n' });
+    expect(api.code).toBe(0);
+    expect((await runMain(['--registry', path, 'query', 'shop', 'api'])).stdout).toBe(api.stdout);
     expect(JSON.parse((await inProject('allocate', 'web', '--json')).stdout)).toMatchObject({
       project: 'shop',
-      port: 21000,
+      port: web,
       created: false,
     });
-    const elsewhere = await runPmIn(tempDir(), ['--registry', path, 'allocate', 'api']);
+    const elsewhere = await runMain(['--registry', path, 'allocate', 'api'], { cwd: tempDir() });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain('missing project');
   });
 
   it('searches upward from --prefer', async () => {
     const { pm } = await registry();
-    expect((await pm('allocate', 'shop', 'web', '--prefer', '21070')).stdout).toBe('21070\n');
+    // 21070 itself may be held by someone else; pm then goes on upward, never below.
+    expect(portOf(await pm('allocate', 'shop', 'web', '--prefer', '21070'))).toBeGreaterThanOrEqual(
+      21070,
+    );
   });
 
   it('says the range is exhausted and how to widen it', async () => {
@@ -180,11 +192,12 @@ describe('pm allocate', () => {
 describe('pm free, query, suggest, config', () => {
   it('frees a service, a project and a port owner', async () => {
     const { pm, path } = await registry();
-    for (const service of ['web', 'api', 'db']) await pm('allocate', 'shop', service);
-    await pm('allocate', 'blog', 'web');
-    expect((await pm('free', 'shop', 'db')).stderr).toBe('freed shop/db (port 21002)\n');
-    expect(JSON.parse((await pm('free', ':21003', '--json')).stdout)).toEqual({
-      freed: [{ project: 'blog', service: 'web', port: 21003 }],
+    for (const service of ['web', 'api']) await pm('allocate', 'shop', service);
+    const db = portOf(await pm('allocate', 'shop', 'db'));
+    const blog = portOf(await pm('allocate', 'blog', 'web'));
+    expect((await pm('free', 'shop', 'db')).stderr).toBe(`freed shop/db (port ${db})\n`);
+    expect(JSON.parse((await pm('free', `:${blog}`, '--json')).stdout)).toEqual({
+      freed: [{ project: 'blog', service: 'web', port: blog }],
     });
     expect((await pm('free', 'shop', '--all')).code).toBe(0);
     expect(readFileSync(path, 'utf8')).not.toContain('[projects');
@@ -192,30 +205,30 @@ describe('pm free, query, suggest, config', () => {
 
   it('queries a service (bare port), a project and a port', async () => {
     const { pm } = await registry();
-    await pm('allocate', 'shop', 'web');
-    await pm('allocate', 'shop', 'api');
-    expect((await pm('query', 'shop', 'web')).stdout).toBe('21000\n');
+    const web = portOf(await pm('allocate', 'shop', 'web'));
+    const api = portOf(await pm('allocate', 'shop', 'api'));
+    expect((await pm('query', 'shop', 'web')).stdout).toBe(`${web}\n`);
     expect((await pm('query', 'shop')).stdout).toBe(
-      'SERVICE   PORT\napi      21001\nweb      21000\n',
+      `SERVICE   PORT\napi      ${api}\nweb      ${web}\n`,
     );
     expect(JSON.parse((await pm('query', 'shop', '--json')).stdout)).toEqual({
       project: 'shop',
       path: null,
       services: [
-        { service: 'api', port: 21001 },
-        { service: 'web', port: 21000 },
+        { service: 'api', port: api },
+        { service: 'web', port: web },
       ],
     });
-    const listener = await holdListeners([{ host: '0.0.0.0', port: 21000 }]);
+    const listener = await holdListeners([{ host: '0.0.0.0', port: web }]);
     held.push(listener);
-    const who = await pm('query', ':21000');
-    expect(who.stdout).toContain('port 21000: shop/web');
-    expect(who.stdout).toContain(`listening: tcp 0.0.0.0:21000 pid ${listener.pid} node`);
-    const json = JSON.parse((await pm('query', ':21000', '--json')).stdout);
+    const who = await pm('query', `:${web}`);
+    expect(who.stdout).toContain(`port ${web}: shop/web`);
+    expect(who.stdout).toContain(`listening: tcp 0.0.0.0:${web} pid ${listener.pid} node`);
+    const json = JSON.parse((await pm('query', `:${web}`, '--json')).stdout);
     expect(json.owner).toEqual({ project: 'shop', service: 'web' });
     expect(json.listeners).toContainEqual(
       expect.objectContaining({
-        port: 21000,
+        port: web,
         pid: listener.pid,
         process: 'node',
         address: '0.0.0.0',
@@ -226,9 +239,13 @@ describe('pm free, query, suggest, config', () => {
 
   it('suggests free ports without reserving them', async () => {
     const { pm } = await registry();
-    await pm('allocate', 'shop', 'web');
-    expect((await pm('suggest', '--count', '3')).stdout).toBe('21001\n21002\n21003\n');
-    expect(JSON.parse((await pm('suggest', '--json')).stdout)).toEqual({ ports: [21001] });
+    const web = portOf(await pm('allocate', 'shop', 'web'));
+    const three = (await pm('suggest', '--count', '3')).stdout.trim().split('\n').map(Number);
+    expect(three).toHaveLength(3);
+    expect(three).not.toContain(web);
+    expect([...three].sort((a, b) => a - b)).toEqual(three);
+    // Not reserved: asking again suggests the same first port.
+    expect(JSON.parse((await pm('suggest', '--json')).stdout)).toEqual({ ports: [three[0]] });
   });
 
   it('shows and changes the range and exclusions', async () => {
@@ -240,26 +257,27 @@ describe('pm free, query, suggest, config', () => {
       range: { start: 21000, end: 21099 },
       exclude: [21000, 21001],
     });
-    expect((await pm('allocate', 'shop', 'web')).stdout).toBe('21002\n');
+    const web = portOf(await pm('allocate', 'shop', 'web'));
+    expect(web).toBeGreaterThan(21001);
   });
 });
 
 describe('pm status and pm --once', () => {
   it('prints the table with state, pid, process and address', async () => {
     const { pm } = await registry();
-    await pm('allocate', 'shop', 'web');
-    await pm('allocate', 'shop', 'api');
-    const listener = await holdListeners([{ host: '127.0.0.1', port: 21000 }]);
+    const web = portOf(await pm('allocate', 'shop', 'web'));
+    const api = portOf(await pm('allocate', 'shop', 'api'));
+    const listener = await holdListeners([{ host: '127.0.0.1', port: web }]);
     held.push(listener);
     for (const args of [['status'], ['--once'], []]) {
       const result = await pm(...args);
       expect(result.code).toBe(0);
       const lines = result.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^PROJECT\s+SERVICE\s+PORT\s+STATE\s+PID\s+PROCESS\s+ADDRESS$/);
-      expect(lines[1]).toMatch(/^shop\s+api\s+21001\s+idle\s+-\s+-\s+-$/);
+      expect(lines[1]).toMatch(new RegExp(`^shop\\s+api\\s+${api}\\s+idle\\s+-\\s+-\\s+-$`));
       expect(lines[2]).toMatch(
         new RegExp(
-          `^shop\\s+web\\s+21000\\s+active\\s+${listener.pid}\\s+node\\s+127\\.0\\.0\\.1$`,
+          `^shop\\s+web\\s+${web}\\s+active\\s+${listener.pid}\\s+node\\s+127\\.0\\.0\\.1$`,
         ),
       );
       expect(result.stdout).not.toContain('\u001b['); // not a TTY: no colour, no cursor codes
@@ -268,7 +286,7 @@ describe('pm status and pm --once', () => {
 
   it('lists unmanaged listeners with --all and every listener in JSON', async () => {
     const { pm } = await registry();
-    await pm('allocate', 'shop', 'web');
+    const web = portOf(await pm('allocate', 'shop', 'web'));
     const listener = await holdListeners([{ host: '::1', port: 21042 }]);
     held.push(listener);
     const text = await pm('status', '--all');
@@ -278,7 +296,7 @@ describe('pm status and pm --once', () => {
       {
         project: 'shop',
         service: 'web',
-        port: 21000,
+        port: web,
         state: 'idle',
         moved_to: null,
         pid: null,
@@ -287,12 +305,11 @@ describe('pm status and pm --once', () => {
         listeners: [],
       },
     ]);
-    expect(json.unmanaged).toEqual([
-      {
-        port: 21042,
-        listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })],
-      },
-    ]);
+    // Other processes may listen in the range too: look for this test's own listener.
+    expect(json.unmanaged).toContainEqual({
+      port: 21042,
+      listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })],
+    });
     expect(json.listeners).toContainEqual(
       expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: 'node' }),
     );
@@ -301,9 +318,13 @@ describe('pm status and pm --once', () => {
 
   it('shows state unknown with a reason when the scanner is off', async () => {
     const { path } = await registry();
-    await runPm(['--registry', path, 'allocate', 'shop', 'web'], { PM_SCANNER: 'none' });
-    const result = await runPm(['--registry', path, 'status'], { PM_SCANNER: 'none' });
-    expect(result.stdout).toMatch(/shop\s+web\s+21000\s+unknown/);
+    const web = portOf(
+      await runMain(['--registry', path, 'allocate', 'shop', 'web'], {
+        env: { PM_SCANNER: 'none' },
+      }),
+    );
+    const result = await runMain(['--registry', path, 'status'], { env: { PM_SCANNER: 'none' } });
+    expect(result.stdout).toMatch(new RegExp(`shop\\s+web\\s+${web}\\s+unknown`));
     expect(result.stderr).toContain('live state unknown: scanning is turned off');
   });
 
@@ -322,7 +343,7 @@ describe('pm status and pm --once', () => {
 
   it('uses PM_REGISTRY when --registry is absent', async () => {
     const path = join(tempDir(), 'env.toml');
-    await runPm(['allocate', 'shop', 'web'], { PM_REGISTRY: path });
+    await runMain(['allocate', 'shop', 'web'], { env: { PM_REGISTRY: path } });
     expect(existsSync(path)).toBe(true);
   });
 });
@@ -339,7 +360,7 @@ describe('pm doctor', () => {
 
   it('explains a corrupt registry, exits 1, and restores the backup', async () => {
     const { pm, path } = await registry();
-    await pm('allocate', 'shop', 'web');
+    const web = portOf(await pm('allocate', 'shop', 'web'));
     await pm('allocate', 'shop', 'api');
     writeFileSync(path, 'version = 1\n[projects.shop.ports\n');
     const doctor = await pm('doctor');
@@ -349,16 +370,6 @@ describe('pm doctor', () => {
     const restore = await pm('doctor', '--restore');
     expect(restore.code).toBe(0);
     expect(restore.stderr).toMatch(/kept as .*registry\.toml\.corrupt-/);
-    expect((await pm('query', 'shop', 'web')).stdout).toBe('21000\n');
-  });
-});
-
-describe('help and version', () => {
-  it('prints help and version', async () => {
-    const help = await runPm(['--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('pm allocate <project> <service>');
-    const version = await runPm(['--version']);
-    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await pm('query', 'shop', 'web')).stdout).toBe(`${web}\n`);
   });
 });

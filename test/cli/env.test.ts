@@ -1,15 +1,17 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPm, runPmIn } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
+
+// In-process through main(): the files and the output are the point, not the process.
 
 const RANGE = '43200-43249';
 const tempDir = tempDirPerTest('pm-envcli-');
 
 async function shop() {
   const path = join(tempDir(), 'registry.toml');
-  const pm = (...args: string[]) => runPm(['--registry', path, ...args]);
+  const pm = (...args: string[]) => runMain(['--registry', path, ...args]);
   expect((await pm('config', '--range', RANGE)).code).toBe(0);
   const web = (await pm('allocate', 'shop', 'web')).stdout.trim();
   const api = (await pm('allocate', 'shop', 'api-gw')).stdout.trim();
@@ -47,13 +49,17 @@ describe('pm env', () => {
     const dir = tempDir();
     const file = join(dir, '.env');
     writeFileSync(file, 'SECRET=abc\r\n# keep me\r\n');
-    const first = await runPmIn(dir, ['--registry', path, 'env', 'shop', '--write', '.env']);
+    const first = await runMain(['--registry', path, 'env', 'shop', '--write', '.env'], {
+      cwd: dir,
+    });
     expect(first).toMatchObject({ code: 0, stdout: '' });
     expect(readFileSync(file, 'utf8')).toBe(
       `SECRET=abc\r\n# keep me\r\n# >>> pm: shop >>>\r\nAPI_GW_PORT=${api}\r\nWEB_PORT=${web}\r\n# <<< pm: shop <<<\r\n`,
     );
     const inode = statSync(file).ino;
-    const again = await runPmIn(dir, ['--registry', path, 'env', 'shop', '--write', '.env']);
+    const again = await runMain(['--registry', path, 'env', 'shop', '--write', '.env'], {
+      cwd: dir,
+    });
     expect(again.stderr).toContain('not rewritten');
     expect(statSync(file).ino).toBe(inode);
   });
@@ -63,7 +69,7 @@ describe('pm env', () => {
     const file = join(tempDir(), '.env');
     const damaged = 'A=1\n# >>> pm: shop >>>\nWEB_PORT=1\n';
     writeFileSync(file, damaged);
-    const result = await runPm(['--registry', path, 'env', 'shop', '--write', file]);
+    const result = await runMain(['--registry', path, 'env', 'shop', '--write', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('never closed');
     expect(readFileSync(file, 'utf8')).toBe(damaged);
@@ -74,8 +80,27 @@ describe('pm env', () => {
     const dir = tempDir();
     await pm('allocate', 'blog', 'web', '--path', dir);
     const blog = (await pm('query', 'blog', 'web')).stdout.trim();
-    expect((await runPmIn(dir, ['--registry', path, 'env'])).stdout).toBe(`WEB_PORT=${blog}\n`);
+    expect((await runMain(['--registry', path, 'env'], { cwd: dir })).stdout).toBe(
+      `WEB_PORT=${blog}\n`,
+    );
     expect(blog).not.toBe(web);
     expect((await pm('env', 'shop', '--', 'x')).code).toBe(2);
+  });
+});
+
+describe('pm env --write --json', () => {
+  it('reports what it did as JSON, and writes NAME=value lines all the same', async () => {
+    const { path, web } = await shop();
+    const dir = tempDir();
+    const first = await runMain(['--registry', path, 'env', 'shop', '--write', '.env', '--json'], {
+      cwd: dir,
+    });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      file: join(dir, '.env'),
+      project: 'shop',
+      outcome: 'created',
+      variables: { WEB_PORT: Number(web) },
+    });
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toContain(`WEB_PORT=${web}\n`);
   });
 });

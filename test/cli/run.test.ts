@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runPm, runPmIn } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const RANGE = '43100-43199';
@@ -155,15 +156,22 @@ describe('pm run', () => {
     expect(denied.stderr).toMatch(/^pm: not executable: .*script\.sh\n$/);
   });
 
-  it('refuses a run without a command, or a bad variable name, as usage errors', async () => {
-    const { pm, path } = await registry();
+  it('refuses a run without a command, a bad variable name, or no project, as usage errors', async () => {
+    // In-process: nothing is started, so the process is not the point.
+    const { path } = await registry();
+    const pm = (...args: string[]) => runMain(['--registry', path, ...args], { cwd: tempDir() });
     expect((await pm('run', 'shop', 'web')).code).toBe(2);
     const noDashes = await pm('run', 'shop', 'web', 'node', 'server.js');
     expect(noDashes.code).toBe(2);
     expect(noDashes.stderr).toMatch(/'node' looks like the command to run/);
     const bad = await pm('run', 'shop', 'web', '--env', 'MY-PORT', '--', 'node', '-e', '0');
     expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--env: invalid variable name 'MY-PORT'");
+    const nowhere = await pm('run', 'web', '--', 'node', '-e', '0');
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('hint: name it: pm run <project> <service> -- <command>');
     expect(readFileSync(path, 'utf8')).not.toContain('web =');
+    expect((await pm('status', '--', 'x')).code).toBe(2);
   });
 
   it('sets the variable named by --env instead of PORT', async () => {

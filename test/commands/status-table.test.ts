@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '../../src/commands/status.js';
-import { createStyle } from '../../src/commands/style.js';
 import { statusView } from '../../src/core/actions.js';
 import { emptyRegistry, withAllocation } from '../../src/core/registry.js';
+import { createStyle } from '../../src/view/style.js';
 import { fakeScanner, tcp } from '../helpers/fakes.js';
 
 function view() {

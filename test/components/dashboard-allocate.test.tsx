@@ -1,13 +1,14 @@
 import lockfile from 'proper-lockfile';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryStore } from '../../src/core/store.js';
+import { tcp } from '../helpers/fakes.js';
 import {
   type DashboardHarness,
   portOf as portOfIn,
   selectedLine,
   startDashboard,
 } from './helpers/dashboard.js';
-import { listener, registryToml } from './helpers/fixtures.js';
+import { registryToml } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -95,7 +96,8 @@ describe('allocating with a', () => {
     await ui.press('a');
     await ui.type('blog\rweb\r3000\r');
     const frame = await ui.waitForText('port 3000 is already allocated to shop/web');
-    expect(frame).toContain('pm suggest');
+    expect(frame).toContain('press s for a free port'); // the dashboard's words, not the CLI's
+    expect(frame).not.toContain('pm suggest');
     // The form stays open for another port; the dashboard still answers keys.
     expect(frame).toContain('Allocate a port');
     await ui.press('escape');
@@ -105,7 +107,7 @@ describe('allocating with a', () => {
   });
 
   it('shows why a port something listens on cannot be allocated', async () => {
-    harness = await startDashboard({ scan: [listener(5000, 777, 'python3')] });
+    harness = await startDashboard({ scan: [tcp(5000, 777, 'python3')] });
     const { ui } = harness;
     await ui.press('a');
     await ui.type('shop\rweb\r5000\r');
@@ -122,9 +124,18 @@ describe('allocating with a', () => {
     await ui.type('blog\rweb\r\r');
     const frame = await ui.waitForText('hint:');
     expect(frame).toMatch(/✗ registry .* at projects\.shop\.ports\.web is invalid/);
-    expect(frame).toContain("hint: fix it by hand, or run 'pm doctor'");
+    expect(frame).toContain("hint: fix it by hand, or quit and run 'pm doctor --restore'");
     // The form stays open: the user can fix the file elsewhere and press Enter again.
     expect(frame).toContain('Allocate a port');
+  });
+
+  it('quotes a hand-edited registry key with escapes as text in the message line', async () => {
+    harness = await startDashboard({
+      registryText: 'version = 1\n[projects."\\u001b]0;KEY\\u0007".ports]\nweb = 28001\n',
+      columns: 200,
+    });
+    const frame = await harness.ui.waitForText('is invalid');
+    expect(frame).toContain('\\x1b]0;KEY\\x07');
   });
 
   it('reports a registry locked by another process, and keeps running', async () => {

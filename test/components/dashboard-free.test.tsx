@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withoutService } from '../../src/core/registry.js';
+import { tcp } from '../helpers/fakes.js';
 import {
   type DashboardHarness,
   portOf as portOfIn,
   selectedLine,
   startDashboard,
 } from './helpers/dashboard.js';
-import { listener } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -60,7 +60,7 @@ describe('freeing with f', () => {
   });
 
   it('explains that an unmanaged listener is not something pm can free', async () => {
-    harness = await startDashboard({ scan: [listener(5555, 12, 'redis-server')] });
+    harness = await startDashboard({ scan: [tcp(5555, 12, 'redis-server')] });
     const { ui } = harness;
     await ui.press('u');
     await ui.waitForText('5555');

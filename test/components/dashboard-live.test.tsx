@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tcp } from '../helpers/fakes.js';
 import { type DashboardHarness, startDashboard } from './helpers/dashboard.js';
-import { listener, registryToml } from './helpers/fixtures.js';
+import { registryToml } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -31,7 +32,7 @@ describe('live data', () => {
     harness = await startDashboard({ projects: { shop: { web: 3000 } } });
     const { ui, scanner } = harness;
     await ui.waitForFrame((frame) => /shop\s+web\s+3000\s+idle/.test(frame));
-    scanner.set([listener(3000, 31337, 'vite')]);
+    scanner.set([tcp(3000, 31337, 'vite')]);
     await ui.press('r');
     await ui.waitForFrame((frame) => /shop\s+web\s+3000\s+active\s+31337\s+vite/.test(frame));
   });
@@ -44,7 +45,7 @@ describe('live data', () => {
     });
     const { ui, scanner } = harness;
     await ui.waitForFrame((frame) => /3000\s+idle/.test(frame));
-    scanner.set([listener(3000, 4242, 'node')]);
+    scanner.set([tcp(3000, 4242, 'node')]);
     await ui.waitForText('4242');
     // Refresh requests during a scan are queued behind it, never run beside it.
     for (let i = 0; i < 5; i++) await ui.press('r');
@@ -107,7 +108,7 @@ describe('live data', () => {
   it('does not re-render when a refresh finds nothing new', async () => {
     harness = await startDashboard({
       projects: { shop: { web: 3000 } },
-      scan: [listener(3000, 1, 'node')],
+      scan: [tcp(3000, 1, 'node')],
       intervalMs: 2,
     });
     const { ui, scanner } = harness;
@@ -141,7 +142,7 @@ describe('unmanaged listeners', () => {
   it('toggles listeners in the range that nobody allocated with u', async () => {
     harness = await startDashboard({
       projects: { shop: { web: 3000 } },
-      scan: [listener(3000, 1, 'node'), listener(5432, 77, 'postgres'), listener(22, 5, 'sshd')],
+      scan: [tcp(3000, 1, 'node'), tcp(5432, 77, 'postgres'), tcp(22, 5, 'sshd')],
     });
     const { ui } = harness;
     await ui.waitForFrame((frame) => /3000\s+active/.test(frame));

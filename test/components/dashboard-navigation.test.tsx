@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tcp } from '../helpers/fakes.js';
 import { type DashboardHarness, selectedLine, startDashboard } from './helpers/dashboard.js';
-import { listener } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ describe('the table', () => {
   it('shows every allocation with its live state, PID and process', async () => {
     harness = await startDashboard({
       projects: { shop: { web: 3000, api: 3001 } },
-      scan: [listener(3000, 4242, 'node', '::')],
+      scan: [tcp(3000, 4242, 'node', '::')],
     });
     const frame = await harness.ui.waitForText('4242');
     expect(frame).toMatch(/PROJECT\s+SERVICE\s+PORT\s+STATE\s+PID\s+PROCESS\s+ADDRESS/);

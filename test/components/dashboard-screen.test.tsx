@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tcp } from '../helpers/fakes.js';
 import { type DashboardHarness, startDashboard } from './helpers/dashboard.js';
-import { listener } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -13,8 +13,8 @@ const longest = (frame: string) => Math.max(...frame.split('\n').map((line) => [
 describe('fitting the terminal', () => {
   const projects = { 'storefront-admin': { 'web-frontend': 3000, api: 3001 } };
   const scan = [
-    listener(3000, 123456, 'node-dev-server', '127.0.0.1'),
-    listener(3000, 123456, 'node-dev-server', '::1'),
+    tcp(3000, 123456, 'node-dev-server', '127.0.0.1'),
+    tcp(3000, 123456, 'node-dev-server', '::1'),
   ];
 
   it('drops ADDRESS and PROCESS first on a narrow terminal, one line per row', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPort } from '../../src/core/registry.js';
+import { tcp } from '../helpers/fakes.js';
 import { type DashboardHarness, selectedLine, startDashboard } from './helpers/dashboard.js';
-import { listener } from './helpers/fixtures.js';
 
 let harness: DashboardHarness | undefined;
 afterEach(async () => {
@@ -13,7 +13,7 @@ describe('suggesting with s', () => {
   it('lists the next free ports and allocates the highlighted one after asking its names', async () => {
     harness = await startDashboard({
       projects: { shop: { web: 3000 } },
-      scan: [listener(3001, 50, 'nginx')],
+      scan: [tcp(3001, 50, 'nginx')],
     });
     const { ui, registry } = harness;
     await ui.waitForText('3000');
@@ -81,7 +81,7 @@ describe('filtering with /', () => {
   it('matches any column, such as the process name', async () => {
     harness = await startDashboard({
       projects: { shop: { web: 3000, api: 3001 } },
-      scan: [listener(3001, 80, 'uvicorn')],
+      scan: [tcp(3001, 80, 'uvicorn')],
     });
     const { ui } = harness;
     await ui.waitForText('uvicorn');

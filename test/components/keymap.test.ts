@@ -11,7 +11,7 @@ import {
   MODES,
   NO_KEY,
   typedText,
-} from '../../src/core/keymap.js';
+} from '../../src/components/keymap.js';
 
 const none: KeyPress = NO_KEY;
 const press = (change: Partial<KeyPress> = {}): KeyPress => ({ ...none, ...change });

@@ -73,7 +73,7 @@ describe('allocate', () => {
     );
     expect(error.code).toBe('PORT_TAKEN');
     expect(error.message).toContain('shop/web');
-    expect(error.hint).toContain('pm suggest');
+    expect(error.remedies).toContainEqual({ kind: 'suggest' });
   });
 
   it('refuses an explicit port a process listens on, naming pid and process, unless --force', async () => {
@@ -89,7 +89,7 @@ describe('allocate', () => {
       force: true,
     });
     expect(forced.port).toBe(3004);
-    expect(forced.warnings.join()).toContain('--force');
+    expect(forced.warnings.join()).toContain('recorded anyway (forced)');
   });
 
   it('refuses an explicit port the bind probe cannot take when the scanner is blind', async () => {

@@ -59,6 +59,8 @@ describe('variables for a project', () => {
   it('refuses a variable name a shell would not take, and an unknown format', () => {
     expect(thrown(() => parseEnvName('MY-PORT')).exitCode).toBe(2);
     expect(thrown(() => parseEnvName('1PORT')).message).toContain("'1PORT'");
-    expect(thrown(() => parseEnvFormat('yaml')).hint).toContain('dotenv, shell, json');
+    expect(thrown(() => parseEnvFormat('yaml')).remedies).toEqual([
+      { kind: 'text', text: 'the formats are dotenv, shell, json' },
+    ]);
   });
 });

@@ -37,6 +37,6 @@ describe('project and service names', () => {
     expect(pm.exitCode).toBe(2);
     expect(pm.message).toContain('invalid service name');
     expect(pm.message).not.toContain('\n');
-    expect(pm.hint).toContain('letters, digits');
+    expect(pm.remedies).toEqual([{ kind: 'name-rule' }]);
   });
 });

@@ -107,7 +107,7 @@ describe('reading registry.toml', () => {
     expect(error.exitCode).toBe(1);
     expect(error.message).toContain(PATH);
     expect(error.message).toMatch(pattern);
-    expect(error.hint).toContain('pm doctor');
+    expect(error.remedies).toEqual([{ kind: 'restore-backup' }]);
     // Control bytes from the file never reach the terminal.
     expect(error.message).not.toContain('\0');
   });

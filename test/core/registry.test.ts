@@ -69,7 +69,7 @@ describe('pickFreePort', () => {
     expect(error).toBeInstanceOf(PmError);
     expect((error as PmError).code).toBe('RANGE_EXHAUSTED');
     expect((error as PmError).message).toContain('3000-3002');
-    expect((error as PmError).hint).toContain('pm config --range');
+    expect((error as PmError).remedies.map((remedy) => remedy.kind)).toContain('widen-range');
     expect((error as PmError).exitCode).toBe(1);
   });
 });

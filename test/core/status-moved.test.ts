@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { rowCells } from '../../src/core/display.js';
 import {
   emptyRegistry,
   type Registry,
@@ -8,6 +7,7 @@ import {
 } from '../../src/core/registry.js';
 import { statusRows } from '../../src/core/status.js';
 import type { Listener } from '../../src/native/types.js';
+import { rowCells } from '../../src/view/cells.js';
 import { tcp } from '../helpers/fakes.js';
 
 function shop(): Registry {

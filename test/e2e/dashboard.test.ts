@@ -122,11 +122,13 @@ describe('the dashboard in a real terminal', () => {
 describe('the dashboard and the terminal window', () => {
   let dir: string;
   let session: TmuxSession | undefined;
+  // Whatever pm hands out: another process (a developer's dev server) may hold 3000.
+  let port: number;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
     const registry = join(dir, 'registry.toml');
-    pm(registry, 'allocate', 'storefront-admin', 'web-frontend');
+    port = Number(pm(registry, 'allocate', 'storefront-admin', 'web-frontend'));
     session = dashboardSession(registry, 120, 20);
   });
 
@@ -140,7 +142,7 @@ describe('the dashboard and the terminal window', () => {
     await tmux.waitFor((text) => text.includes('ADDRESS'), 'the full table');
     execFileSync('tmux', ['-L', tmux.socket, 'resize-window', '-t', 'main', '-x', '50']);
     const narrow = await tmux.waitFor(
-      (text) => !text.includes('ADDRESS') && /web-frontend\s+3000/.test(text),
+      (text) => !text.includes('ADDRESS') && new RegExp(`web-frontend\\s+${port}\\b`).test(text),
       'the narrow table',
     );
     for (const line of narrow.split('\n')) expect([...line].length).toBeLessThanOrEqual(50);

@@ -1,17 +1,52 @@
+// The one set of test doubles: a scanner the test controls, an unavailable one, listeners,
+// and Deps over a real registry file with a bind probe that refuses chosen ports.
 import type { Deps } from '../../src/core/actions.js';
 import { RegistryStore } from '../../src/core/store.js';
 import type { Listener, Scanner, ScanOutcome } from '../../src/native/types.js';
 
+export interface FakeScanner extends Scanner {
+  /** Replaces what the next scans report. */
+  set(outcome: ScanOutcome | readonly Listener[]): void;
+  readonly calls: number;
+  /** The most scans that were ever running at the same time. */
+  readonly maxConcurrent: number;
+}
+
 export function fakeScanner(
-  listeners: Listener[] = [],
-  backend = 'fake',
-): Scanner & { listeners: Listener[] } {
-  const scanner = {
-    backend,
-    listeners,
-    scan: async (): Promise<ScanOutcome> => ({ ok: true, listeners: [...scanner.listeners] }),
+  initial: ScanOutcome | readonly Listener[] = [],
+  options: { readonly latencyMs?: number; readonly backend?: string } = {},
+): FakeScanner {
+  const toOutcome = (value: ScanOutcome | readonly Listener[]): ScanOutcome =>
+    Array.isArray(value) ? { ok: true, listeners: [...value] } : (value as ScanOutcome);
+  let outcome = toOutcome(initial);
+  let calls = 0;
+  let running = 0;
+  let maxConcurrent = 0;
+  return {
+    backend: options.backend ?? 'fake',
+    set(next) {
+      outcome = toOutcome(next);
+    },
+    get calls() {
+      return calls;
+    },
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
+    async scan() {
+      calls++;
+      running++;
+      maxConcurrent = Math.max(maxConcurrent, running);
+      try {
+        // A scan that takes a while, so overlapping refreshes would be visible.
+        if (options.latencyMs)
+          await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+        return outcome;
+      } finally {
+        running--;
+      }
+    },
   };
-  return scanner;
 }
 
 export function unavailable(reason = 'no scanner here'): Scanner {
@@ -29,15 +64,15 @@ export function tcp(port: number, pid?: number, process?: string, address = '127
   };
 }
 
-/** Deps over a real registry file, a fake scanner and a probe that refuses chosen ports. */
+/** Deps over a real registry (a path or a store), a fake scanner and a probe that refuses `busy`. */
 export function testDeps(
-  path: string,
+  registry: string | RegistryStore,
   options: { listeners?: Listener[]; busy?: number[]; scanner?: Scanner } = {},
 ): Deps & { probed: number[] } {
   const busy = new Set(options.busy ?? []);
   const probed: number[] = [];
   return {
-    store: new RegistryStore({ path }),
+    store: typeof registry === 'string' ? new RegistryStore({ path: registry }) : registry,
     scanner: options.scanner ?? fakeScanner(options.listeners ?? []),
     probe: async (port) => {
       probed.push(port);

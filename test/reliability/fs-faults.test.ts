@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Registry } from '../../src/core/registry.js';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import { RegistryStore, type StoreFs } from '../../src/core/store.js';
+import { wordRemedies } from '../../src/view/remedies.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { sha256 } from './harness.js';
@@ -113,7 +114,9 @@ describe('file-system faults at the store boundary', () => {
     expect(error.exitCode).toBe(1);
     expect(error.message).toContain(`could not write ${path}`);
     expect(error.message).toContain('ENOSPC');
-    expect(error.hint).toMatch(/the disk is full; free some space and retry/);
+    expect(wordRemedies(error.remedies, 'cli')).toMatch(
+      /the disk is full; free some space and retry/,
+    );
     untouched(dir, path, hash);
   });
 
@@ -127,7 +130,9 @@ describe('file-system faults at the store boundary', () => {
     expect(error.code).toBe('IO');
     expect(error.message).toContain(`could not create the registry directory ${dir}`);
     // Creating a directory needs write permission on its parent.
-    expect(error.hint).toContain(`check the permissions of ${dirname(dir)}`);
+    expect(wordRemedies(error.remedies, 'cli')).toContain(
+      `check the permissions of ${dirname(dir)}`,
+    );
     untouched(dir, path, hash);
   });
 
@@ -145,7 +150,7 @@ describe('file-system faults at the store boundary', () => {
     const error = await failure(store.transaction(addBlog));
     expect(error.code).toBe('IO');
     expect(error.message).toContain('EACCES');
-    expect(error.hint).toContain(`check the permissions of ${dir}`);
+    expect(wordRemedies(error.remedies, 'cli')).toContain(`check the permissions of ${dir}`);
     untouched(dir, path, hash);
   });
 
@@ -188,7 +193,7 @@ describe('file-system faults at the store boundary', () => {
     expect(error.code).toBe('IO');
     expect(error.message).toContain(`could not write ${path}`);
     expect(error.message).toContain('EPERM');
-    expect(error.hint).toMatch(
+    expect(wordRemedies(error.remedies, 'cli')).toMatch(
       /another program \(antivirus, indexer, editor\) may hold the file: retry/,
     );
     untouched(dir, path, hash);

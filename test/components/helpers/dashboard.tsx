@@ -3,14 +3,8 @@ import { App, type NoticeSource } from '../../../src/components/app.js';
 import type { Deps } from '../../../src/core/actions.js';
 import { findPort } from '../../../src/core/registry.js';
 import type { Listener, ScanOutcome } from '../../../src/native/types.js';
-import {
-  type FakeScanner,
-  fakeScanner,
-  registryToml,
-  type TempRegistry,
-  tempRegistry,
-  testDeps,
-} from './fixtures.js';
+import { type FakeScanner, fakeScanner, testDeps } from '../../helpers/fakes.js';
+import { registryToml, type TempRegistry, tempRegistry } from './fixtures.js';
 import { type Rendered, renderInk } from './render.js';
 
 export interface DashboardHarness {
@@ -43,7 +37,7 @@ export async function startDashboard(setup: DashboardSetup = {}): Promise<Dashbo
   if (setup.registryText !== undefined) await registry.write(setup.registryText);
   else if (setup.projects) await registry.write(registryToml(setup.projects));
   const scanner = fakeScanner(setup.scan ?? [], { latencyMs: setup.scanLatencyMs ?? 0 });
-  const base = testDeps(registry.store, scanner);
+  const base = testDeps(registry.store, { scanner });
   const deps = setup.deps ? setup.deps(base) : base;
   const ui = renderInk(
     <App

@@ -21,13 +21,9 @@ const KEYS: Readonly<Record<string, string>> = {
   'ctrl-c': '\u0003',
 };
 
-// CSI sequences (colours, cursor moves) and OSC sequences (titles, links).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*(?:\u0007|\u001b\\)/g;
+import { stripAnsi } from '../../../src/view/ansi.js';
 
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
+export { stripAnsi };
 
 export interface Rendered {
   /** The last frame as plain text. */

@@ -1,13 +1,15 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
-// two never disagree.
-import type { Listener } from '../native/types.js';
+// two never disagree. Names and process names come from files and other processes: cells hold
+// them sanitized, so every width measured on a cell is the width that reaches the screen.
 import {
   addressesOf,
   type PortState,
   primaryListener,
   type StatusRow,
   type UnmanagedRow,
-} from './status.js';
+} from '../core/status.js';
+import type { Listener } from '../native/types.js';
+import { sanitize } from './sanitize.js';
 
 export const COLUMNS = [
   'PROJECT',
@@ -33,16 +35,21 @@ function listenerCells(listeners: readonly Listener[]): Pick<Cells, 'PID' | 'PRO
   const more = pids.size > 1 ? ` +${pids.size - 1}` : '';
   return {
     PID: main.pid === undefined ? '?' : `${main.pid}${more}`,
-    PROCESS: main.process ?? (main.pid === undefined ? '(other user)' : '?'),
-    ADDRESS: addressesOf(listeners),
+    PROCESS:
+      main.process === undefined
+        ? main.pid === undefined
+          ? '(other user)'
+          : '?'
+        : sanitize(main.process),
+    ADDRESS: sanitize(addressesOf(listeners)),
   };
 }
 
 export function rowCells(row: StatusRow): Cells {
   // A moved service shows where it listens instead, and which process that is.
   return {
-    PROJECT: row.project,
-    SERVICE: row.service,
+    PROJECT: sanitize(row.project),
+    SERVICE: sanitize(row.service),
     PORT: String(row.port),
     STATE: row.moved ? `moved \u2192 ${row.moved.port}` : row.state,
     ...listenerCells(row.moved?.listeners ?? row.listeners),

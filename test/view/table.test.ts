@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitCell, fitColumns, joinCells, MARKER_WIDTH } from '../../src/core/columns.js';
-import { type Cells, COLUMNS } from '../../src/core/display.js';
+import { type Cells, COLUMNS } from '../../src/view/cells.js';
+import { fitCell, fitColumns, joinCells, MARKER_WIDTH } from '../../src/view/table.js';
 
 const row: Cells = {
   PROJECT: 'storefront-admin',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorWanted } from '../../src/commands/style.js';
+import { colorWanted } from '../../src/view/style.js';
 
 const tty = { isTTY: true };
 const pipe = { isTTY: false };

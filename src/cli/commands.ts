@@ -1,0 +1,210 @@
+// Every command pm knows, one entry each: usage, summary, examples, the flags it takes and
+// the function that runs it. Help, validation, dispatch and completions read this table;
+// adding a command is adding an entry (keep them in the order `pm --help` lists them).
+import { runAllocate } from '../commands/allocate.js';
+import { runConfig } from '../commands/config.js';
+import type { Context } from '../commands/context.js';
+import { runDoctor } from '../commands/doctor.js';
+import { runEnv } from '../commands/env.js';
+import { runFree } from '../commands/free.js';
+import { DEFAULT_INTERVAL_MS } from '../commands/interval.js';
+import { runQuery } from '../commands/query.js';
+import { runRun } from '../commands/run.js';
+import { runStatus } from '../commands/status.js';
+import { runSuggest } from '../commands/suggest.js';
+import { PmError } from '../core/errors.js';
+import { ephemeralRange } from '../native/ephemeral-range.js';
+import type { Env, Environment } from './environment.js';
+import { type FlagName, type FlagValues, globalFlags } from './flags.js';
+
+export interface NoticeSource {
+  subscribe(listener: (text: string) => void): () => void;
+}
+
+/** Everything a command's runner gets: parsed input, the wired context, the checked env. */
+export interface Invocation {
+  readonly ctx: Context;
+  readonly input: readonly string[];
+  /** What followed `--` (commands with `takesCommand` only). */
+  readonly trailing: readonly string[];
+  /** The caller's environment, passed on to a command `pm run` starts. */
+  readonly env: Env;
+  readonly flags: FlagValues;
+  readonly environment: Environment;
+  /** Both ends are terminals: only then is the live dashboard shown. */
+  readonly interactive: boolean;
+  readonly notices: NoticeSource;
+  /** Help text for `pm help`: rendered from this table, passed in to avoid an import cycle. */
+  readonly help: (command?: string) => string;
+}
+
+export interface CommandSpec {
+  /** What the user types; the dashboard also runs when no command is given. */
+  readonly name: string;
+  /** Forms of the command, each after `pm `, e.g. 'allocate <project> <service>'. */
+  readonly usage: readonly string[];
+  readonly summary: string;
+  /** Shown under "Examples"; each is a full command line. */
+  readonly examples: readonly string[];
+  /** Flags beyond the global ones; any other flag is refused (exit 2). */
+  readonly flags: readonly FlagName[];
+  /** Per-command wording of a shared flag (--all means different things to status and free). */
+  readonly flagNotes?: Partial<Record<FlagName, string>>;
+  /** Takes a command to run after `--` (everything there is passed on untouched). */
+  readonly takesCommand?: boolean;
+  readonly run: (invocation: Invocation) => Promise<number>;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'dashboard',
+    usage: ['', 'dashboard [--interval MS] [--all] [--once]'],
+    summary:
+      'the live dashboard; `pm` alone runs it (prints the table once when not in a terminal)',
+    examples: ['pm', 'pm --interval 500'],
+    flags: ['once', 'all', 'interval'],
+    async run({ ctx, input, flags, environment, interactive, notices }) {
+      if (input.length > 0) throw unknownCommand(input[0] as string);
+      if (flags.once || ctx.json || !interactive) {
+        return runStatus(ctx, [], { all: flags.all }, environment.registryPath);
+      }
+      const { runDashboard } = await import('../components/run-dashboard.js');
+      return runDashboard({
+        deps: ctx.deps,
+        registryPath: environment.registryPath,
+        intervalMs: flags.interval ?? DEFAULT_INTERVAL_MS,
+        color: environment.color(flags.color),
+        notices,
+      });
+    },
+  },
+  {
+    name: 'status',
+    usage: ['status [--all]'],
+    summary: 'the allocation table with who listens on each port, once',
+    examples: ['pm status', 'pm status --all --json'],
+    flags: ['all'],
+    run: ({ ctx, input, flags, environment }) =>
+      runStatus(ctx, input, { all: flags.all }, environment.registryPath),
+  },
+  {
+    name: 'allocate',
+    usage: [
+      'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
+      'allocate <service>   (the project whose --path holds the current directory)',
+    ],
+    summary: 'hand out a port, or the one already handed out; prints just the port',
+    examples: [
+      'PORT=$(pm allocate shop web) npm run dev',
+      'pm allocate shop api --prefer 4000',
+      'pm allocate shop web --path .',
+    ],
+    flags: ['port', 'prefer', 'force', 'path'],
+    run: ({ ctx, input, flags }) => runAllocate(ctx, input, flags),
+  },
+  {
+    name: 'free',
+    usage: ['free <project> <service>', 'free <project> --all', 'free :<port>'],
+    summary: 'release one service, every service of a project, or whoever owns a port',
+    examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000'],
+    flags: ['all'],
+    flagNotes: { all: 'release every service of the project' },
+    run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
+  },
+  {
+    name: 'suggest',
+    usage: ['suggest [--count N] [--prefer N]'],
+    summary: 'the next free ports, without reserving them',
+    examples: ['pm suggest --count 3'],
+    flags: ['count', 'prefer'],
+    run: ({ ctx, input, flags }) => runSuggest(ctx, input, flags),
+  },
+  {
+    name: 'query',
+    usage: ['query <project> [<service>]', 'query :<port>'],
+    summary: 'look up allocations, or who owns a port and who listens on it now',
+    examples: ['pm query shop', 'pm query shop web', 'pm query :3000'],
+    flags: [],
+    run: ({ ctx, input }) => runQuery(ctx, input),
+  },
+  {
+    name: 'config',
+    usage: ['config [--range A-B] [--exclude LIST]'],
+    summary: 'show or change the range ports come from and the ports never handed out',
+    examples: ['pm config', 'pm config --range 3000-3999 --exclude 3306,5432'],
+    flags: ['range', 'exclude'],
+    run: ({ ctx, input, flags, environment }) =>
+      runConfig(ctx, input, flags, environment.registryPath),
+  },
+  {
+    name: 'run',
+    usage: [
+      'run <project> <service> [--env NAME] -- <command> [args...]',
+      'run <service> -- <command> [args...]   (the project whose recorded path holds the current directory)',
+    ],
+    summary:
+      "run a command with its port in PORT and every sibling's in <SERVICE>_PORT; exits with its code",
+    examples: [
+      'pm run shop web -- npm run dev',
+      'pm run shop api --env API_PORT -- node server.js',
+    ],
+    flags: ['env'],
+    takesCommand: true,
+    run: ({ ctx, input, trailing, flags, env }) =>
+      runRun(ctx, input, trailing, { env: flags.env }, { environment: env }),
+  },
+  {
+    name: 'env',
+    usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
+    summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
+    examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
+    flags: ['format', 'write'],
+    run: ({ ctx, input, flags }) => runEnv(ctx, input, flags),
+  },
+  {
+    name: 'doctor',
+    usage: ['doctor [--restore]'],
+    summary: 'check the registry, its backup, the lock and the scanner',
+    examples: ['pm doctor', 'pm doctor --restore'],
+    flags: ['restore'],
+    run: ({ ctx, input, flags }) => runDoctor(ctx, input, flags, ephemeralRange()),
+  },
+  {
+    name: 'help',
+    usage: ['help [<command>]'],
+    summary: 'every command, or one command’s usage, flags and examples',
+    examples: ['pm help allocate'],
+    flags: [],
+    async run({ ctx, input, help }) {
+      if (input.length > 1) throw new PmError('USAGE', 'usage: pm help [<command>]');
+      const name = input[0];
+      if (name !== undefined) commandNamed(name);
+      ctx.io.out(help(name));
+      return 0;
+    },
+  },
+];
+
+/** The entry for `name`; an unknown name is a usage error listing what exists. */
+export function commandNamed(name: string): CommandSpec {
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) throw unknownCommand(name);
+  return command;
+}
+
+function unknownCommand(name: string): PmError {
+  return new PmError(
+    'USAGE',
+    `unknown command '${name}'`,
+    `commands: ${COMMANDS.map((command) => command.name).join(', ')}; run 'pm help'`,
+  );
+}
+
+/** For shell completions: every command with the flags it accepts (global ones included). */
+export function completionTable(): { command: string; flags: FlagName[] }[] {
+  return COMMANDS.map((command) => ({ command: command.name, flags: acceptedFlags(command) }));
+}
+
+export function acceptedFlags(command: CommandSpec): FlagName[] {
+  return [...globalFlags(), ...command.flags];
+}

@@ -1,0 +1,87 @@
+// Every environment variable pm reads, checked in one place: a bad value is a usage error
+// naming the variable, instead of a Node warning or a silently ignored setting.
+import { resolve } from 'node:path';
+import { PmError } from '../core/errors.js';
+import { resolveRegistryPath } from '../core/store.js';
+import { colorWanted } from '../view/style.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Environment {
+  /** --registry, else $PM_REGISTRY, else the per-user default for this OS. */
+  readonly registryPath: string;
+  readonly scannerMode: ScannerMode | undefined;
+  readonly lockStaleMs: number | undefined;
+  readonly lockTimeoutMs: number | undefined;
+  /** Colour for stdout, given the --no-color flag; NO_COLOR, FORCE_COLOR and TERM decide too. */
+  readonly color: (flag: boolean) => boolean;
+}
+
+/** Names and meanings, for `pm --help` and for the checks below. */
+export const ENVIRONMENT_VARIABLES = {
+  PM_REGISTRY: 'registry file when --registry is not given',
+  PM_SCANNER: "'none' turns scanning off; on Linux 'procfs' or 'netlink' forces that backend",
+  PM_LOCK_STALE_MS: 'a registry lock not refreshed for this long was left by a dead process',
+  PM_LOCK_TIMEOUT_MS: 'how long to wait for another pm holding the registry lock',
+  NO_COLOR: 'any value turns colours off',
+} as const;
+
+const SCANNER_MODES = ['none', 'off', 'procfs', 'netlink'] as const;
+export type ScannerMode = (typeof SCANNER_MODES)[number];
+
+/** Timers above 2^31-1 ms overflow in Node (and fire after 1 ms); a day is plenty. */
+const MAX_LOCK_MS = 86_400_000;
+
+export function readEnvironment(
+  env: Env,
+  options: { readonly cwd: string; readonly registryFlag?: string; readonly isTTY: boolean },
+  platform: NodeJS.Platform = process.platform,
+): Environment {
+  const fromEnv = env.PM_REGISTRY;
+  const registryPath = resolveRegistryPath(
+    options.registryFlag ?? (fromEnv ? resolve(options.cwd, fromEnv) : undefined),
+    env,
+    platform,
+  );
+  return {
+    registryPath,
+    scannerMode: scannerMode(env.PM_SCANNER),
+    lockStaleMs: milliseconds(env, 'PM_LOCK_STALE_MS'),
+    lockTimeoutMs: milliseconds(env, 'PM_LOCK_TIMEOUT_MS'),
+    color: (flag) => colorWanted(flag, { isTTY: options.isTTY }, env),
+  };
+}
+
+function scannerMode(raw: string | undefined): ScannerMode | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const mode = raw.toLowerCase();
+  if (!(SCANNER_MODES as readonly string[]).includes(mode)) {
+    throw new PmError(
+      'USAGE',
+      `invalid PM_SCANNER '${raw}': one of ${SCANNER_MODES.join(', ')}`,
+      'unset PM_SCANNER to let pm choose the scanner',
+    );
+  }
+  return mode as ScannerMode;
+}
+
+function milliseconds(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > MAX_LOCK_MS) {
+    throw new PmError(
+      'USAGE',
+      `invalid ${name} '${raw}': whole milliseconds from 0 to ${MAX_LOCK_MS}`,
+      `unset ${name} for the default`,
+    );
+  }
+  return value;
+}
+
+/** Where the registry lives by default on this OS, as help should word it. */
+export function defaultRegistryDescription(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32'
+    ? '%APPDATA%\\port-manager\\registry.toml'
+    : '$XDG_CONFIG_HOME/port-manager/registry.toml (default ~/.config/port-manager/registry.toml)';
+}

@@ -1,0 +1,143 @@
+// The CLI as a function: main(argv, io) parses, wires, dispatches and returns the exit code.
+// It never exits the process, nor reads process.env, cwd or stdout: io provides them, so
+// tests run it in-process and the bin (src/cli.ts) is a shim.
+import type { Context, Io } from '../commands/context.js';
+import { EXIT, isPmError } from '../core/errors.js';
+import { createDeps } from '../create-deps.js';
+import { errorJson, errorLines } from '../view/errors.js';
+import { sanitize } from '../view/sanitize.js';
+import { createStyle } from '../view/style.js';
+import type { NoticeSource } from './commands.js';
+import { type Env, readEnvironment } from './environment.js';
+import { renderHelp } from './help.js';
+import { commandOf, flagValues, splitCommandLine } from './parse.js';
+
+declare const PM_VERSION: string;
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface MainIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly env: Env;
+  readonly cwd: string;
+  /** stdout is a terminal: colour, and tables fit `columns`. */
+  readonly isTTY: boolean;
+  /** stdin is a terminal too: only then can the live dashboard take keys. */
+  readonly stdinIsTTY?: boolean;
+  readonly columns?: number;
+  readonly platform?: NodeJS.Platform;
+}
+
+export async function main(argv: readonly string[], io: MainIo): Promise<number> {
+  const lines: Io = {
+    out: (text) => io.stdout.write(`${text}\n`),
+    err: (text) => io.stderr.write(`${text}\n`),
+  };
+  // Until the flags are parsed, --json anywhere asks for JSON errors.
+  let json = argv.includes('--json');
+  try {
+    const line = splitCommandLine(argv);
+    const platform = io.platform ?? process.platform;
+    const help = (name?: string) => renderHelp(name, platform);
+    if (line.given.get('help') === true) {
+      lines.out(help(line.commandName));
+      return EXIT.ok;
+    }
+    if (line.given.get('version') === true) {
+      lines.out(typeof PM_VERSION === 'string' ? PM_VERSION : 'development');
+      return EXIT.ok;
+    }
+    const command = commandOf(line);
+    const flags = flagValues(command, line, { cwd: io.cwd });
+    json = flags.json;
+    const environment = readEnvironment(
+      io.env,
+      {
+        cwd: io.cwd,
+        isTTY: io.isTTY,
+        ...(flags.registry !== undefined ? { registryFlag: flags.registry } : {}),
+      },
+      platform,
+    );
+    // Notes go to stderr, or to the dashboard's message area while it owns the screen.
+    const noticeListeners = new Set<(text: string) => void>();
+    const notices: NoticeSource = {
+      subscribe(listener) {
+        noticeListeners.add(listener);
+        return () => noticeListeners.delete(listener);
+      },
+    };
+    const deps = createDeps({
+      registryPath: environment.registryPath,
+      scannerMode: environment.scannerMode ?? '',
+      ...(environment.lockStaleMs !== undefined ? { lockStaleMs: environment.lockStaleMs } : {}),
+      ...(environment.lockTimeoutMs !== undefined
+        ? { lockTimeoutMs: environment.lockTimeoutMs }
+        : {}),
+      onNotice: (message) => {
+        if (noticeListeners.size === 0) lines.err(`note: ${sanitize(message)}`);
+        for (const listener of noticeListeners) listener(message);
+      },
+    });
+    const ctx: Context = {
+      deps,
+      json,
+      style: createStyle(!json && environment.color(flags.color)),
+      io: lines,
+      cwd: io.cwd,
+      ...(io.isTTY && io.columns ? { width: io.columns } : {}),
+    };
+    return await command.run({
+      ctx,
+      input: line.input,
+      trailing: line.trailing,
+      env: io.env,
+      flags,
+      environment,
+      interactive: io.isTTY && io.stdinIsTTY === true,
+      notices,
+      help,
+    });
+  } catch (error) {
+    return report(error, json, lines);
+  }
+}
+
+function report(error: unknown, json: boolean, io: Io): number {
+  if (isPmError(error)) {
+    if (json) io.err(JSON.stringify({ error: errorJson(error) }));
+    else for (const line of errorLines(error)) io.err(line);
+    return error.exitCode;
+  }
+  // Not a failure a user can cause: show everything, it is a bug report.
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (json) io.err(JSON.stringify({ error: { code: 'INTERNAL', message: String(error) } }));
+  // A bug report may quote foreign text too (a path in an OS error): each line sanitized.
+  else
+    io.err(
+      `pm: internal error (please report it):\n${detail.split('\n').map(sanitize).join('\n')}`,
+    );
+  return EXIT.failed;
+}
+
+/** The real process as main's io: the one place the CLI touches process.* directly. */
+export function processIo(): MainIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: process.stdout.isTTY === true,
+    stdinIsTTY: process.stdin.isTTY === true,
+    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  };
+}
+
+/** What the bin does: Ctrl-C is exit 130, and the exit code is set, not forced. */
+export async function runAsProcess(): Promise<void> {
+  process.on('SIGINT', () => process.exit(EXIT.interrupted));
+  process.exitCode = await main(process.argv.slice(2), processIo());
+}

@@ -1,0 +1,125 @@
+// Remedies in each front end's words: the CLI names commands and flags, the dashboard names
+// keys (and says so when something can only be done on the command line).
+import type { Remedy, RemedyKind } from '../core/errors.js';
+import { NAME_RULE } from '../core/names.js';
+
+export type FrontEnd = 'cli' | 'dashboard';
+
+/** Every remedy kind; the test words each in both front ends, so a new kind needs words. */
+export const REMEDY_KINDS = [
+  'help',
+  'suggest',
+  'force',
+  'stop-listener',
+  'free-service-first',
+  'free-port-first',
+  'free-ports',
+  'widen-range',
+  'list-allocations',
+  'list-project',
+  'allocate',
+  'name-project',
+  'exact-or-prefer',
+  'name-rule',
+  'restore-backup',
+  'text',
+] as const satisfies readonly RemedyKind[];
+
+const RESTORE_TAIL =
+  'to put back the last good copy (registry.toml.bak); pm leaves the file untouched until then';
+
+function cliWords(remedy: Remedy): string {
+  switch (remedy.kind) {
+    case 'help':
+      return "run 'pm --help' for every command and option";
+    case 'suggest':
+      return "pick another port with 'pm suggest'";
+    case 'force':
+      return 'pass --force to record it anyway';
+    case 'stop-listener':
+      return 'stop that process';
+    case 'free-service-first':
+      return `free it first with 'pm free ${remedy.project} ${remedy.service}', then allocate --port ${remedy.port}`;
+    case 'free-port-first':
+      return `release it first with 'pm free :${remedy.port}'`;
+    case 'free-ports':
+      return "free ports with 'pm free'";
+    case 'widen-range': {
+      const range = remedy.range ? `${remedy.range.start}-${remedy.range.end}` : 'A-B';
+      return `widen the range with 'pm config --range ${range}'`;
+    }
+    case 'list-allocations':
+      return "'pm status' lists what is allocated";
+    case 'list-project':
+      return `'pm query ${remedy.project}' lists that project's services`;
+    case 'allocate':
+      return `allocate ${remedy.service === undefined ? 'one' : 'it'} with 'pm allocate ${remedy.project} ${remedy.service ?? '<service>'}'`;
+    case 'name-project':
+      if (remedy.command === 'run' || remedy.command === 'env') {
+        const usage =
+          remedy.command === 'run' ? 'pm run <project> <service> -- <command>' : 'pm env <project>';
+        return `name it: ${usage} (or record this directory once: pm allocate <project> <service> --path .)`;
+      }
+      return 'name it: pm allocate <project> <service> (add --path . to record this directory for next time)';
+    case 'exact-or-prefer':
+      return 'use --port N for exactly N, or --prefer N to search upward from N';
+    case 'name-rule':
+      return `${NAME_RULE} (e.g. shop, api-v2, worker_1)`;
+    case 'restore-backup':
+      return `fix it by hand, or run 'pm doctor' to inspect it and 'pm doctor --restore' ${RESTORE_TAIL}`;
+    case 'text':
+      return remedy.text;
+  }
+}
+
+function dashboardWords(remedy: Remedy): string {
+  switch (remedy.kind) {
+    case 'help':
+      return 'press ? for the keys';
+    case 'suggest':
+      return 'press s for a free port';
+    case 'force':
+      return `only the command line can record a port in use (pm allocate --port … --force)`;
+    case 'stop-listener':
+      return 'stop that process';
+    case 'free-service-first':
+      return `free ${remedy.project}/${remedy.service} first (select it, press f), then allocate ${remedy.port}`;
+    case 'free-port-first':
+      return `free port ${remedy.port} first (select its row, press f)`;
+    case 'free-ports':
+      return 'free ports you no longer need (select one, press f)';
+    case 'widen-range': {
+      const range = remedy.range ? `${remedy.range.start}-${remedy.range.end}` : 'A-B';
+      return `widen the range: quit and run 'pm config --range ${range}'`;
+    }
+    case 'list-allocations':
+      return 'the table lists what is allocated';
+    case 'list-project':
+      return `press / and type ${remedy.project} to see that project's services`;
+    case 'allocate':
+      return `press a to allocate ${remedy.service === undefined ? 'one' : 'it'}`;
+    case 'name-project':
+      return 'type the project name';
+    case 'exact-or-prefer':
+      return 'type an exact port, or leave it blank to have one picked';
+    case 'name-rule':
+      return `${NAME_RULE} (e.g. shop, api-v2, worker_1)`;
+    case 'restore-backup':
+      return `fix it by hand, or quit and run 'pm doctor --restore' ${RESTORE_TAIL}`;
+    case 'text':
+      return remedy.text;
+  }
+}
+
+/** One remedy in the front end's words (not sanitized: see formatError). */
+export function wordRemedy(remedy: Remedy, frontEnd: FrontEnd): string {
+  return frontEnd === 'cli' ? cliWords(remedy) : dashboardWords(remedy);
+}
+
+/** Alternatives as one sentence: "a", "a, or b", "a, b, or c"; undefined when there are none. */
+export function wordRemedies(remedies: readonly Remedy[], frontEnd: FrontEnd): string | undefined {
+  const words = remedies.map((remedy) => wordRemedy(remedy, frontEnd));
+  if (words.length === 0) return undefined;
+  if (words.length === 1) return words[0];
+  return `${words.slice(0, -1).join(', ')}, or ${words.at(-1)}`;
+}
