@@ -5,11 +5,9 @@ import { runAllocate } from '../commands/allocate.js';
 import { runConfig } from '../commands/config.js';
 import type { Context } from '../commands/context.js';
 import { runDoctor } from '../commands/doctor.js';
-import { runEnv } from '../commands/env.js';
 import { runFree } from '../commands/free.js';
 import { DEFAULT_INTERVAL_MS } from '../commands/interval.js';
 import { runQuery } from '../commands/query.js';
-import { runRun } from '../commands/run.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
 import { PmError } from '../core/errors.js';
@@ -150,8 +148,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     flags: ['env'],
     takesCommand: true,
-    run: ({ ctx, input, trailing, flags, env }) =>
-      runRun(ctx, input, trailing, { env: flags.env }, { environment: env }),
+    // Loaded on use, like the dashboard: the other commands' start-up does not pay for it.
+    run: async ({ ctx, input, trailing, flags, env }) =>
+      (await import('../commands/run.js')).runRun(
+        ctx,
+        input,
+        trailing,
+        { env: flags.env },
+        { environment: env },
+      ),
   },
   {
     name: 'env',
@@ -159,7 +164,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
     examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
     flags: ['format', 'write'],
-    run: ({ ctx, input, flags }) => runEnv(ctx, input, flags),
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/env.js')).runEnv(ctx, input, flags),
   },
   {
     name: 'doctor',
