@@ -1,15 +1,9 @@
-// What `pm run` and `pm env` need before anything starts: the service's port (allocated under
+// What `pm run` needs before anything starts: the service's port (allocated under
 // the usual rules and lock if it has none), the variables for it and its siblings, and the
 // command with a port flag for dev servers that ignore PORT.
 import { allocate, type Deps, queryProject } from './actions.js';
 import { type Scripts, withPortFlag } from './dev-servers.js';
-import {
-  type EnvNames,
-  parseEnvName,
-  projectVariables,
-  runVariables,
-  type Variables,
-} from './env-vars.js';
+import { type EnvNames, parseEnvName, runVariables, type Variables } from './env-vars.js';
 import { PmError } from './errors.js';
 import type { Port } from './port.js';
 import { SERVICE_MARKER, serviceMarker } from './status.js';
@@ -54,14 +48,4 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
     argv: portPlan.argv,
     ...(portPlan.appended ? { appended: portPlan.appended } : {}),
   };
-}
-
-/** The variables of every service of a project; a project without allocations is an error. */
-export async function envOfProject(
-  deps: Pick<Deps, 'store'>,
-  project: string,
-  envNames?: EnvNames,
-): Promise<Variables> {
-  const { services } = await queryProject(deps, project);
-  return projectVariables(services, envNames);
 }

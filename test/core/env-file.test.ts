@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeEnvFile } from '../../src/commands/env.js';
+import { writeEnvFile } from '../../src/commands/env-write.js';
 import { updateFence } from '../../src/core/env-file.js';
 import { failure, thrown } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
