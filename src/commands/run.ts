@@ -7,6 +7,7 @@ import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
 import { planRun } from '../core/run-plan.js';
+import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectHere } from './context.js';
@@ -19,8 +20,8 @@ export interface RunFlags {
 export interface RunHooks {
   /** The caller's environment: the command gets it plus the port variables. */
   readonly environment: Readonly<Record<string, string | undefined>>;
-  /** Starts the command; the real one is loaded lazily (it pulls in child_process). */
-  readonly start?: typeof import('../native/child-process.js').runCommand;
+  /** Starts the command (tests may replace it). */
+  readonly start?: typeof runCommand;
   /** How often drift is checked, in ms. */
   readonly watchMs?: number;
   /** Variable names a manifest declares per service. */
@@ -98,7 +99,7 @@ export async function runRun(
   if (plan.appended) {
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
-  const start = hooks.start ?? (await import('../native/child-process.js')).runCommand;
+  const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
     env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
