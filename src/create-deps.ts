@@ -1,10 +1,11 @@
 // The one place the real dependencies are wired: the registry store, the OS scanner, the
-// bind probe and the process-directory lookup. The CLI and the programmatic API both use it.
+// bind probe, the process-directory lookup and the process tree (for `pm run` and moved). The CLI and the programmatic API both use it.
 import type { Deps } from './core/actions.js';
 import { RegistryStore } from './core/store.js';
 import { bindProbe } from './native/bind-probe.js';
 import { createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
+import { createProcessTree } from './native/process-tree.js';
 
 export interface DepsOptions {
   /** An absolute path; callers resolve --registry / $PM_REGISTRY / the default first. */
@@ -28,5 +29,6 @@ export function createDeps(options: DepsOptions): Deps {
     scanner: createScanner(options.scannerMode !== undefined ? { mode: options.scannerMode } : {}),
     probe: bindProbe,
     cwdOf: processCwd,
+    processes: createProcessTree(),
   };
 }

@@ -81,3 +81,4 @@ export type { Change, FileHealth, ReadResult, StoreFs, StoreHealth } from './cor
 export type { BindProbe } from './native/bind-probe.js';
 export type { Family, Protocol, ScannerOptions, ScanOptions } from './native/index.js';
 export type { Liveness, ProcessIdentity, ProcessProbe } from './native/process-identity.js';
+export type { ProcessTree } from './native/process-tree.js';

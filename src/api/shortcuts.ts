@@ -3,7 +3,9 @@
 // project is inferred from the working directory like the CLI does when it is left out.
 import { resolve } from 'node:path';
 import { allocate, type Deps, queryProject } from '../core/actions.js';
+import { projectVariables } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
+import { declaredEnvNames } from '../core/manifest.js';
 import { parseName } from '../core/names.js';
 import { isPort, type Port } from '../core/port.js';
 import { type ProjectContext, requireProject } from '../core/project.js';
@@ -73,9 +75,10 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
     typeof first === 'string' ? [first, second ?? {}] : [undefined, first ?? {}];
   return explained(async () => {
     const deps = apiDeps(options);
-    const project = named ?? (await projectHere(deps, options, "env('<project>')")).project;
-    const { services } = await queryProject(deps, project);
-    return portVariables(services);
+    const here =
+      named === undefined ? await projectHere(deps, options, "env('<project>')") : undefined;
+    const { services } = await queryProject(deps, named ?? (here as ProjectContext).project);
+    return Object.fromEntries(projectVariables(services, declaredEnvNames(here?.manifest)));
   });
 }
 
@@ -118,18 +121,6 @@ async function projectHere(
       { cause: error },
     );
   }
-}
-
-/**
- * Integrator's swap point: the variable names `pm run` and `pm env` use (src/core/env-vars.ts,
- * branch runenv). Upper case, `-` becomes `_`, `_PORT` appended: `api-gw` -> `API_GW_PORT`.
- */
-function portVariables(services: readonly { service: string; port: Port }[]): PortEnv {
-  const variables: PortEnv = {};
-  for (const { service, port } of services) {
-    variables[`${service.toUpperCase().replaceAll('-', '_')}_PORT`] = String(port);
-  }
-  return variables;
 }
 
 function checkedPort(value: number): Port {

@@ -14,7 +14,7 @@ import { runSuggest } from '../commands/suggest.js';
 import { runUp } from '../commands/up.js';
 import { PmError } from '../core/errors.js';
 import { ephemeralRange } from '../native/ephemeral-range.js';
-import type { Environment } from './environment.js';
+import type { Env, Environment } from './environment.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 
 export interface NoticeSource {
@@ -25,6 +25,10 @@ export interface NoticeSource {
 export interface Invocation {
   readonly ctx: Context;
   readonly input: readonly string[];
+  /** What followed `--` (commands with `takesCommand` only). */
+  readonly trailing: readonly string[];
+  /** The caller's environment, passed on to a command `pm run` starts. */
+  readonly env: Env;
   readonly flags: FlagValues;
   readonly environment: Environment;
   /** Both ends are terminals: only then is the live dashboard shown. */
@@ -46,6 +50,8 @@ export interface CommandSpec {
   readonly flags: readonly FlagName[];
   /** Per-command wording of a shared flag (--all means different things to status and free). */
   readonly flagNotes?: Partial<Record<FlagName, string>>;
+  /** Takes a command to run after `--` (everything there is passed on untouched). */
+  readonly takesCommand?: boolean;
   readonly run: (invocation: Invocation) => Promise<number>;
 }
 
@@ -139,6 +145,39 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['range', 'exclude'],
     run: ({ ctx, input, flags, environment }) =>
       runConfig(ctx, input, flags, environment.registryPath),
+  },
+  {
+    name: 'run',
+    usage: [
+      'run <project> <service> [--env NAME] -- <command> [args...]',
+      'run <service> -- <command> [args...]   (the project whose recorded path holds the current directory)',
+    ],
+    summary:
+      "run a command with its port in PORT and every sibling's in <SERVICE>_PORT; exits with its code",
+    examples: [
+      'pm run shop web -- npm run dev',
+      'pm run shop api --env API_PORT -- node server.js',
+    ],
+    flags: ['env'],
+    takesCommand: true,
+    // Loaded on use, like the dashboard: the other commands' start-up does not pay for it.
+    run: async ({ ctx, input, trailing, flags, env }) =>
+      (await import('../commands/run.js')).runRun(
+        ctx,
+        input,
+        trailing,
+        { env: flags.env },
+        { environment: env },
+      ),
+  },
+  {
+    name: 'env',
+    usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
+    summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
+    examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
+    flags: ['format', 'write'],
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/env.js')).runEnv(ctx, input, flags),
   },
   {
     name: 'doctor',

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseInterval } from '../commands/interval.js';
 import { parseCount } from '../commands/suggest.js';
+import { parseEnvFormat, parseEnvName } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { type Port, type PortRange, parsePort, parsePortList, parseRange } from '../core/port.js';
 
@@ -86,6 +87,21 @@ export const FLAGS = {
     parse: (raw): Port[] => naming('--exclude', () => parsePortList(raw)),
   }),
   restore: toggle({ description: 'put back the last good registry from its backup' }),
+  env: value({
+    placeholder: 'NAME',
+    description: "the variable that carries the service's own port (default PORT)",
+    parse: (raw) => naming('--env', () => parseEnvName(raw)),
+  }),
+  format: value({
+    placeholder: 'FORMAT',
+    description: 'dotenv (NAME=port lines, the default), shell (export lines) or json',
+    parse: (raw) => naming('--format', () => parseEnvFormat(raw)),
+  }),
+  write: value({
+    placeholder: 'FILE',
+    description: "keep the variables in pm's fenced block of FILE; other lines stay as they are",
+    parse: (raw, { cwd }) => resolve(cwd, nonEmpty('--write', raw, 'a file path')),
+  }),
   interval: value({
     placeholder: 'MS',
     description: 'dashboard refresh period in milliseconds (default 1000)',

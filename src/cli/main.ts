@@ -95,6 +95,8 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     return await command.run({
       ctx,
       input: line.input,
+      trailing: line.trailing,
+      env: io.env,
       flags,
       environment,
       interactive: io.isTTY && io.stdinIsTTY === true,

@@ -12,6 +12,8 @@ export interface CommandLine {
   readonly input: readonly string[];
   /** Flags as typed: a switch is true (false for --no-x), a value flag is its raw text. */
   readonly given: ReadonlyMap<FlagName, string | boolean>;
+  /** Everything after the first `--`, untouched: the command `pm run` starts. */
+  readonly trailing: readonly string[];
 }
 
 const PARSE_OPTIONS = Object.fromEntries(
@@ -23,7 +25,10 @@ const PARSE_OPTIONS = Object.fromEntries(
 ) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** Strict: an unknown flag, or a value missing after --port and friends, is a usage error. */
-export function splitCommandLine(argv: readonly string[]): CommandLine {
+export function splitCommandLine(full: readonly string[]): CommandLine {
+  const dashes = full.indexOf('--');
+  const argv = dashes < 0 ? full : full.slice(0, dashes);
+  const trailing = dashes < 0 ? [] : full.slice(dashes + 1);
   // Node 20's parseArgs has no --no-X negation; the table says which flags have one.
   const negated = FLAG_NAMES.filter((name) => {
     const spec = flagSpec(name);
@@ -47,11 +52,20 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
   }
   for (const name of negated) given.set(name, false);
   const [commandName, ...input] = parsed.positionals;
-  return { commandName, input, given };
+  return { commandName, input, given, trailing };
 }
 
+/** The command named on the line; only one that runs a command takes anything after `--`. */
 export function commandOf(line: CommandLine): CommandSpec {
-  return commandNamed(line.commandName ?? 'dashboard');
+  const command = commandNamed(line.commandName ?? 'dashboard');
+  if (line.trailing.length > 0 && command.takesCommand !== true) {
+    throw new PmError(
+      'USAGE',
+      `unexpected '--' followed by '${line.trailing[0]}'`,
+      "only 'pm run' takes a command after '--'",
+    );
+  }
+  return command;
 }
 
 /** Refuses flags the command does not take, then parses every value through its table entry. */

@@ -1,5 +1,6 @@
 import type { Deps } from '../core/actions.js';
-import { PmError } from '../core/errors.js';
+import { isPmError, PmError } from '../core/errors.js';
+import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
 import type { NamedListener } from '../core/status.js';
 import { withProgram } from '../core/status.js';
 import type { Style } from '../view/style.js';
@@ -56,4 +57,42 @@ export function expectArgs(
       input.length < min ? 'missing arguments' : `unexpected argument '${input[max]}'`;
     throw new PmError('USAGE', `${problem}: usage: ${usage}`, { kind: 'help' });
   }
+}
+
+/**
+ * The project the working directory belongs to (manifest, worktree, recorded path), so
+ * `pm allocate web` inside a project need not repeat its name.
+ */
+export async function projectHere(
+  ctx: Context,
+  command: 'allocate' | 'run' | 'env',
+): Promise<ProjectContext> {
+  try {
+    return requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
+  } catch (error) {
+    if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
+    throw new PmError(
+      error.code,
+      error.message,
+      [{ kind: 'name-project', command }, { kind: 'declare-manifest' }],
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The project a command works on, and the manifest that declares it when there is one: the
+ * named project, or the one the working directory belongs to when it is left out.
+ */
+export async function projectFor(
+  ctx: Context,
+  named: string | undefined,
+  command: 'allocate' | 'run' | 'env',
+): Promise<{ project: string; here: ProjectContext | undefined }> {
+  if (named === undefined) {
+    const here = await projectHere(ctx, command);
+    return { project: here.project, here };
+  }
+  const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd);
+  return { project: named, here: here?.project === named ? here : undefined };
 }

@@ -14,13 +14,15 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
     range: view.registry.defaults.range,
     scanner: view.scanner,
     allocations: view.rows.map((row) => {
-      const first = primaryListener(row.listeners);
+      // A moved row names the process found on the port it moved to.
+      const first = primaryListener(row.moved?.listeners ?? row.listeners);
       return {
         project: row.project,
         service: row.service,
         port: row.port,
         state: row.state,
         worktree: row.worktreeOf ?? null,
+        moved_to: row.moved?.port ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         program: first?.program ?? null,
@@ -39,6 +41,11 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         }
       : {}),
   };
+}
+
+/** 'moved → 5174' is painted as moved. */
+function stateOfCell(text: string): DisplayState {
+  return text.split(' ')[0] as DisplayState;
 }
 
 /**
@@ -60,7 +67,7 @@ export function renderStatusTable(
     title: style.bold,
     paint: (column, row, text) =>
       column === 'STATE'
-        ? text.replace(row.STATE, paint(style, STATE_PALETTE[row.STATE as DisplayState], row.STATE))
+        ? text.replace(row.STATE, paint(style, STATE_PALETTE[stateOfCell(row.STATE)], row.STATE))
         : text,
   });
 }

@@ -1,5 +1,6 @@
 // The operations a user can ask for, shared by the CLI and the dashboard. Each one takes its
 // IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
+import type { ProcessTree } from '../native/process-tree.js';
 import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
 import { PmError } from './errors.js';
 import { parseName } from './names.js';
@@ -9,6 +10,7 @@ import { processLabel } from './program.js';
 import {
   type Allocation,
   allocatedPorts,
+  allocations,
   candidatePorts,
   findPort,
   ownerOf,
@@ -23,6 +25,7 @@ import {
 } from './registry.js';
 import {
   listenersByPort,
+  SERVICE_MARKER,
   type StatusRow,
   statusRows,
   type UnmanagedRow,
@@ -38,6 +41,8 @@ export interface Deps {
   /** True when the port can be bound on every local address family. */
   readonly probe: (port: number) => Promise<boolean>;
   readonly cwdOf?: (pid: number) => string | undefined;
+  /** Process ancestry and `pm run` markers, for drift and the moved state. */
+  readonly processes?: ProcessTree;
 }
 
 export interface AllocateRequest {
@@ -398,23 +403,59 @@ export async function status(
 ): Promise<StatusView> {
   const { registry } = await deps.store.read();
   const allocated = allocatedPorts(registry);
-  const scan = await deps.scanner.scan(
-    options.all ? {} : { attribute: (port) => allocated.has(port) },
-  );
-  return statusView(deps, registry, scan);
+  if (options.all) return statusView(deps, registry, await deps.scanner.scan({}));
+  const scan = await deps.scanner.scan({ attribute: (port) => allocated.has(port) });
+  const unowned = movedCandidates(registry, scan);
+  if (unowned.size === 0 || !(deps.processes || deps.cwdOf)) {
+    return statusView(deps, registry, scan);
+  }
+  // An idle service may have moved to one of these ports: their owners are needed too. The
+  // scanner keeps owners it already found, so this second scan looks up only the new ones.
+  const again = await deps.scanner.scan({
+    attribute: (port) => allocated.has(port) || unowned.has(port),
+  });
+  return statusView(deps, registry, again);
+}
+
+/**
+ * Unallocated TCP ports in the range, when some allocation is idle: where a service that
+ * ignored its port usually ends up (the next port up, a framework's default). Owners cost a
+ * walk of every process's open files, so they are looked up only then.
+ */
+function movedCandidates(registry: Registry, scan: ScanOutcome): Set<number> {
+  if (!scan.ok) return new Set();
+  const byPort = listenersByPort(scan.listeners);
+  const allocated = allocations(registry);
+  if (allocated.every(({ port }) => byPort.has(port))) return new Set();
+  return new Set(unmanagedRows(registry, scan).map((row) => row.port));
 }
 
 export function statusView(
-  deps: Pick<Deps, 'scanner' | 'cwdOf'>,
+  deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'>,
   registry: Registry,
   scan: ScanOutcome,
 ): StatusView {
-  const options = deps.cwdOf ? { cwdOf: deps.cwdOf } : {};
+  const { processes, cwdOf } = deps;
+  const options = {
+    ...(cwdOf ? { cwdOf } : {}),
+    ...(processes
+      ? { serviceOf: memo((pid) => processes.environmentValue(pid, SERVICE_MARKER)) }
+      : {}),
+  };
   return {
     registry,
     rows: statusRows(registry, scan, options),
     unmanaged: unmanagedRows(registry, scan),
     scan,
     scanner: scannerInfo(deps.scanner, scan),
+  };
+}
+
+/** One read per process and view: the moved check asks about a listener more than once. */
+function memo<T>(read: (pid: number) => T): (pid: number) => T {
+  const seen = new Map<number, T>();
+  return (pid) => {
+    if (!seen.has(pid)) seen.set(pid, read(pid));
+    return seen.get(pid) as T;
   };
 }

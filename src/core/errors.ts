@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'NO_BACKUP'
   | 'MANIFEST_INVALID'
   | 'NO_MANIFEST'
-  | 'NO_PROJECT';
+  | 'NO_PROJECT'
+  | 'ENV_FILE_DAMAGED';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =
@@ -55,8 +56,8 @@ export type Remedy =
   /** Allocate a port for the project (and service, when known). */
   | { readonly kind: 'allocate'; readonly project: string; readonly service?: string }
   /** Name the project explicitly (no recorded path holds the working directory). */
-  | { readonly kind: 'name-project' }
-  /** Declare the project and its services in a .pm.toml (DESIGN §5a). */
+  | { readonly kind: 'name-project'; readonly command?: 'allocate' | 'run' | 'env' }
+  /** Declare the project and its services in a .pm.toml. */
   | { readonly kind: 'declare-manifest' }
   /** Either an exact port or a preferred start, not both. */
   | { readonly kind: 'exact-or-prefer' }

@@ -1,9 +1,11 @@
 // .pm.toml: the services a repository declares (DESIGN §5a), and .pm.local.toml beside it,
 // which overrides them per machine. Unlike the registry (which pm writes and keeps foreign keys
 // of), a manifest is written by people, so an unknown key is a typo to report, not data to keep.
+
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
+import { servicePortName } from './env-vars.js';
 import { PmError } from './errors.js';
 import { isValidName, NAME_RULE } from './names.js';
 import { isPort, type Port } from './port.js';
@@ -48,8 +50,18 @@ const TOP_KEYS = ['project', 'services'] as const;
 const SERVICE_KEYS = ['env', 'prefer'] as const;
 
 /** WEB_PORT for web, API_V2_PORT for api-v2: the variable a service gets unless it names one. */
-export function defaultEnvName(service: string): string {
-  return `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
+export const defaultEnvName: (service: string) => string = servicePortName;
+
+/**
+ * Variable names the manifest declares (`env = "..."`), only where they differ from the
+ * default `<SERVICE>_PORT`: an undeclared service still gets PORT from `pm run`.
+ */
+export function declaredEnvNames(manifest: Manifest | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const entry of manifest?.services ?? []) {
+    if (entry.env !== servicePortName(entry.service)) names.set(entry.service, entry.env);
+  }
+  return names;
 }
 
 /** The nearest .pm.toml at or above `from`, without reading it. */

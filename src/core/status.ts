@@ -5,7 +5,7 @@ import type { Port } from './port.js';
 import { programName } from './program.js';
 import { allocatedPorts, allocations, isInside, type Registry } from './registry.js';
 
-export type PortState = 'active' | 'idle' | 'conflict' | 'unknown';
+export type PortState = 'active' | 'idle' | 'conflict' | 'moved' | 'unknown';
 
 /** A listener as the views show it: with the program its process runs (`vite`, not `node`). */
 export interface NamedListener extends Listener {
@@ -27,6 +27,8 @@ export interface StatusRow {
   readonly worktreeOf?: string;
   /** TCP listeners on the port, wildcard and loopback alike (usually one process). */
   readonly listeners: readonly NamedListener[];
+  /** State `moved`: the port the service's own process listens on instead, and its listeners. */
+  readonly moved?: { readonly port: Port; readonly listeners: readonly NamedListener[] };
 }
 
 export interface UnmanagedRow {
@@ -37,6 +39,18 @@ export interface UnmanagedRow {
 export interface StatusOptions {
   /** Working directory of a process, where the OS lets pm see it; for the conflict state. */
   readonly cwdOf?: (pid: number) => string | undefined;
+  /**
+   * The `project/service` a process was started for by `pm run` (a marker in its
+   * environment), where the OS lets pm read it; for the moved state.
+   */
+  readonly serviceOf?: (pid: number) => string | undefined;
+}
+
+/** The marker `pm run` puts in its child's environment, inherited by the whole tree. */
+export const SERVICE_MARKER = 'PM_SERVICE';
+
+export function serviceMarker(project: string, service: string): string {
+  return `${project}/${service}`;
 }
 
 export function listenersByPort(listeners: readonly Listener[]): Map<number, Listener[]> {
@@ -86,7 +100,50 @@ export function statusRows(
       listeners,
     };
   });
-  return groupWorktrees(rows);
+  const moved = scan.ok ? rows.map((row) => withMove(row, rows, registry, byPort, options)) : rows;
+  return groupWorktrees(moved);
+}
+
+/**
+ * An idle allocation whose service is listening elsewhere. Evidence, strongest first: the
+ * listener carries the service's `pm run` marker; or, when the project's path is known and
+ * exactly one of its services is idle, a process working inside that path listens on a port
+ * no allocation owns. Without either, the row stays idle (never a guess).
+ */
+function withMove(
+  row: StatusRow,
+  rows: readonly StatusRow[],
+  registry: Registry,
+  byPort: ReadonlyMap<number, Listener[]>,
+  options: StatusOptions,
+): StatusRow {
+  if (row.state !== 'idle') return row;
+  const marker = serviceMarker(row.project, row.service);
+  const { serviceOf, cwdOf } = options;
+  const path = registry.projects.get(row.project)?.path;
+  const lonelyIdle =
+    path !== undefined &&
+    rows.filter((other) => other.project === row.project && other.state === 'idle').length === 1;
+  const owned = allocatedPorts(registry);
+  const ports = [...byPort.keys()].filter((port) => port !== row.port).sort((a, b) => a - b);
+  const byMarker = (listener: Listener) =>
+    listener.pid !== undefined && serviceOf?.(listener.pid) === marker;
+  const byPath = (listener: Listener, port: number) => {
+    if (!lonelyIdle || owned.has(port) || listener.pid === undefined || !cwdOf) return false;
+    const other = serviceOf?.(listener.pid);
+    if (other !== undefined && other !== marker) return false;
+    const cwd = cwdOf(listener.pid);
+    return cwd !== undefined && isInside(cwd, path as string);
+  };
+  for (const test of [byMarker, byPath]) {
+    for (const port of ports) {
+      const listeners = (byPort.get(port) ?? []).filter((listener) => test(listener, port));
+      if (listeners.length > 0) {
+        return { ...row, state: 'moved', moved: { port, listeners: listeners.map(withProgram) } };
+      }
+    }
+  }
+  return row;
 }
 
 /** TCP listeners inside the registry's range that no allocation owns. */

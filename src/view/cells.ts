@@ -51,12 +51,13 @@ function listenerCells(
 }
 
 export function rowCells(row: StatusRow): Cells {
+  // A moved service shows where it listens instead, and which process that is.
   return {
     PROJECT: projectLabel(sanitize(row.project), row.worktreeOf),
     SERVICE: sanitize(row.service),
     PORT: String(row.port),
-    STATE: row.state,
-    ...listenerCells(row.listeners),
+    STATE: row.moved ? `moved \u2192 ${row.moved.port}` : row.state,
+    ...listenerCells(row.moved?.listeners ?? row.listeners),
   };
 }
 

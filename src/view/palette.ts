@@ -15,6 +15,7 @@ export const STATE_PALETTE: Readonly<Record<DisplayState, Paint>> = {
   active: { color: 'green' },
   idle: { dim: true },
   conflict: { color: 'red', bold: true },
+  moved: { color: 'cyan', bold: true },
   unknown: { color: 'yellow' },
   unmanaged: { color: 'yellow' },
 };

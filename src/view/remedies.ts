@@ -58,6 +58,11 @@ function cliWords(remedy: Remedy): string {
     case 'allocate':
       return `allocate ${remedy.service === undefined ? 'one' : 'it'} with 'pm allocate ${remedy.project} ${remedy.service ?? '<service>'}'`;
     case 'name-project':
+      if (remedy.command === 'run' || remedy.command === 'env') {
+        const usage =
+          remedy.command === 'run' ? 'pm run <project> <service> -- <command>' : 'pm env <project>';
+        return `name it: ${usage} (or record this directory once: pm allocate <project> <service> --path .)`;
+      }
       return 'name it: pm allocate <project> <service> (add --path . to record this directory for next time)';
     case 'declare-manifest':
       return "declare it in a .pm.toml at the repository root, one [services.<name>] table per service, then run 'pm up' (see 'pm help up')";

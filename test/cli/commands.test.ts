@@ -299,6 +299,7 @@ describe('pm status and pm --once', () => {
         port: web,
         state: 'idle',
         worktree: null,
+        moved_to: null,
         pid: null,
         process: null,
         program: null,

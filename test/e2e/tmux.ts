@@ -51,6 +51,12 @@ export interface SessionOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Variables removed from the program's environment (CI ones always are). */
   readonly unset?: readonly string[];
+  /**
+   * The shell around the program ignores SIGINT (as an interactive shell would), so a Ctrl-C
+   * that signals the whole foreground group does not end the shell before it records the
+   * program's exit code.
+   */
+  readonly shellIgnoresInterrupt?: boolean;
 }
 
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
@@ -78,7 +84,8 @@ export function startSession(options: SessionOptions): TmuxSession {
   const program = `env ${unset} ${env} ${options.command.map(quote).join(' ')}`;
   // The shell then stays, so the terminal's state after the program can be inspected: tmux
   // reports no cursor at all for a dead pane.
-  const command = `/bin/sh -c ${quote(`${program}; echo $? > ${quote(statusFile)}; exec sleep 600`)}`;
+  const trap = options.shellIgnoresInterrupt ? "trap '' INT; " : '';
+  const command = `/bin/sh -c ${quote(`${trap}${program}; echo $? > ${quote(statusFile)}; exec sleep 600`)}`;
   tmux(
     'new-session',
     '-d',

@@ -1,6 +1,6 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pidExists } from '../../native/process-identity.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
@@ -48,15 +48,18 @@ export async function writeAtomic(
   context: FileContext,
   dir: string,
   target: string,
-  text: string,
+  text: string | Uint8Array,
   lockLost: () => Promise<Error | undefined>,
+  mode = 0o600,
 ): Promise<void> {
-  const data = Buffer.from(text, 'utf8');
+  const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   let renamed = false;
   try {
-    const handle = await context.fs.open(temp, 'wx', 0o600);
+    const handle = await context.fs.open(temp, 'wx', mode);
     try {
+      // The umask would narrow the mode of a file pm replaces; keep the one it had.
+      if (mode !== 0o600) await handle.chmod(mode);
       let offset = 0;
       while (offset < data.length) {
         const { bytesWritten } = await handle.write(data, offset, data.length - offset);
@@ -116,4 +119,17 @@ async function syncDirectory({ fs, platform }: FileContext, dir: string): Promis
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Replaces a file outside the registry (a user's .env) the same way: temp file beside it,
+ * flushed, renamed over it. `mode` keeps the permissions of the file being replaced.
+ */
+export async function replaceFile(
+  context: FileContext,
+  target: string,
+  data: Uint8Array,
+  mode: number,
+): Promise<void> {
+  await writeAtomic(context, dirname(target), target, data, async () => undefined, mode);
 }

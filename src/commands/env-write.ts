@@ -1,0 +1,44 @@
+// `pm env --write FILE`: pm's fenced block in a user's env file, replaced atomically and only
+// when it says something new.
+import * as nodeFs from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { updateFence } from '../core/env-file.js';
+import { replaceFile } from '../core/store/atomic-file.js';
+import { errnoOf, ioError, type StoreFs } from '../core/store/fs.js';
+
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+/**
+ * Sets the project's block in `file`, leaving every other byte as it was. Nothing is written
+ * when the block already says the same (the file's mtime stays), so watchers of the file
+ * (compose, dev servers) are not woken for nothing. A symlinked file is updated where it
+ * points, not replaced by a regular file.
+ */
+export async function writeEnvFile(
+  file: string,
+  project: string,
+  lines: readonly string[],
+): Promise<WriteOutcome> {
+  let target = resolve(file);
+  let current: Buffer | undefined;
+  let mode = 0o644;
+  try {
+    target = await nodeFs.realpath(target);
+    current = await nodeFs.readFile(target);
+    mode = (await nodeFs.stat(target)).mode & 0o7777;
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') throw ioError('read', target, error);
+  }
+  // latin1 maps each byte to one character and back, so bytes outside the block survive
+  // whatever their encoding.
+  const update = updateFence(current?.toString('latin1'), project, lines, file);
+  if (!update.changed) return 'unchanged';
+  const fs = nodeFs as unknown as StoreFs;
+  await replaceFile(
+    { fs, platform: process.platform },
+    target,
+    Buffer.from(update.text, 'latin1'),
+    mode,
+  );
+  return current === undefined ? 'created' : 'updated';
+}

@@ -1,0 +1,65 @@
+// `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
+// would set for a project's services, printed or kept in a fenced block of an env file that
+// Docker Compose (`env_file:`) and dotenv loaders read.
+import { queryProject } from '../core/actions.js';
+import {
+  dotenvLines,
+  type EnvFormat,
+  formatVariables,
+  jsonVariables,
+  projectVariables,
+} from '../core/env-vars.js';
+import { PmError } from '../core/errors.js';
+import { declaredEnvNames } from '../core/manifest.js';
+import { sanitize } from '../view/sanitize.js';
+import { type Context, expectArgs, printJson, projectFor } from './context.js';
+
+export interface EnvFlags {
+  /** Checked by the flag table. */
+  readonly format?: EnvFormat | undefined;
+  /** Absolute (the flag table resolves it against the caller's directory). */
+  readonly write?: string | undefined;
+}
+
+const USAGE = 'pm env [<project>] [--format dotenv|shell|json] [--write FILE]';
+
+export async function runEnv(
+  ctx: Context,
+  input: readonly string[],
+  flags: EnvFlags,
+  envNames?: ReadonlyMap<string, string>,
+): Promise<number> {
+  expectArgs(input, 0, 1, USAGE);
+  // --json asks for JSON output; the file itself is always NAME=value lines.
+  const format: EnvFormat =
+    flags.format ?? (ctx.json && flags.write === undefined ? 'json' : 'dotenv');
+  if (flags.write !== undefined && format !== 'dotenv') {
+    throw new PmError(
+      'USAGE',
+      `an env file is always written as NAME=value lines, not as ${format}`,
+      'leave out the format when writing a file, or print the other format instead',
+    );
+  }
+  const { project, here } = await projectFor(ctx, input[0], 'env');
+  const { services } = await queryProject(ctx.deps, project);
+  const vars = projectVariables(services, envNames ?? declaredEnvNames(here?.manifest));
+  if (flags.write === undefined) {
+    ctx.io.out(formatVariables(vars, format));
+    return 0;
+  }
+  // The file-writing part is loaded only when a file is written.
+  const { writeEnvFile } = await import('./env-write.js');
+  const outcome = await writeEnvFile(flags.write, project, dotenvLines(vars));
+  if (ctx.json) {
+    printJson(ctx.io, { file: flags.write, project, outcome, variables: jsonVariables(vars) });
+    return 0;
+  }
+  const what = `${vars.length} variable${vars.length === 1 ? '' : 's'} of ${project}`;
+  const file = sanitize(flags.write);
+  ctx.io.err(
+    outcome === 'unchanged'
+      ? `${file} already holds the ${what}; not rewritten`
+      : `${outcome === 'created' ? 'created' : 'updated'} ${file} with the ${what}`,
+  );
+  return 0;
+}

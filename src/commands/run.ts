@@ -1,0 +1,134 @@
+// `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
+// siblings') in the environment, pm's exit code is the command's, and pm warns once if the
+// server ends up listening somewhere else.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scripts } from '../core/dev-servers.js';
+import { type Drift, watchDrift } from '../core/drift.js';
+import { PmError } from '../core/errors.js';
+import { declaredEnvNames } from '../core/manifest.js';
+import { planRun } from '../core/run-plan.js';
+import { runCommand } from '../native/child-process.js';
+import type { ProcessTree } from '../native/process-tree.js';
+import { sanitize } from '../view/sanitize.js';
+import { type Context, expectArgs, projectFor } from './context.js';
+
+export interface RunFlags {
+  /** The variable for the service's own port instead of PORT (checked by the flag table). */
+  readonly env?: string | undefined;
+}
+
+export interface RunHooks {
+  /** The caller's environment: the command gets it plus the port variables. */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  /** Starts the command (tests may replace it). */
+  readonly start?: typeof runCommand;
+  /** How often drift is checked, in ms. */
+  readonly watchMs?: number;
+  /** Variable names a manifest declares per service. */
+  readonly envNames?: ReadonlyMap<string, string>;
+}
+
+const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
+
+/** The `scripts` of package.json in `dir`, read once when first asked. */
+export function packageScripts(dir: string): Scripts {
+  let scripts: Record<string, unknown> | undefined;
+  let read = false;
+  return {
+    get(name) {
+      if (!read) {
+        read = true;
+        try {
+          const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+            scripts?: unknown;
+          };
+          if (parsed.scripts && typeof parsed.scripts === 'object') {
+            scripts = parsed.scripts as Record<string, unknown>;
+          }
+        } catch {
+          // No package.json (or not JSON): then no command runs a script pm could recognise.
+        }
+      }
+      const value = scripts?.[name];
+      return typeof value === 'string' ? value : undefined;
+    },
+  };
+}
+
+export function driftMessage(service: string, drift: Drift): string {
+  const elsewhere = drift.listening.join(', ');
+  return `warning: ${service} listens on ${elsewhere}, not on its port ${drift.port}: the server ignored PORT (or found ${drift.port} taken). Start it with its port option (e.g. --port ${drift.port}), or make it read PORT`;
+}
+
+export async function runRun(
+  ctx: Context,
+  input: readonly string[],
+  command: readonly string[],
+  flags: RunFlags,
+  hooks: RunHooks,
+): Promise<number> {
+  if (input.length > 2 && command.length === 0) {
+    throw new PmError(
+      'USAGE',
+      `'${input[2]}' looks like the command to run, but it is not after a double dash: usage: ${USAGE}`,
+      'put a double dash between the service and the command, e.g. pm run shop web -- npm run dev',
+    );
+  }
+  expectArgs(input, 1, 2, USAGE);
+  if (command.length === 0) {
+    throw new PmError(
+      'USAGE',
+      `no command to run: usage: ${USAGE}`,
+      'put the command after a double dash, e.g. pm run shop web -- npm run dev',
+    );
+  }
+  const service = input.at(-1) as string;
+  const { project, here } = await projectFor(ctx, input.length === 2 ? input[0] : undefined, 'run');
+  const envNames = hooks.envNames ?? declaredEnvNames(here?.manifest);
+  const cwd = ctx.cwd;
+  const plan = await planRun(ctx.deps, {
+    project,
+    service,
+    argv: command,
+    scripts: packageScripts(cwd),
+    ...(flags.env !== undefined ? { envName: flags.env } : {}),
+    envNames,
+  });
+  for (const warning of plan.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
+  if (plan.appended) {
+    ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
+  }
+  const start = hooks.start ?? runCommand;
+  const processes = ctx.deps.processes;
+  const child = start(plan.argv, {
+    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    cwd,
+    ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
+  });
+  const watch = processes
+    ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan.port, `${project}/${service}`)
+    : undefined;
+  const outcome = await child.done;
+  watch?.stop();
+  if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
+  return outcome.code;
+}
+
+function startDriftWatch(
+  ctx: Context,
+  processes: ProcessTree,
+  watchMs: number | undefined,
+  pid: number,
+  port: number,
+  name: string,
+): { stop(): void } | undefined {
+  if (pid < 0) return undefined;
+  return watchDrift({
+    scanner: ctx.deps.scanner,
+    tree: () => processes.descendants(pid),
+    port,
+    intervalMs: watchMs ?? 1500,
+    onDrift: (drift) => ctx.io.err(driftMessage(name, drift)),
+  });
+}
