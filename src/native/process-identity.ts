@@ -1,8 +1,10 @@
 // Who a process is, beyond its pid: pids are reused, so a lock records the holder's start time
 // and boot, and a waiter compares them before calling the holder dead. Plain fs reads, no
 // koffi: this runs on every write, and koffi's load would cost the allocate path its startup.
+
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { parseStatFields } from './decode/procfs-process.js';
 
 /** What a lock records about its holder. */
 export interface ProcessIdentity {
@@ -35,15 +37,10 @@ function readProc(path: string): string | undefined {
   }
 }
 
-/** Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses. */
-export function startTimeFromStat(stat: string): string | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19]; // fields after ")" start at field 3
-}
-
 function linuxStartTime(pid: number): string | undefined {
   const stat = readProc(`/proc/${pid}/stat`);
-  return stat === undefined ? undefined : startTimeFromStat(stat);
+  const ticks = stat === undefined ? undefined : parseStatFields(stat)?.startTicks;
+  return ticks === undefined ? undefined : String(ticks);
 }
 
 /** Whether a process with this pid exists (any owner); signal 0 delivers nothing. */

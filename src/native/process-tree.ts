@@ -8,7 +8,9 @@
 //   (own processes only), and proc_listchildpids the tree; not wired yet.
 // - Windows: the environment lives in the target's PEB, readable only by reading another
 //   process's memory (NtQueryInformationProcess + ReadProcessMemory); pm does not do that.
+
 import { readdirSync, readFileSync } from 'node:fs';
+import { parseStatFields } from './decode/procfs-process.js';
 
 export interface ProcessTree {
   /** `root` and every live descendant of it; just `root` where the OS cannot say. */
@@ -21,15 +23,6 @@ export interface ProcessTreeOptions {
   readonly platform?: NodeJS.Platform;
   /** Where procfs is mounted; tests point it at a fake tree. */
   readonly procRoot?: string;
-}
-
-/** `comm` may contain spaces and parentheses: the parent pid follows the last ')'. */
-export function parentFromStat(stat: string): number | undefined {
-  const close = stat.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const fields = stat.slice(close + 2).split(' ');
-  const ppid = Number(fields[1]);
-  return Number.isInteger(ppid) ? ppid : undefined;
 }
 
 /** Pure: descendants of `root` in a pid -> parent pid table. */
@@ -93,7 +86,7 @@ export function createProcessTree(options: ProcessTreeOptions = {}): ProcessTree
       for (const child of pids()) {
         const name = String(child);
         try {
-          const ppid = parentFromStat(readFileSync(`${root}/${name}/stat`, 'latin1'));
+          const ppid = parseStatFields(readFileSync(`${root}/${name}/stat`, 'latin1'))?.ppid;
           if (ppid !== undefined) parents.set(child, ppid);
         } catch {
           // Gone between readdir and read: not part of anyone's tree any more.

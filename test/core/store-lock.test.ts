@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withAllocation } from '../../src/core/registry.js';
 import { RegistryStore } from '../../src/core/store.js';
-import { startTimeFromStat, systemProbe } from '../../src/native/process-identity.js';
+import { systemProbe } from '../../src/native/process-identity.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -35,11 +35,6 @@ function allocate(store: RegistryStore) {
 }
 
 describe('judging the lock holder', () => {
-  it('reads the start time from /proc/<pid>/stat even when the name holds ") ("', () => {
-    const stat = '42 (a) (b c) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 0 0';
-    expect(startTimeFromStat(stat)).toBe('98765');
-  });
-
   it.skipIf(process.platform !== 'linux')(
     'recovers at once a lock whose pid now belongs to another process (start time differs)',
     async () => {

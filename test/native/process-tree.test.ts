@@ -1,17 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import {
-  createProcessTree,
-  descendantsIn,
-  parentFromStat,
-  valueInEnviron,
-} from '../../src/native/process-tree.js';
+import { createProcessTree, descendantsIn, valueInEnviron } from '../../src/native/process-tree.js';
 
 describe('process tree decoding', () => {
-  it('reads the parent pid after a command name holding spaces and parentheses', () => {
-    expect(parentFromStat('123 (my (odd) name) S 45 123 123 0 -1')).toBe(45);
-  });
-
   it('collects descendants at any depth, and only them', () => {
     const parents = new Map([
       [2, 1],
