@@ -1,0 +1,90 @@
+// The win32 unit tests in Wine's node.exe. vitest cannot start there: vite loads esbuild
+// (Go) and rollup (Rust), and their Windows binaries import `ProcessPrng` from
+// bcryptprimitives.dll, which Wine 8 does not have (they abort at start-up). Building a stub
+// DLL would need a MinGW toolchain in CI. Instead the test files are bundled here on Linux
+// with esbuild, `vitest` resolved to scripts/wine/vitest-shim.mjs (vitest's own `expect`
+// with a small collector and runner), koffi left external, and the bundle runs in node.exe
+// against the real iphlpapi/kernel32 of Wine where a test asks for them.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { runWin, winPath } from './wine.mjs';
+
+/** The files with Windows-specific behaviour; every test in them runs (or says why it skips). */
+export const UNIT_FILES = [
+  'test/native/win32-tables.test.ts',
+  'test/native/win32-toolhelp.test.ts',
+  'test/native/win32-scanner.test.ts',
+  'test/native/darwin-win32-backend-choice.test.ts',
+];
+
+export async function runUnitTests(ctx, root, tree) {
+  const dir = join(tree, 'unit');
+  const entry = join(dir, 'entry.mjs');
+  mkdirSync(dir, { recursive: true });
+  const shim = join(root, 'scripts', 'wine', 'vitest-shim.mjs');
+  const loads = UNIT_FILES.map(
+    (file) =>
+      `  [${JSON.stringify(file)}, () => import(${JSON.stringify(relative(dir, join(root, file)))})],`,
+  ).join('\n');
+  writeFileSync(
+    entry,
+    `import { writeFileSync } from 'node:fs';
+import { collecting, runCollected } from 'vitest';
+const files = [
+${loads}
+];
+const results = [];
+for (const [file, load] of files) {
+  collecting(file);
+  try {
+    await load();
+    await runCollected(results);
+  } catch (error) {
+    results.push({ file, name: '(loading the file)', status: 'failed', error: String(error?.stack ?? error) });
+  }
+}
+writeFileSync(process.argv[2], JSON.stringify(results, null, 1));
+`,
+  );
+  await build({
+    entryPoints: [entry],
+    outdir: join(dir, 'out'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['koffi'],
+    alias: { vitest: shim },
+    banner: {
+      js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  const resultsFile = join(ctx.out, 'unit-results.json');
+  const run = await runWin(ctx, [winPath(join(dir, 'out', 'entry.js')), winPath(resultsFile)], {
+    name: 'unit',
+    timeoutMs: 240_000,
+  });
+  let results;
+  try {
+    results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  } catch {
+    throw new Error(`the unit runner wrote no results (exit ${run.code}):\n${run.stderr}`);
+  }
+  const count = (status) => results.filter((r) => r.status === status).length;
+  const failures = results
+    .filter((r) => r.status === 'failed')
+    .map((r) => `${r.file} > ${r.name}\n${r.error}`);
+  for (const r of results) {
+    if (r.status !== 'passed') console.log(`    ${r.status}: ${r.file} > ${r.name}`);
+  }
+  return {
+    files: new Set(results.map((r) => r.file)).size,
+    passed: count('passed'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    failures,
+  };
+}
