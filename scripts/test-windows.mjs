@@ -6,7 +6,7 @@
 //
 // Needs only Wine (Debian: `apt-get install wine64`, which .ci/run does) and network access
 // to the npm registry on the first run. Packages and the Wine prefix are cached in
-// $PM_WINE_CACHE (default ~/.cache/port-manager-test-windows); `--fresh` uses a new prefix
+// $PM_TEST_CACHE (default ~/.cache/port-manager-test); `--fresh` uses a new prefix
 // in a temp dir. Exits 1 when any check fails, after a summary.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,12 +14,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir, pinnedPackage } from './pinned-package.mjs';
 import { runUnitTests } from './wine/unit.mjs';
 import {
-  cacheDir,
   findWine,
   PINNED,
-  pinnedPackage,
   preparePrefix,
   runWin,
   stageTree,

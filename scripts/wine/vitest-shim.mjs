@@ -119,6 +119,22 @@ function withTimeout(promise, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** The message, and for a failed comparison both sides (what vitest would print as a diff). */
+function describeFailure(error) {
+  const lines = [String(error?.stack ?? error).slice(0, 2000)];
+  if (error && 'expected' in error && 'actual' in error) {
+    const show = (value) => {
+      try {
+        return JSON.stringify(value);
+      } catch {
+        return String(value);
+      }
+    };
+    lines.push(`expected: ${show(error.expected)}`, `actual:   ${show(error.actual)}`);
+  }
+  return lines.join('\n');
+}
+
 async function runSuite(suite, path, chain, results) {
   const hooks = [...chain, suite];
   if (!suite.skip) for (const hook of suite.first) await hook();
@@ -145,7 +161,7 @@ async function runSuite(suite, path, chain, results) {
         file: item.file,
         name,
         status: 'failed',
-        error: String(error?.stack ?? error).slice(0, 2000),
+        error: describeFailure(error),
       });
     }
   }

@@ -3,7 +3,6 @@
 // files. Wine's node.exe cannot write to a Linux pipe (`Error: open EBADF`), so every run
 // here redirects stdout and stderr to files and reads them back.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   cpSync,
@@ -61,37 +60,6 @@ function onPath(name) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return undefined;
-}
-
-export function cacheDir() {
-  if (process.env.PM_WINE_CACHE) return resolve(process.env.PM_WINE_CACHE);
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'port-manager-test-windows');
-}
-
-/** Unpacks a pinned package into the cache (once) and returns its `package/` directory. */
-export function pinnedPackage({ name, version, integrity }, cache) {
-  const dir = join(cache, 'packages', `${name.replace('/', '+')}-${version}`);
-  const ready = join(dir, '.verified');
-  if (existsSync(ready)) return join(dir, 'package');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const packed = JSON.parse(
-    execFileSync(
-      'npm',
-      ['pack', `${name}@${version}`, '--json', '--silent', '--pack-destination', dir],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    ),
-  )[0];
-  const tarball = join(dir, packed.filename);
-  const digest = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
-  if (digest !== integrity) {
-    throw new Error(`${name}@${version}: tarball is ${digest}, pinned ${integrity}`);
-  }
-  execFileSync('tar', ['xzf', tarball, '-C', dir]);
-  rmSync(tarball);
-  writeFileSync(ready, `${digest}\n`);
-  return join(dir, 'package');
 }
 
 /** `/tmp/x` as Wine's node.exe sees it: Wine maps the Linux root to drive Z:. */

@@ -74,6 +74,18 @@ describe('SocketOwnerResolver', () => {
     ).toBe('tmux: server) (x');
   });
 
+  it("names a Node 24 process (main thread renamed 'MainThread') after its executable", () => {
+    addProcess(100, 'MainThread', [5001]);
+    symlinkSync('/opt/node-24/bin/node', join(root, '100', 'exe'));
+    addProcess(200, 'MainThread', [6001]); // exe unreadable (another user's): keep comm
+    addProcess(300, 'node', [7001]);
+    symlinkSync('/usr/bin/something-else', join(root, '300', 'exe'));
+    const owners = resolver().resolve([socket(5001), socket(6001), socket(7001)]);
+    expect(owners.get(5001)).toEqual({ pid: 100, process: 'node' });
+    expect(owners.get(6001)).toEqual({ pid: 200, process: 'MainThread' });
+    expect(owners.get(7001)).toEqual({ pid: 300, process: 'node' });
+  });
+
   it('leaves the pid unknown when no readable process holds the socket', () => {
     addProcess(100, 'node', [5001]);
     mkdirSync(join(root, '200')); // fd directory missing: exited, or not ours to read
