@@ -5,7 +5,7 @@
 // with esbuild, `vitest` resolved to scripts/wine/vitest-shim.mjs (vitest's own `expect`
 // with a small collector and runner), koffi left external, and the bundle runs in node.exe
 // against the real iphlpapi/kernel32 of Wine where a test asks for them.
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { runWin, winPath } from './wine.mjs';
@@ -50,6 +50,7 @@ ${loads}
 ];
 const results = [];
 for (const [file, load] of files) {
+  console.log(file);
   collecting(file);
   try {
     await load();
@@ -57,8 +58,10 @@ for (const [file, load] of files) {
   } catch (error) {
     results.push({ file, name: '(loading the file)', status: 'failed', error: String(error?.stack ?? error) });
   }
+  // After every file, so a crash still leaves the results so far.
+  writeFileSync(process.argv[2], JSON.stringify(results, null, 1));
 }
-writeFileSync(process.argv[2], JSON.stringify(results, null, 1));
+writeFileSync(process.argv[2] + '.done', '');
 `,
   );
   await build({
@@ -69,7 +72,7 @@ writeFileSync(process.argv[2], JSON.stringify(results, null, 1));
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['koffi'],
+    external: ['koffi', 'react-devtools-core'],
     alias: { vitest: shim },
     banner: {
       js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
@@ -89,7 +92,16 @@ writeFileSync(process.argv[2], JSON.stringify(results, null, 1));
   try {
     results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   } catch {
-    throw new Error(`the unit runner wrote no results (exit ${run.code}):\n${run.stderr}`);
+    results = [];
+  }
+  if (!existsSync(`${resultsFile}.done`)) {
+    const last = run.stdout.trim().split(/\r?\n/).pop();
+    results.push({
+      file: last ?? '(start)',
+      name: `(the runner stopped: exit ${run.code ?? run.signal})`,
+      status: 'failed',
+      error: run.stderr.slice(-2000),
+    });
   }
   const count = (status) => results.filter((r) => r.status === status).length;
   const failures = results

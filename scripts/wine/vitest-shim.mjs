@@ -93,6 +93,9 @@ export const describe = withModes((name, body, skip) => {
   }
 });
 
+const finishing = [];
+/** Cleanup for the running test, after its afterEach hooks, last registered first. */
+export const onTestFinished = (hook) => finishing.push(hook);
 export const beforeEach = (hook) => current.before.push(hook);
 export const afterEach = (hook) => current.after.push(hook);
 export const beforeAll = (hook) => current.first.push(hook);
@@ -151,12 +154,20 @@ async function runSuite(suite, path, chain, results) {
     try {
       for (const level of hooks) for (const hook of level.before) await hook();
       try {
-        await withTimeout(Promise.resolve().then(item.body), name);
+        await withTimeout(
+          Promise.resolve().then(() => item.body(context)),
+          name,
+        );
       } finally {
         for (const level of [...hooks].reverse()) for (const hook of level.after) await hook();
+        for (const hook of finishing.splice(0).reverse()) await hook();
       }
       results.push({ file: item.file, name, status: 'passed' });
     } catch (error) {
+      if (error instanceof Skip) {
+        results.push({ file: item.file, name, status: 'skipped', note: error.message });
+        continue;
+      }
       results.push({
         file: item.file,
         name,
@@ -167,6 +178,18 @@ async function runSuite(suite, path, chain, results) {
   }
   if (!suite.skip) for (const hook of suite.last) await hook();
 }
+
+/** Thrown by the test context's skip(), as vitest's does. */
+class Skip extends Error {}
+
+/** The test context vitest passes to a test: skip(note) or skip(condition, note). */
+const context = {
+  skip(condition, note) {
+    if (condition === undefined || typeof condition === 'string') throw new Skip(condition);
+    if (condition) throw new Skip(note);
+  },
+  onTestFinished,
+};
 
 /** Runs what was collected since the last `collecting`, in declaration order. */
 export async function runCollected(results) {
