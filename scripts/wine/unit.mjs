@@ -86,7 +86,7 @@ writeFileSync(process.argv[2] + '.done', '');
   const resultsFile = join(ctx.out, 'unit-results.json');
   const run = await runWin(ctx, [winPath(join(dir, 'out', 'entry.js')), winPath(resultsFile)], {
     name: 'unit',
-    timeoutMs: 240_000,
+    timeoutMs: process.env.PM_WINE_UNIT === 'all' ? 1_800_000 : 240_000,
   });
   let results;
   try {
