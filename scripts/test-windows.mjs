@@ -9,7 +9,15 @@
 // $PM_TEST_CACHE (default ~/.cache/port-manager-test); `--fresh` uses a new prefix
 // in a temp dir. Exits 1 when any check fails, after a summary.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -276,6 +284,25 @@ async function main() {
         );
       }
       return `ports ${ports.join(' ')}; ${readdirSync(registryDir).join(', ')} in %APPDATA%\\port-manager`;
+    });
+
+    await check('a stale lock is taken over, with the notice', async () => {
+      // A lock a pm left when it died just now: pm waits until it is stale (2 s here), then
+      // takes it over and says so.
+      const lock = join(registryDir, 'registry.toml.lock');
+      mkdirSync(lock);
+      const result = await runWin(
+        { ...ctx, env: { ...ctx.env, PM_LOCK_STALE_MS: '2000' } },
+        [cli, 'allocate', 'wine-ci', 'after-stale-lock'],
+        { name: 'stale-lock' },
+      );
+      exitedOk(result, 'pm allocate after a stale lock');
+      assert(
+        /recovered a stale registry lock/.test(result.stderr),
+        `no recovery notice:\n${result.stderr}`,
+      );
+      assert(!existsSync(lock), `${lock} is still there`);
+      return `port ${result.stdout.trim()} after taking over`;
     });
 
     await check('pm doctor: every check ok', async () => {
