@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,8 @@ function pick(...names: string[]): NodeJS.ProcessEnv {
   return picked;
 }
 
-/** Where the user running the tests keeps the real registry: no test may resolve to it. */
+/** Where the user running the tests keeps the real registry: no test may resolve to it (nor
+ * to the developer's own $PM_REGISTRY). */
 export const REAL_DEFAULT_REGISTRY = resolveRegistryPath(undefined, {
   ...process.env,
   PM_REGISTRY: undefined,
@@ -55,19 +57,19 @@ function registryFlag(args: readonly string[]): string | undefined {
 /** Throws before spawning when `pm args` with `env` would use the real registry. */
 export function assertPrivateRegistry(args: readonly string[], env: NodeJS.ProcessEnv): void {
   const target = resolveRegistryPath(registryFlag(args), env);
-  if (target === REAL_DEFAULT_REGISTRY) {
+  const developers = process.env.PM_REGISTRY && resolveRegistryPath(process.env.PM_REGISTRY);
+  if (target === REAL_DEFAULT_REGISTRY || target === developers) {
     throw new Error(
       `refusing to run pm ${args.join(' ')}: it would use the real registry ${target}; pass --registry, PM_REGISTRY or homeEnv(tempDir)`,
     );
   }
 }
 
-let sharedHome: string | undefined;
-/** One private home per test process for the runs that name no registry (--help, --version). */
-function privateHome(): string {
-  sharedHome ??= mkdtempSync(join(tmpdir(), 'pm-test-home-'));
-  return sharedHome;
-}
+/**
+ * The home of the runs that name no registry (--help, --version, doctor): a path unique to
+ * this process and never created, so nothing is left behind unless pm itself writes there.
+ */
+const privateHome = join(tmpdir(), `pm-test-home-${process.pid}-${randomBytes(4).toString('hex')}`);
 
 /** Runs the built CLI with exactly `env`; a hung process fails the test instead of the run. */
 export function runCli(
@@ -108,7 +110,7 @@ export function runCli(
 
 /** Runs the built CLI like a user would, with a clean environment apart from `env`. */
 export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runCli(args, { PATH: process.env.PATH, ...homeEnv(privateHome()), ...env });
+  return runCli(args, { PATH: process.env.PATH, ...homeEnv(privateHome), ...env });
 }
 
 /** The same, run from another working directory. */
@@ -117,5 +119,5 @@ export function runPmIn(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunResult> {
-  return runCli(args, { PATH: process.env.PATH, ...homeEnv(privateHome()), ...env }, 25_000, cwd);
+  return runCli(args, { PATH: process.env.PATH, ...homeEnv(privateHome), ...env }, 25_000, cwd);
 }
