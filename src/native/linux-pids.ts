@@ -4,6 +4,7 @@
 // an attributed socket keeps its owner for as long as that process is alive (same pid and
 // same start time, which tells a reused pid apart).
 import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 
 export interface SocketOwner {
   readonly pid: number;
@@ -277,11 +278,24 @@ export class SocketOwnerResolver {
     }
     try {
       const length = readSync(fd, this.statBuffer, 0, this.statBuffer.length, 0);
-      return parseProcStat(this.statBuffer.toString('utf8', 0, length));
+      const stat = parseProcStat(this.statBuffer.toString('utf8', 0, length));
+      if (stat && RENAMED_MAIN_THREADS.has(stat.name)) {
+        return { ...stat, name: this.executableName(pid) ?? stat.name };
+      }
+      return stat;
     } catch {
       return undefined;
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /** The file name of /proc/<pid>/exe: readable for our own processes, or as root. */
+  private executableName(pid: number): string | undefined {
+    try {
+      return basename(readlinkSync(`${this.procRoot}/${pid}/exe`)).replace(/ \(deleted\)$/, '');
+    } catch {
+      return undefined;
     }
   }
 
@@ -297,6 +311,13 @@ export class SocketOwnerResolver {
     }
   }
 }
+
+/**
+ * Names some runtimes give their main thread, which Linux then reports as the process's
+ * name (comm): Node 24 calls it 'MainThread', so every Node 24 server would read
+ * "MainThread". For these the executable's file name is shown instead.
+ */
+const RENAMED_MAIN_THREADS = new Set(['MainThread']);
 
 function linkText(inode: number): string {
   return `socket:[${inode}]`;

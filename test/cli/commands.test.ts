@@ -7,6 +7,9 @@ import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 // In-process through main(): the process-level behaviour is in process.test.ts.
+/** What pm names a Node process: the kernel's comm on Linux and macOS, the image on Windows. */
+const NODE = process.platform === 'win32' ? 'node.exe' : 'node';
+
 // A range of its own, so this file never races other test files for ports.
 const RANGE = '21000-21099';
 const tempDir = tempDirPerTest();
@@ -59,7 +62,7 @@ describe('pm allocate', () => {
     const refused = await pm('allocate', 'shop', 'db', '--port', '21000');
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain(`node (pid ${listener.pid})`);
+    expect(refused.stderr).toContain(`${NODE} (pid ${listener.pid})`);
     expect(refused.stderr).toMatch(/hint: .*pm suggest/);
     expect(readFileSync(path, 'utf8')).not.toContain('db =');
     const forced = await pm('allocate', 'shop', 'db', '--port', '21000', '--force');
@@ -80,7 +83,10 @@ describe('pm allocate', () => {
     const { pm, path } = await registry();
     const projectDir = tempDir();
     const web = portOf(await pm('allocate', 'shop', 'web', '--path', projectDir));
-    expect(readFileSync(path, 'utf8')).toContain(`[projects.shop]\npath = "${projectDir}"`);
+    // TOML escapes a Windows path's backslashes as JSON does.
+    expect(readFileSync(path, 'utf8')).toContain(
+      `[projects.shop]\npath = ${JSON.stringify(projectDir)}`,
+    );
     expect(JSON.parse((await pm('query', 'shop', '--json')).stdout).path).toBe(projectDir);
     // The listener runs from the test's directory, not from projectDir.
     const listener = await holdListeners([{ host: '127.0.0.1', port: web }]);
@@ -223,14 +229,14 @@ describe('pm free, query, suggest, config', () => {
     held.push(listener);
     const who = await pm('query', `:${web}`);
     expect(who.stdout).toContain(`port ${web}: shop/web`);
-    expect(who.stdout).toContain(`listening: tcp 0.0.0.0:${web} pid ${listener.pid} node`);
+    expect(who.stdout).toContain(`listening: tcp 0.0.0.0:${web} pid ${listener.pid} ${NODE}`);
     const json = JSON.parse((await pm('query', `:${web}`, '--json')).stdout);
     expect(json.owner).toEqual({ project: 'shop', service: 'web' });
     expect(json.listeners).toContainEqual(
       expect.objectContaining({
         port: web,
         pid: listener.pid,
-        process: 'node',
+        process: NODE,
         address: '0.0.0.0',
       }),
     );
@@ -277,7 +283,7 @@ describe('pm status and pm --once', () => {
       expect(lines[1]).toMatch(new RegExp(`^shop\\s+api\\s+${api}\\s+idle\\s+-\\s+-\\s+-$`));
       expect(lines[2]).toMatch(
         new RegExp(
-          `^shop\\s+web\\s+${web}\\s+active\\s+${listener.pid}\\s+node\\s+127\\.0\\.0\\.1$`,
+          `^shop\\s+web\\s+${web}\\s+active\\s+${listener.pid}\\s+${NODE}\\s+127\\.0\\.0\\.1$`,
         ),
       );
       expect(result.stdout).not.toContain('\u001b['); // not a TTY: no colour, no cursor codes
@@ -290,7 +296,9 @@ describe('pm status and pm --once', () => {
     const listener = await holdListeners([{ host: '::1', port: 21042 }]);
     held.push(listener);
     const text = await pm('status', '--all');
-    expect(text.stdout).toMatch(new RegExp(`21042\\s+unmanaged\\s+${listener.pid}\\s+node\\s+::1`));
+    expect(text.stdout).toMatch(
+      new RegExp(`21042\\s+unmanaged\\s+${listener.pid}\\s+${NODE.replace('.', '\\.')}\\s+::1`),
+    );
     const json = JSON.parse((await pm('status', '--all', '--json')).stdout);
     expect(json.allocations).toEqual([
       {
@@ -314,7 +322,7 @@ describe('pm status and pm --once', () => {
       listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })],
     });
     expect(json.listeners).toContainEqual(
-      expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: 'node' }),
+      expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: NODE }),
     );
     expect(json.scanner.available).toBe(true);
   });
@@ -358,7 +366,7 @@ describe('pm doctor', () => {
     const result = await pm('doctor');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/ok\s+registry\s+.*parses \(1 allocation/);
-    expect(result.stdout).toMatch(/ok\s+scanner\s+linux-/);
+    expect(result.stdout).toMatch(new RegExp(`ok\\s+scanner\\s+${process.platform}-`));
   });
 
   it('explains a corrupt registry, exits 1, and restores the backup', async () => {

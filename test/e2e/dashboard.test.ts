@@ -35,7 +35,8 @@ function dashboardSession(registry: string, width: number, height: number): Tmux
 
 const selected = (screen: string) => screen.split('\n').find((line) => line.startsWith('› '));
 
-describe('the dashboard in a real terminal', () => {
+// POSIX only: tmux, the real terminal these tests drive, does not exist on Windows.
+describe.skipIf(process.platform === 'win32')('the dashboard in a real terminal', () => {
   let dir: string;
   let registry: string;
   let server: HeldPorts | undefined;
@@ -119,7 +120,8 @@ describe('the dashboard in a real terminal', () => {
   });
 });
 
-describe('the dashboard and the terminal window', () => {
+// POSIX only: tmux.
+describe.skipIf(process.platform === 'win32')('the dashboard and the terminal window', () => {
   let dir: string;
   let session: TmuxSession | undefined;
   // Whatever pm hands out: another process (a developer's dev server) may hold 3000.

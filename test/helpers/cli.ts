@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveRegistryPath } from '../../src/core/store/location.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -11,6 +15,62 @@ export interface RunResult {
   readonly ms: number;
 }
 
+/**
+ * Every variable pm (or Node's os.homedir) derives the default registry location from,
+ * pointed into `home`: HOME and XDG_CONFIG_HOME on Linux and macOS, APPDATA (and
+ * USERPROFILE, LOCALAPPDATA) on Windows. With these a spawned pm cannot reach the user's
+ * real registry on any OS, even when a test passes no --registry.
+ */
+export function homeEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    HOME: home,
+    USERPROFILE: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    APPDATA: join(home, 'AppData', 'Roaming'),
+    LOCALAPPDATA: join(home, 'AppData', 'Local'),
+    // Windows processes misbehave without these (sockets, temp files); harmless elsewhere.
+    ...pick('SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP'),
+  };
+}
+
+function pick(...names: string[]): NodeJS.ProcessEnv {
+  const picked: NodeJS.ProcessEnv = {};
+  for (const name of names) if (process.env[name] !== undefined) picked[name] = process.env[name];
+  return picked;
+}
+
+/** Where the user running the tests keeps the real registry: no test may resolve to it (nor
+ * to the developer's own $PM_REGISTRY). */
+export const REAL_DEFAULT_REGISTRY = resolveRegistryPath(undefined, {
+  ...process.env,
+  PM_REGISTRY: undefined,
+});
+
+function registryFlag(args: readonly string[]): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg === '--registry') return args[i + 1];
+    if (arg.startsWith('--registry=')) return arg.slice('--registry='.length);
+  }
+  return undefined;
+}
+
+/** Throws before spawning when `pm args` with `env` would use the real registry. */
+export function assertPrivateRegistry(args: readonly string[], env: NodeJS.ProcessEnv): void {
+  const target = resolveRegistryPath(registryFlag(args), env);
+  const developers = process.env.PM_REGISTRY && resolveRegistryPath(process.env.PM_REGISTRY);
+  if (target === REAL_DEFAULT_REGISTRY || target === developers) {
+    throw new Error(
+      `refusing to run pm ${args.join(' ')}: it would use the real registry ${target}; pass --registry, PM_REGISTRY or homeEnv(tempDir)`,
+    );
+  }
+}
+
+/**
+ * The home of the runs that name no registry (--help, --version, doctor): a path unique to
+ * this process and never created, so nothing is left behind unless pm itself writes there.
+ */
+const privateHome = join(tmpdir(), `pm-test-home-${process.pid}-${randomBytes(4).toString('hex')}`);
+
 /** Runs the built CLI with exactly `env`; a hung process fails the test instead of the run. */
 export function runCli(
   args: readonly string[],
@@ -20,6 +80,7 @@ export function runCli(
 ): Promise<RunResult> {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run 'npm run build' (npm test builds first)`);
+  assertPrivateRegistry(args, env);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -49,7 +110,7 @@ export function runCli(
 
 /** Runs the built CLI like a user would, with a clean environment apart from `env`. */
 export function runPm(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runCli(args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
+  return runCli(args, { PATH: process.env.PATH, ...homeEnv(privateHome), ...env });
 }
 
 /** The same, run from another working directory. */
@@ -58,5 +119,5 @@ export function runPmIn(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunResult> {
-  return runCli(args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, 25_000, cwd);
+  return runCli(args, { PATH: process.env.PATH, ...homeEnv(privateHome), ...env }, 25_000, cwd);
 }

@@ -44,7 +44,8 @@ function resolver(): SocketOwnerResolver {
 
 const socket = (inode: number, uid = 0) => ({ inode, uid });
 
-describe('SocketOwnerResolver', () => {
+// POSIX only: the fake /proc is made of symlinks, which Windows creates only when elevated.
+describe.skipIf(process.platform === 'win32')('SocketOwnerResolver', () => {
   it('attributes each socket to the process holding it', () => {
     addProcess(100, 'node', [5001, 5002]);
     addProcess(200, 'postgres', [6001]);
@@ -72,6 +73,18 @@ describe('SocketOwnerResolver', () => {
         .resolve([socket(5001)])
         .get(5001)?.process,
     ).toBe('tmux: server) (x');
+  });
+
+  it("names a Node 24 process (main thread renamed 'MainThread') after its executable", () => {
+    addProcess(100, 'MainThread', [5001]);
+    symlinkSync('/opt/node-24/bin/node', join(root, '100', 'exe'));
+    addProcess(200, 'MainThread', [6001]); // exe unreadable (another user's): keep comm
+    addProcess(300, 'node', [7001]);
+    symlinkSync('/usr/bin/something-else', join(root, '300', 'exe'));
+    const owners = resolver().resolve([socket(5001), socket(6001), socket(7001)]);
+    expect(owners.get(5001)).toEqual({ pid: 100, process: 'node' });
+    expect(owners.get(6001)).toEqual({ pid: 200, process: 'MainThread' });
+    expect(owners.get(7001)).toEqual({ pid: 300, process: 'node' });
   });
 
   it('leaves the pid unknown when no readable process holds the socket', () => {

@@ -9,6 +9,9 @@ import { parseRegistry } from '../../src/core/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
 
+/** A path as a literal inside a RegExp (Windows paths are full of backslashes). */
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
 const RANGE = '42400-42449';
 
 function ports(path: string): string[] {
@@ -54,7 +57,7 @@ describe('backup and restore', () => {
     const doctor = await pm('doctor');
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(
-      new RegExp(`FAIL registry +registry ${path}:\\d+:\\d+ is invalid`),
+      new RegExp(`FAIL registry +registry ${escapeRegExp(path)}:\\d+:\\d+ is invalid`),
     );
     expect(doctor.stdout).toContain("run 'pm doctor --restore' to put back the last good copy");
     expect(doctor.stdout).toMatch(/ok {3}backup/);

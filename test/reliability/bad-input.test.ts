@@ -24,7 +24,11 @@ const BAD_NAMES: readonly [string, string][] = [
   ['an emoji', 'shop🚀'],
   ['an empty string', ''],
   ['65 characters', 'a'.repeat(65)],
-  ['100 000 characters', 'x'.repeat(100_000)],
+  // POSIX only: a Windows command line holds at most 32,767 characters, so this name cannot
+  // even reach pm there (the spawn fails); '65 characters' covers the rule on every OS.
+  ...(process.platform === 'win32'
+    ? []
+    : ([['100 000 characters', 'x'.repeat(100_000)]] as [string, string][])),
 ];
 
 const BAD_PORTS = ['0', '65536', '-1', 'abc', '3000.5', ''];

@@ -36,7 +36,13 @@ describe('first run and symlinked config directories', () => {
   const tempDir = tempDirPerTest('pm-first-');
   beforeAll(requireBuild);
 
-  it('6 concurrent first allocations create the config directory once, 0700, distinct ports', async () => {
+  it('6 concurrent first allocations create the config directory once, 0700, distinct ports', async ({
+    skip,
+  }) => {
+    skip(
+      process.platform === 'win32',
+      'POSIX only: file modes; XDG_CONFIG_HOME (Windows uses %APPDATA%)',
+    );
     const root = tempDir();
     const home = join(root, 'home');
     mkdirSync(home);
@@ -65,7 +71,13 @@ describe('first run and symlinked config directories', () => {
     ).toEqual([...ports].sort());
   });
 
-  it('4 processes via a symlink and 4 via the real path share one lock: 8 distinct entries', async () => {
+  it('4 processes via a symlink and 4 via the real path share one lock: 8 distinct entries', async ({
+    skip,
+  }) => {
+    skip(
+      process.platform === 'win32',
+      'POSIX only: XDG_CONFIG_HOME; symlinks need elevation on Windows',
+    );
     const root = tempDir();
     const real = join(root, 'real');
     const link = join(root, 'link');
@@ -101,7 +113,10 @@ describe('first run and symlinked config directories', () => {
     expect(status.stdout).toContain('via-real');
   });
 
-  it('a registry.toml that is a symlink stays one; link and target share one lock', async () => {
+  it('a registry.toml that is a symlink stays one; link and target share one lock', async ({
+    skip,
+  }) => {
+    skip(process.platform === 'win32', 'POSIX only: symlinks need elevation on Windows');
     const root = tempDir();
     const target = join(root, 'dotfiles', 'pm-registry.toml');
     mkdirSync(join(root, 'dotfiles'));

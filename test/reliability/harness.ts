@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { CLI } from '../helpers/cli.js';
+import { CLI, homeEnv } from '../helpers/cli.js';
 
 export { CLI, type RunResult, runCli as runPm } from '../helpers/cli.js';
 export const API = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -24,11 +24,12 @@ export function requireBuild(): void {
 }
 
 /**
- * A clean environment: no PM_* or XDG_* from the developer's shell leaks in, and HOME is the
- * test's own directory so nothing can touch the real ~/.config.
+ * A clean environment: no PM_* or XDG_* from the developer's shell leaks in, and every
+ * variable the default registry location comes from (HOME, XDG_CONFIG_HOME, APPDATA, …) is
+ * inside the test's own directory, so nothing can touch the real registry on any OS.
  */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ...extra };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...homeEnv(home), NO_COLOR: '1', ...extra };
 }
 
 /** Runs `task` over `items` with at most `limit` in flight (2 cores: don't start 40 nodes). */

@@ -8,6 +8,8 @@ import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, Worker } from './harness.js';
 
 const EPHEMERAL = '/proc/sys/net/ipv4/ip_local_port_range';
+// Linux only: pm reads this file on Linux alone (Wine's Windows sees it too, as Z:\proc).
+const LINUX_EPHEMERAL = process.platform === 'linux' && existsSync(EPHEMERAL);
 
 /**
  * Holds listeners in a separate process, as a dev server would: 127.0.0.1:B, [::1]:B+1 (IPv6
@@ -91,30 +93,27 @@ describe('ports in use are never handed out', () => {
     },
   );
 
-  it.runIf(existsSync(EPHEMERAL))(
-    'the default range lies outside the OS ephemeral range',
-    async () => {
-      const [low, high] = readFileSync(EPHEMERAL, 'utf8').trim().split(/\s+/).map(Number) as [
-        number,
-        number,
-      ];
-      const dir = tempDir();
-      const path = join(dir, 'registry.toml');
-      writeFileSync(path, 'version = 1\n'); // no [defaults]: the built-in range applies
-      const result = await runPm(['--registry', path, 'config', '--json'], cleanEnv(dir));
-      expect(result.code, result.stderr).toBe(0);
-      const { range } = JSON.parse(result.stdout) as { range: { start: number; end: number } };
-      expect(range).toEqual({ start: 3000, end: 9999 });
-      expect(range.end < low || range.start > high).toBe(true);
+  it.runIf(LINUX_EPHEMERAL)('the default range lies outside the OS ephemeral range', async () => {
+    const [low, high] = readFileSync(EPHEMERAL, 'utf8').trim().split(/\s+/).map(Number) as [
+      number,
+      number,
+    ];
+    const dir = tempDir();
+    const path = join(dir, 'registry.toml');
+    writeFileSync(path, 'version = 1\n'); // no [defaults]: the built-in range applies
+    const result = await runPm(['--registry', path, 'config', '--json'], cleanEnv(dir));
+    expect(result.code, result.stderr).toBe(0);
+    const { range } = JSON.parse(result.stdout) as { range: { start: number; end: number } };
+    expect(range).toEqual({ start: 3000, end: 9999 });
+    expect(range.end < low || range.start > high).toBe(true);
 
-      const doctor = await runPm(['--registry', path, 'doctor', '--json'], cleanEnv(dir));
-      const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[] })
-        .checks;
-      expect(checks.find((check) => check.name === 'range')).toMatchObject({ ok: true });
-    },
-  );
+    const doctor = await runPm(['--registry', path, 'doctor', '--json'], cleanEnv(dir));
+    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[] })
+      .checks;
+    expect(checks.find((check) => check.name === 'range')).toMatchObject({ ok: true });
+  });
 
-  it.runIf(existsSync(EPHEMERAL))(
+  it.runIf(LINUX_EPHEMERAL)(
     'pm doctor fails the range check when a configured range overlaps it',
     async () => {
       const [low, high] = readFileSync(EPHEMERAL, 'utf8').trim().split(/\s+/).map(Number) as [
