@@ -38,9 +38,12 @@ describe.skipIf(process.platform === 'win32')('the dashboard on a FIFO registry'
   it('says what is wrong, refuses an allocation, and quits on q', async () => {
     const tmux = await start();
     tmux.keys('a');
+    await tmux.waitFor((screen) => screen.includes('Allocate a port'), 'the form');
     tmux.type('shop');
+    await tmux.waitFor((screen) => screen.includes('project: shop'), 'the project typed');
     tmux.keys('Enter');
     tmux.type('web');
+    await tmux.waitFor((screen) => screen.includes('service: web'), 'the service typed');
     tmux.keys('Enter');
     await tmux.waitFor((screen) => screen.includes('› port'), 'the port field');
     tmux.keys('Enter');

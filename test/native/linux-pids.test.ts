@@ -82,9 +82,9 @@ describe.skipIf(process.platform === 'win32')('SocketOwnerResolver', () => {
     addProcess(300, 'node', [7001]);
     symlinkSync('/usr/bin/something-else', join(root, '300', 'exe'));
     const owners = resolver().resolve([socket(5001), socket(6001), socket(7001)]);
-    expect(owners.get(5001)).toEqual({ pid: 100, process: 'node' });
-    expect(owners.get(6001)).toEqual({ pid: 200, process: 'MainThread' });
-    expect(owners.get(7001)).toEqual({ pid: 300, process: 'node' });
+    expect(owners.get(5001)).toMatchObject({ pid: 100, process: 'node' });
+    expect(owners.get(6001)).toMatchObject({ pid: 200, process: 'MainThread' });
+    expect(owners.get(7001)).toMatchObject({ pid: 300, process: 'node' });
   });
 
   it('leaves the pid unknown when no readable process holds the socket', () => {
