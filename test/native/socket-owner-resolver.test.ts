@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseProcStat, SocketOwnerResolver } from '../../src/native/linux-pids.js';
+import { parseProcStat, SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
 
 let root: string;
 
