@@ -11,7 +11,7 @@
 //   pm warm, /proc/net       the same with PM_SCANNER=procfs (the fallback)
 //   /proc/net/tcp{,6} text   reading and splitting the text tables in JS, no attribution
 //   ss -ltnp, lsof           wall time of the tools, spawned the same way as the node one
-// Targets (DESIGN.md section 8): cold <= 1 x ss, warm <= 0.1 x ss.
+// Targets (docs/benchmarks.md): cold <= 1 x ss, warm <= 0.1 x ss.
 //
 // Run: `npm run bench` or, after a build, `node bench/scan.mjs`.
 import { spawn, spawnSync } from 'node:child_process';

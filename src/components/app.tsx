@@ -47,7 +47,7 @@ export interface AppProps {
    * dashboard's screen they belong in the message area.
    */
   readonly notices?: NoticeSource;
-  /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C (DESIGN section 6). */
+  /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C, like any interrupted command. */
   readonly onExitCode?: (code: number) => void;
 }
 

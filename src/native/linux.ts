@@ -10,8 +10,8 @@
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js';
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
-import { SocketOwnerResolver } from './socket-owner-resolver.js';
 import { ProcNetReader } from './linux-procfs.js';
+import { SocketOwnerResolver } from './socket-owner-resolver.js';
 import type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
 export interface LinuxScannerOptions {
