@@ -11,6 +11,7 @@ import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
 import { ProcNetReader } from './linux-procfs.js';
+import { OwnerCacheFile, type OwnerMemory, ownerCacheDirectory } from './owner-cache-file.js';
 import { SocketOwnerResolver } from './socket-owner-resolver.js';
 import type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
@@ -19,6 +20,8 @@ export interface LinuxScannerOptions {
   readonly force?: 'procfs' | 'netlink';
   /** Stands in for libc so tests can play a kernel that misbehaves. */
   readonly libc?: NetlinkLibc;
+  /** Owners remembered between processes; default the per-user cache file, false for none. */
+  readonly ownerMemory?: OwnerMemory | false;
 }
 
 interface SocketTable {
@@ -79,7 +82,8 @@ const DUMP_QUERIES = TABLES.map((table) => ({
 
 export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   const force = options.force;
-  const owners = new SocketOwnerResolver();
+  const memory = options.ownerMemory ?? new OwnerCacheFile({ directory: ownerCacheDirectory() });
+  const owners = new SocketOwnerResolver(memory ? { memory } : {});
   const procNet = new ProcNetReader();
   let client: SockDiagClient | undefined;
   // Set once the kernel or sandbox has refused sock_diag for good; later scans go straight
@@ -168,6 +172,7 @@ function toListeners(
   }
   const ownerByInode = owners.resolve(
     attribute ? kept.filter((record) => attribute(record.port)) : kept,
+    kept,
   );
   const listeners: Listener[] = new Array(kept.length);
   for (let i = 0; i < kept.length; i++) {
