@@ -6,6 +6,24 @@ import { chmod, readFile, rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+
+// Yoga (Ink's layout engine) ships its WebAssembly inlined as base64, yet its loader first
+// tries `fetch` on that data: URL whenever a global fetch exists, as it does in Node 18+.
+// That makes Node load its whole HTTP client (undici) just to decode a string: 20-30 ms of
+// the dashboard's first frame on the project VM. Without fetch it decodes the string itself.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(build) {
+    build.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const patched = text.replaceAll('"function"!=typeof fetch', 'true');
+      if (patched === text) {
+        console.warn(`build: ${args.path} no longer tests for fetch; the patch is obsolete`);
+      }
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
 // Build beside dist and swap it in, so a test run using dist never sees it half-written.
 const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
@@ -30,6 +48,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [yogaWithoutFetch],
 });
 await chmod(`${next}/cli.js`, 0o755);
 await rename('dist', old).catch(() => undefined);

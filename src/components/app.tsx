@@ -1,6 +1,6 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
-import type { Deps } from '../core/actions.js';
+import type { Deps, StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
 import { AllocateForm } from './allocate-form.js';
 import { ConfirmFree } from './confirm-free.js';
@@ -47,6 +47,8 @@ export interface AppProps {
    * dashboard's screen they belong in the message area.
    */
   readonly notices?: NoticeSource;
+  /** The first refresh, loaded while the dashboard's code was still loading. */
+  readonly initial?: StatusView;
   /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C, like any interrupted command. */
   readonly onExitCode?: (code: number) => void;
 }
@@ -98,10 +100,11 @@ export function App({
   onRefreshed,
   notices,
   onExitCode,
+  initial,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
-  const data = useDashboardData(deps, intervalMs, onRefreshed);
+  const data = useDashboardData(deps, intervalMs, onRefreshed, initial);
   const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
   const quit = useCallback(
     (interrupted: boolean) => {

@@ -4,7 +4,7 @@
 import { constants, homedir } from 'node:os';
 import { sep } from 'node:path';
 import { render } from 'ink';
-import type { Deps } from '../core/actions.js';
+import type { Deps, StatusView } from '../core/actions.js';
 import { App, type NoticeSource } from './app.js';
 import { formatClock, Screen } from './screen.js';
 
@@ -14,6 +14,8 @@ export interface DashboardOptions {
   readonly intervalMs: number;
   readonly color: boolean;
   readonly notices?: NoticeSource;
+  /** The first refresh, started before this module was imported (see first-view.ts). */
+  readonly first?: Promise<StatusView | undefined>;
 }
 
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -26,6 +28,7 @@ export function displayPath(path: string, home: string): string {
 }
 
 export async function runDashboard(options: DashboardOptions): Promise<number> {
+  const initial = await options.first;
   const screen = new Screen(process.stdout);
   const restore = () => screen.close();
   // Killed or hung up: give the terminal back, then exit as the signal would have.
@@ -38,14 +41,17 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   process.once('exit', restore);
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
   let exitCode = 0;
+  const refreshed = () => screen.setStatus(`refreshed ${formatClock(Date.now())}`);
+  if (initial) refreshed();
   const instance = render(
     <App
       deps={options.deps}
       registryPath={displayPath(options.registryPath, homedir())}
       intervalMs={options.intervalMs}
       color={options.color}
-      onRefreshed={() => screen.setStatus(`refreshed ${formatClock(Date.now())}`)}
+      onRefreshed={refreshed}
       {...(options.notices ? { notices: options.notices } : {})}
+      {...(initial ? { initial } : {})}
       onExitCode={(code) => {
         exitCode = code;
       }}
