@@ -11,7 +11,6 @@ import { parseInterval } from './commands/interval.js';
 import { runQuery } from './commands/query.js';
 import { runStatus } from './commands/status.js';
 import { runSuggest } from './commands/suggest.js';
-import { loadFirstView } from './components/first-view.js';
 import type { Deps } from './core/actions.js';
 import { EXIT, isPmError, PmError } from './core/errors.js';
 import { RegistryStore, resolveRegistryPath } from './core/store.js';
@@ -160,11 +159,8 @@ async function main(): Promise<number> {
       if (flags.once || json || !process.stdout.isTTY || !process.stdin.isTTY) {
         return runStatus(ctx, [], { all: flags.all }, registryPath);
       }
-      // The first scan and registry read run while React and Ink load: they need neither.
-      const first = loadFirstView(deps);
       const { runDashboard } = await import('./components/run-dashboard.js');
       return runDashboard({
-        first,
         deps,
         registryPath,
         intervalMs: interval,
