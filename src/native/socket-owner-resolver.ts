@@ -151,8 +151,11 @@ export class SocketOwnerResolver {
         // Only sockets a complete walk already missed: just look in processes born since.
         const born = pids.filter((pid) => !this.pidsAtLastWalk.has(pid));
         if (born.length > 0) {
+          const before = owners.size;
           this.walk(born, retry, owners, scan);
-          this.memoryStale = true;
+          // The remembered pid list may lag: a later process then looks in a few more
+          // processes, which is cheaper than rewriting the file for every process born.
+          if (owners.size > before) this.memoryStale = true;
         }
       }
       this.pidsAtLastWalk = new Set(pids);
