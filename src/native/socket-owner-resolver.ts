@@ -104,7 +104,6 @@ export class SocketOwnerResolver {
     present?: readonly SocketIdentity[],
   ): ReadonlyMap<number, SocketOwner> {
     const scan = ++this.scanNumber;
-    if (this.remembered === undefined) this.recall(scan);
     const owners = new Map<number, SocketOwner>();
     // Keyed by the exact link text so the fd walk needs no parsing: one map lookup per fd.
     const fresh = new Map<string, number>();
@@ -122,6 +121,9 @@ export class SocketOwnerResolver {
         }
         this.ownerByInode.delete(inode);
       }
+      // The file is read only once some socket's owner is not known in-process: a scan that
+      // needs no owner (pm --once with nothing listening on allocated ports) never opens it.
+      if (this.remembered === undefined) this.recall(scan);
       if (this.confirmRemembered(inode, scan, owners)) continue;
       // Without privileges another user's fd table is unreadable, so searching for their
       // sockets would walk every process for nothing, every scan.
@@ -162,7 +164,7 @@ export class SocketOwnerResolver {
     }
 
     this.forgetUnseen(scan);
-    if (this.memory) {
+    if (this.memory && this.remembered !== undefined) {
       const presentInodes = new Set<number>();
       for (const socket of present ?? sockets) presentInodes.add(socket.inode);
       this.forgetGone(presentInodes);
