@@ -207,8 +207,8 @@ function report(error: unknown): number {
   // Not a failure a user can cause: show everything, it is a bug report.
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   if (flags.json) io.err(JSON.stringify({ error: { code: 'INTERNAL', message: String(error) } }));
+  // A bug report may quote foreign text too (a path in an OS error): each line sanitized.
   else
-    // A bug report may quote foreign text too (a path in an OS error): each line sanitized.
     io.err(
       `pm: internal error (please report it):\n${detail.split('\n').map(sanitize).join('\n')}`,
     );

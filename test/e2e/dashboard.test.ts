@@ -177,7 +177,7 @@ describe('keys pressed as soon as the table appears', () => {
     const tmux = session as TmuxSession;
     await tmux.waitFor((text) => /›\s+early\s+first/.test(text), 'the first frame');
     tmux.keys('j');
-    const screen = await tmux.waitFor(
+    await tmux.waitFor(
       (text) => /^›\s+early\s+second/m.test(text),
       'the selection on the second row',
     );
