@@ -65,7 +65,6 @@ export type CacheFs = Pick<
   | 'closeSync'
   | 'lstatSync'
   | 'mkdirSync'
-  | 'chmodSync'
   | 'writeFileSync'
   | 'renameSync'
   | 'unlinkSync'
@@ -133,7 +132,7 @@ export class OwnerCacheFile implements OwnerMemory {
     const temp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       this.fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-      if (!this.directoryIsPrivate(true)) return;
+      if (!this.directoryIsPrivate()) return;
       // 'wx': never write through a file or link someone else put at the temp name.
       this.fs.writeFileSync(temp, encodeOwnerCache(owners), { mode: 0o600, flag: 'wx' });
       this.fs.renameSync(temp, this.path);
@@ -146,14 +145,13 @@ export class OwnerCacheFile implements OwnerMemory {
     }
   }
 
-  /** Ours, a real directory, and closed to others (tightened to 0700 when writing). */
-  private directoryIsPrivate(tighten = false): boolean {
+  /**
+   * Ours, a real directory, and not writable by others. A directory pm did not create (one
+   * named by PM_CACHE_DIR) is never chmod-ed: if it is open to others, the cache is not used.
+   */
+  private directoryIsPrivate(): boolean {
     const stat = this.fs.lstatSync(this.directory);
-    if (!stat.isDirectory() || stat.uid !== this.uid) return false;
-    if ((stat.mode & 0o077) === 0) return true;
-    if (!tighten) return (stat.mode & 0o022) === 0;
-    this.fs.chmodSync(this.directory, 0o700);
-    return true;
+    return stat.isDirectory() && stat.uid === this.uid && (stat.mode & 0o022) === 0;
   }
 
   /**

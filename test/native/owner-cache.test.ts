@@ -177,6 +177,15 @@ describe.runIf(linux)('owner cache between processes (real /proc)', () => {
     expect(file.load()).toBeUndefined();
   });
 
+  it('neither writes into nor tightens a directory that others may write', () => {
+    const dir = newDir();
+    fs.chmodSync(dir, 0o777);
+    const resolver = resolverWith(new OwnerCacheFile({ directory: dir }));
+    expect(resolver.resolve(theListener()).get(inode)?.pid).toBe(held.pid);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o777);
+  });
+
   it('keeps working when the cache directory cannot be created', () => {
     const blocker = join(newDir(), 'not-a-directory');
     fs.writeFileSync(blocker, '');
