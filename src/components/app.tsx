@@ -40,7 +40,7 @@ export interface AppProps {
    * dashboard's screen they belong in the message area.
    */
   readonly notices?: NoticeSource;
-  /** The first refresh, loaded while the dashboard's code was still loading. */
+  /** The first refresh, loaded (and painted) before React and Ink were imported. */
   readonly initial?: StatusView;
   /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C, like any interrupted command. */
   readonly onExitCode?: (code: number) => void;

@@ -1,6 +1,6 @@
-// The dashboard's first table, loaded while React and Ink are still being imported: the scan
-// and the registry read need neither, so the first frame can show the table at once instead
-// of a placeholder followed by the table one load later (docs/benchmarks.md has the figures).
+// The dashboard's first table, loaded before React and Ink are imported: the scan and the
+// registry read need neither, so the first frame can show the table at once instead of a
+// placeholder followed by the table one load later (docs/benchmarks.md has the figures).
 import { type Deps, type StatusView, statusView } from '../core/actions.js';
 
 /**
