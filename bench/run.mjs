@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark of DESIGN.md section 8, each measured side by side with
+// `npm run bench`: every performance target, each measured side by side with
 // its baseline in the same run, so the ratios hold on any machine. Figures and their
 // history are kept in docs/benchmarks.md.
 import { runContentionBench } from './contention.mjs';

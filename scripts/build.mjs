@@ -22,6 +22,24 @@ const declarations = writeDeclarations({
   outDir: `${next}/types`,
 });
 
+// Yoga (Ink's layout engine) ships its WebAssembly inlined as base64, yet its loader first
+// tries `fetch` on that data: URL whenever a global fetch exists, as it does in Node 18+.
+// That makes Node load its whole HTTP client (undici) just to decode a string: 20-30 ms of
+// the dashboard's first frame on the project VM. Without fetch it decodes the string itself.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(builder) {
+    builder.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const patched = text.replaceAll('"function"!=typeof fetch', 'true');
+      if (patched === text) {
+        console.warn(`build: ${args.path} no longer tests for fetch; the patch is obsolete`);
+      }
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
+
 /** Ink imports its devtools (and a bundled `ws`) only when DEV=true and react-devtools-core
  *  is installed, which it never is for pm: keep that import external instead of shipping it. */
 const inkDevtoolsExternal = {
@@ -45,7 +63,7 @@ try {
     platform: 'node',
     target: 'node20',
     external: [...Object.keys(pkg.dependencies ?? {}), 'react-devtools-core'],
-    plugins: [inkDevtoolsExternal],
+    plugins: [inkDevtoolsExternal, yogaWithoutFetch],
     chunkNames: 'chunks/[name]-[hash]',
     banner: {
       // Ink's dependencies are CommonJS in places; give the ESM bundle a require().

@@ -1,14 +1,15 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
-import type { Deps } from '../core/actions.js';
+import type { Deps, StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
 import { AllocateForm } from './allocate-form.js';
 import { ConfirmFree } from './confirm-free.js';
 import { FilterInput } from './filter-input.js';
+import { activeCount, dataProblem, emptyTableText, scannerNote } from './frame-text.js';
 import { Header } from './header.js';
 import { HelpBar } from './help-bar.js';
 import { HelpScreen } from './help-screen.js';
-import { type DashboardData, useDashboardData } from './hooks/use-dashboard-data.js';
+import { useDashboardData } from './hooks/use-dashboard-data.js';
 import { useRequests } from './hooks/use-requests.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
@@ -17,15 +18,7 @@ import { tableHeight } from './layout.js';
 import { MessageLine } from './message-line.js';
 import { PortTable } from './port-table.js';
 import { visibleRows } from './rows.js';
-import {
-  activeFilter,
-  initialUiState,
-  type Message,
-  messageOf,
-  modeOf,
-  type Overlay,
-  selectedIndex,
-} from './state.js';
+import { activeFilter, initialUiState, modeOf, type Overlay, selectedIndex } from './state.js';
 import { SuggestList } from './suggest-list.js';
 
 export interface NoticeSource {
@@ -47,7 +40,9 @@ export interface AppProps {
    * dashboard's screen they belong in the message area.
    */
   readonly notices?: NoticeSource;
-  /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C (DESIGN section 6). */
+  /** The first refresh, loaded (and painted) before React and Ink were imported. */
+  readonly initial?: StatusView;
+  /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C, like any interrupted command. */
   readonly onExitCode?: (code: number) => void;
 }
 
@@ -66,29 +61,6 @@ function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: 
   }
 }
 
-/** A problem with the data itself: shown over anything but an action's own error. */
-function dataProblem(data: DashboardData): Message | undefined {
-  if (data.registryError !== undefined) {
-    const { text, hint } = messageOf(data.registryError);
-    const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
-    return hint === undefined
-      ? { tone: 'error', text: shown }
-      : { tone: 'error', text: shown, hint };
-  }
-  return data.refreshError === undefined ? undefined : messageOf(data.refreshError);
-}
-
-/** Why states read unknown: shown when nothing else has to be said. */
-function scannerNote(data: DashboardData): Message | undefined {
-  const scanner = data.view?.scanner;
-  if (!scanner || scanner.available) return undefined;
-  return {
-    tone: 'warning',
-    text: `live state unknown: ${scanner.reason ?? 'the socket scanner is unavailable'}`,
-    hint: "the registry still works; 'pm doctor' says more about the scanner",
-  };
-}
-
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
 export function App({
   deps,
@@ -98,10 +70,11 @@ export function App({
   onRefreshed,
   notices,
   onExitCode,
+  initial,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
-  const data = useDashboardData(deps, intervalMs, onRefreshed);
+  const data = useDashboardData(deps, intervalMs, onRefreshed, initial);
   const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
   const quit = useCallback(
     (interrupted: boolean) => {
@@ -149,13 +122,8 @@ export function App({
   const shownMessage =
     ui.message?.tone === 'error'
       ? ui.message
-      : (dataProblem(data) ?? ui.message ?? scannerNote(data));
-  const emptyText =
-    data.registryError !== undefined
-      ? 'the registry could not be read: see the message below'
-      : filter !== ''
-        ? `no rows match "${filter}" (Esc in the filter clears it)`
-        : 'no allocations yet: press a to allocate a port';
+      : (dataProblem(data) ?? ui.message ?? scannerNote(data.view));
+  const emptyText = emptyTableText(data.registryError !== undefined, filter);
 
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -166,9 +134,7 @@ export function App({
         scannerAvailable={view.scanner.available}
         intervalMs={intervalMs}
         allocations={allocations.length}
-        active={
-          allocations.filter((row) => row.state === 'active' || row.state === 'conflict').length
-        }
+        active={activeCount(allocations)}
         shown={rows.length}
         filter={filter}
         showUnmanaged={ui.showUnmanaged}

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
+import { headerFacts } from './frame-text.js';
 import { CLOCK_COLUMNS } from './layout.js';
 
 export interface HeaderProps {
@@ -19,18 +20,7 @@ export interface HeaderProps {
   readonly color: boolean;
 }
 
-function every(intervalMs: number): string {
-  return intervalMs % 1000 === 0 ? `every ${intervalMs / 1000} s` : `every ${intervalMs} ms`;
-}
-
 function HeaderView(props: HeaderProps) {
-  const facts = [
-    `range ${props.range}`,
-    `${props.allocations} allocated, ${props.active} active`,
-    props.filter === '' ? undefined : `filter "${props.filter}": ${props.shown} shown`,
-    props.showUnmanaged ? 'unmanaged shown' : undefined,
-    every(props.intervalMs),
-  ].filter((fact) => fact !== undefined);
   const scanner = props.backend;
   return (
     <Box flexDirection="column">
@@ -47,7 +37,7 @@ function HeaderView(props: HeaderProps) {
         ) : (
           <Text {...(props.color ? { color: 'yellow' } : {})}>{scanner} (unavailable)</Text>
         )}
-        <Text dimColor> · {facts.join(' · ')}</Text>
+        <Text dimColor> · {headerFacts(props)}</Text>
       </Text>
     </Box>
   );

@@ -1,21 +1,11 @@
 import { Text } from 'ink';
 import { memo } from 'react';
-import { hintsFor, type Mode } from './keymap.js';
+import { helpBarText } from './frame-text.js';
+import type { Mode } from './keymap.js';
 
 export interface HelpBarProps {
   readonly mode: Mode;
   readonly width: number;
-}
-
-/** The hints that fit the width, in keymap order; the rest are on the help screen. */
-export function helpBarText(mode: Mode, width: number): string {
-  let text = '';
-  for (const item of hintsFor(mode)) {
-    const next = `${text === '' ? '' : '  '}${item.keys} ${item.label}`;
-    if (text.length + next.length > width) break;
-    text += next;
-  }
-  return text;
 }
 
 function HelpBarView({ mode, width }: HelpBarProps) {

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
+import { MESSAGE_MARKS } from './frame-text.js';
 import type { Message } from './state.js';
 import { toneStyle } from './theme.js';
 
@@ -8,8 +9,6 @@ export interface MessageLineProps {
   readonly message: Message | undefined;
   readonly color: boolean;
 }
-
-const MARKS = { error: '✗', warning: '!', info: '·', success: '✓' } as const;
 
 /** Lines the message area always takes, so the layout does not jump when a hint appears. */
 export const MESSAGE_LINES = 2;
@@ -20,7 +19,7 @@ function MessageLineView({ message, color }: MessageLineProps) {
       {message === undefined ? null : (
         <>
           <Text wrap="truncate-end" {...toneStyle(message.tone, color)}>
-            {MARKS[message.tone]} {sanitize(message.text)}
+            {MESSAGE_MARKS[message.tone]} {sanitize(message.text)}
           </Text>
           {message.hint === undefined ? null : (
             <Text wrap="truncate-end" dimColor>

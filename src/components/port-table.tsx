@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { type FittedColumn, fitCell, fitColumns, joinCells, MARKER_WIDTH } from '../view/table.js';
+import { type FittedColumn, fitColumns } from '../view/table.js';
+import { rowParts, tableTitle } from './frame-text.js';
 import { pageOf, pageSize } from './layout.js';
 import type { DashboardRow } from './rows.js';
 import { stateStyle } from './theme.js';
@@ -24,24 +25,15 @@ function Row(props: {
   readonly color: boolean;
 }) {
   const { row, columns, selected, color } = props;
-  const stateAt = columns.findIndex((column) => column.column === 'STATE');
-  const cell = (column: FittedColumn) =>
-    fitCell(row.cells[column.column], column.width, column.align);
-  const before = joinCells(columns.slice(0, stateAt).map(cell));
-  const state = columns[stateAt];
-  const after = joinCells(columns.slice(stateAt + 1).map(cell));
+  const parts = rowParts(row, columns, selected);
   return (
     <Text wrap="truncate-end" inverse={selected}>
-      {selected ? '› ' : ' '.repeat(MARKER_WIDTH)}
-      {before}
-      {state ? (
-        <>
-          {before === '' ? '' : '  '}
-          <Text {...stateStyle(row.state, color)}>{cell(state)}</Text>
-          {after === '' ? '' : '  '}
-        </>
-      ) : null}
-      {after}
+      {parts.marker}
+      {parts.before}
+      {parts.state === undefined ? null : (
+        <Text {...stateStyle(row.state, color)}>{parts.state}</Text>
+      )}
+      {parts.after}
     </Text>
   );
 }
@@ -56,8 +48,7 @@ function PortTableView(props: PortTableProps) {
       ),
     [rows, width],
   );
-  const title =
-    ' '.repeat(MARKER_WIDTH) + joinCells(columns.map((c) => fitCell(c.column, c.width, c.align)));
+  const title = tableTitle(columns);
   const size = pageSize(rows.length, height);
   const paged = rows.length > size;
   const { start, end } = pageOf(rows.length, selected, size);

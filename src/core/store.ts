@@ -1,5 +1,5 @@
 // The one IO module of the core: where registry.toml lives, how it is read, and the locked,
-// atomic transaction every change goes through (reference/reliability.md section 6).
+// atomic transaction every change goes through (docs/reliability.md, "How a change is made").
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ProcessProbe } from '../native/process-identity.js';
 import { PmError } from './errors.js';

@@ -2,7 +2,7 @@
 // any user may read and which cover every user's sockets; names come from libproc calls that
 // work across users (proc_pidpath, PROC_PIDT_SHORTBSDINFO). Only this module and its loader
 // touch koffi; the scan logic runs against the DarwinBinding interface so it can be exercised
-// on any OS with a fake. Reference: reference/native.md section 1.
+// on any OS with a fake. Layouts and sources: docs/platforms.md.
 import { posix } from 'node:path';
 import koffi from 'koffi';
 import { CommandLineCache } from './command-lines.js';
@@ -229,7 +229,7 @@ function scanDarwin(
 ): ScanOutcome {
   const tcp = readSysctl(libc, PCBLIST_SYSCTL.tcp);
   if (!tcp.ok) return { ok: false, reason: describeSysctlFailure(PCBLIST_SYSCTL.tcp, tcp) };
-  // UDP is a bonus (DESIGN section 5): its failure must not hide the TCP listeners.
+  // UDP is the lesser half (docs/platforms.md): its failure must not hide the TCP listeners.
   const udp = readSysctl(libc, PCBLIST_SYSCTL.udp);
   const sockets = [
     ...decodePcbList(tcp.bytes, 'tcp'),

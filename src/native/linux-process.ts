@@ -8,6 +8,7 @@ import {
   parseBootTime,
   parseStatFields,
   parseStatusUid,
+  processNameOf,
   socketStateName,
   userNameFromPasswd,
 } from './decode/procfs-process.js';
@@ -95,6 +96,7 @@ export function createLinuxInspector(options: LinuxInspectorOptions = {}): Proce
       });
       attempt(unavailable, 'executable', () => {
         detail.executable = readlinkSync(`${root}/${pid}/exe`);
+        detail.name = processNameOf(fields.name, detail.executable);
       });
       attempt(unavailable, 'cwd', () => {
         detail.cwd = readlinkSync(`${root}/${pid}/cwd`);

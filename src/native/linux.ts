@@ -13,8 +13,9 @@ import { decodeCmdline } from './decode/cmdline.js';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js';
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
-import { SocketOwnerResolver } from './linux-pids.js';
 import { ProcNetReader } from './linux-procfs.js';
+import { OwnerCacheFile, type OwnerMemory, ownerCacheDirectory } from './owner-cache-file.js';
+import { SocketOwnerResolver } from './socket-owner-resolver.js';
 import type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
 export interface LinuxScannerOptions {
@@ -24,6 +25,8 @@ export interface LinuxScannerOptions {
   readonly libc?: NetlinkLibc;
   /** Reads a process's argv; tests count the calls. Defaults to /proc/<pid>/cmdline. */
   readonly readCommand?: CommandReader;
+  /** Owners remembered between processes; default the per-user cache file, false for none. */
+  readonly ownerMemory?: OwnerMemory | false;
 }
 
 /** argv from /proc/<pid>/cmdline; undefined when unreadable (hidepid, the process exited). */
@@ -93,7 +96,8 @@ const DUMP_QUERIES = TABLES.map((table) => ({
 
 export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   const force = options.force;
-  const owners = new SocketOwnerResolver();
+  const memory = options.ownerMemory ?? new OwnerCacheFile({ directory: ownerCacheDirectory() });
+  const owners = new SocketOwnerResolver(memory ? { memory } : {});
   const procNet = new ProcNetReader();
   const commands = new CommandLineCache(options.readCommand ?? ((pid) => readProcCommand(pid)));
   let client: SockDiagClient | undefined;
@@ -185,6 +189,7 @@ function toListeners(
   }
   const ownerByInode = owners.resolve(
     attribute ? kept.filter((record) => attribute(record.port)) : kept,
+    kept,
   );
   const listeners: Listener[] = new Array(kept.length);
   commands.beginScan();

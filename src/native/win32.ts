@@ -2,7 +2,7 @@
 // with its owning pid, without admin rights; names come from one Toolhelp snapshot per scan
 // plus QueryFullProcessImageNameW where the process lets us open it. Only this module and
 // its loader touch koffi; the scan logic runs against the Win32Binding interface so it can
-// be exercised on any OS with a fake. Reference: reference/native.md sections 0, 3 and 4.
+// be exercised on any OS with a fake. Layouts and sources: docs/platforms.md.
 import { win32 as win32Path } from 'node:path';
 import koffi from 'koffi';
 import { CommandLineCache } from './command-lines.js';
@@ -262,7 +262,7 @@ function scanWin32(
     if (!read.ok) return { ok: false, reason: describeTableFailure(table.call, read) };
     listeners.push(...table.decode(read.bytes));
   }
-  // UDP is a bonus (DESIGN section 5): its failure must not hide the TCP listeners.
+  // UDP is the lesser half (docs/platforms.md): its failure must not hide the TCP listeners.
   for (const table of [
     { af: AF_INET, decode: decodeUdp4Table },
     { af: AF_INET6, decode: decodeUdp6Table },

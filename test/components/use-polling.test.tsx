@@ -23,8 +23,13 @@ async function advance(ms: number): Promise<void> {
 function Probe(props: {
   readonly load: () => Promise<string>;
   readonly onRefresh?: (refresh: () => void) => void;
+  readonly initial?: string;
 }) {
-  const polled = usePolling(props.load, { intervalMs: 1000, signature });
+  const polled = usePolling(props.load, {
+    intervalMs: 1000,
+    signature,
+    ...(props.initial === undefined ? {} : { initial: props.initial }),
+  });
   props.onRefresh?.(polled.refresh);
   const error = polled.error instanceof Error ? ` error:${polled.error.message}` : '';
   return <Text>{`data:${polled.data ?? '-'}${error}`}</Text>;
@@ -70,6 +75,18 @@ describe('usePolling', () => {
     expect(view.lastFrame()).toBe('data:a');
     await advance(3000);
     expect(source.calls).toBe(4);
+    view.unmount();
+  });
+
+  it('shows data loaded before mounting in the first frame, and loads again one interval later', async () => {
+    const source = controlledLoad(0, ['b']);
+    const view = render(<Probe load={source.load} initial="a" />);
+    expect(view.lastFrame()).toBe('data:a');
+    await advance(500);
+    expect(source.calls).toBe(0);
+    await advance(600);
+    expect(source.calls).toBe(1);
+    expect(view.lastFrame()).toBe('data:b');
     view.unmount();
   });
 

@@ -158,6 +158,38 @@ describe.skipIf(process.platform === 'win32')('the dashboard and the terminal wi
   });
 });
 
+// The table is painted before React and Ink have loaded; a key pressed as soon as it shows
+// must still count (it waits in the terminal until Ink reads it).
+describe('keys pressed as soon as the table appears', () => {
+  let dir: string;
+  let session: TmuxSession | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
+    const registry = join(dir, 'registry.toml');
+    pm(registry, 'allocate', 'early', 'first');
+    pm(registry, 'allocate', 'early', 'second');
+    session = dashboardSession(registry, 100, 16);
+  });
+
+  afterAll(async () => {
+    session?.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('moves the selection with a key pressed the moment the first row shows', async () => {
+    const tmux = session as TmuxSession;
+    await tmux.waitFor((text) => /›\s+early\s+first/.test(text), 'the first frame');
+    tmux.keys('j');
+    await tmux.waitFor(
+      (text) => /^›\s+early\s+second/m.test(text),
+      'the selection on the second row',
+    );
+    tmux.keys('q');
+    expect(await tmux.waitForExit()).toBe(0);
+  });
+});
+
 // Finds the dashboard's pid through /proc, so this part runs on Linux only.
 describe.skipIf(process.platform !== 'linux')('the dashboard and signals', () => {
   let dir: string;

@@ -9,6 +9,7 @@ import {
   parseBootTime,
   parseStatFields,
   parseStatusUid,
+  processNameOf,
   socketStateName,
   userNameFromPasswd,
 } from '../../src/native/decode/procfs-process.js';
@@ -162,5 +163,14 @@ describe('Linux process inspector on a fake /proc', () => {
         sockets: expect.stringContaining('ENOENT'),
       },
     });
+  });
+});
+
+describe('the name of a Node 24 process', () => {
+  it("shows the executable's file name where the kernel reports the main thread's name", () => {
+    expect(processNameOf('MainThread', '/opt/node-24/bin/node')).toBe('node');
+    expect(processNameOf('MainThread', '/usr/bin/node (deleted)')).toBe('node');
+    expect(processNameOf('MainThread', undefined)).toBe('MainThread');
+    expect(processNameOf('python3', '/usr/bin/python3.11')).toBe('python3');
   });
 });

@@ -34,6 +34,7 @@ export function useDashboardData(
   deps: Deps,
   intervalMs: number,
   onRefreshed?: () => void,
+  initial?: StatusView,
 ): DashboardData {
   // The registry watch wants to trigger a refresh, and the refresh reads the registry:
   // the ref closes that loop without re-creating either hook.
@@ -66,6 +67,7 @@ export function useDashboardData(
     intervalMs,
     signature: cachedViewSignature,
     ...(onRefreshed ? { onLoaded: onRefreshed } : {}),
+    ...(initial ? { initial } : {}),
   });
   const { refresh } = polled;
   useEffect(() => {

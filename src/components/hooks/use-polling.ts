@@ -17,6 +17,8 @@ export interface PollingOptions<T> {
    * refresh in React state would re-render (and make Ink redraw) the whole screen each time.
    */
   readonly onLoaded?: () => void;
+  /** Data loaded before the first render: shown at once, the first load waits one interval. */
+  readonly initial?: T;
 }
 
 export interface Polling<T> extends Polled<T> {
@@ -35,12 +37,13 @@ function sameError(a: unknown, b: unknown): boolean {
 }
 
 export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>): Polling<T> {
-  const { intervalMs, signature, onLoaded } = options;
-  const [snapshot, setSnapshot] = useState<Snapshot<T>>({
-    data: undefined,
+  const { intervalMs, signature, onLoaded, initial } = options;
+  const [snapshot, setSnapshot] = useState<Snapshot<T>>(() => ({
+    data: initial,
     error: undefined,
-    signature: undefined,
-  });
+    signature: initial === undefined ? undefined : signature(initial),
+  }));
+  const loadedBeforeMount = useRef(initial !== undefined);
   const refreshRef = useRef<() => void>(noop);
   // Outlives one effect run: a loop restarted with new options waits for the old load.
   const inflight = useRef<Promise<unknown>>(Promise.resolve());
@@ -93,7 +96,12 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
       if (running) again = true;
       else void tick();
     };
-    void tick();
+    if (loadedBeforeMount.current) {
+      loadedBeforeMount.current = false;
+      timer = setTimeout(tick, intervalMs);
+    } else {
+      void tick();
+    }
     return () => {
       cancelled = true;
       clearTimeout(timer);

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** --registry, then $PM_REGISTRY, then the per-user config directory of DESIGN section 3. */
+/** --registry, then $PM_REGISTRY, then the per-user config directory (README, "The registry"). */
 export function resolveRegistryPath(
   flag?: string,
   env: NodeJS.ProcessEnv = process.env,

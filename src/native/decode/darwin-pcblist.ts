@@ -1,6 +1,7 @@
 // Pure decoder of the macOS `net.inet.{tcp,udp}.pcblist_n` sysctl byte stream.
 // Layouts and the walk mirror Apple's own netstat (network_cmds netstat.tproj/inet.c) and
-// XNU bsd/netinet/in_pcblist.c; every offset below is from reference/native.md section 1.a.
+// XNU bsd/netinet/in_pcblist.c; every offset below is listed with its
+// header in docs/platforms.md, "Byte layouts and their sources".
 // The stream is walked by each record's own length, so kernels whose structs grew (or were
 // shorter, before macOS 13) decode the same way; a field is read only when its record covers it.
 import type { Listener, Protocol } from '../types.js';

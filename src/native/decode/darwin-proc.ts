@@ -1,6 +1,7 @@
 // Pure decoders of the libproc structs pm reads on macOS (XNU bsd/sys/proc_info.h); offsets
-// from reference/native.md section 1.b. libproc reports the number of bytes it wrote, and
-// the only trustworthy answer is the full struct size: anything else leaves the buffer stale.
+// listed in docs/platforms.md, "Byte layouts and their sources". libproc reports the number of
+// bytes it wrote, and the only trustworthy answer is the full struct size: anything else
+// leaves the buffer stale.
 import type { Listener, ProcessSocket, Protocol } from '../types.js';
 import { describeAddress } from './address.js';
 

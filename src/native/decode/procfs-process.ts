@@ -76,3 +76,24 @@ export function socketStateName(protocol: 'tcp' | 'udp', state: number): string 
   if (protocol === 'udp') return state === 1 ? 'CONNECTED' : state === 7 ? 'UNCONN' : undefined;
   return TCP_STATE_NAMES[state];
 }
+
+/**
+ * Names some runtimes give their main thread, which Linux then reports as the process's
+ * name (comm): Node 24 calls it 'MainThread', so every Node 24 server would read
+ * "MainThread". For these the executable's file name is shown instead.
+ */
+const RENAMED_MAIN_THREADS: ReadonlySet<string> = new Set(['MainThread']);
+
+export function isRenamedMainThread(comm: string): boolean {
+  return RENAMED_MAIN_THREADS.has(comm);
+}
+
+/** The name to show: comm, or the executable's file name when comm is a thread's name. */
+export function processNameOf(comm: string, executable: string | undefined): string {
+  if (!isRenamedMainThread(comm) || executable === undefined) return comm;
+  const file = executable
+    .replace(/ \(deleted\)$/, '')
+    .split('/')
+    .at(-1);
+  return file === undefined || file === '' ? comm : file;
+}

@@ -1,7 +1,8 @@
 // Pure decoders of the iphlpapi owner-pid tables (MINGW iprtrmib.h; x64, every field 4 bytes,
-// align 4); offsets from reference/native.md section 3.2. Each table is `DWORD dwNumEntries`
-// followed by fixed-size rows. Ports are the low 16 bits of a DWORD in network order: the
-// upper 16 bits may be uninitialised, so only the first two bytes are read.
+// align 4); offsets listed in docs/platforms.md ("Byte layouts and their sources"). Each
+// table is `DWORD dwNumEntries` followed by fixed-size rows. Ports are the low 16 bits of a
+// DWORD in network order: the upper 16 bits may be uninitialised, so only the first two bytes
+// are read.
 import type { Listener, ProcessSocket, Protocol } from '../types.js';
 import { describeAddress } from './address.js';
 

@@ -1,7 +1,7 @@
-// Pure decoder of PROCESSENTRY32W (MINGW tlhelp32.h; x64 layout from reference/native.md
-// section 3.3). The caller owns one 568-byte buffer per snapshot walk, stamps dwSize into it
-// once (Process32FirstW rejects any other size with ERROR_BAD_LENGTH) and decodes after each
-// Process32FirstW / Process32NextW.
+// Pure decoder of PROCESSENTRY32W (MINGW tlhelp32.h; x64 layout in docs/platforms.md, "Byte
+// layouts and their sources"). The caller owns one 568-byte buffer per snapshot walk, stamps
+// dwSize into it once (Process32FirstW rejects any other size with ERROR_BAD_LENGTH) and
+// decodes after each Process32FirstW / Process32NextW.
 
 /** sizeof(PROCESSENTRY32W) on x64. */
 export const PROCESSENTRY32W_SIZE = 568;

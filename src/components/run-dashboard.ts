@@ -1,11 +1,16 @@
 // Starts the dashboard in the terminal and resolves with the exit code once the user quits.
 // The dashboard takes over the alternate screen, like htop or less, so quitting gives the
 // user back the shell exactly as it was.
+//
+// This module loads neither React nor Ink: the first frame is painted from the first scan
+// as plain lines (first-frame.ts), and only then is the interactive part (render-app.tsx)
+// imported. Keys pressed meanwhile wait in the terminal (raw mode, no echo) for Ink to read.
 import { constants, homedir } from 'node:os';
 import { sep } from 'node:path';
-import { render } from 'ink';
 import type { Deps } from '../core/actions.js';
-import { App, type NoticeSource } from './app.js';
+import type { NoticeSource } from './app.js';
+import { firstFrame } from './first-frame.js';
+import { loadFirstView } from './first-view.js';
 import { formatClock, Screen } from './screen.js';
 
 export interface DashboardOptions {
@@ -26,8 +31,13 @@ export function displayPath(path: string, home: string): string {
 }
 
 export async function runDashboard(options: DashboardOptions): Promise<number> {
+  const initial = await loadFirstView(options.deps);
+  const stdin = process.stdin;
   const screen = new Screen(process.stdout);
-  const restore = () => screen.close();
+  const restore = () => {
+    screen.close();
+    if (stdin.isTTY) stdin.setRawMode(false);
+  };
   // Killed or hung up: give the terminal back, then exit as the signal would have.
   const onSignal = (signal: NodeJS.Signals) => {
     restore();
@@ -37,30 +47,32 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   // A process.exit elsewhere (SIGINT in the CLI) must not strand the user on this screen.
   process.once('exit', restore);
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
-  let exitCode = 0;
-  const instance = render(
-    <App
-      deps={options.deps}
-      registryPath={displayPath(options.registryPath, homedir())}
-      intervalMs={options.intervalMs}
-      color={options.color}
-      onRefreshed={() => screen.setStatus(`refreshed ${formatClock(Date.now())}`)}
-      {...(options.notices ? { notices: options.notices } : {})}
-      onExitCode={(code) => {
-        exitCode = code;
-      }}
-    />,
-    {
-      stdout: screen as unknown as NodeJS.WriteStream,
-      // Debug mode hands each whole frame to the Screen, which repaints only changed lines.
-      debug: true,
-      // Ctrl-C is a key like any other: the keymap quits on it, and the exit code says 130.
-      exitOnCtrlC: false,
-    },
-  );
+  const registryPath = displayPath(options.registryPath, homedir());
+  const onRefreshed = () => screen.setStatus(`refreshed ${formatClock(Date.now())}`);
   try {
-    await instance.waitUntilExit();
-    return exitCode;
+    if (initial) {
+      if (stdin.isTTY) stdin.setRawMode(true);
+      screen.write(
+        firstFrame(initial, {
+          columns: screen.columns,
+          rows: screen.rows,
+          registryPath,
+          intervalMs: options.intervalMs,
+          color: options.color,
+        }).join('\n'),
+      );
+      onRefreshed();
+    }
+    const { renderApp } = await import('./render-app.js');
+    return await renderApp(screen, {
+      deps: options.deps,
+      registryPath,
+      intervalMs: options.intervalMs,
+      color: options.color,
+      onRefreshed,
+      ...(options.notices ? { notices: options.notices } : {}),
+      ...(initial ? { initial } : {}),
+    });
   } finally {
     // An error (a bug: expected failures are shown inside the dashboard) is printed by the
     // CLI after this, on the normal screen where it stays readable.

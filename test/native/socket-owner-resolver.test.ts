@@ -4,7 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseProcStat, SocketOwnerResolver } from '../../src/native/linux-pids.js';
+import {
+  MAX_REMEMBERED_OWNERS,
+  type OwnerMemory,
+  type RememberedOwners,
+} from '../../src/native/owner-cache-file.js';
+import { parseProcStat, SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
 
 let root: string;
 
@@ -144,6 +149,81 @@ describe.skipIf(process.platform === 'win32')('SocketOwnerResolver', () => {
   it('survives a /proc without processes', () => {
     rmSync(root, { recursive: true, force: true });
     expect(resolver().resolve([socket(5001)]).size).toBe(0);
+  });
+});
+
+/** An in-memory stand-in for the cache file: what one process saved, the next one loads. */
+function memoryOf(saved: { value?: RememberedOwners }): OwnerMemory {
+  return {
+    load: () => saved.value,
+    save: (owners) => {
+      saved.value = owners;
+    },
+  };
+}
+
+describe('SocketOwnerResolver with owners remembered between processes', () => {
+  const remembering = (saved: { value?: RememberedOwners }, now = () => 1_000_000) =>
+    new SocketOwnerResolver({
+      procRoot: root,
+      privileged: true,
+      uid: 0,
+      memory: memoryOf(saved),
+      now,
+    });
+
+  it('remembers only sockets that still exist, and never more than the cap', () => {
+    const count = MAX_REMEMBERED_OWNERS + 100;
+    const inodes = Array.from({ length: count }, (_, i) => 100_000 + i);
+    addProcess(100, 'busy', inodes);
+    const saved: { value?: RememberedOwners } = {};
+    remembering(saved).resolve(inodes.map((inode) => socket(inode)));
+    expect(saved.value?.owners).toHaveLength(MAX_REMEMBERED_OWNERS);
+
+    // The next process sees only two of those sockets: the rest are gone from the file.
+    const next = remembering(saved);
+    next.resolve([socket(100_000), socket(100_001)]);
+    expect(next.walks).toBe(0);
+    expect(saved.value?.owners.map((owner) => owner.inode).sort()).toEqual([100_000, 100_001]);
+  });
+
+  it('keeps remembered owners of sockets present but not asked about', () => {
+    addProcess(100, 'node', [5001, 5002]);
+    const saved: { value?: RememberedOwners } = {};
+    remembering(saved).resolve([socket(5001), socket(5002)]);
+    // A later `pm query :port` asks for one socket while both exist.
+    addProcess(200, 'newcomer', [5003]);
+    remembering(saved).resolve([socket(5003)], [socket(5001), socket(5002), socket(5003)]);
+    expect(saved.value?.owners.map((owner) => owner.inode).sort()).toEqual([5001, 5002, 5003]);
+  });
+
+  it('after a walk that found no owner, the next process looks only in processes born since', () => {
+    addProcess(100, 'node', [5001]);
+    const saved: { value?: RememberedOwners } = {};
+    remembering(saved).resolve([socket(5001), socket(7777)]);
+    expect(saved.value?.unresolved?.inodes).toEqual([7777]);
+
+    const quiet = remembering(saved);
+    expect(quiet.resolve([socket(5001), socket(7777)]).has(7777)).toBe(false);
+    expect(quiet.walks).toBe(0);
+
+    addProcess(300, 'heir', [7777]);
+    expect(
+      remembering(saved)
+        .resolve([socket(7777)])
+        .get(7777)?.pid,
+    ).toBe(300);
+  });
+
+  it('stops believing an old "no owner" and walks everything again', () => {
+    addProcess(100, 'node', [7777]);
+    // The earlier walk was eleven minutes ago and covered pid 100 already.
+    const saved: { value?: RememberedOwners } = {
+      value: { owners: [], unresolved: { inodes: [7777], pids: [100], walkedAt: 0 } },
+    };
+    const late = remembering(saved, () => 11 * 60 * 1000);
+    expect(late.resolve([socket(7777)]).get(7777)?.pid).toBe(100);
+    expect(late.walks).toBe(1);
   });
 });
 

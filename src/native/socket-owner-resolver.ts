@@ -2,9 +2,18 @@
 // `ss -p` does) is to read every /proc/<pid>/fd/* link and look for 'socket:[<inode>]'.
 // That walk is the whole cost of a scan, so it is done only for sockets not seen before:
 // an attributed socket keeps its owner for as long as that process is alive (same pid and
-// same start time, which tells a reused pid apart).
+// same start time, which tells a reused pid apart). Between processes, an OwnerMemory (the
+// owner cache file) remembers where each owner was found, so the next pm process confirms
+// each one with a single readlink and walks only for sockets still unknown.
+
 import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { isRenamedMainThread, processNameOf } from './decode/procfs-process.js';
+import {
+  MAX_REMEMBERED_OWNERS,
+  type OwnerMemory,
+  type RememberedOwner,
+  UNRESOLVED_TTL_MS,
+} from './owner-cache-file.js';
 
 export interface SocketOwner {
   readonly pid: number;
@@ -27,6 +36,10 @@ export interface SocketOwnerResolverOptions {
   readonly privileged?: boolean;
   /** Effective uid of this process. Defaults to process.geteuid(). */
   readonly uid?: number;
+  /** Owners remembered by earlier processes; read on the first resolve, written on change. */
+  readonly memory?: OwnerMemory;
+  /** Clock for the age of remembered walks. */
+  readonly now?: () => number;
 }
 
 interface ProcessIdentity {
@@ -40,6 +53,7 @@ interface ProcessIdentity {
 
 interface CachedOwner {
   readonly pid: number;
+  readonly fd: number;
   readonly startTime: string;
   seenInScan: number;
 }
@@ -56,11 +70,27 @@ export class SocketOwnerResolver {
   /** Pids present at the last walk: only newer ones can hold a socket that walk missed. */
   private pidsAtLastWalk = new Set<number>();
   private readonly statBuffer = Buffer.allocUnsafe(4096);
+  private readonly memory: OwnerMemory | undefined;
+  private readonly now: () => number;
+  /** Owners an earlier process remembered and this one has not needed yet, by inode. */
+  private remembered: Map<number, RememberedOwner> | undefined;
+  /** Date.now() of the walk that left `unresolvedInodes` unfound. */
+  private lastWalkAt = 0;
+  /** Whether what the memory holds differs from what this resolver knows. */
+  private memoryStale = false;
+  private walkCount = 0;
 
   constructor(options: SocketOwnerResolverOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
     this.uid = options.uid ?? process.geteuid?.() ?? -1;
     this.privileged = options.privileged ?? this.uid === 0;
+    this.memory = options.memory;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** How many times /proc was walked for owners (for tests and benchmarks). */
+  get walks(): number {
+    return this.walkCount;
   }
 
   /** Whether sockets of other users' processes can be attributed. */
@@ -68,8 +98,15 @@ export class SocketOwnerResolver {
     return this.privileged;
   }
 
-  /** Owners of the given sockets, by inode; sockets whose owner cannot be seen are absent. */
-  resolve(sockets: readonly SocketIdentity[]): ReadonlyMap<number, SocketOwner> {
+  /**
+   * Owners of the given sockets, by inode; sockets whose owner cannot be seen are absent.
+   * `present` lists every socket that exists now (default: `sockets`); remembered owners of
+   * present sockets that were not asked for are kept for a later process.
+   */
+  resolve(
+    sockets: readonly SocketIdentity[],
+    present?: readonly SocketIdentity[],
+  ): ReadonlyMap<number, SocketOwner> {
     const scan = ++this.scanNumber;
     const owners = new Map<number, SocketOwner>();
     // Keyed by the exact link text so the fd walk needs no parsing: one map lookup per fd.
@@ -88,6 +125,10 @@ export class SocketOwnerResolver {
         }
         this.ownerByInode.delete(inode);
       }
+      // The file is read only once some socket's owner is not known in-process: a scan that
+      // needs no owner (pm --once with nothing listening on allocated ports) never opens it.
+      if (this.remembered === undefined) this.recall(scan);
+      if (this.confirmRemembered(inode, scan, owners)) continue;
       // Without privileges another user's fd table is unreadable, so searching for their
       // sockets would walk every process for nothing, every scan.
       if (!this.privileged && socket.uid !== this.uid) continue;
@@ -103,17 +144,36 @@ export class SocketOwnerResolver {
       const pids = this.listPids();
       if (fresh.size > 0) {
         for (const [link, inode] of retry) fresh.set(link, inode);
+        // This walk may stop early, so it says nothing about unresolved sockets it was not
+        // looking for: their "searched every pid up to then" would no longer hold.
+        for (const inode of this.unresolvedInodes.keys()) {
+          if (!fresh.has(linkText(inode))) this.unresolvedInodes.delete(inode);
+        }
         this.walk(pids, fresh, owners, scan);
         for (const inode of fresh.values()) this.unresolvedInodes.set(inode, scan);
+        this.lastWalkAt = this.now();
+        this.memoryStale = true;
       } else {
         // Only sockets a complete walk already missed: just look in processes born since.
         const born = pids.filter((pid) => !this.pidsAtLastWalk.has(pid));
-        if (born.length > 0) this.walk(born, retry, owners, scan);
+        if (born.length > 0) {
+          const before = owners.size;
+          this.walk(born, retry, owners, scan);
+          // The remembered pid list may lag: a later process then looks in a few more
+          // processes, which is cheaper than rewriting the file for every process born.
+          if (owners.size > before) this.memoryStale = true;
+        }
       }
       this.pidsAtLastWalk = new Set(pids);
     }
 
     this.forgetUnseen(scan);
+    if (this.memory && this.remembered !== undefined) {
+      const presentInodes = new Set<number>();
+      for (const socket of present ?? sockets) presentInodes.add(socket.inode);
+      this.forgetGone(presentInodes);
+      if (this.memoryStale) this.remember(presentInodes);
+    }
     return owners;
   }
 
@@ -123,6 +183,99 @@ export class SocketOwnerResolver {
     this.unresolvedInodes.clear();
     this.processes.clear();
     this.pidsAtLastWalk = new Set();
+    this.remembered = new Map();
+  }
+
+  /** Loads what earlier processes knew. Unresolved sockets are believed only for a while. */
+  private recall(scan: number): void {
+    const memory = this.memory?.load();
+    this.remembered = new Map(memory?.owners.map((owner) => [owner.inode, owner]));
+    const unresolved = memory?.unresolved;
+    const age = unresolved ? this.now() - unresolved.walkedAt : Number.POSITIVE_INFINITY;
+    if (unresolved && age >= 0 && age < UNRESOLVED_TTL_MS) {
+      for (const inode of unresolved.inodes) this.unresolvedInodes.set(inode, scan);
+      this.pidsAtLastWalk = new Set(unresolved.pids);
+      this.lastWalkAt = unresolved.walkedAt;
+    }
+  }
+
+  /**
+   * An owner an earlier process remembered, believed only if its fd still links to this
+   * socket and the process at that pid is the one seen then (same start time).
+   */
+  private confirmRemembered(
+    inode: number,
+    scan: number,
+    owners: Map<number, SocketOwner>,
+  ): boolean {
+    const entry = this.remembered?.get(inode);
+    if (!entry) return false;
+    this.remembered?.delete(inode);
+    let link: string | undefined;
+    try {
+      link = readlinkSync(`${this.procRoot}/${entry.pid}/fd/${entry.fd}`);
+    } catch {
+      // closed, or the process is gone
+    }
+    const identity = link === linkText(inode) ? this.identityOf(entry.pid, scan) : undefined;
+    if (!identity || identity.startTime !== entry.startTime) {
+      this.memoryStale = true;
+      return false;
+    }
+    owners.set(inode, identity.owner);
+    this.ownerByInode.set(inode, {
+      pid: entry.pid,
+      fd: entry.fd,
+      startTime: entry.startTime,
+      seenInScan: scan,
+    });
+    return true;
+  }
+
+  /** What is remembered about sockets that no longer exist is not worth keeping. */
+  private forgetGone(present: ReadonlySet<number>): void {
+    for (const inode of this.remembered?.keys() ?? []) {
+      if (present.has(inode)) continue;
+      this.remembered?.delete(inode);
+      this.memoryStale = true;
+    }
+    for (const inode of this.unresolvedInodes.keys()) {
+      if (present.has(inode)) continue;
+      this.unresolvedInodes.delete(inode);
+      this.memoryStale = true;
+    }
+  }
+
+  /**
+   * Writes what is known about the sockets present now: owners confirmed or found in this
+   * process first, then remembered ones nobody asked about. Sockets that are gone are dropped,
+   * so the file holds at most one entry per live socket, and never more than the cap.
+   */
+  private remember(present: ReadonlySet<number>): void {
+    this.memoryStale = false;
+    if (!this.memory) return;
+    const entries: RememberedOwner[] = [];
+    for (const [inode, owner] of this.ownerByInode) {
+      if (entries.length >= MAX_REMEMBERED_OWNERS) break;
+      entries.push({ inode, pid: owner.pid, fd: owner.fd, startTime: owner.startTime });
+    }
+    for (const [inode, owner] of this.remembered ?? []) {
+      if (entries.length >= MAX_REMEMBERED_OWNERS) break;
+      if (!this.ownerByInode.has(inode) && present.has(inode)) entries.push(owner);
+    }
+    const unresolved = [...this.unresolvedInodes.keys()];
+    this.memory.save({
+      owners: entries,
+      ...(unresolved.length > 0
+        ? {
+            unresolved: {
+              inodes: unresolved,
+              pids: [...this.pidsAtLastWalk],
+              walkedAt: this.lastWalkAt,
+            },
+          }
+        : {}),
+    });
   }
 
   /**
@@ -140,6 +293,7 @@ export class SocketOwnerResolver {
     owners: Map<number, SocketOwner>,
     scan: number,
   ): void {
+    this.walkCount++;
     const known: number[] = [];
     const others: number[] = [];
     for (const pid of pids) {
@@ -210,7 +364,12 @@ export class SocketOwnerResolver {
           }
           wanted.delete(link);
           owners.set(inode, identity.owner);
-          this.ownerByInode.set(inode, { pid, startTime: identity.startTime, seenInScan: scan });
+          this.ownerByInode.set(inode, {
+            pid,
+            fd: fds[position]!,
+            startTime: identity.startTime,
+            seenInScan: scan,
+          });
           this.unresolvedInodes.delete(inode);
           if (wanted.size === 0) return;
         }
@@ -279,8 +438,8 @@ export class SocketOwnerResolver {
     try {
       const length = readSync(fd, this.statBuffer, 0, this.statBuffer.length, 0);
       const stat = parseProcStat(this.statBuffer.toString('utf8', 0, length));
-      if (stat && RENAMED_MAIN_THREADS.has(stat.name)) {
-        return { ...stat, name: this.executableName(pid) ?? stat.name };
+      if (stat && isRenamedMainThread(stat.name)) {
+        return { ...stat, name: processNameOf(stat.name, this.executable(pid)) };
       }
       return stat;
     } catch {
@@ -290,10 +449,10 @@ export class SocketOwnerResolver {
     }
   }
 
-  /** The file name of /proc/<pid>/exe: readable for our own processes, or as root. */
-  private executableName(pid: number): string | undefined {
+  /** /proc/<pid>/exe: readable for our own processes, or as root. */
+  private executable(pid: number): string | undefined {
     try {
-      return basename(readlinkSync(`${this.procRoot}/${pid}/exe`)).replace(/ \(deleted\)$/, '');
+      return readlinkSync(`${this.procRoot}/${pid}/exe`);
     } catch {
       return undefined;
     }
@@ -301,23 +460,22 @@ export class SocketOwnerResolver {
 
   private forgetUnseen(scan: number): void {
     for (const [inode, cached] of this.ownerByInode) {
-      if (cached.seenInScan !== scan) this.ownerByInode.delete(inode);
+      if (cached.seenInScan !== scan) {
+        this.ownerByInode.delete(inode);
+        this.memoryStale = true;
+      }
     }
     for (const [inode, seenInScan] of this.unresolvedInodes) {
-      if (seenInScan !== scan) this.unresolvedInodes.delete(inode);
+      if (seenInScan !== scan) {
+        this.unresolvedInodes.delete(inode);
+        this.memoryStale = true;
+      }
     }
     for (const [pid, identity] of this.processes) {
       if (identity.checkedInScan !== scan) this.processes.delete(pid);
     }
   }
 }
-
-/**
- * Names some runtimes give their main thread, which Linux then reports as the process's
- * name (comm): Node 24 calls it 'MainThread', so every Node 24 server would read
- * "MainThread". For these the executable's file name is shown instead.
- */
-const RENAMED_MAIN_THREADS = new Set(['MainThread']);
 
 function linkText(inode: number): string {
   return `socket:[${inode}]`;

@@ -1,0 +1,123 @@
+// The words and cells of the dashboard's lines, without Ink or React: the components wrap
+// them in <Text>, and the first frame (first-frame.ts) paints them as plain strings before
+// Ink has loaded. One source, so the two cannot drift apart.
+import type { StatusView } from '../core/actions.js';
+import { type FittedColumn, fitCell, joinCells, MARKER_WIDTH } from '../view/table.js';
+import { hintsFor, type Mode } from './keymap.js';
+import type { DashboardRow, DashboardRows } from './rows.js';
+import { type Message, messageOf } from './state.js';
+
+export interface HeaderFacts {
+  readonly range: string;
+  readonly intervalMs: number;
+  readonly allocations: number;
+  readonly active: number;
+  readonly shown: number;
+  readonly filter: string;
+  readonly showUnmanaged: boolean;
+}
+
+function every(intervalMs: number): string {
+  return intervalMs % 1000 === 0 ? `every ${intervalMs / 1000} s` : `every ${intervalMs} ms`;
+}
+
+/** The second header line after the scanner's name: what the table shows, how often. */
+export function headerFacts(facts: HeaderFacts): string {
+  return [
+    `range ${facts.range}`,
+    `${facts.allocations} allocated, ${facts.active} active`,
+    facts.filter === '' ? undefined : `filter "${facts.filter}": ${facts.shown} shown`,
+    facts.showUnmanaged ? 'unmanaged shown' : undefined,
+    every(facts.intervalMs),
+  ]
+    .filter((fact) => fact !== undefined)
+    .join(' · ');
+}
+
+/** Allocations that something listens on (conflicts included). */
+export function activeCount(allocations: readonly DashboardRow[]): number {
+  return allocations.filter((row) => row.state === 'active' || row.state === 'conflict').length;
+}
+
+/** The hints that fit the width, in keymap order; the rest are on the help screen. */
+export function helpBarText(mode: Mode, width: number): string {
+  let text = '';
+  for (const item of hintsFor(mode)) {
+    const next = `${text === '' ? '' : '  '}${item.keys} ${item.label}`;
+    if (text.length + next.length > width) break;
+    text += next;
+  }
+  return text;
+}
+
+/** The column titles, after the selection marker's place. */
+export function tableTitle(columns: readonly FittedColumn[]): string {
+  return (
+    ' '.repeat(MARKER_WIDTH) + joinCells(columns.map((c) => fitCell(c.column, c.width, c.align)))
+  );
+}
+
+/** A row's line in three parts, so the state cell between them can be coloured. */
+export interface RowParts {
+  readonly marker: string;
+  readonly before: string;
+  readonly state: string | undefined;
+  readonly after: string;
+}
+
+export function rowParts(
+  row: DashboardRow,
+  columns: readonly FittedColumn[],
+  selected: boolean,
+): RowParts {
+  const stateAt = columns.findIndex((column) => column.column === 'STATE');
+  const cell = (column: FittedColumn) =>
+    fitCell(row.cells[column.column], column.width, column.align);
+  const state = columns[stateAt];
+  const before = joinCells(columns.slice(0, stateAt).map(cell));
+  const after = joinCells(columns.slice(stateAt + 1).map(cell));
+  return {
+    marker: selected ? '› ' : ' '.repeat(MARKER_WIDTH),
+    before: state && before !== '' ? `${before}  ` : before,
+    state: state ? cell(state) : undefined,
+    after: state && after !== '' ? `  ${after}` : after,
+  };
+}
+
+/** What the table says when it has no rows. */
+export function emptyTableText(registryUnreadable: boolean, filter: string): string {
+  if (registryUnreadable) return 'the registry could not be read: see the message below';
+  return filter !== ''
+    ? `no rows match "${filter}" (Esc in the filter clears it)`
+    : 'no allocations yet: press a to allocate a port';
+}
+
+/** How a message line starts, by tone. */
+export const MESSAGE_MARKS = { error: '✗', warning: '!', info: '·', success: '✓' } as const;
+
+/** A problem with the data itself: shown over anything but an action's own error. */
+export function dataProblem(data: {
+  readonly rows: DashboardRows;
+  readonly registryError: unknown;
+  readonly refreshError: unknown;
+}): Message | undefined {
+  if (data.registryError !== undefined) {
+    const { text, hint } = messageOf(data.registryError);
+    const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
+    return hint === undefined
+      ? { tone: 'error', text: shown }
+      : { tone: 'error', text: shown, hint };
+  }
+  return data.refreshError === undefined ? undefined : messageOf(data.refreshError);
+}
+
+/** Why states read unknown: shown when nothing else has to be said. */
+export function scannerNote(view: StatusView | undefined): Message | undefined {
+  const scanner = view?.scanner;
+  if (!scanner || scanner.available) return undefined;
+  return {
+    tone: 'warning',
+    text: `live state unknown: ${scanner.reason ?? 'the socket scanner is unavailable'}`,
+    hint: "the registry still works; 'pm doctor' says more about the scanner",
+  };
+}
