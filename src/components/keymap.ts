@@ -295,17 +295,3 @@ export const NO_KEY: KeyPress = {
   delete: false,
   meta: false,
 };
-
-/**
- * Splits one input event into key presses. Text typed quickly, pasted or sent by tmux arrives
- * as one string: "shop\r" is the text "shop" and then Enter, not a name with a newline in it.
- */
-export function keyPresses(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
-  if (input.length <= 1 || !input.includes('\r') || key.ctrl || key.meta) return [{ input, key }];
-  const presses: { input: string; key: KeyPress }[] = [];
-  input.split('\r').forEach((text, index) => {
-    if (index > 0) presses.push({ input: '\r', key: { ...NO_KEY, return: true } });
-    if (text !== '') presses.push({ input: text, key: NO_KEY });
-  });
-  return presses;
-}

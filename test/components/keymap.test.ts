@@ -7,7 +7,6 @@ import {
   hintsFor,
   type KeyPress,
   keyName,
-  keyPresses,
   MODES,
   NO_KEY,
   typedText,
@@ -110,16 +109,5 @@ describe('resolving key presses', () => {
     expect(keyName('', press({ tab: true, shift: true }))).toBe('shift+tab');
     expect(keyName('c', press({ ctrl: true }))).toBe('ctrl+c');
     expect(keyName('abc', press())).toBe(undefined);
-  });
-
-  it('splits text followed by Enter into typing and a press of Enter', () => {
-    const presses = keyPresses('shop\rweb\r', press());
-    expect(presses.map((item) => (item.key.return ? '<enter>' : item.input))).toEqual([
-      'shop',
-      '<enter>',
-      'web',
-      '<enter>',
-    ]);
-    expect(keyPresses('q', press())).toEqual([{ input: 'q', key: press() }]);
   });
 });
