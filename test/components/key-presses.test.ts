@@ -31,7 +31,7 @@ describe('a burst of keys', () => {
     expect(keyPresses('q', NO_KEY)).toEqual([{ input: 'q', key: NO_KEY }]);
     const down = { ...NO_KEY, downArrow: true };
     expect(keyPresses('', down)).toEqual([{ input: '', key: down }]);
-    const escape = { ...NO_KEY, escape: true, meta: true };
-    expect(keyPresses('', escape)).toEqual([{ input: '', key: escape }]);
+    const esc = { ...NO_KEY, escape: true, meta: true };
+    expect(keyPresses('', esc)).toEqual([{ input: '', key: esc }]);
   });
 });
