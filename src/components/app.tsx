@@ -15,17 +15,10 @@ import { keyPresses } from './key-presses.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
 import { tableHeight } from './layout.js';
 import { MessageLine } from './message-line.js';
+import { type Message, messageOf } from './messages.js';
 import { PortTable } from './port-table.js';
 import { visibleRows } from './rows.js';
-import {
-  activeFilter,
-  initialUiState,
-  type Message,
-  messageOf,
-  modeOf,
-  type Overlay,
-  selectedIndex,
-} from './state.js';
+import { activeFilter, initialUiState, modeOf, type Overlay, selectedIndex } from './state.js';
 import { SuggestList } from './suggest-list.js';
 
 export interface NoticeSource {
@@ -116,6 +109,18 @@ export function App({
       notices?.subscribe((text) => dispatch({ type: 'notify', message: { tone: 'info', text } })),
     [notices],
   );
+
+  // The registry as last read (the same object while the file is unchanged) and why it could
+  // not be read: when either changes, an action's error about the old file is out of date.
+  const registryState = data.view?.registry;
+  const { registryError } = data;
+  const seenRegistry = useRef({ registryState, registryError });
+  useEffect(() => {
+    const seen = seenRegistry.current;
+    if (seen.registryState === registryState && seen.registryError === registryError) return;
+    seenRegistry.current = { registryState, registryError };
+    dispatch({ type: 'registryChanged' });
+  }, [registryState, registryError]);
 
   const mode = modeOf(ui);
   const filter = activeFilter(ui);

@@ -2,14 +2,14 @@
 // state left by the previous one, even when several arrive before React re-renders (a fast
 // typist, a paste, tmux send-keys): the handler in the app could only see a stale render.
 
+import { formStep } from './form.js';
+import { freeRequestOf } from './free-target.js';
 import { HELP_LINE_COUNT } from './help-lines.js';
 import { actionFor, type KeyPress, typedText } from './keymap.js';
 import { helpPageSize, pageSize, tableHeight } from './layout.js';
 import { type DashboardRows, visibleRows } from './rows.js';
 import {
   activeFilter,
-  formStep,
-  freeRequestOf,
   type Movement,
   modeOf,
   type Request,

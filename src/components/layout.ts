@@ -1,8 +1,8 @@
 // How the screen's lines are shared out: fixed chrome, the panel of the current action, and
 // the table gets the rest. Kept below the terminal's height: output as tall as the terminal
 // makes Ink clear the whole screen on every frame, which flickers.
+import { fieldsOf } from './form.js';
 import type { Overlay } from './state.js';
-import { fieldsOf } from './state.js';
 
 /** Header (2), spacer, message and hint, help bar, and the line Ink keeps below the output. */
 export const CHROME_LINES = 7;

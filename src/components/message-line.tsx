@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
-import type { Message } from './state.js';
+import type { Message } from './messages.js';
 import { toneStyle } from './theme.js';
 
 export interface MessageLineProps {

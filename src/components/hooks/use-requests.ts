@@ -3,8 +3,9 @@
 // refreshed right after every change.
 import { type Dispatch, useEffect, useRef } from 'react';
 import { allocate, type Deps, free, suggest } from '../../core/actions.js';
+import { freeTarget } from '../free-target.js';
 import { SUGGESTION_COUNT } from '../layout.js';
-import { freeTarget, type Outgoing, type Request, type UiAction } from '../state.js';
+import type { Outgoing, Request, UiAction } from '../state.js';
 
 export interface RequestHandlers {
   readonly deps: Deps;
