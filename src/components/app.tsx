@@ -18,7 +18,14 @@ import { MessageLine } from './message-line.js';
 import { type Message, messageOf } from './messages.js';
 import { PortTable } from './port-table.js';
 import { visibleRows } from './rows.js';
-import { activeFilter, initialUiState, modeOf, type Overlay, selectedIndex } from './state.js';
+import {
+  activeFilter,
+  initialUiState,
+  modeOf,
+  type Overlay,
+  selectedIndex,
+  situationOf,
+} from './state.js';
 import { SuggestList } from './suggest-list.js';
 
 export interface NoticeSource {
@@ -123,6 +130,7 @@ export function App({
   }, [registryState, registryError]);
 
   const mode = modeOf(ui);
+  const situation = situationOf(ui);
   const filter = activeFilter(ui);
   const rows = useMemo(
     () => visibleRows(data.rows, { filter, showUnmanaged: ui.showUnmanaged }),
@@ -197,7 +205,7 @@ export function App({
       </Box>
       <Panel overlay={ui.overlay} color={color} />
       <MessageLine message={shownMessage} color={color} />
-      <HelpBar mode={mode} width={size.columns} />
+      <HelpBar mode={mode} width={size.columns} situation={situation} />
     </Box>
   );
 }

@@ -14,6 +14,7 @@ import {
   modeOf,
   type Request,
   selectedIndex,
+  situationOf,
   type UiAction,
   type UiState,
   update,
@@ -66,7 +67,7 @@ export function reduceKey(
   context: KeyContext,
 ): UiState {
   const mode = modeOf(state);
-  const action = actionFor(mode, input, key);
+  const action = actionFor(mode, input, key, situationOf(state));
   if (action === undefined) {
     const text = typedText(mode, input, key);
     return text === undefined ? state : update(state, { type: 'type', text });
@@ -116,6 +117,7 @@ export function reduceKey(
     case 'applyFilter':
       return update(state, { type: 'applyFilter' });
     case 'clearFilter':
+    case 'unfilter':
       return update(state, { type: 'clearFilter' });
     case 'unmanaged':
       return update(state, { type: 'toggleUnmanaged' });

@@ -11,7 +11,7 @@ import {
   newForm,
 } from './form.js';
 import type { FreeRequest } from './free-target.js';
-import type { Mode } from './keymap.js';
+import { type KeySituation, type Mode, NO_SITUATION } from './keymap.js';
 import { allocatedMessage, describeTarget, type Message, messageOf } from './messages.js';
 import { allocationKey } from './rows.js';
 
@@ -119,6 +119,14 @@ export function modeOf(state: UiState): Mode {
       return state.overlay.kind;
   }
 }
+
+/** What changes the meaning of keys: see KeySituation. */
+export function situationOf(state: UiState): KeySituation {
+  return state.filter === '' ? NO_SITUATION : FILTERED;
+}
+
+/** One object per situation, so memoised components see the same props. */
+const FILTERED: KeySituation = { filtered: true };
 
 /** The filter in effect: while typing it, the draft (so rows narrow as you type). */
 export function activeFilter(state: UiState): string {
