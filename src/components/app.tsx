@@ -9,7 +9,7 @@ import { Header } from './header.js';
 import { HelpBar } from './help-bar.js';
 import { HelpScreen } from './help-screen.js';
 import { type DashboardData, useDashboardData } from './hooks/use-dashboard-data.js';
-import { useRequests } from './hooks/use-requests.js';
+import { type TerminalControl, useRequests } from './hooks/use-requests.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { keyPresses } from './key-presses.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
@@ -49,6 +49,8 @@ export interface AppProps {
   readonly notices?: NoticeSource;
   /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C (DESIGN section 6). */
   readonly onExitCode?: (code: number) => void;
+  /** Ctrl-L and Ctrl-Z: the terminal's business, done by whoever owns it. */
+  readonly terminal?: TerminalControl;
 }
 
 function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
@@ -98,6 +100,7 @@ export function App({
   onRefreshed,
   notices,
   onExitCode,
+  terminal,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -110,7 +113,13 @@ export function App({
     },
     [exit, onExitCode],
   );
-  useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit });
+  useRequests(ui.outbox, {
+    deps,
+    dispatch,
+    refresh: data.refresh,
+    quit,
+    ...(terminal ? { terminal } : {}),
+  });
   useEffect(
     () =>
       notices?.subscribe((text) => dispatch({ type: 'notify', message: { tone: 'info', text } })),

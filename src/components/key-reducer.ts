@@ -123,6 +123,10 @@ export function reduceKey(
       return update(state, { type: 'toggleUnmanaged' });
     case 'refresh':
       return send(state, { kind: 'refresh' });
+    case 'redraw':
+      return send(state, { kind: 'redraw' });
+    case 'suspend':
+      return send(state, { kind: 'suspend' });
     case 'help':
       return update(state, { type: 'openHelp' });
     case 'erase':

@@ -97,6 +97,16 @@ export const KEYMAP = {
     description: 'quit, from any screen',
     modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
   },
+  redraw: {
+    keys: ['ctrl+l'],
+    description: 'repaint the whole screen',
+    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+  },
+  suspend: {
+    keys: ['ctrl+z'],
+    description: 'suspend to the shell; fg brings the dashboard back',
+    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+  },
   closeHelp: {
     keys: ['?', 'q', 'escape'],
     description: 'close help',
@@ -270,6 +280,8 @@ const KEY_LABELS: Readonly<Record<string, string>> = {
   backspace: 'Backspace',
   delete: 'Del',
   'ctrl+c': 'Ctrl-C',
+  'ctrl+l': 'Ctrl-L',
+  'ctrl+z': 'Ctrl-Z',
 };
 
 /** How a key is written on screen: '↑', 'PgUp', 'Enter', 'Ctrl-C', 'q'. */

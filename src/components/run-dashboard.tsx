@@ -25,6 +25,25 @@ export function displayPath(path: string, home: string): string {
   return path.startsWith(`${home}${sep}`) ? `~${path.slice(home.length)}` : path;
 }
 
+/**
+ * Ctrl-Z: raw mode turns it into a key, so pm does what the terminal would have done: give
+ * the terminal back, stop (SIGTSTP, so the shell's job control sees a stopped job), and on
+ * `fg` (SIGCONT) take the terminal again and paint everything. Windows has no job control.
+ */
+function suspender(screen: Screen): (() => void) | undefined {
+  if (process.platform === 'win32') return undefined;
+  return () => {
+    screen.close();
+    process.stdin.setRawMode?.(false);
+    process.once('SIGCONT', () => {
+      process.stdin.setRawMode?.(true);
+      screen.open();
+      screen.redraw();
+    });
+    process.kill(process.pid, 'SIGTSTP');
+  };
+}
+
 export async function runDashboard(options: DashboardOptions): Promise<number> {
   const screen = new Screen(process.stdout);
   const restore = () => screen.close();
@@ -38,6 +57,8 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   process.once('exit', restore);
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
   let exitCode = 0;
+  const suspend = suspender(screen);
+  const terminal = { redraw: () => screen.redraw(), ...(suspend ? { suspend } : {}) };
   const instance = render(
     <App
       deps={options.deps}
@@ -49,6 +70,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       onExitCode={(code) => {
         exitCode = code;
       }}
+      terminal={terminal}
     />,
     {
       stdout: screen as unknown as NodeJS.WriteStream,

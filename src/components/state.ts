@@ -39,7 +39,11 @@ export type Request =
   | { readonly kind: 'suggest' }
   | { readonly kind: 'refresh' }
   /** Ctrl-C is an interruption: the dashboard then exits 130, like any interrupted command. */
-  | { readonly kind: 'quit'; readonly interrupted: boolean };
+  | { readonly kind: 'quit'; readonly interrupted: boolean }
+  /** Ctrl-L: paint the whole screen again. */
+  | { readonly kind: 'redraw' }
+  /** Ctrl-Z: give the terminal back and stop until `fg`. */
+  | { readonly kind: 'suspend' };
 
 export interface Outgoing {
   readonly id: number;

@@ -12,6 +12,13 @@ export interface RequestHandlers {
   readonly dispatch: Dispatch<UiAction>;
   readonly refresh: () => void;
   readonly quit: (interrupted: boolean) => void;
+  /** What the terminal does for Ctrl-L and Ctrl-Z; absent where there is none (tests). */
+  readonly terminal?: TerminalControl;
+}
+
+export interface TerminalControl {
+  readonly redraw?: () => void;
+  readonly suspend?: () => void;
 }
 
 function perform(request: Request, handlers: RequestHandlers): void {
@@ -43,19 +50,26 @@ function perform(request: Request, handlers: RequestHandlers): void {
     case 'quit':
       handlers.quit(request.interrupted);
       return;
+    case 'redraw':
+      handlers.terminal?.redraw?.();
+      return;
+    case 'suspend':
+      handlers.terminal?.suspend?.();
+      return;
   }
 }
 
 export function useRequests(outbox: readonly Outgoing[], handlers: RequestHandlers): void {
   // Ids already performed: a re-run of the effect must never repeat an allocation.
   const done = useRef(0);
-  const { deps, dispatch, refresh, quit } = handlers;
+  const { deps, dispatch, refresh, quit, terminal } = handlers;
   useEffect(() => {
     const fresh = outbox.filter((item) => item.id > done.current);
     const last = fresh.at(-1);
     if (last === undefined) return;
     done.current = last.id;
     dispatch({ type: 'taken', upTo: last.id });
-    for (const { request } of fresh) perform(request, { deps, dispatch, refresh, quit });
-  }, [outbox, deps, dispatch, refresh, quit]);
+    const all = { deps, dispatch, refresh, quit, ...(terminal ? { terminal } : {}) };
+    for (const { request } of fresh) perform(request, all);
+  }, [outbox, deps, dispatch, refresh, quit, terminal]);
 }
