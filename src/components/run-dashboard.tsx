@@ -27,20 +27,24 @@ export function displayPath(path: string, home: string): string {
 
 /**
  * Ctrl-Z: raw mode turns it into a key, so pm does what the terminal would have done: give
- * the terminal back, stop (SIGTSTP, so the shell's job control sees a stopped job), and on
- * `fg` (SIGCONT) take the terminal again and paint everything. Windows has no job control.
+ * the terminal back and stop the whole job (SIGTSTP to the process group, so a wrapper such as
+ * `npx` stops too and the shell sees a stopped job). A signal to oneself takes effect before
+ * kill() returns, so the next line runs after `fg`: take the terminal again and paint it all.
+ * Where nobody could resume pm (no job control: the kernel drops the signal) it just carries
+ * on. Windows has no job control.
  */
 function suspender(screen: Screen): (() => void) | undefined {
   if (process.platform === 'win32') return undefined;
   return () => {
     screen.close();
     process.stdin.setRawMode?.(false);
-    process.once('SIGCONT', () => {
+    try {
+      process.kill(0, 'SIGTSTP');
+    } finally {
       process.stdin.setRawMode?.(true);
       screen.open();
       screen.redraw();
-    });
-    process.kill(process.pid, 'SIGTSTP');
+    }
   };
 }
 

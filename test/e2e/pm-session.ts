@@ -31,18 +31,25 @@ export async function startDashboardSession(
   registryText: string | undefined,
   columns: number,
   rows: number,
+  options: { readonly fromShell?: boolean } = {},
 ): Promise<Dashboard> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'node scripts/build.mjs' first`);
   const dir = await mkdtemp(join(tmpdir(), 'pm-e2e-'));
   const registry = join(dir, 'registry.toml');
   if (registryText !== undefined) await writeFile(registry, registryText);
+  const program = [process.execPath, CLI, '--registry', registry];
   const tmux = startSession({
-    command: [process.execPath, CLI, '--registry', registry],
+    // From an interactive shell (job control) the command is typed in, as a user would.
+    command: options.fromShell ? ['/bin/bash', '--norc', '--noprofile', '-i'] : program,
     width: columns,
     height: rows,
     env: { TERM: 'xterm-256color' },
     unset: PROGRAM_UNSET,
   });
+  if (options.fromShell) {
+    tmux.type(program.map((word) => `'${word}'`).join(' '));
+    tmux.keys('Enter');
+  }
   return {
     tmux,
     registry,

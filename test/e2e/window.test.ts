@@ -1,8 +1,14 @@
 // The dashboard and the terminal window: resizes and Ctrl-L repaint all of it, small windows
 // keep what matters on screen.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bigRegistry, type Dashboard, selectedLine, startDashboardSession } from './pm-session.js';
+import {
+  bigRegistry,
+  CLI,
+  type Dashboard,
+  selectedLine,
+  startDashboardSession,
+} from './pm-session.js';
 
 let dashboard: Dashboard | undefined;
 afterEach(async () => {
@@ -55,3 +61,47 @@ describe('a window that changes size', () => {
     expect(clean).toMatch(/svc002/);
   });
 });
+
+// Reads the process state from /proc, so Linux only.
+describe.skipIf(process.platform !== 'linux')('Ctrl-Z', () => {
+  const stateOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+
+  it('gives the terminal back and stops; on fg it takes the screen again', async () => {
+    // Job control needs an interactive shell: pm is started from one, as a user would.
+    dashboard = await startDashboardSession(bigRegistry(3), 80, 20, { fromShell: true });
+    const { tmux } = dashboard;
+    await tmux.waitFor((screen) => screen.includes('svc002'), 'the table');
+    const pid = tmux.pidOf(CLI);
+    tmux.keys('C-z');
+    await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
+    await until(() => stateOf(pid) === 'T', 'the dashboard stopped');
+    await tmux.waitFor((screen) => /Stopped/.test(screen), "the shell's job report");
+    tmux.type('fg');
+    tmux.keys('Enter');
+    await tmux.waitForDisplay('#{alternate_on}', '1');
+    await tmux.waitFor((screen) => /svc000/.test(selectedLine(screen) ?? ''), 'the table again');
+    // Keys arrive one by one again (raw mode is back): j moves without Enter.
+    tmux.keys('j');
+    await tmux.waitFor((screen) => /svc001/.test(selectedLine(screen) ?? ''), 'j after fg');
+    tmux.keys('q');
+    await tmux.waitForDisplay('#{alternate_on} #{cursor_flag}', '0 1');
+    await until(() => !existsSync(`/proc/${pid}`), 'the dashboard to exit');
+  });
+
+  it('carries on where nothing could resume it (no job control)', async () => {
+    dashboard = await startDashboardSession(bigRegistry(3), 80, 20);
+    const { tmux } = dashboard;
+    await tmux.waitFor((screen) => screen.includes('svc002'), 'the table');
+    tmux.keys('C-z', 'j');
+    await tmux.waitFor((screen) => /svc001/.test(selectedLine(screen) ?? ''), 'j after Ctrl-Z');
+    expect(tmux.display('#{alternate_on}')).toBe('1');
+  });
+});
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
