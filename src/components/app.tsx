@@ -13,8 +13,10 @@ import { type TerminalControl, useRequests } from './hooks/use-requests.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { keyPresses } from './key-presses.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
-import { tableHeight } from './layout.js';
+import { layoutOf, tooSmallText } from './layout.js';
 import { MessageLine } from './message-line.js';
+import { MessageScreen } from './message-screen.js';
+import { messageHeight } from './message-text.js';
 import { type Message, messageOf } from './messages.js';
 import { PortTable } from './port-table.js';
 import { visibleRows } from './rows.js';
@@ -127,16 +129,19 @@ export function App({
   );
 
   // The registry as last read (the same object while the file is unchanged) and why it could
-  // not be read: when either changes, an action's error about the old file is out of date.
+  // not be read: an action's error is shown with one, and is out of date once it changes.
   const registryState = data.view?.registry;
   const { registryError } = data;
-  const seenRegistry = useRef({ registryState, registryError });
+  const registry = useMemo(
+    () => ({ registryState, registryError }),
+    [registryState, registryError],
+  );
+  const { message } = ui;
   useEffect(() => {
-    const seen = seenRegistry.current;
-    if (seen.registryState === registryState && seen.registryError === registryError) return;
-    seenRegistry.current = { registryState, registryError };
-    dispatch({ type: 'registryChanged' });
-  }, [registryState, registryError]);
+    if (message?.tone !== 'error') return;
+    if (message.shownWith === undefined) dispatch({ type: 'messageShown', registry });
+    else if (message.shownWith !== registry) dispatch({ type: 'registryChanged' });
+  }, [message, registry]);
 
   const mode = modeOf(ui);
   const situation = situationOf(ui);
@@ -146,15 +151,33 @@ export function App({
     [data.rows, filter, ui.showUnmanaged],
   );
   const selected = selectedIndex(ui.selection, rows);
-  const height = tableHeight(size.rows, ui.overlay);
+  const shownMessage =
+    ui.message?.tone === 'error'
+      ? ui.message
+      : (dataProblem(data) ?? ui.message ?? scannerNote(data));
+  // What `m` shows: the message on the line now, or the last one there was.
+  const lastMessage = useRef<Message | undefined>(undefined);
+  useEffect(() => {
+    if (shownMessage !== undefined) lastMessage.current = shownMessage;
+  });
+  const messageWidth = size.columns;
+  const messageWanted = messageHeight(shownMessage, messageWidth);
+  const layout = layoutOf(size, ui.overlay, messageWanted);
 
   // The one keyboard handler: keys go to the reducer, which knows the mode and the keymap.
   // What is on screen reaches it through a ref set at commit time: a handler closing over
   // render values would act on the previous data until React re-subscribed it.
-  const context = useRef<KeyContext>({ rows: data.rows, terminalRows: size.rows });
+  const tableHeightFor = useCallback(
+    (overlay: Overlay) => {
+      const laid = layoutOf(size, overlay, messageWanted);
+      return laid.fits ? laid.tableHeight : 2;
+    },
+    [size, messageWanted],
+  );
+  const context = useRef<KeyContext>({ rows: data.rows, tableHeight: tableHeightFor });
   useLayoutEffect(() => {
-    context.current = { rows: data.rows, terminalRows: size.rows };
-  }, [data.rows, size.rows]);
+    context.current = { rows: data.rows, tableHeight: tableHeightFor };
+  }, [data.rows, tableHeightFor]);
   const onInput = useCallback((input: string, key: Key) => {
     for (const press of keyPresses(input, key)) {
       dispatch({ type: 'key', ...press, context: context.current });
@@ -167,16 +190,16 @@ export function App({
   // which brings the full first frame sooner.
   if (view === undefined) return <Text dimColor>pm: reading the registry and scanning…</Text>;
 
+  if (!layout.fits) {
+    return <Text wrap="truncate-end">{tooSmallText(layout.needs)}</Text>;
+  }
+  const height = layout.tableHeight;
   const allocations = data.rows.allocations;
-  const shownMessage =
-    ui.message?.tone === 'error'
-      ? ui.message
-      : (dataProblem(data) ?? ui.message ?? scannerNote(data));
   const emptyText =
     data.registryError !== undefined
       ? 'the registry could not be read: see the message below'
       : filter !== ''
-        ? `no rows match "${filter}" (Esc in the filter clears it)`
+        ? `no rows match "${filter}" (Esc clears the filter)`
         : 'no allocations yet: press a to allocate a port';
 
   return (
@@ -197,10 +220,17 @@ export function App({
         width={size.columns}
         color={color}
       />
-      <Box height={1} />
-      <Box height={height} flexDirection="column">
+      {layout.spacer ? <Box height={1} /> : null}
+      <Box height={height} flexDirection="column" overflow="hidden">
         {ui.overlay.kind === 'help' ? (
           <HelpScreen height={height} offset={ui.overlay.offset} />
+        ) : ui.overlay.kind === 'message' ? (
+          <MessageScreen
+            message={shownMessage ?? lastMessage.current}
+            width={size.columns}
+            height={height}
+            color={color}
+          />
         ) : (
           <PortTable
             rows={rows}
@@ -213,7 +243,12 @@ export function App({
         )}
       </Box>
       <Panel overlay={ui.overlay} color={color} />
-      <MessageLine message={shownMessage} color={color} />
+      <MessageLine
+        message={shownMessage}
+        height={layout.messageLines}
+        width={messageWidth}
+        color={color}
+      />
       <HelpBar mode={mode} width={size.columns} situation={situation} />
     </Box>
   );

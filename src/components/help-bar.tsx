@@ -14,6 +14,7 @@ const ESSENTIAL: ReadonlySet<KeyAction> = new Set([
   'quit',
   'unfilter',
   'closeHelp',
+  'closeMessage',
   'cancel',
   'confirmNo',
   'clearFilter',

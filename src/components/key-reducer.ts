@@ -6,12 +6,13 @@ import { formStep } from './form.js';
 import { freeRequestOf } from './free-target.js';
 import { HELP_LINE_COUNT } from './help-lines.js';
 import { actionFor, type KeyPress, typedText } from './keymap.js';
-import { helpPageSize, pageSize, tableHeight } from './layout.js';
+import { helpPageSize, pageSize } from './layout.js';
 import { type DashboardRows, visibleRows } from './rows.js';
 import {
   activeFilter,
   type Movement,
   modeOf,
+  type Overlay,
   type Request,
   selectedIndex,
   situationOf,
@@ -20,10 +21,11 @@ import {
   update,
 } from './state.js';
 
-/** What a key needs to know beyond the UI state: the data on screen and the screen size. */
+/** What a key needs to know beyond the UI state: the data on screen and the screen's layout. */
 export interface KeyContext {
   readonly rows: DashboardRows;
-  readonly terminalRows: number;
+  /** Lines of the table (or help) area with this overlay open, as the screen lays it out. */
+  readonly tableHeight: (overlay: Overlay) => number;
 }
 
 export type DashboardAction =
@@ -38,7 +40,7 @@ export type DashboardAction =
 const send = (state: UiState, request: Request) => update(state, { type: 'send', request });
 
 function move(state: UiState, movement: Movement, context: KeyContext): UiState {
-  const height = tableHeight(context.terminalRows, state.overlay);
+  const height = context.tableHeight(state.overlay);
   if (state.overlay.kind === 'help') {
     const lines = HELP_LINE_COUNT;
     return update(state, {
@@ -107,6 +109,7 @@ export function reduceKey(
     case 'confirmNo':
     case 'cancel':
     case 'closeHelp':
+    case 'closeMessage':
       return update(state, { type: 'closeOverlay' });
     case 'suggest':
       return send(update(state, { type: 'openSuggest' }), { kind: 'suggest' });
@@ -129,6 +132,8 @@ export function reduceKey(
       return send(state, { kind: 'suspend' });
     case 'help':
       return update(state, { type: 'openHelp' });
+    case 'message':
+      return update(state, { type: 'openMessage' });
     case 'erase':
       return update(state, { type: 'erase' });
     case 'focusNext':

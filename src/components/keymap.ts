@@ -2,7 +2,7 @@
 // screen are all derived from it, so a key cannot be handled without also being documented.
 // Pure data and functions: no Ink, no React (the key shape below is structural).
 
-export const MODES = ['table', 'form', 'confirm', 'suggest', 'filter', 'help'] as const;
+export const MODES = ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Where the text typed in a mode goes; other modes treat printable keys as commands only. */
@@ -15,6 +15,7 @@ export const MODE_TITLES: Readonly<Record<Mode, string>> = {
   suggest: 'Suggestions',
   filter: 'Filter',
   help: 'Help',
+  message: 'Last message',
 };
 
 /** Facts about the screen that change what a key means: Esc clears a filter before quitting. */
@@ -83,6 +84,12 @@ export const KEYMAP = {
     modes: ['table'],
   },
   refresh: { keys: ['r'], description: 'refresh now', hint: 'refresh', modes: ['table'] },
+  message: {
+    keys: ['m'],
+    description: 'show the last message whole',
+    hint: 'message',
+    modes: ['table'],
+  },
   help: { keys: ['?'], description: 'show all keys', hint: 'help', modes: ['table'] },
   unfilter: {
     keys: ['escape'],
@@ -95,23 +102,29 @@ export const KEYMAP = {
   interrupt: {
     keys: ['ctrl+c'],
     description: 'quit, from any screen',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'],
   },
   redraw: {
     keys: ['ctrl+l'],
     description: 'repaint the whole screen',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'],
   },
   suspend: {
     keys: ['ctrl+z'],
     description: 'suspend to the shell; fg brings the dashboard back',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'],
   },
   closeHelp: {
     keys: ['?', 'q', 'escape'],
     description: 'close help',
     hint: 'close',
     modes: ['help'],
+  },
+  closeMessage: {
+    keys: ['m', 'q', 'escape'],
+    description: 'close the message',
+    hint: 'close',
+    modes: ['message'],
   },
   nextField: {
     keys: ['return'],

@@ -11,6 +11,11 @@ export interface Message {
   readonly tone: Tone;
   readonly text: string;
   readonly hint?: string;
+  /**
+   * For an action's error: the registry as the dashboard showed it when the error first
+   * appeared. Once the registry differs, the error is about a file that is gone.
+   */
+  readonly shownWith?: unknown;
 }
 
 /** What the user meant by the error; PmErrors carry their own words, bugs are named as such. */

@@ -59,7 +59,8 @@ function PortTableView(props: PortTableProps) {
   const title =
     ' '.repeat(MARKER_WIDTH) + joinCells(columns.map((c) => fitCell(c.column, c.width, c.align)));
   const size = pageSize(rows.length, height);
-  const paged = rows.length > size;
+  // The footer only when a line is left for it: at the smallest size the row comes first.
+  const paged = rows.length > size && height - 1 > size;
   const { start, end } = pageOf(rows.length, selected, size);
   return (
     <Box flexDirection="column">

@@ -2,14 +2,7 @@
 // in the data hooks; this is only what the user did (selection, filter, open panel, message).
 
 import type { AllocateRequest, AllocateResult } from '../core/actions.js';
-import {
-  editFocused,
-  type FieldName,
-  type FormState,
-  type FormStep,
-  fieldsOf,
-  newForm,
-} from './form.js';
+import { editFocused, type FormState, type FormStep, fieldsOf, newForm } from './form.js';
 import type { FreeRequest } from './free-target.js';
 import { type KeySituation, type Mode, NO_SITUATION } from './keymap.js';
 import { allocatedMessage, describeTarget, type Message, messageOf } from './messages.js';
@@ -23,7 +16,9 @@ export type Overlay =
   | { readonly kind: 'confirm'; readonly target: FreeRequest }
   /** `ports` is undefined while the suggestions are being computed. */
   | { readonly kind: 'suggest'; readonly ports?: readonly number[]; readonly index: number }
-  | { readonly kind: 'filter'; readonly draft: string };
+  | { readonly kind: 'filter'; readonly draft: string }
+  /** The last message in full (m). */
+  | { readonly kind: 'message' };
 
 export interface Selection {
   /** The row the user chose; followed across refreshes. */
@@ -71,6 +66,7 @@ export type UiAction =
       readonly pageSize: number;
     }
   | { readonly type: 'openHelp' }
+  | { readonly type: 'openMessage' }
   | {
       readonly type: 'scrollHelp';
       readonly movement: Movement;
@@ -96,9 +92,11 @@ export type UiAction =
   | { readonly type: 'clearFilter' }
   | { readonly type: 'toggleUnmanaged' }
   | { readonly type: 'notify'; readonly message: Message }
+  /** The registry (its last good copy and its read error) the current error is shown with. */
+  | { readonly type: 'messageShown'; readonly registry: unknown }
   /**
-   * A refresh found the registry different (changed, broken, mended): an error from an earlier
-   * action described a registry that is no longer there.
+   * The registry differs from the one the error was shown with (changed, broken, mended): an
+   * error from an earlier action described a registry that is no longer there.
    */
   | { readonly type: 'registryChanged' }
   | { readonly type: 'failed'; readonly error: unknown }
@@ -180,6 +178,8 @@ export function update(state: UiState, action: UiAction): UiState {
     }
     case 'openHelp':
       return { ...state, overlay: { kind: 'help', offset: 0 } };
+    case 'openMessage':
+      return { ...state, overlay: { kind: 'message' } };
     case 'scrollHelp': {
       if (state.overlay.kind !== 'help') return state;
       // Scrolling stops when the last line is at the bottom: offsets are 0..lines-page.
@@ -267,6 +267,9 @@ export function update(state: UiState, action: UiAction): UiState {
       return { ...state, showUnmanaged: !state.showUnmanaged };
     case 'notify':
       return { ...state, message: action.message };
+    case 'messageShown':
+      if (state.message === undefined) return state;
+      return { ...state, message: { ...state.message, shownWith: action.registry } };
     case 'registryChanged': {
       if (state.message?.tone !== 'error') return state;
       const { message: _stale, ...rest } = state;

@@ -45,3 +45,33 @@ describe('the message line', () => {
     expect(errorLine(broken)).not.toContain(':2:');
   });
 });
+
+describe('a long message', () => {
+  const broken = 'version = 1\n[projects.shop.ports]\nweb = 3000\nweb = 3001\n';
+
+  it('wraps to three lines, and m shows it whole', async () => {
+    harness = await startDashboard({ registryText: broken, columns: 40, rows: 30 });
+    const { ui } = harness;
+    const frame = await ui.waitForText('could not be read');
+    const lines = frame.split('\n');
+    const first = lines.findIndex((line) => line.startsWith('✗ '));
+    expect(first).toBeGreaterThan(0);
+    // Three lines of message, then the hint; none wider than the terminal.
+    expect(lines[first + 1]?.trim()).not.toBe('');
+    expect(lines[first + 2]?.trim()).not.toBe('');
+    expect(lines[first + 3]).toMatch(/^ {2}hint: /);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(40);
+    const cut = lines.slice(first, first + 3).join(' ');
+    expect(cut.endsWith('…'), frame).toBe(true);
+
+    await ui.press('m');
+    const whole = await ui.waitForFrame((current) => !current.includes('PROJECT'));
+    expect(whole).toContain('Last message');
+    // The whole message: the words the message line had to cut are there.
+    const words = (text: string) => text.replace(/\s+/g, ' ');
+    expect(words(whole)).toContain('web = 3001');
+    expect(whole).toMatch(/m\/q\/Esc close/);
+    await ui.press('m');
+    await ui.waitForText('PROJECT');
+  });
+});

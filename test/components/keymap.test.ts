@@ -49,7 +49,14 @@ describe('the keymap table', () => {
   });
 
   it('has a way out of every mode other than Ctrl-C', () => {
-    const exits = new Set(['quit', 'cancel', 'closeHelp', 'confirmNo', 'clearFilter']);
+    const exits = new Set([
+      'quit',
+      'cancel',
+      'closeHelp',
+      'closeMessage',
+      'confirmNo',
+      'clearFilter',
+    ]);
     for (const mode of MODES) {
       expect(
         ACTIONS.some((action) => exits.has(action) && bindingOf(action).modes.includes(mode)),

@@ -62,6 +62,71 @@ describe('a window that changes size', () => {
   });
 });
 
+describe('a small window', () => {
+  const lines = (screen: string) => screen.split('\n');
+
+  it('at 8 rows keeps the header, the column titles, the selection and help and quit', async () => {
+    dashboard = await startDashboardSession(bigRegistry(40), 100, 8);
+    const { tmux } = dashboard;
+    const screen = await tmux.waitFor((text) => /svc000/.test(selectedLine(text) ?? ''), 'row');
+    expect(lines(screen)[0]).toMatch(/^pm registry/);
+    expect(screen).toContain('PROJECT');
+    expect(screen).toMatch(/\? help\s+q\/Esc quit/);
+    tmux.keys('G');
+    const last = await tmux.waitFor((text) => /svc039/.test(selectedLine(text) ?? ''), 'G');
+    expect(last).toContain('PROJECT');
+  });
+
+  it('at 12 rows with the form open keeps the header, the form and its keys', async () => {
+    dashboard = await startDashboardSession(bigRegistry(40), 100, 12);
+    const { tmux } = dashboard;
+    await tmux.waitFor((text) => text.includes('svc000'), 'the table');
+    tmux.keys('a');
+    const screen = await tmux.waitFor((text) => text.includes('Allocate a port'), 'the form');
+    expect(lines(screen)[0]).toMatch(/^pm registry/);
+    expect(screen).toContain('PROJECT');
+    expect(screen).toMatch(/› project:/);
+    expect(screen).toMatch(/port:/);
+    expect(screen).toMatch(/Esc cancel/);
+  });
+
+  it('at 40 columns shortens the help bar but keeps help and quit', async () => {
+    dashboard = await startDashboardSession(bigRegistry(3), 40, 20);
+    const screen = await dashboard.tmux.waitFor((text) => text.includes('svc002'), 'the table');
+    expect(screen).toMatch(/\? help\s+q\/Esc quit/);
+  });
+
+  it('below the minimum says how much it needs, and draws the table once there is room', async () => {
+    dashboard = await startDashboardSession(bigRegistry(3), 100, 5);
+    const { tmux } = dashboard;
+    const screen = await tmux.waitFor((text) => text.includes('terminal too small'), 'the note');
+    // That one line (and the refresh clock beside it) is all there is.
+    const shown = screen.split('\n').filter((line) => line.trim() !== '');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatch(/^terminal too small \(needs 30×6\)/);
+    dashboard.resize(100, 20);
+    await tmux.waitFor((text) => text.includes('svc002') && !text.includes('too small'), 'table');
+  });
+});
+
+describe('G on a long table', () => {
+  it('shows a full last page', async () => {
+    dashboard = await startDashboardSession(bigRegistry(300), 100, 30);
+    const { tmux } = dashboard;
+    await tmux.waitFor((text) => text.includes('svc000'), 'the table');
+    tmux.keys('G');
+    const screen = await tmux.waitFor((text) => /svc299/.test(selectedLine(text) ?? ''), 'G');
+    const shown = screen.split('\n').filter((line) => /svc\d{3}/.test(line));
+    const footer = /rows (\d+)-300 of 300/.exec(screen);
+    expect(footer, screen).not.toBe(null);
+    expect(shown.length).toBe(300 - Number(footer?.[1]) + 1);
+    // As many rows as the first page had.
+    tmux.keys('g');
+    const first = await tmux.waitFor((text) => /svc000/.test(selectedLine(text) ?? ''), 'g');
+    expect(first.split('\n').filter((line) => /svc\d{3}/.test(line)).length).toBe(shown.length);
+  });
+});
+
 // Reads the process state from /proc, so Linux only.
 describe.skipIf(process.platform !== 'linux')('Ctrl-Z', () => {
   const stateOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
@@ -94,7 +159,8 @@ describe.skipIf(process.platform !== 'linux')('Ctrl-Z', () => {
     await tmux.waitFor((screen) => screen.includes('svc002'), 'the table');
     tmux.keys('C-z', 'j');
     await tmux.waitFor((screen) => /svc001/.test(selectedLine(screen) ?? ''), 'j after Ctrl-Z');
-    expect(tmux.display('#{alternate_on}')).toBe('1');
+    await tmux.waitForDisplay('#{alternate_on}', '1');
+    expect(await tmux.waitFor((text) => text.includes('PROJECT'), 'the table')).toContain('svc002');
   });
 });
 

@@ -10,7 +10,7 @@ import type { Outgoing, Request, UiAction } from '../state.js';
 export interface RequestHandlers {
   readonly deps: Deps;
   readonly dispatch: Dispatch<UiAction>;
-  readonly refresh: () => void;
+  readonly refresh: () => Promise<void>;
   readonly quit: (interrupted: boolean) => void;
   /** What the terminal does for Ctrl-L and Ctrl-Z; absent where there is none (tests). */
   readonly terminal?: TerminalControl;
@@ -24,12 +24,19 @@ export interface TerminalControl {
 function perform(request: Request, handlers: RequestHandlers): void {
   const { deps, dispatch, refresh } = handlers;
   const run = (work: () => Promise<UiAction>, changes: boolean) => {
-    work()
-      .then(dispatch, (error: unknown) => dispatch({ type: 'failed', error }))
-      // Even a failed change may mean someone else changed the registry meanwhile: look again.
-      .finally(() => {
-        if (changes) refresh();
-      });
+    work().then(
+      (result) => {
+        dispatch(result);
+        if (changes) void refresh();
+      },
+      async (error: unknown) => {
+        // A failed change may mean someone else changed the registry meanwhile: look again
+        // first, so the error is shown against the registry as it is now (and a later change
+        // of the registry, not this look, is what makes it out of date).
+        if (changes) await refresh();
+        dispatch({ type: 'failed', error });
+      },
+    );
   };
   switch (request.kind) {
     case 'allocate':
@@ -45,7 +52,7 @@ function perform(request: Request, handlers: RequestHandlers): void {
       run(async () => ({ type: 'suggested', ports: await suggest(deps, SUGGESTION_COUNT) }), false);
       return;
     case 'refresh':
-      refresh();
+      void refresh();
       return;
     case 'quit':
       handlers.quit(request.interrupted);
