@@ -12,6 +12,7 @@ import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
 import { PmError } from '../core/errors.js';
 import { ephemeralRange } from '../native/ephemeral-range.js';
+import { runCompletion } from './completion.js';
 import type { Environment } from './environment.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 
@@ -135,6 +136,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['pm doctor', 'pm doctor --restore'],
     flags: ['restore'],
     run: ({ ctx, input, flags }) => runDoctor(ctx, input, flags, ephemeralRange()),
+  },
+  {
+    name: 'completion',
+    usage: [
+      'completion bash|zsh|fish',
+      'completion names [<project>]   (project names, or a project’s services: for the scripts)',
+    ],
+    summary: 'a shell completion script: commands, flags, project and service names',
+    examples: [
+      'pm completion bash > ~/.local/share/bash-completion/completions/pm',
+      'pm completion fish > ~/.config/fish/completions/pm.fish',
+    ],
+    flags: [],
+    run: ({ ctx, input }) => runCompletion(ctx, input, completionTable()),
   },
   {
     name: 'help',
