@@ -21,6 +21,7 @@ import {
 } from './registry.js';
 import {
   listenersByPort,
+  type PortState,
   type StatusRow,
   statusRows,
   type UnmanagedRow,
@@ -256,11 +257,13 @@ export async function suggest(deps: Deps, count: number, from?: Port): Promise<P
 export interface ProjectQuery {
   readonly project: string;
   readonly path?: string;
-  readonly services: readonly { readonly service: string; readonly port: Port }[];
+  /** Sorted by service, each with its live state: a conflict is why one asks. */
+  readonly services: readonly StatusRow[];
+  readonly scanner: PortQuery['scanner'];
 }
 
 export async function queryProject(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
   project: string,
 ): Promise<ProjectQuery> {
   parseName(project, 'project');
@@ -272,10 +275,17 @@ export async function queryProject(
       project,
     });
   }
-  const services = [...entry.ports]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([service, port]) => ({ service, port }));
-  return { project, ...(entry.path !== undefined ? { path: entry.path } : {}), services };
+  const ports = new Set(entry.ports.values());
+  const scan = await deps.scanner.scan({ attribute: (port) => ports.has(port) });
+  const services = statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {})
+    .filter((row) => row.project === project)
+    .sort((a, b) => a.service.localeCompare(b.service));
+  return {
+    project,
+    ...(entry.path !== undefined ? { path: entry.path } : {}),
+    services,
+    scanner: scannerInfo(deps.scanner, scan),
+  };
 }
 
 export async function queryService(
@@ -300,6 +310,10 @@ export async function queryService(
 export interface PortQuery {
   readonly port: Port;
   readonly owner?: Allocation;
+  /** The owner's project directory, when recorded (--path). */
+  readonly path?: string;
+  /** The owner's live state: active, idle, conflict (or unknown without a scanner). */
+  readonly state?: PortState;
   readonly listeners: readonly Listener[];
   readonly scanner: {
     readonly backend: string;
@@ -312,9 +326,17 @@ export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
   const { registry } = await deps.store.read();
   const scan = await deps.scanner.scan({ attribute: (candidate) => candidate === port });
   const owner = ownerOf(registry, port);
+  const path = owner ? registry.projects.get(owner.project)?.path : undefined;
+  const row = owner
+    ? statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {}).find(
+        (candidate) => candidate.port === port,
+      )
+    : undefined;
   return {
     port,
     ...(owner ? { owner } : {}),
+    ...(path !== undefined ? { path } : {}),
+    ...(row ? { state: row.state } : {}),
     listeners: scan.ok ? scan.listeners.filter((listener) => listener.port === port) : [],
     scanner: scannerInfo(deps.scanner, scan),
   };
