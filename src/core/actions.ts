@@ -128,7 +128,10 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
             [{ kind: 'suggest' }, { kind: 'force' }],
           );
         }
-        warnings.push(`port ${port} is in use right now; recorded anyway (forced)`);
+        // One fact, one message: when the scan names the holder, that message below says it.
+        if (!listening.has(port)) {
+          warnings.push(`port ${port} is in use right now; recorded anyway (forced)`);
+        }
       }
       if (isBrowserUnsafePort(port)) {
         warnings.push(
