@@ -127,7 +127,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['pm config', 'pm config --range 3000-3999 --exclude 3306,5432'],
     flags: ['range', 'exclude'],
     run: ({ ctx, input, flags, environment }) =>
-      runConfig(ctx, input, flags, environment.registryPath),
+      runConfig(ctx, input, flags, environment.registryPath, ephemeralRange()),
   },
   {
     name: 'doctor',

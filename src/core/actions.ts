@@ -1,6 +1,7 @@
 // The operations a user can ask for, shared by the CLI and the dashboard. Each one takes its
 // IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
 import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
+import { configWarnings, type EphemeralPorts } from './config-warnings.js';
 import { PmError } from './errors.js';
 import { parseName } from './names.js';
 import type { Port, PortRange } from './port.js';
@@ -359,22 +360,26 @@ export interface ConfigChange {
 export interface ConfigView {
   readonly range: PortRange;
   readonly exclude: readonly Port[];
+  /** Risky settings that were accepted anyway (see config-warnings.ts). */
+  readonly warnings: readonly string[];
 }
 
 export async function configure(
   deps: Pick<Deps, 'store'>,
   change: ConfigChange,
+  ephemeral?: EphemeralPorts,
 ): Promise<ConfigView> {
-  const view = (registry: Registry): ConfigView => ({
+  const view = (registry: Registry, warnings: readonly string[] = []): ConfigView => ({
     range: registry.defaults.range,
     exclude: registry.defaults.exclude,
+    warnings,
   });
   if (change.range === undefined && change.exclude === undefined) {
     return view((await deps.store.read()).registry);
   }
   return deps.store.transaction((registry) => {
     const next = withDefaults(registry, change);
-    return { registry: next, result: view(next) };
+    return { registry: next, result: view(next, configWarnings(next, change, ephemeral)) };
   });
 }
 
