@@ -92,10 +92,8 @@ complete -F _pm_completion pm
 
 /** zsh runs the bash completion through its own bashcompinit layer. */
 function zshScript(table: readonly CompletionEntry[]): string {
-  return `#compdef pm
-# pm completion for zsh. Install (then start a new shell):
-#   pm completion zsh > "\${fpath[1]}/_pm"
-# or add to ~/.zshrc:  source <(pm completion zsh)
+  return `# pm completion for zsh. Install: add to ~/.zshrc, after compinit:
+#   source <(pm completion zsh)
 autoload -U +X bashcompinit && bashcompinit
 ${bashFunction(table)}
 complete -F _pm_completion pm
