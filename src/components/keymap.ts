@@ -102,17 +102,18 @@ export const KEYMAP = {
   interrupt: {
     keys: ['ctrl+c'],
     description: 'quit, from any screen',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'],
+    // Every mode, present and future: a new screen cannot forget these.
+    modes: MODES,
   },
   redraw: {
     keys: ['ctrl+l'],
     description: 'repaint the whole screen',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'],
+    modes: MODES,
   },
   suspend: {
     keys: ['ctrl+z'],
     description: 'suspend to the shell; fg brings the dashboard back',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'],
+    modes: MODES,
   },
   closeHelp: {
     keys: ['?', 'q', 'escape'],
