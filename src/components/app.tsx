@@ -2,14 +2,12 @@ import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
-import { AllocateForm } from './allocate-form.js';
-import { ConfirmFree } from './confirm-free.js';
-import { FilterInput } from './filter-input.js';
 import { Header } from './header.js';
 import { HelpBar } from './help-bar.js';
 import { HelpScreen } from './help-screen.js';
-import { type DashboardData, useDashboardData } from './hooks/use-dashboard-data.js';
+import { useDashboardData } from './hooks/use-dashboard-data.js';
 import { type TerminalControl, useRequests } from './hooks/use-requests.js';
+import { useShownMessage } from './hooks/use-shown-message.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { keyPresses } from './key-presses.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
@@ -17,7 +15,7 @@ import { layoutOf, tooSmallText } from './layout.js';
 import { MessageLine } from './message-line.js';
 import { MessageScreen } from './message-screen.js';
 import { messageHeight } from './message-text.js';
-import { type Message, messageOf } from './messages.js';
+import { Panel } from './panel.js';
 import { PortTable } from './port-table.js';
 import { visibleRows } from './rows.js';
 import {
@@ -28,7 +26,6 @@ import {
   selectedIndex,
   situationOf,
 } from './state.js';
-import { SuggestList } from './suggest-list.js';
 
 export interface NoticeSource {
   subscribe(listener: (text: string) => void): () => void;
@@ -53,44 +50,6 @@ export interface AppProps {
   readonly onExitCode?: (code: number) => void;
   /** Ctrl-L and Ctrl-Z: the terminal's business, done by whoever owns it. */
   readonly terminal?: TerminalControl;
-}
-
-function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
-  switch (overlay.kind) {
-    case 'form':
-      return <AllocateForm form={overlay.form} color={color} />;
-    case 'confirm':
-      return <ConfirmFree target={overlay.target} color={color} />;
-    case 'suggest':
-      return <SuggestList ports={overlay.ports} index={overlay.index} />;
-    case 'filter':
-      return <FilterInput draft={overlay.draft} />;
-    default:
-      return null;
-  }
-}
-
-/** A problem with the data itself: shown over anything but an action's own error. */
-function dataProblem(data: DashboardData): Message | undefined {
-  if (data.registryError !== undefined) {
-    const { text, hint } = messageOf(data.registryError);
-    const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
-    return hint === undefined
-      ? { tone: 'error', text: shown }
-      : { tone: 'error', text: shown, hint };
-  }
-  return data.refreshError === undefined ? undefined : messageOf(data.refreshError);
-}
-
-/** Why states read unknown: shown when nothing else has to be said. */
-function scannerNote(data: DashboardData): Message | undefined {
-  const scanner = data.view?.scanner;
-  if (!scanner || scanner.available) return undefined;
-  return {
-    tone: 'warning',
-    text: `live state unknown: ${scanner.reason ?? 'the socket scanner is unavailable'}`,
-    hint: "the registry still works; 'pm doctor' says more about the scanner",
-  };
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
@@ -128,21 +87,6 @@ export function App({
     [notices],
   );
 
-  // The registry as last read (the same object while the file is unchanged) and why it could
-  // not be read: an action's error is shown with one, and is out of date once it changes.
-  const registryState = data.view?.registry;
-  const { registryError } = data;
-  const registry = useMemo(
-    () => ({ registryState, registryError }),
-    [registryState, registryError],
-  );
-  const { message } = ui;
-  useEffect(() => {
-    if (message?.tone !== 'error') return;
-    if (message.shownWith === undefined) dispatch({ type: 'messageShown', registry });
-    else if (message.shownWith !== registry) dispatch({ type: 'registryChanged' });
-  }, [message, registry]);
-
   const mode = modeOf(ui);
   const situation = situationOf(ui);
   const filter = activeFilter(ui);
@@ -151,15 +95,7 @@ export function App({
     [data.rows, filter, ui.showUnmanaged],
   );
   const selected = selectedIndex(ui.selection, rows);
-  const shownMessage =
-    ui.message?.tone === 'error'
-      ? ui.message
-      : (dataProblem(data) ?? ui.message ?? scannerNote(data));
-  // What `m` shows: the message on the line now, or the last one there was.
-  const lastMessage = useRef<Message | undefined>(undefined);
-  useEffect(() => {
-    if (shownMessage !== undefined) lastMessage.current = shownMessage;
-  });
+  const { shown: shownMessage, last: lastMessage } = useShownMessage(ui.message, data, dispatch);
   const messageWidth = size.columns;
   const messageWanted = messageHeight(shownMessage, messageWidth);
   const layout = layoutOf(size, ui.overlay, messageWanted);
@@ -226,7 +162,7 @@ export function App({
           <HelpScreen height={height} offset={ui.overlay.offset} />
         ) : ui.overlay.kind === 'message' ? (
           <MessageScreen
-            message={shownMessage ?? lastMessage.current}
+            message={shownMessage ?? lastMessage}
             width={size.columns}
             height={height}
             color={color}
