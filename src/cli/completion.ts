@@ -49,7 +49,7 @@ function bashFunction(table: readonly CompletionEntry[]): string {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     case "$w" in
-      --registry) registry=(--registry "\${COMP_WORDS[i+1]}"); ((i++));;
+      --registry) w="\${COMP_WORDS[i+1]}"; registry=(--registry "\${w/#\\~/$HOME}"); ((i++));;
       ${values.all.filter((flag) => flag !== '--registry').join('|')}) ((i++));;
       -*) ;;
       *) if [[ -z "$command" ]]; then command="$w"; else args+=("$w"); fi;;
@@ -127,7 +127,7 @@ function fishScript(table: readonly CompletionEntry[]): string {
     '    set -l words (commandline -opc)',
     '    if set -l i (contains -i -- --registry $words)',
     '        echo --registry',
-    '        echo $words[(math $i + 1)]',
+    "        string replace -r '^~' $HOME -- $words[(math $i + 1)]",
     '    end',
     'end',
     'function __pm_names',

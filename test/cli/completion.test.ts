@@ -70,6 +70,7 @@ describe('pm completion bash', () => {
       'blog',
       'other',
     ]);
+    expect(bashComplete('pm --registry ~/other.toml free ')).toEqual(['blog', 'other']);
     expect(bashComplete('pm allocate shop --port ')).toEqual([]);
   });
 });
@@ -90,6 +91,7 @@ describe.skipIf(!installed('fish'))('pm completion fish', () => {
     expect(complete('pm allocate ')).toEqual(['blog', 'shop']);
     expect(complete('pm allocate shop ')).toEqual(['api', 'web']);
     expect(complete('pm allocate shop --pr')).toEqual(['--prefer']);
+    expect(complete('pm --registry ~/other.toml query ')).toEqual(['blog', 'other']);
   });
 });
 
