@@ -71,6 +71,7 @@ export type {
   ProjectQuery,
   StatusView,
 } from './core/actions.js';
+export type { EphemeralPorts } from './core/config-warnings.js';
 export type { ManifestText } from './core/manifest.js';
 export type { NameKind } from './core/names.js';
 export type { GitCheckout } from './core/project.js';

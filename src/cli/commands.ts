@@ -14,6 +14,7 @@ import { runSuggest } from '../commands/suggest.js';
 import { runUp } from '../commands/up.js';
 import { PmError } from '../core/errors.js';
 import { ephemeralRange } from '../native/ephemeral-range.js';
+import { runCompletion } from './completion.js';
 import type { Env, Environment } from './environment.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 
@@ -144,7 +145,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['pm config', 'pm config --range 3000-3999 --exclude 3306,5432'],
     flags: ['range', 'exclude'],
     run: ({ ctx, input, flags, environment }) =>
-      runConfig(ctx, input, flags, environment.registryPath),
+      runConfig(ctx, input, flags, environment.registryPath, ephemeralRange()),
   },
   {
     name: 'run',
@@ -203,6 +204,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['pm prune --dry-run', 'pm prune'],
     flags: ['dry-run'],
     run: ({ ctx, input, flags }) => runPrune(ctx, input, { dryRun: flags['dry-run'] }),
+  },
+  {
+    name: 'completion',
+    usage: [
+      'completion bash|zsh|fish',
+      'completion names [<project>]   (project names, or a project’s services: for the scripts)',
+    ],
+    summary: 'a shell completion script: commands, flags, project and service names',
+    examples: [
+      'pm completion bash > ~/.local/share/bash-completion/completions/pm',
+      'pm completion fish > ~/.config/fish/completions/pm.fish',
+    ],
+    flags: [],
+    run: ({ ctx, input }) => runCompletion(ctx, input, completionTable()),
   },
   {
     name: 'help',

@@ -125,10 +125,25 @@ function report(error: unknown, json: boolean, io: Io): number {
   return EXIT.failed;
 }
 
+/**
+ * stdout that goes quiet once its reader has gone (`pm status | head -1`): the rest of the
+ * output has nobody to read it, which is no failure of pm's. The command still finishes (a
+ * registry change is not cut short) and exits with its own code. Other write errors stay
+ * errors.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): Output {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return { write: (text) => (closed ? false : stream.write(text)) };
+}
+
 /** The real process as main's io: the one place the CLI touches process.* directly. */
 export function processIo(): MainIo {
   return {
-    stdout: process.stdout,
+    stdout: quietOnClosedPipe(process.stdout),
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),

@@ -1,4 +1,5 @@
 import { configure } from '../core/actions.js';
+import type { EphemeralPorts } from '../core/config-warnings.js';
 import { formatRange, type Port, type PortRange } from '../core/port.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
@@ -8,12 +9,19 @@ export async function runConfig(
   input: readonly string[],
   flags: { readonly range?: PortRange | undefined; readonly exclude?: Port[] | undefined },
   registryPath: string,
+  ephemeral?: EphemeralPorts,
 ): Promise<number> {
   expectArgs(input, 0, 0, 'pm config [--range A-B] [--exclude LIST]');
-  const view = await configure(ctx.deps, {
-    ...(flags.range !== undefined ? { range: flags.range } : {}),
-    ...(flags.exclude !== undefined ? { exclude: flags.exclude } : {}),
-  });
+  const view = await configure(
+    ctx.deps,
+    {
+      ...(flags.range !== undefined ? { range: flags.range } : {}),
+      ...(flags.exclude !== undefined ? { exclude: flags.exclude } : {}),
+    },
+    ephemeral,
+  );
+  // Accepted, but said out loud: on stderr, so the output stays as scripts expect it.
+  for (const warning of view.warnings) ctx.io.err(`warning: ${warning}`);
   if (ctx.json) {
     printJson(ctx.io, { registry: registryPath, range: view.range, exclude: view.exclude });
   } else {

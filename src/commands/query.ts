@@ -3,16 +3,42 @@ import { parsePort } from '../core/port.js';
 import { processLabel } from '../core/program.js';
 import { requireProject } from '../core/project.js';
 import { withProgram } from '../core/status.js';
+import type { Listener } from '../native/types.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 
-const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT'> = {
-  columns: ['SERVICE', 'PORT'],
-  min: { SERVICE: 6, PORT: 4 },
+const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'STATE'> = {
+  columns: ['SERVICE', 'PORT', 'STATE'],
+  min: { SERVICE: 6, PORT: 4, STATE: 5 },
   rightAligned: ['PORT'],
   steps: [{ share: ['SERVICE'] }],
 };
+
+/** Where the project lives, or how to record it: conflict detection needs it. */
+function pathLine(project: string, path: string | undefined): string {
+  return path === undefined
+    ? `path: not recorded (pm allocate ${sanitize(project)} <service> --path DIR records it; without it pm cannot tell a conflict)`
+    : `path: ${sanitize(path)}`;
+}
+
+/**
+ * Why a port is in conflict: the listeners whose directory is outside the project's path,
+ * each with that directory.
+ */
+function conflictLines(ctx: Context, listeners: readonly Listener[], path: string): string[] {
+  const lines: string[] = [];
+  for (const listener of listeners.map(withProgram)) {
+    if (listener.pid === undefined) continue;
+    const cwd = ctx.deps.cwdOf?.(listener.pid);
+    if (cwd === undefined) continue;
+    const name = processLabel(listener.process, listener.program) ?? '?';
+    lines.push(
+      `conflict: pid ${listener.pid} ${sanitize(name)} runs in ${sanitize(cwd)}, outside ${sanitize(path)}`,
+    );
+  }
+  return lines;
+}
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(
@@ -33,6 +59,8 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
         owner: result.owner
           ? { project: result.owner.project, service: result.owner.service }
           : null,
+        path: result.path ?? null,
+        state: result.state ?? null,
         listeners: result.listeners.map(listenerJson),
         scanner: result.scanner,
       });
@@ -41,7 +69,8 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     const owner = result.owner
       ? sanitize(`${result.owner.project}/${result.owner.service}`)
       : 'not allocated';
-    ctx.io.out(`port ${result.port}: ${owner}`);
+    ctx.io.out(`port ${result.port}: ${owner}${result.state ? ` (${result.state})` : ''}`);
+    if (result.owner) ctx.io.out(pathLine(result.owner.project, result.path));
     if (!result.scanner.available) {
       ctx.io.out(`listening: unknown (${sanitize(result.scanner.reason ?? '')})`);
     } else if (result.listeners.length === 0) {
@@ -55,6 +84,9 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
         ctx.io.out(
           `listening: ${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`,
         );
+      }
+      if (result.state === 'conflict' && result.path !== undefined) {
+        for (const line of conflictLines(ctx, result.listeners, result.path)) ctx.io.out(line);
       }
     }
     return 0;
@@ -70,19 +102,28 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     printJson(ctx.io, {
       project: result.project,
       path: result.path ?? null,
-      services: result.services,
+      services: result.services.map(({ service, port, state }) => ({ service, port, state })),
+      scanner: result.scanner,
     });
   } else {
+    ctx.io.out(pathLine(result.project, result.path));
     ctx.io.out(
       renderTable(
         SERVICES_LAYOUT,
-        result.services.map(({ service, port }) => ({
+        result.services.map(({ service, port, state }) => ({
           SERVICE: sanitize(service),
           PORT: String(port),
+          STATE: state,
         })),
         { ...(ctx.width === undefined ? {} : { width: ctx.width }) },
       ),
     );
+    for (const row of result.services) {
+      if (row.state !== 'conflict' || result.path === undefined) continue;
+      for (const line of conflictLines(ctx, row.listeners, result.path)) {
+        ctx.io.out(`${sanitize(row.service)} ${line}`);
+      }
+    }
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { type FieldName, type FormState, fieldsOf } from './state.js';
+import { type FieldName, type FormState, fieldsOf } from './form.js';
 import { toneStyle } from './theme.js';
 
 export interface AllocateFormProps {

@@ -2,24 +2,31 @@ import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps, StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
-import { AllocateForm } from './allocate-form.js';
-import { ConfirmFree } from './confirm-free.js';
-import { FilterInput } from './filter-input.js';
-import { activeCount, dataProblem, emptyTableText, scannerNote } from './frame-text.js';
+import { activeCount, emptyTableText } from './frame-text.js';
 import { Header } from './header.js';
 import { HelpBar } from './help-bar.js';
 import { HelpScreen } from './help-screen.js';
 import { useDashboardData } from './hooks/use-dashboard-data.js';
-import { useRequests } from './hooks/use-requests.js';
+import { type TerminalControl, useRequests } from './hooks/use-requests.js';
+import { useShownMessage } from './hooks/use-shown-message.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { keyPresses } from './key-presses.js';
 import { dashboardReducer, type KeyContext } from './key-reducer.js';
-import { keyPresses } from './keymap.js';
-import { tableHeight } from './layout.js';
+import { layoutOf, tooSmallText } from './layout.js';
 import { MessageLine } from './message-line.js';
+import { MessageScreen } from './message-screen.js';
+import { messageHeight } from './message-text.js';
+import { Panel } from './panel.js';
 import { PortTable } from './port-table.js';
 import { visibleRows } from './rows.js';
-import { activeFilter, initialUiState, modeOf, type Overlay, selectedIndex } from './state.js';
-import { SuggestList } from './suggest-list.js';
+import {
+  activeFilter,
+  initialUiState,
+  modeOf,
+  type Overlay,
+  selectedIndex,
+  situationOf,
+} from './state.js';
 
 export interface NoticeSource {
   subscribe(listener: (text: string) => void): () => void;
@@ -44,21 +51,8 @@ export interface AppProps {
   readonly initial?: StatusView;
   /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C, like any interrupted command. */
   readonly onExitCode?: (code: number) => void;
-}
-
-function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
-  switch (overlay.kind) {
-    case 'form':
-      return <AllocateForm form={overlay.form} color={color} />;
-    case 'confirm':
-      return <ConfirmFree target={overlay.target} color={color} />;
-    case 'suggest':
-      return <SuggestList ports={overlay.ports} index={overlay.index} />;
-    case 'filter':
-      return <FilterInput draft={overlay.draft} />;
-    default:
-      return null;
-  }
+  /** Ctrl-L and Ctrl-Z: the terminal's business, done by whoever owns it. */
+  readonly terminal?: TerminalControl;
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
@@ -71,6 +65,7 @@ export function App({
   notices,
   onExitCode,
   initial,
+  terminal,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -83,7 +78,13 @@ export function App({
     },
     [exit, onExitCode],
   );
-  useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit });
+  useRequests(ui.outbox, {
+    deps,
+    dispatch,
+    refresh: data.refresh,
+    quit,
+    ...(terminal ? { terminal } : {}),
+  });
   useEffect(
     () =>
       notices?.subscribe((text) => dispatch({ type: 'notify', message: { tone: 'info', text } })),
@@ -91,21 +92,32 @@ export function App({
   );
 
   const mode = modeOf(ui);
+  const situation = situationOf(ui);
   const filter = activeFilter(ui);
   const rows = useMemo(
     () => visibleRows(data.rows, { filter, showUnmanaged: ui.showUnmanaged }),
     [data.rows, filter, ui.showUnmanaged],
   );
   const selected = selectedIndex(ui.selection, rows);
-  const height = tableHeight(size.rows, ui.overlay);
+  const { shown: shownMessage, last: lastMessage } = useShownMessage(ui.message, data, dispatch);
+  const messageWidth = size.columns;
+  const messageWanted = messageHeight(shownMessage, messageWidth);
+  const layout = layoutOf(size, ui.overlay, messageWanted);
 
   // The one keyboard handler: keys go to the reducer, which knows the mode and the keymap.
   // What is on screen reaches it through a ref set at commit time: a handler closing over
   // render values would act on the previous data until React re-subscribed it.
-  const context = useRef<KeyContext>({ rows: data.rows, terminalRows: size.rows });
+  const tableHeightFor = useCallback(
+    (overlay: Overlay) => {
+      const laid = layoutOf(size, overlay, messageWanted);
+      return laid.fits ? laid.tableHeight : 2;
+    },
+    [size, messageWanted],
+  );
+  const context = useRef<KeyContext>({ rows: data.rows, tableHeight: tableHeightFor });
   useLayoutEffect(() => {
-    context.current = { rows: data.rows, terminalRows: size.rows };
-  }, [data.rows, size.rows]);
+    context.current = { rows: data.rows, tableHeight: tableHeightFor };
+  }, [data.rows, tableHeightFor]);
   const onInput = useCallback((input: string, key: Key) => {
     for (const press of keyPresses(input, key)) {
       dispatch({ type: 'key', ...press, context: context.current });
@@ -118,11 +130,11 @@ export function App({
   // which brings the full first frame sooner.
   if (view === undefined) return <Text dimColor>pm: reading the registry and scanning…</Text>;
 
+  if (!layout.fits) {
+    return <Text wrap="truncate-end">{tooSmallText(layout.needs)}</Text>;
+  }
+  const height = layout.tableHeight;
   const allocations = data.rows.allocations;
-  const shownMessage =
-    ui.message?.tone === 'error'
-      ? ui.message
-      : (dataProblem(data) ?? ui.message ?? scannerNote(data.view));
   const emptyText = emptyTableText(data.registryError !== undefined, filter);
 
   return (
@@ -141,10 +153,17 @@ export function App({
         width={size.columns}
         color={color}
       />
-      <Box height={1} />
-      <Box height={height} flexDirection="column">
+      {layout.spacer ? <Box height={1} /> : null}
+      <Box height={height} flexDirection="column" overflow="hidden">
         {ui.overlay.kind === 'help' ? (
           <HelpScreen height={height} offset={ui.overlay.offset} />
+        ) : ui.overlay.kind === 'message' ? (
+          <MessageScreen
+            message={shownMessage ?? lastMessage}
+            width={size.columns}
+            height={height}
+            color={color}
+          />
         ) : (
           <PortTable
             rows={rows}
@@ -157,8 +176,13 @@ export function App({
         )}
       </Box>
       <Panel overlay={ui.overlay} color={color} />
-      <MessageLine message={shownMessage} color={color} />
-      <HelpBar mode={mode} width={size.columns} />
+      <MessageLine
+        message={shownMessage}
+        height={layout.messageLines}
+        width={messageWidth}
+        color={color}
+      />
+      <HelpBar mode={mode} width={size.columns} situation={situation} />
     </Box>
   );
 }

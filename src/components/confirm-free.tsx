@@ -1,7 +1,8 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
-import { describeTarget, type FreeRequest } from './state.js';
+import type { FreeRequest } from './free-target.js';
+import { describeTarget } from './messages.js';
 import { toneStyle } from './theme.js';
 
 export interface ConfirmFreeProps {

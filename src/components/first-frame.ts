@@ -15,14 +15,16 @@ import {
   emptyTableText,
   headerFacts,
   helpBarText,
-  MESSAGE_MARKS,
+  pageFooter,
   rowParts,
   scannerNote,
   tableTitle,
 } from './frame-text.js';
-import { CLOCK_COLUMNS, pageOf, pageSize, tableHeight } from './layout.js';
+import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from './layout.js';
+import { messageHeight, messageLines } from './message-text.js';
+import type { Message } from './messages.js';
 import { type DashboardRow, dashboardRows, visibleRows } from './rows.js';
-import { initialUiState, modeOf, selectedIndex } from './state.js';
+import { initialUiState, modeOf, selectedIndex, situationOf } from './state.js';
 
 export interface FirstFrameOptions {
   readonly columns: number;
@@ -43,7 +45,11 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   const data = dashboardRows(view);
   const rows = visibleRows(data, { filter: ui.filter, showUnmanaged: ui.showUnmanaged });
   const selected = selectedIndex(ui.selection, rows);
-  const height = tableHeight(options.rows, ui.overlay);
+  // Before any action the message line has only the scanner's note, if anything.
+  const message = scannerNote(view);
+  const layout = layoutOf(options, ui.overlay, messageHeight(message, columns));
+  if (!layout.fits) return [cut([[tooSmallText(layout.needs)]], columns)];
+  const height = layout.tableHeight;
   const lines: string[] = [];
 
   lines.push(
@@ -73,23 +79,35 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
       columns,
     ),
   );
-  lines.push('');
+  if (layout.spacer) lines.push('');
 
-  const table = tableLines(rows, selected, height, columns, style);
-  lines.push(...table, ...new Array<string>(Math.max(0, height - table.length)).fill(''));
-
-  const message = scannerNote(view);
-  if (message) {
-    const tone = (text: string) => paint(style, TONE_PALETTE[message.tone], text);
-    lines.push(cut([[`${MESSAGE_MARKS[message.tone]} ${sanitize(message.text)}`, tone]], columns));
-    lines.push(
-      message.hint ? cut([[`  hint: ${sanitize(message.hint)}`, style.dim]], columns) : '',
-    );
-  } else {
-    lines.push('', '');
-  }
-  lines.push(cut([[helpBarText(modeOf(ui), columns), style.dim]], columns));
+  const table = tableLines(rows, selected, height, columns, style).slice(0, height);
+  lines.push(...table, ...blank(height - table.length));
+  lines.push(...messageArea(message, layout.messageLines, columns, style));
+  lines.push(cut([[helpBarText(modeOf(ui), columns, situationOf(ui)), style.dim]], columns));
   return lines;
+}
+
+function blank(count: number): string[] {
+  return new Array<string>(Math.max(0, count)).fill('');
+}
+
+/** The message area as MessageLine draws it: the hint first to go when lines are short. */
+function messageArea(
+  message: Message | undefined,
+  height: number,
+  width: number,
+  style: Style,
+): string[] {
+  if (message === undefined) return blank(height);
+  const { text, hint } = messageLines(message, width);
+  const hintShown = hint !== undefined && height > text.length;
+  const tone = (line: string) => paint(style, TONE_PALETTE[message.tone], line);
+  const lines = text
+    .slice(0, Math.max(1, height - (hintShown ? 1 : 0)))
+    .map((line) => cut([[line, tone]], width));
+  if (hintShown) lines.push(cut([[hint, style.dim]], width));
+  return [...lines, ...blank(height - lines.length)];
 }
 
 function tableLines(
@@ -108,8 +126,7 @@ function tableLines(
     lines.push(cut([[`  ${emptyTableText(false, '')}`, style.dim]], width));
     return lines;
   }
-  const size = pageSize(rows.length, height);
-  const { start, end } = pageOf(rows.length, selected, size);
+  const { start, end, footer } = tablePage(rows.length, selected, height);
   for (let index = start; index < end; index++) {
     const row = rows[index]!;
     const parts = rowParts(row, columns, index === selected);
@@ -121,11 +138,7 @@ function tableLines(
     const line = cut(pieces, width);
     lines.push(index === selected && style.enabled ? `\u001b[7m${line}\u001b[27m` : line);
   }
-  if (rows.length > size) {
-    lines.push(
-      cut([[`  rows ${start + 1}-${end} of ${rows.length} (PgUp/PgDn)`, style.dim]], width),
-    );
-  }
+  if (footer) lines.push(cut([[pageFooter(start, end, rows.length), style.dim]], width));
   return lines;
 }
 

@@ -3,9 +3,9 @@
 // Ink has loaded. One source, so the two cannot drift apart.
 import type { StatusView } from '../core/actions.js';
 import { type FittedColumn, fitCell, joinCells, MARKER_WIDTH } from '../view/table.js';
-import { hintsFor, type Mode } from './keymap.js';
+import { type HintItem, hintsFor, type KeyAction, type KeySituation, type Mode } from './keymap.js';
+import { type Message, messageOf } from './messages.js';
 import type { DashboardRow, DashboardRows } from './rows.js';
-import { type Message, messageOf } from './state.js';
 
 export interface HeaderFacts {
   readonly range: string;
@@ -39,15 +39,42 @@ export function activeCount(allocations: readonly DashboardRow[]): number {
   return allocations.filter((row) => row.state === 'active' || row.state === 'conflict').length;
 }
 
-/** The hints that fit the width, in keymap order; the rest are on the help screen. */
-export function helpBarText(mode: Mode, width: number): string {
-  let text = '';
-  for (const item of hintsFor(mode)) {
-    const next = `${text === '' ? '' : '  '}${item.keys} ${item.label}`;
-    if (text.length + next.length > width) break;
-    text += next;
+/** Hints kept however narrow the terminal: how to get help and how to get out. */
+const ESSENTIAL: ReadonlySet<KeyAction> = new Set([
+  'help',
+  'quit',
+  'unfilter',
+  'closeHelp',
+  'closeMessage',
+  'cancel',
+  'confirmNo',
+  'clearFilter',
+]);
+
+const SEPARATOR = '  ';
+const hintText = (item: HintItem) => `${item.keys} ${item.label}`;
+
+/**
+ * The hints that fit the width, in keymap order; the rest are on the help screen. The
+ * essential ones are kept first, the others added while they still fit beside them.
+ */
+export function helpBarText(mode: Mode, width: number, situation: KeySituation): string {
+  const items = hintsFor(mode, situation);
+  const lengthOf = (shown: readonly HintItem[]) =>
+    shown.reduce(
+      (sum, item, index) => sum + hintText(item).length + (index ? SEPARATOR.length : 0),
+      0,
+    );
+  const shown = new Set(items.filter((item) => ESSENTIAL.has(item.action)));
+  for (const item of items) {
+    if (shown.has(item)) continue;
+    const candidate = items.filter((other) => other === item || shown.has(other));
+    if (lengthOf(candidate) <= width) shown.add(item);
   }
-  return text;
+  return items
+    .filter((item) => shown.has(item))
+    .map(hintText)
+    .join(SEPARATOR);
 }
 
 /** The column titles, after the selection marker's place. */
@@ -84,16 +111,18 @@ export function rowParts(
   };
 }
 
+/** Under a paged table: which rows are on screen. */
+export function pageFooter(start: number, end: number, count: number): string {
+  return `  rows ${start + 1}-${end} of ${count} (PgUp/PgDn)`;
+}
+
 /** What the table says when it has no rows. */
 export function emptyTableText(registryUnreadable: boolean, filter: string): string {
   if (registryUnreadable) return 'the registry could not be read: see the message below';
   return filter !== ''
-    ? `no rows match "${filter}" (Esc in the filter clears it)`
+    ? `no rows match "${filter}" (Esc clears the filter)`
     : 'no allocations yet: press a to allocate a port';
 }
-
-/** How a message line starts, by tone. */
-export const MESSAGE_MARKS = { error: '✗', warning: '!', info: '·', success: '✓' } as const;
 
 /** A problem with the data itself: shown over anything but an action's own error. */
 export function dataProblem(data: {

@@ -1,17 +1,18 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { helpBarText } from './frame-text.js';
-import type { Mode } from './keymap.js';
+import type { KeySituation, Mode } from './keymap.js';
 
 export interface HelpBarProps {
   readonly mode: Mode;
   readonly width: number;
+  readonly situation: KeySituation;
 }
 
-function HelpBarView({ mode, width }: HelpBarProps) {
+function HelpBarView({ mode, width, situation }: HelpBarProps) {
   return (
     <Text dimColor wrap="truncate-end">
-      {helpBarText(mode, width)}
+      {helpBarText(mode, width, situation)}
     </Text>
   );
 }

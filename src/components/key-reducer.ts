@@ -2,27 +2,30 @@
 // state left by the previous one, even when several arrive before React re-renders (a fast
 // typist, a paste, tmux send-keys): the handler in the app could only see a stale render.
 
+import { formStep } from './form.js';
+import { freeRequestOf } from './free-target.js';
 import { HELP_LINE_COUNT } from './help-lines.js';
 import { actionFor, type KeyPress, typedText } from './keymap.js';
-import { helpPageSize, pageSize, tableHeight } from './layout.js';
+import { helpPageSize, pageSize } from './layout.js';
 import { type DashboardRows, visibleRows } from './rows.js';
 import {
   activeFilter,
-  formStep,
-  freeRequestOf,
   type Movement,
   modeOf,
+  type Overlay,
   type Request,
   selectedIndex,
+  situationOf,
   type UiAction,
   type UiState,
   update,
 } from './state.js';
 
-/** What a key needs to know beyond the UI state: the data on screen and the screen size. */
+/** What a key needs to know beyond the UI state: the data on screen and the screen's layout. */
 export interface KeyContext {
   readonly rows: DashboardRows;
-  readonly terminalRows: number;
+  /** Lines of the table (or help) area with this overlay open, as the screen lays it out. */
+  readonly tableHeight: (overlay: Overlay) => number;
 }
 
 export type DashboardAction =
@@ -37,7 +40,7 @@ export type DashboardAction =
 const send = (state: UiState, request: Request) => update(state, { type: 'send', request });
 
 function move(state: UiState, movement: Movement, context: KeyContext): UiState {
-  const height = tableHeight(context.terminalRows, state.overlay);
+  const height = context.tableHeight(state.overlay);
   if (state.overlay.kind === 'help') {
     const lines = HELP_LINE_COUNT;
     return update(state, {
@@ -66,7 +69,7 @@ export function reduceKey(
   context: KeyContext,
 ): UiState {
   const mode = modeOf(state);
-  const action = actionFor(mode, input, key);
+  const action = actionFor(mode, input, key, situationOf(state));
   if (action === undefined) {
     const text = typedText(mode, input, key);
     return text === undefined ? state : update(state, { type: 'type', text });
@@ -106,6 +109,7 @@ export function reduceKey(
     case 'confirmNo':
     case 'cancel':
     case 'closeHelp':
+    case 'closeMessage':
       return update(state, { type: 'closeOverlay' });
     case 'suggest':
       return send(update(state, { type: 'openSuggest' }), { kind: 'suggest' });
@@ -116,13 +120,20 @@ export function reduceKey(
     case 'applyFilter':
       return update(state, { type: 'applyFilter' });
     case 'clearFilter':
+    case 'unfilter':
       return update(state, { type: 'clearFilter' });
     case 'unmanaged':
       return update(state, { type: 'toggleUnmanaged' });
     case 'refresh':
       return send(state, { kind: 'refresh' });
+    case 'redraw':
+      return send(state, { kind: 'redraw' });
+    case 'suspend':
+      return send(state, { kind: 'suspend' });
     case 'help':
       return update(state, { type: 'openHelp' });
+    case 'message':
+      return update(state, { type: 'openMessage' });
     case 'erase':
       return update(state, { type: 'erase' });
     case 'focusNext':

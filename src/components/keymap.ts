@@ -2,7 +2,7 @@
 // screen are all derived from it, so a key cannot be handled without also being documented.
 // Pure data and functions: no Ink, no React (the key shape below is structural).
 
-export const MODES = ['table', 'form', 'confirm', 'suggest', 'filter', 'help'] as const;
+export const MODES = ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Where the text typed in a mode goes; other modes treat printable keys as commands only. */
@@ -15,7 +15,16 @@ export const MODE_TITLES: Readonly<Record<Mode, string>> = {
   suggest: 'Suggestions',
   filter: 'Filter',
   help: 'Help',
+  message: 'Last message',
 };
+
+/** Facts about the screen that change what a key means: Esc clears a filter before quitting. */
+export interface KeySituation {
+  /** A filter is applied to the table. */
+  readonly filtered: boolean;
+}
+
+export const NO_SITUATION: KeySituation = { filtered: false };
 
 export interface Binding {
   /** Key names as produced by keyName(): 'up', 'pagedown', 'return', 'ctrl+c', 'g', 'G', '/'. */
@@ -25,6 +34,11 @@ export interface Binding {
   /** Short label for the help bar; actions without one appear on the help screen only. */
   readonly hint?: string;
   readonly modes: readonly Mode[];
+  /**
+   * Only while this holds; otherwise the key falls through to the next binding that has it
+   * (so Esc quits when no filter is applied).
+   */
+  readonly when?: keyof KeySituation;
 }
 
 export const KEYMAP = {
@@ -70,18 +84,48 @@ export const KEYMAP = {
     modes: ['table'],
   },
   refresh: { keys: ['r'], description: 'refresh now', hint: 'refresh', modes: ['table'] },
+  message: {
+    keys: ['m'],
+    description: 'show the last message whole',
+    hint: 'message',
+    modes: ['table'],
+  },
   help: { keys: ['?'], description: 'show all keys', hint: 'help', modes: ['table'] },
+  unfilter: {
+    keys: ['escape'],
+    description: 'clear the applied filter (with none applied, Esc quits)',
+    hint: 'clear filter',
+    modes: ['table'],
+    when: 'filtered',
+  },
   quit: { keys: ['q', 'escape'], description: 'quit', hint: 'quit', modes: ['table'] },
   interrupt: {
     keys: ['ctrl+c'],
     description: 'quit, from any screen',
-    modes: ['table', 'form', 'confirm', 'suggest', 'filter', 'help'],
+    // Every mode, present and future: a new screen cannot forget these.
+    modes: MODES,
+  },
+  redraw: {
+    keys: ['ctrl+l'],
+    description: 'repaint the whole screen',
+    modes: MODES,
+  },
+  suspend: {
+    keys: ['ctrl+z'],
+    description: 'suspend to the shell; fg brings the dashboard back',
+    modes: MODES,
   },
   closeHelp: {
     keys: ['?', 'q', 'escape'],
     description: 'close help',
     hint: 'close',
     modes: ['help'],
+  },
+  closeMessage: {
+    keys: ['m', 'q', 'escape'],
+    description: 'close the message',
+    hint: 'close',
+    modes: ['message'],
   },
   nextField: {
     keys: ['return'],
@@ -182,22 +226,42 @@ export function keyName(input: string, key: KeyPress): string | undefined {
   return [...input].length === 1 ? input : undefined;
 }
 
-const LOOKUP: ReadonlyMap<Mode, ReadonlyMap<string, KeyAction>> = new Map(
+/** Per mode and key name, the actions bound to it in keymap order; the first that applies wins. */
+const LOOKUP: ReadonlyMap<Mode, ReadonlyMap<string, readonly KeyAction[]>> = new Map(
   MODES.map((mode) => {
-    const byKey = new Map<string, KeyAction>();
+    const byKey = new Map<string, KeyAction[]>();
     for (const action of ACTIONS) {
       const binding = bindingOf(action);
       if (!binding.modes.includes(mode)) continue;
-      for (const key of binding.keys) if (!byKey.has(key)) byKey.set(key, action);
+      for (const key of binding.keys) byKey.set(key, [...(byKey.get(key) ?? []), action]);
     }
     return [mode, byKey] as const;
   }),
 );
 
+/** The action a named key means in a mode and situation. */
+export function actionForName(
+  mode: Mode,
+  name: string,
+  situation: KeySituation = NO_SITUATION,
+): KeyAction | undefined {
+  return LOOKUP.get(mode)
+    ?.get(name)
+    ?.find((action) => {
+      const { when } = bindingOf(action);
+      return when === undefined || situation[when];
+    });
+}
+
 /** The action a key press means in a mode, or undefined (then text modes treat it as typing). */
-export function actionFor(mode: Mode, input: string, key: KeyPress): KeyAction | undefined {
+export function actionFor(
+  mode: Mode,
+  input: string,
+  key: KeyPress,
+  situation: KeySituation = NO_SITUATION,
+): KeyAction | undefined {
   const name = keyName(input, key);
-  return name === undefined ? undefined : LOOKUP.get(mode)?.get(name);
+  return name === undefined ? undefined : actionForName(mode, name, situation);
 }
 
 /**
@@ -205,6 +269,7 @@ export function actionFor(mode: Mode, input: string, key: KeyPress): KeyAction |
  * string); undefined for commands and control keys.
  */
 export function typedText(mode: Mode, input: string, key: KeyPress): string | undefined {
+  // Text modes have no conditional bindings: the situation does not change what is typed.
   if (!TEXT_MODES.has(mode) || key.ctrl || key.meta || input === '') return undefined;
   if (actionFor(mode, input, key) !== undefined) return undefined;
   // Drop control characters (a pasted newline, a stray escape) rather than typing them.
@@ -229,6 +294,8 @@ const KEY_LABELS: Readonly<Record<string, string>> = {
   backspace: 'Backspace',
   delete: 'Del',
   'ctrl+c': 'Ctrl-C',
+  'ctrl+l': 'Ctrl-L',
+  'ctrl+z': 'Ctrl-Z',
 };
 
 /** How a key is written on screen: '↑', 'PgUp', 'Enter', 'Ctrl-C', 'q'. */
@@ -242,18 +309,23 @@ export interface HintItem {
   readonly label: string;
 }
 
-/** The help bar of a mode: actions with a hint, their keys joined ("↑/k"). */
-export function hintsFor(mode: Mode): HintItem[] {
+/**
+ * The help bar of a mode: actions with a hint, with the keys that mean that action right now
+ * ("q quit" while Esc clears a filter, "q/Esc quit" otherwise).
+ */
+export function hintsFor(mode: Mode, situation: KeySituation = NO_SITUATION): HintItem[] {
   const items: HintItem[] = [];
   for (const action of ACTIONS) {
     const binding = bindingOf(action);
     if (!binding.modes.includes(mode) || binding.hint === undefined) continue;
+    const live = binding.keys.filter((key) => actionForName(mode, key, situation) === action);
+    if (live.length === 0) continue;
     // "move" stands for up and down together; upper-case twins (Y for y) add nothing here.
     const keys =
       action === 'up'
         ? '↑↓/jk'
-        : binding.keys
-            .filter((key) => key === key.toLowerCase() || binding.keys.length === 1)
+        : live
+            .filter((key) => key === key.toLowerCase() || live.length === 1)
             .map(keyLabel)
             .join('/');
     items.push({ action, keys, label: binding.hint });
@@ -295,17 +367,3 @@ export const NO_KEY: KeyPress = {
   delete: false,
   meta: false,
 };
-
-/**
- * Splits one input event into key presses. Text typed quickly, pasted or sent by tmux arrives
- * as one string: "shop\r" is the text "shop" and then Enter, not a name with a newline in it.
- */
-export function keyPresses(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
-  if (input.length <= 1 || !input.includes('\r') || key.ctrl || key.meta) return [{ input, key }];
-  const presses: { input: string; key: KeyPress }[] = [];
-  input.split('\r').forEach((text, index) => {
-    if (index > 0) presses.push({ input: '\r', key: { ...NO_KEY, return: true } });
-    if (text !== '') presses.push({ input: text, key: NO_KEY });
-  });
-  return presses;
-}

@@ -1,33 +1,35 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { sanitize } from '../view/sanitize.js';
-import { MESSAGE_MARKS } from './frame-text.js';
-import type { Message } from './state.js';
+import { messageLines } from './message-text.js';
+import type { Message } from './messages.js';
 import { toneStyle } from './theme.js';
 
 export interface MessageLineProps {
   readonly message: Message | undefined;
+  /** Lines the layout gives the message area; the hint goes first when they are short. */
+  readonly height: number;
+  readonly width: number;
   readonly color: boolean;
 }
 
-/** Lines the message area always takes, so the layout does not jump when a hint appears. */
-export const MESSAGE_LINES = 2;
-
-function MessageLineView({ message, color }: MessageLineProps) {
+function MessageLineView({ message, height, width, color }: MessageLineProps) {
+  if (message === undefined) return <Box height={height} />;
+  const { text, hint } = messageLines(message, width);
+  const hintShown = hint !== undefined && height > text.length;
+  const textShown = text.slice(0, Math.max(1, height - (hintShown ? 1 : 0)));
   return (
-    <Box flexDirection="column" height={MESSAGE_LINES}>
-      {message === undefined ? null : (
-        <>
-          <Text wrap="truncate-end" {...toneStyle(message.tone, color)}>
-            {MESSAGE_MARKS[message.tone]} {sanitize(message.text)}
-          </Text>
-          {message.hint === undefined ? null : (
-            <Text wrap="truncate-end" dimColor>
-              {'  '}hint: {sanitize(message.hint)}
-            </Text>
-          )}
-        </>
-      )}
+    <Box flexDirection="column" height={height}>
+      {textShown.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one message, in order
+        <Text key={index} wrap="truncate-end" {...toneStyle(message.tone, color)}>
+          {line}
+        </Text>
+      ))}
+      {hintShown ? (
+        <Text wrap="truncate-end" dimColor>
+          {hint}
+        </Text>
+      ) : null}
     </Box>
   );
 }

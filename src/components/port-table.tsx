@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import { type FittedColumn, fitColumns } from '../view/table.js';
-import { rowParts, tableTitle } from './frame-text.js';
-import { pageOf, pageSize } from './layout.js';
+import { pageFooter, rowParts, tableTitle } from './frame-text.js';
+import { tablePage } from './layout.js';
 import type { DashboardRow } from './rows.js';
 import { stateStyle } from './theme.js';
 
@@ -49,9 +49,7 @@ function PortTableView(props: PortTableProps) {
     [rows, width],
   );
   const title = tableTitle(columns);
-  const size = pageSize(rows.length, height);
-  const paged = rows.length > size;
-  const { start, end } = pageOf(rows.length, selected, size);
+  const { start, end, footer } = tablePage(rows.length, selected, height);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -72,9 +70,9 @@ function PortTableView(props: PortTableProps) {
           color={color}
         />
       ))}
-      {paged ? (
+      {footer ? (
         <Text dimColor wrap="truncate-end">
-          {'  '}rows {start + 1}-{end} of {rows.length} (PgUp/PgDn)
+          {pageFooter(start, end, rows.length)}
         </Text>
       ) : null}
     </Box>

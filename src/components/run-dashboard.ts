@@ -30,6 +30,29 @@ export function displayPath(path: string, home: string): string {
   return path.startsWith(`${home}${sep}`) ? `~${path.slice(home.length)}` : path;
 }
 
+/**
+ * Ctrl-Z: raw mode turns it into a key, so pm does what the terminal would have done: give
+ * the terminal back and stop the whole job (SIGTSTP to the process group, so a wrapper such as
+ * `npx` stops too and the shell sees a stopped job). A signal to oneself takes effect before
+ * kill() returns, so the next line runs after `fg`: take the terminal again and paint it all.
+ * Where nobody could resume pm (no job control: the kernel drops the signal) it just carries
+ * on. Windows has no job control.
+ */
+function suspender(screen: Screen): (() => void) | undefined {
+  if (process.platform === 'win32') return undefined;
+  return () => {
+    screen.close();
+    process.stdin.setRawMode?.(false);
+    try {
+      process.kill(0, 'SIGTSTP');
+    } finally {
+      process.stdin.setRawMode?.(true);
+      screen.open();
+      screen.redraw();
+    }
+  };
+}
+
 export async function runDashboard(options: DashboardOptions): Promise<number> {
   const initial = await loadFirstView(options.deps);
   const stdin = process.stdin;
@@ -49,6 +72,8 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
   const registryPath = displayPath(options.registryPath, homedir());
   const onRefreshed = () => screen.setStatus(`refreshed ${formatClock(Date.now())}`);
+  const suspend = suspender(screen);
+  const terminal = { redraw: () => screen.redraw(), ...(suspend ? { suspend } : {}) };
   try {
     if (initial) {
       if (stdin.isTTY) stdin.setRawMode(true);
@@ -70,6 +95,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       intervalMs: options.intervalMs,
       color: options.color,
       onRefreshed,
+      terminal,
       ...(options.notices ? { notices: options.notices } : {}),
       ...(initial ? { initial } : {}),
     });

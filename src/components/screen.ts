@@ -9,7 +9,7 @@
 // through React it would make Ink rebuild every line of the frame (tens of milliseconds of
 // CPU for a full table) only to change eight characters.
 import { EventEmitter } from 'node:events';
-import { visibleLength } from '../view/ansi.js';
+import { clipToWidth, visibleLength } from '../view/ansi.js';
 
 export const ESC = '\u001b[';
 const ENTER_ALTERNATE_SCREEN = `${ESC}?1049h`;
@@ -17,6 +17,13 @@ const LEAVE_ALTERNATE_SCREEN = `${ESC}?1049l`;
 const HIDE_CURSOR = `${ESC}?25l`;
 const SHOW_CURSOR = `${ESC}?25h`;
 const CLEAR_SCREEN = `${ESC}2J`;
+/**
+ * No automatic wrap while pm owns the screen: a line one column too wide (a frame laid out for
+ * the width before a resize) would otherwise wrap onto the next row, and at the bottom scroll
+ * the whole screen, leaving rows the repaint believes unchanged.
+ */
+const NO_WRAP = `${ESC}?7l`;
+const WRAP = `${ESC}?7h`;
 /** Synchronised output: supporting terminals show the whole repaint at once, others ignore it. */
 const BEGIN_UPDATE = `${ESC}?2026h`;
 const END_UPDATE = `${ESC}?2026l`;
@@ -95,7 +102,7 @@ export class Screen extends EventEmitter {
   open(): void {
     if (this.active) return;
     this.active = true;
-    this.output.write(`${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${CLEAR_SCREEN}`);
+    this.output.write(`${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${NO_WRAP}${CLEAR_SCREEN}`);
     this.output.on('resize', this.resized);
   }
 
@@ -104,7 +111,7 @@ export class Screen extends EventEmitter {
     if (!this.active) return;
     this.active = false;
     this.output.off('resize', this.resized);
-    this.output.write(`${SHOW_CURSOR}${LEAVE_ALTERNATE_SCREEN}`);
+    this.output.write(`${WRAP}${SHOW_CURSOR}${LEAVE_ALTERNATE_SCREEN}`);
   }
 
   /** Called by Ink with one complete frame. */
@@ -121,21 +128,34 @@ export class Screen extends EventEmitter {
     this.paint();
   }
 
-  private paint(): void {
+  /**
+   * Paints the whole frame again on a blank screen (Ctrl-L): whatever else wrote to the
+   * terminal meanwhile is gone.
+   */
+  redraw(): void {
+    this.painted = [];
+    // Cleared and painted in one write: the terminal never shows the blank screen between.
+    this.paint(CLEAR_SCREEN);
+  }
+
+  private paint(clear = ''): void {
     if (!this.active) return;
+    const { columns } = this;
     const [first = '', ...rest] = this.frame;
-    const next = [withStatus(first, this.status, this.columns), ...rest];
+    const next = [withStatus(first, this.status, columns), ...rest].map((line) =>
+      clipToWidth(line, columns),
+    );
     const changes = repaint(this.painted, next, this.rows);
     this.painted = next;
-    if (changes !== '') this.output.write(`${BEGIN_UPDATE}${changes}${END_UPDATE}`);
+    if (changes !== '' || clear !== '') {
+      this.output.write(`${BEGIN_UPDATE}${clear}${changes}${END_UPDATE}`);
+    }
   }
 
   private readonly resized = () => {
-    // Lines wrap or move when the size changes: start from a blank screen and paint it all.
-    this.painted = [];
-    if (this.active) this.output.write(CLEAR_SCREEN);
+    // Lines move when the size changes: start from a blank screen and paint it all. Ink
+    // usually answers the event with a new frame; if not, the old one comes back, clipped.
     this.emit('resize');
-    // Ink usually answers with a new frame; if not, the old one must come back on screen.
-    this.paint();
+    this.redraw();
   };
 }

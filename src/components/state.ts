@@ -1,42 +1,12 @@
 // The dashboard's UI state and its reducer. Live data (registry, scan) is not here: it lives
 // in the data hooks; this is only what the user did (selection, filter, open panel, message).
 
-import type { AllocateRequest, AllocateResult, FreeTarget } from '../core/actions.js';
-import { isPmError } from '../core/errors.js';
-import { parseName } from '../core/names.js';
-import { parsePort } from '../core/port.js';
-import { formatError } from '../view/errors.js';
-import { sanitize } from '../view/sanitize.js';
-import type { Mode } from './keymap.js';
-import { allocationKey, type DashboardRow } from './rows.js';
-import type { Tone } from './theme.js';
-
-export type FieldName = 'project' | 'service' | 'port';
-
-export type FormPurpose =
-  | { readonly kind: 'allocate' }
-  /** Allocating a port picked from the suggestions: only the names are asked. */
-  | { readonly kind: 'suggested'; readonly port: number };
-
-export interface FieldError {
-  readonly field: FieldName;
-  readonly message: string;
-  readonly hint?: string;
-}
-
-export interface FormState {
-  readonly purpose: FormPurpose;
-  readonly values: Readonly<Record<FieldName, string>>;
-  readonly focus: number;
-  readonly error?: FieldError;
-  readonly submitting: boolean;
-}
-
-export interface FreeRequest {
-  readonly project: string;
-  readonly service: string;
-  readonly port: number;
-}
+import type { AllocateRequest, AllocateResult } from '../core/actions.js';
+import { editFocused, type FormState, type FormStep, fieldsOf, newForm } from './form.js';
+import type { FreeRequest } from './free-target.js';
+import { type KeySituation, type Mode, NO_SITUATION } from './keymap.js';
+import { allocatedMessage, describeTarget, type Message, messageOf } from './messages.js';
+import { allocationKey } from './rows.js';
 
 export type Overlay =
   | { readonly kind: 'none' }
@@ -46,13 +16,9 @@ export type Overlay =
   | { readonly kind: 'confirm'; readonly target: FreeRequest }
   /** `ports` is undefined while the suggestions are being computed. */
   | { readonly kind: 'suggest'; readonly ports?: readonly number[]; readonly index: number }
-  | { readonly kind: 'filter'; readonly draft: string };
-
-export interface Message {
-  readonly tone: Tone;
-  readonly text: string;
-  readonly hint?: string;
-}
+  | { readonly kind: 'filter'; readonly draft: string }
+  /** The last message in full (m). */
+  | { readonly kind: 'message' };
 
 export interface Selection {
   /** The row the user chose; followed across refreshes. */
@@ -68,7 +34,11 @@ export type Request =
   | { readonly kind: 'suggest' }
   | { readonly kind: 'refresh' }
   /** Ctrl-C is an interruption: the dashboard then exits 130, like any interrupted command. */
-  | { readonly kind: 'quit'; readonly interrupted: boolean };
+  | { readonly kind: 'quit'; readonly interrupted: boolean }
+  /** Ctrl-L: paint the whole screen again. */
+  | { readonly kind: 'redraw' }
+  /** Ctrl-Z: give the terminal back and stop until `fg`. */
+  | { readonly kind: 'suspend' };
 
 export interface Outgoing {
   readonly id: number;
@@ -88,11 +58,6 @@ export interface UiState {
 
 export type Movement = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
 
-export type FormStep =
-  | { readonly kind: 'invalid'; readonly focus: number; readonly error: FieldError }
-  | { readonly kind: 'next' }
-  | { readonly kind: 'submit'; readonly request: AllocateRequest };
-
 export type UiAction =
   | {
       readonly type: 'move';
@@ -101,6 +66,7 @@ export type UiAction =
       readonly pageSize: number;
     }
   | { readonly type: 'openHelp' }
+  | { readonly type: 'openMessage' }
   | {
       readonly type: 'scrollHelp';
       readonly movement: Movement;
@@ -126,6 +92,13 @@ export type UiAction =
   | { readonly type: 'clearFilter' }
   | { readonly type: 'toggleUnmanaged' }
   | { readonly type: 'notify'; readonly message: Message }
+  /** The registry (its last good copy and its read error) the current error is shown with. */
+  | { readonly type: 'messageShown'; readonly registry: unknown }
+  /**
+   * The registry differs from the one the error was shown with (changed, broken, mended): an
+   * error from an earlier action described a registry that is no longer there.
+   */
+  | { readonly type: 'registryChanged' }
   | { readonly type: 'failed'; readonly error: unknown }
   | { readonly type: 'send'; readonly request: Request }
   /** The app took every request up to this id. */
@@ -149,6 +122,14 @@ export function modeOf(state: UiState): Mode {
   }
 }
 
+/** What changes the meaning of keys: see KeySituation. */
+export function situationOf(state: UiState): KeySituation {
+  return state.filter === '' ? NO_SITUATION : FILTERED;
+}
+
+/** One object per situation, so memoised components see the same props. */
+const FILTERED: KeySituation = { filtered: true };
+
 /** The filter in effect: while typing it, the draft (so rows narrow as you type). */
 export function activeFilter(state: UiState): string {
   return state.overlay.kind === 'filter' ? state.overlay.draft : state.filter;
@@ -164,77 +145,9 @@ export function selectedIndex(selection: Selection, rows: readonly { key: string
   return Math.min(Math.max(selection.index, 0), rows.length - 1);
 }
 
-export function fieldsOf(purpose: FormPurpose): readonly FieldName[] {
-  return purpose.kind === 'allocate' ? ['project', 'service', 'port'] : ['project', 'service'];
-}
-
-function newForm(purpose: FormPurpose): FormState {
-  return { purpose, values: { project: '', service: '', port: '' }, focus: 0, submitting: false };
-}
-
-/** What the user meant by the error; PmErrors carry their own words, bugs are named as such. */
-export function messageOf(error: unknown): Message {
-  if (isPmError(error)) {
-    const { message, hint } = formatError(error, 'dashboard');
-    return hint === undefined
-      ? { tone: 'error', text: message }
-      : { tone: 'error', text: message, hint };
-  }
-  const text = error instanceof Error ? error.message : String(error);
-  return { tone: 'error', text: `unexpected error: ${sanitize(text)}`, hint: 'please report it' };
-}
-
-function fieldError(field: FieldName, value: string): FieldError | undefined {
-  try {
-    if (field === 'port') {
-      if (value.trim() !== '') parsePort(value);
-    } else {
-      parseName(value, field);
-    }
-    return undefined;
-  } catch (error) {
-    const { text, hint } = messageOf(error);
-    return hint === undefined ? { field, message: text } : { field, message: text, hint };
-  }
-}
-
-/**
- * What Enter does in the form: refuse an invalid field, move on, or (on the last field, with
- * every field valid) hand back the request to send. Blank port means "pick one for me".
- */
-export function formStep(form: FormState): FormStep {
-  const fields = fieldsOf(form.purpose);
-  const focused = fields[form.focus] ?? 'project';
-  const own = fieldError(focused, form.values[focused]);
-  if (own) return { kind: 'invalid', focus: form.focus, error: own };
-  if (form.focus < fields.length - 1) return { kind: 'next' };
-  for (const [index, field] of fields.entries()) {
-    const error = fieldError(field, form.values[field]);
-    if (error) return { kind: 'invalid', focus: index, error };
-  }
-  const { project, service, port } = form.values;
-  if (form.purpose.kind === 'suggested') {
-    return { kind: 'submit', request: { project, service, port: form.purpose.port } };
-  }
-  return {
-    kind: 'submit',
-    request:
-      port.trim() === '' ? { project, service } : { project, service, port: parsePort(port) },
-  };
-}
-
 function updateForm(state: UiState, change: (form: FormState) => FormState): UiState {
   if (state.overlay.kind !== 'form' || state.overlay.form.submitting) return state;
   return { ...state, overlay: { kind: 'form', form: change(state.overlay.form) } };
-}
-
-function editFocused(form: FormState, edit: (value: string) => string): FormState {
-  const field = fieldsOf(form.purpose)[form.focus] ?? 'project';
-  const value = edit(form.values[field]);
-  // A port is digits only: anything else could never be valid, so it is not typed at all.
-  if (field === 'port' && !/^\d{0,5}$/.test(value)) return form;
-  const { error: _stale, ...rest } = form;
-  return { ...rest, values: { ...form.values, [field]: value } };
 }
 
 function moveIndex(current: number, movement: Movement, count: number, pageSize: number): number {
@@ -265,6 +178,8 @@ export function update(state: UiState, action: UiAction): UiState {
     }
     case 'openHelp':
       return { ...state, overlay: { kind: 'help', offset: 0 } };
+    case 'openMessage':
+      return { ...state, overlay: { kind: 'message' } };
     case 'scrollHelp': {
       if (state.overlay.kind !== 'help') return state;
       // Scrolling stops when the last line is at the bottom: offsets are 0..lines-page.
@@ -300,21 +215,14 @@ export function update(state: UiState, action: UiAction): UiState {
         return { ...rest, submitting: true };
       });
     case 'allocated': {
-      const { project, service, port, created, warnings } = action.result;
-      const text = created
-        ? `allocated ${project}/${service}: port ${port}`
-        : `${project}/${service} already has port ${port}`;
-      const message: Message =
-        warnings.length > 0
-          ? { tone: 'warning', text: `${text}; ${warnings.join('; ')}` }
-          : { tone: 'success', text };
+      const { project, service } = action.result;
       return {
         ...state,
         overlay: { kind: 'none' },
         // Show the new row even if the current filter would hide it.
         filter: '',
         selection: { key: allocationKey(project, service), index: state.selection.index },
-        message,
+        message: allocatedMessage(action.result),
       };
     }
     case 'askFree':
@@ -359,6 +267,14 @@ export function update(state: UiState, action: UiAction): UiState {
       return { ...state, showUnmanaged: !state.showUnmanaged };
     case 'notify':
       return { ...state, message: action.message };
+    case 'messageShown':
+      if (state.message === undefined) return state;
+      return { ...state, message: { ...state.message, shownWith: action.registry } };
+    case 'registryChanged': {
+      if (state.message?.tone !== 'error') return state;
+      const { message: _stale, ...rest } = state;
+      return rest;
+    }
     case 'send':
       return {
         ...state,
@@ -382,26 +298,4 @@ export function update(state: UiState, action: UiAction): UiState {
       return { ...state, message };
     }
   }
-}
-
-export function describeTarget(target: FreeRequest): string {
-  return `${target.project}/${target.service} (port ${target.port})`;
-}
-
-/** The allocation a free request removes, in the vocabulary of core/actions. */
-export function freeTarget(target: FreeRequest): FreeTarget {
-  return { kind: 'service', project: target.project, service: target.service };
-}
-
-/** What `f` would free: only allocations can be freed, not other people's listeners. */
-export function freeRequestOf(row: DashboardRow | undefined): FreeRequest | Message {
-  if (row === undefined) return { tone: 'warning', text: 'nothing selected to free' };
-  if (row.kind === 'unmanaged') {
-    return {
-      tone: 'warning',
-      text: `port ${row.port} is not allocated, so there is nothing to free`,
-      hint: 'stop the process listening on it to release it',
-    };
-  }
-  return { project: row.project, service: row.service, port: row.port };
 }

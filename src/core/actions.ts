@@ -2,6 +2,7 @@
 // IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
 import type { ProcessTree } from '../native/process-tree.js';
 import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
+import { configWarnings, type EphemeralPorts } from './config-warnings.js';
 import { PmError } from './errors.js';
 import { parseName } from './names.js';
 import type { Port, PortRange } from './port.js';
@@ -25,6 +26,7 @@ import {
 } from './registry.js';
 import {
   listenersByPort,
+  type PortState,
   SERVICE_MARKER,
   type StatusRow,
   statusRows,
@@ -163,7 +165,10 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
             [{ kind: 'suggest' }, { kind: 'force' }],
           );
         }
-        warnings.push(`port ${port} is in use right now; recorded anyway (forced)`);
+        // One fact, one message: when the scan names the holder, that message below says it.
+        if (!listening.has(port)) {
+          warnings.push(`port ${port} is in use right now; recorded anyway (forced)`);
+        }
       }
       if (isBrowserUnsafePort(port)) {
         warnings.push(
@@ -288,11 +293,13 @@ export async function suggest(deps: Deps, count: number, from?: Port): Promise<P
 export interface ProjectQuery {
   readonly project: string;
   readonly path?: string;
-  readonly services: readonly { readonly service: string; readonly port: Port }[];
+  /** Sorted by service, each with its live state: a conflict is why one asks. */
+  readonly services: readonly StatusRow[];
+  readonly scanner: PortQuery['scanner'];
 }
 
 export async function queryProject(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
   project: string,
 ): Promise<ProjectQuery> {
   parseName(project, 'project');
@@ -304,10 +311,17 @@ export async function queryProject(
       project,
     });
   }
-  const services = [...entry.ports]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([service, port]) => ({ service, port }));
-  return { project, ...(entry.path !== undefined ? { path: entry.path } : {}), services };
+  const ports = new Set(entry.ports.values());
+  const scan = await deps.scanner.scan({ attribute: (port) => ports.has(port) });
+  const services = statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {})
+    .filter((row) => row.project === project)
+    .sort((a, b) => a.service.localeCompare(b.service));
+  return {
+    project,
+    ...(entry.path !== undefined ? { path: entry.path } : {}),
+    services,
+    scanner: scannerInfo(deps.scanner, scan),
+  };
 }
 
 export async function queryService(
@@ -332,6 +346,10 @@ export async function queryService(
 export interface PortQuery {
   readonly port: Port;
   readonly owner?: Allocation;
+  /** The owner's project directory, when recorded (--path). */
+  readonly path?: string;
+  /** The owner's live state: active, idle, conflict (or unknown without a scanner). */
+  readonly state?: PortState;
   readonly listeners: readonly Listener[];
   readonly scanner: {
     readonly backend: string;
@@ -344,9 +362,17 @@ export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
   const { registry } = await deps.store.read();
   const scan = await deps.scanner.scan({ attribute: (candidate) => candidate === port });
   const owner = ownerOf(registry, port);
+  const path = owner ? registry.projects.get(owner.project)?.path : undefined;
+  const row = owner
+    ? statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {}).find(
+        (candidate) => candidate.port === port,
+      )
+    : undefined;
   return {
     port,
     ...(owner ? { owner } : {}),
+    ...(path !== undefined ? { path } : {}),
+    ...(row ? { state: row.state } : {}),
     listeners: scan.ok ? scan.listeners.filter((listener) => listener.port === port) : [],
     scanner: scannerInfo(deps.scanner, scan),
   };
@@ -366,22 +392,26 @@ export interface ConfigChange {
 export interface ConfigView {
   readonly range: PortRange;
   readonly exclude: readonly Port[];
+  /** Risky settings that were accepted anyway (see config-warnings.ts). */
+  readonly warnings: readonly string[];
 }
 
 export async function configure(
   deps: Pick<Deps, 'store'>,
   change: ConfigChange,
+  ephemeral?: EphemeralPorts,
 ): Promise<ConfigView> {
-  const view = (registry: Registry): ConfigView => ({
+  const view = (registry: Registry, warnings: readonly string[] = []): ConfigView => ({
     range: registry.defaults.range,
     exclude: registry.defaults.exclude,
+    warnings,
   });
   if (change.range === undefined && change.exclude === undefined) {
     return view((await deps.store.read()).registry);
   }
   return deps.store.transaction((registry) => {
     const next = withDefaults(registry, change);
-    return { registry: next, result: view(next) };
+    return { registry: next, result: view(next, configWarnings(next, change, ephemeral)) };
   });
 }
 

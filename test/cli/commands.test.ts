@@ -94,6 +94,16 @@ describe('pm allocate', () => {
     expect((await pm('status')).stdout).toMatch(
       new RegExp(`shop\\s+web\\s+${web}\\s+conflict\\s+${listener.pid}`),
     );
+    // query explains the conflict: the project's path, and where the listener runs.
+    const why = `conflict: pid ${listener.pid} node runs in ${process.cwd()}, outside ${projectDir}`;
+    const port = (await pm('query', `:${web}`)).stdout;
+    expect(port).toContain(`port ${web}: shop/web (conflict)`);
+    expect(port).toContain(`path: ${projectDir}`);
+    expect(port).toContain(why);
+    const project = (await pm('query', 'shop')).stdout;
+    expect(project).toContain(`path: ${projectDir}`);
+    expect(project).toMatch(new RegExp(`web\\s+${web}\\s+conflict`));
+    expect(project).toContain(`web ${why}`);
     // Without a recorded path there is no evidence of a conflict.
     const blog = portOf(await pm('allocate', 'blog', 'web'));
     const other = await holdListeners([{ host: '127.0.0.1', port: blog }]);
@@ -214,21 +224,23 @@ describe('pm free, query, suggest, config', () => {
     const web = portOf(await pm('allocate', 'shop', 'web'));
     const api = portOf(await pm('allocate', 'shop', 'api'));
     expect((await pm('query', 'shop', 'web')).stdout).toBe(`${web}\n`);
-    expect((await pm('query', 'shop')).stdout).toBe(
-      `SERVICE   PORT\napi      ${api}\nweb      ${web}\n`,
+    const project = (await pm('query', 'shop')).stdout.split('\n');
+    expect(project[0]).toMatch(/^path: not recorded \(pm allocate shop <service> --path DIR/);
+    expect(project.slice(1).join('\n')).toBe(
+      `SERVICE   PORT  STATE\napi      ${api}  idle\nweb      ${web}  idle\n`,
     );
-    expect(JSON.parse((await pm('query', 'shop', '--json')).stdout)).toEqual({
+    expect(JSON.parse((await pm('query', 'shop', '--json')).stdout)).toMatchObject({
       project: 'shop',
       path: null,
       services: [
-        { service: 'api', port: api },
-        { service: 'web', port: web },
+        { service: 'api', port: api, state: 'idle' },
+        { service: 'web', port: web, state: 'idle' },
       ],
     });
     const listener = await holdListeners([{ host: '0.0.0.0', port: web }]);
     held.push(listener);
     const who = await pm('query', `:${web}`);
-    expect(who.stdout).toContain(`port ${web}: shop/web`);
+    expect(who.stdout).toContain(`port ${web}: shop/web (active)`);
     expect(who.stdout).toContain(`listening: tcp 0.0.0.0:${web} pid ${listener.pid} ${NODE}`);
     const json = JSON.parse((await pm('query', `:${web}`, '--json')).stdout);
     expect(json.owner).toEqual({ project: 'shop', service: 'web' });

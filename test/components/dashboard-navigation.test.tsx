@@ -57,18 +57,21 @@ describe('moving the selection', () => {
     harness = await startDashboard({ projects: { big: services(40) }, rows: 20 });
     const { ui } = harness;
     await ui.waitForText('svc00');
-    // 20 lines: 13 for the table, less the column titles and the page footer: 11 rows a page.
-    expect(ui.frame()).toContain('rows 1-11 of 40');
-    expect(ui.frame()).not.toContain('svc11');
-    expect(ui.frame().split('\n').length).toBeLessThan(20);
+    // 20 lines: header 2, spacer, message 2, help bar: 14 for the table, less the column
+    // titles and the page footer: 12 rows a page.
+    expect(ui.frame()).toContain('rows 1-12 of 40');
+    expect(ui.frame()).not.toContain('svc12');
+    expect(ui.frame().split('\n').length).toBeLessThanOrEqual(20);
     await ui.press('pagedown');
-    await ui.waitForFrame((frame) => /big\s+svc11/.test(selectedLine(frame) ?? ''));
-    expect(ui.frame()).toContain('rows 12-22 of 40');
+    await ui.waitForFrame((frame) => /big\s+svc12/.test(selectedLine(frame) ?? ''));
+    expect(ui.frame()).toContain('rows 13-24 of 40');
     await ui.press('G');
     await ui.waitForFrame((frame) => /big\s+svc39/.test(selectedLine(frame) ?? ''));
-    expect(ui.frame()).toContain('rows 34-40 of 40');
+    // The last page is a full page that ends at the last row.
+    expect(ui.frame()).toContain('rows 29-40 of 40');
+    expect(ui.frame()).toMatch(/big\s+svc28\s/);
     await ui.press('pageup');
-    await ui.waitForFrame((frame) => /big\s+svc28/.test(selectedLine(frame) ?? ''));
+    await ui.waitForFrame((frame) => /big\s+svc27/.test(selectedLine(frame) ?? ''));
     await ui.press('g');
     await ui.waitForFrame((frame) => /big\s+svc00/.test(selectedLine(frame) ?? ''));
   });

@@ -100,3 +100,31 @@ describe('filtering with /', () => {
     await ui.waitForText('no rows match "zzz"');
   });
 });
+
+describe('Esc with a filter applied', () => {
+  it('clears the filter first, and quits only when there is none', async () => {
+    let code: number | undefined;
+    harness = await startDashboard({
+      projects: { shop: { web: 3000 }, blog: { api: 3001 } },
+      onExitCode: (exit) => {
+        code = exit;
+      },
+    });
+    const { ui } = harness;
+    await ui.waitForText('3001');
+    await ui.type('/blog');
+    await ui.press('enter');
+    const filtered = await ui.waitForText('filter "blog": 1 shown');
+    expect(filtered).toContain('Esc clear filter');
+    expect(filtered).not.toContain('q/Esc quit');
+    await ui.press('escape');
+    const cleared = await ui.waitForFrame((frame) => !frame.includes('filter "blog"'));
+    expect(cleared).toMatch(/shop\s+web\s+3000/);
+    expect(cleared).toContain('q/Esc quit');
+    expect(ui.listening()).toBe(true);
+    expect(code).toBe(undefined);
+    await ui.press('escape');
+    await ui.waitForFrame(() => !ui.listening());
+    expect(code).toBe(0);
+  });
+});

@@ -78,6 +78,33 @@ describe('the first frame painted before Ink loads', () => {
     expect(frames.painted).toEqual(frames.ink);
   });
 
+  it('on a short terminal drops the spacer and the hint as the App does', async () => {
+    const frames = await bothFrames(
+      { shop: { web: 4100 } },
+      { ok: false, reason: 'netlink refused' },
+      60,
+      8,
+      'netlink refused',
+    );
+    expect(frames.painted).toEqual(frames.ink);
+    expect(frames.painted[2]).not.toBe('');
+    expect(frames.painted.join('\n')).not.toContain('hint:');
+  });
+
+  it('wraps a long message over the lines the App gives it', async () => {
+    const reason = 'the netlink socket was refused by the kernel of this machine for a reason';
+    const frames = await bothFrames({ shop: { web: 4100 } }, { ok: false, reason }, 40, 20, 'hint');
+    expect(frames.painted).toEqual(frames.ink);
+    expect(frames.painted.filter((line) => line.includes('kernel')).length).toBe(1);
+    expect(frames.painted.some((line) => line.startsWith('! live state unknown'))).toBe(true);
+  });
+
+  it('says the terminal is too small, as the App does', async () => {
+    const frames = await bothFrames({ shop: { web: 4100 } }, [], 60, 5, 'too small');
+    expect(frames.painted).toEqual(frames.ink);
+    expect(frames.painted).toEqual(['terminal too small (needs 30×6)']);
+  });
+
   it('in colour, differs from the plain frame only by colour codes', async () => {
     const frames = await bothFrames(
       { shop: { web: 4100 } },

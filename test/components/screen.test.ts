@@ -40,7 +40,31 @@ describe('the screen Ink renders into', () => {
     terminal.written = '';
     screen.close();
     screen.close();
-    expect(terminal.written).toBe(`${ESC}?25h${ESC}?1049l`);
+    // Line wrap back on, cursor shown, normal screen.
+    expect(terminal.written).toBe(`${ESC}?7h${ESC}?25h${ESC}?1049l`);
+  });
+
+  it('turns line wrap off and clips lines wider than the terminal', () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    screen.open();
+    expect(terminal.written).toContain(`${ESC}?7l`);
+    terminal.columns = 10;
+    screen.write(`${'x'.repeat(30)}\n\u001b[1m${'y'.repeat(30)}\u001b[22m`);
+    expect(terminal.written).toContain(at(1, 'x'.repeat(10)));
+    // Colour codes after the cut are kept (they print nothing), and the style is reset.
+    expect(terminal.written).toContain(at(2, `\u001b[1m${'y'.repeat(10)}\u001b[22m\u001b[0m`));
+    expect(terminal.written).not.toContain('x'.repeat(11));
+  });
+
+  it('repaints the whole frame on a blank screen when asked to redraw (Ctrl-L)', () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    screen.open();
+    screen.write('title\nrow');
+    terminal.written = '';
+    screen.redraw();
+    expect(terminal.written).toContain(`${ESC}2J${at(1, 'title')}${at(2, 'row')}`);
   });
 
   it('writes nothing when a frame repeats the previous one', () => {

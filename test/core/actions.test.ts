@@ -92,6 +92,21 @@ describe('allocate', () => {
     expect(forced.warnings.join()).toContain('recorded anyway (forced)');
   });
 
+  it('says once that a forced port is in use, even when both the scan and the probe see it', async () => {
+    // Another user's listener: the scanner sees it (pid hidden) and the probe cannot bind.
+    const { deps } = await setup({ listeners: [tcp(3005)], busy: [3005] });
+    const forced = await allocate(deps, {
+      project: 'shop',
+      service: 'db',
+      port: 3005,
+      force: true,
+    });
+    expect(forced.warnings).toHaveLength(1);
+    expect(forced.warnings[0]).toMatch(
+      /^port 3005 is listened on by .*; recorded anyway \(forced\)$/,
+    );
+  });
+
   it('refuses an explicit port the bind probe cannot take when the scanner is blind', async () => {
     const { deps } = await setup({ scanner: unavailable(), busy: [3006] });
     const error = await failure(allocate(deps, { project: 'shop', service: 'web', port: 3006 }));

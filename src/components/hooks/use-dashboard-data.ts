@@ -14,7 +14,8 @@ export interface DashboardData {
   readonly registryError: unknown;
   /** The refresh itself failed (a bug: scanners report failures as an outcome). */
   readonly refreshError: unknown;
-  readonly refresh: () => void;
+  /** Resolves once a fresh load has been handed to React. */
+  readonly refresh: () => Promise<void>;
 }
 
 const NO_ROWS: DashboardRows = { allocations: [], unmanaged: [] };

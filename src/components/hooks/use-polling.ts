@@ -22,8 +22,11 @@ export interface PollingOptions<T> {
 }
 
 export interface Polling<T> extends Polled<T> {
-  /** Loads now; during a load, schedules exactly one more right after it. */
-  readonly refresh: () => void;
+  /**
+   * Loads now; during a load, schedules exactly one more right after it. Resolves once a load
+   * that started after the call has finished (its result handed to React).
+   */
+  readonly refresh: () => Promise<void>;
 }
 
 interface Snapshot<T> extends Polled<T> {
@@ -31,6 +34,7 @@ interface Snapshot<T> extends Polled<T> {
 }
 
 const noop = () => {};
+const resolved = () => Promise.resolve();
 
 function sameError(a: unknown, b: unknown): boolean {
   return a instanceof Error && b instanceof Error ? a.message === b.message : a === b;
@@ -44,7 +48,7 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
     signature: initial === undefined ? undefined : signature(initial),
   }));
   const loadedBeforeMount = useRef(initial !== undefined);
-  const refreshRef = useRef<() => void>(noop);
+  const refreshRef = useRef<() => Promise<void>>(resolved);
   // Outlives one effect run: a loop restarted with new options waits for the old load.
   const inflight = useRef<Promise<unknown>>(Promise.resolve());
   const onLoadedRef = useRef(onLoaded);
@@ -57,10 +61,15 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
     let running = false;
     let again = false;
     let timer: NodeJS.Timeout | undefined;
+    /** Callers of refresh() waiting for the next load to start, and for the current one. */
+    let waitingForNext: (() => void)[] = [];
+    let waitingForThis: (() => void)[] = [];
 
     const tick = async () => {
       clearTimeout(timer);
       running = true;
+      waitingForThis = waitingForNext;
+      waitingForNext = [];
       try {
         const run = inflight.current.then(load);
         inflight.current = run.catch(noop);
@@ -79,6 +88,8 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
         );
       } finally {
         running = false;
+        for (const done of waitingForThis) done();
+        waitingForThis = [];
         if (!cancelled) {
           onLoadedRef.current?.();
           if (again) {
@@ -92,9 +103,11 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
     };
 
     refreshRef.current = () => {
-      if (cancelled) return;
+      if (cancelled) return Promise.resolve();
+      const loaded = new Promise<void>((resolve) => waitingForNext.push(resolve));
       if (running) again = true;
       else void tick();
+      return loaded;
     };
     if (loadedBeforeMount.current) {
       loadedBeforeMount.current = false;
@@ -105,7 +118,8 @@ export function usePolling<T>(load: () => Promise<T>, options: PollingOptions<T>
     return () => {
       cancelled = true;
       clearTimeout(timer);
-      refreshRef.current = noop;
+      refreshRef.current = resolved;
+      for (const done of [...waitingForNext, ...waitingForThis]) done();
     };
   }, [load, intervalMs, signature]);
 

@@ -3,25 +3,40 @@
 // refreshed right after every change.
 import { type Dispatch, useEffect, useRef } from 'react';
 import { allocate, type Deps, free, suggest } from '../../core/actions.js';
+import { freeTarget } from '../free-target.js';
 import { SUGGESTION_COUNT } from '../layout.js';
-import { freeTarget, type Outgoing, type Request, type UiAction } from '../state.js';
+import type { Outgoing, Request, UiAction } from '../state.js';
 
 export interface RequestHandlers {
   readonly deps: Deps;
   readonly dispatch: Dispatch<UiAction>;
-  readonly refresh: () => void;
+  readonly refresh: () => Promise<void>;
   readonly quit: (interrupted: boolean) => void;
+  /** What the terminal does for Ctrl-L and Ctrl-Z; absent where there is none (tests). */
+  readonly terminal?: TerminalControl;
+}
+
+export interface TerminalControl {
+  readonly redraw?: () => void;
+  readonly suspend?: () => void;
 }
 
 function perform(request: Request, handlers: RequestHandlers): void {
   const { deps, dispatch, refresh } = handlers;
   const run = (work: () => Promise<UiAction>, changes: boolean) => {
-    work()
-      .then(dispatch, (error: unknown) => dispatch({ type: 'failed', error }))
-      // Even a failed change may mean someone else changed the registry meanwhile: look again.
-      .finally(() => {
-        if (changes) refresh();
-      });
+    work().then(
+      (result) => {
+        dispatch(result);
+        if (changes) void refresh();
+      },
+      async (error: unknown) => {
+        // A failed change may mean someone else changed the registry meanwhile: look again
+        // first, so the error is shown against the registry as it is now (and a later change
+        // of the registry, not this look, is what makes it out of date).
+        if (changes) await refresh();
+        dispatch({ type: 'failed', error });
+      },
+    );
   };
   switch (request.kind) {
     case 'allocate':
@@ -37,10 +52,16 @@ function perform(request: Request, handlers: RequestHandlers): void {
       run(async () => ({ type: 'suggested', ports: await suggest(deps, SUGGESTION_COUNT) }), false);
       return;
     case 'refresh':
-      refresh();
+      void refresh();
       return;
     case 'quit':
       handlers.quit(request.interrupted);
+      return;
+    case 'redraw':
+      handlers.terminal?.redraw?.();
+      return;
+    case 'suspend':
+      handlers.terminal?.suspend?.();
       return;
   }
 }
@@ -48,13 +69,14 @@ function perform(request: Request, handlers: RequestHandlers): void {
 export function useRequests(outbox: readonly Outgoing[], handlers: RequestHandlers): void {
   // Ids already performed: a re-run of the effect must never repeat an allocation.
   const done = useRef(0);
-  const { deps, dispatch, refresh, quit } = handlers;
+  const { deps, dispatch, refresh, quit, terminal } = handlers;
   useEffect(() => {
     const fresh = outbox.filter((item) => item.id > done.current);
     const last = fresh.at(-1);
     if (last === undefined) return;
     done.current = last.id;
     dispatch({ type: 'taken', upTo: last.id });
-    for (const { request } of fresh) perform(request, { deps, dispatch, refresh, quit });
-  }, [outbox, deps, dispatch, refresh, quit]);
+    const all = { deps, dispatch, refresh, quit, ...(terminal ? { terminal } : {}) };
+    for (const { request } of fresh) perform(request, all);
+  }, [outbox, deps, dispatch, refresh, quit, terminal]);
 }

@@ -1,0 +1,210 @@
+// `pm completion bash|zsh|fish`: a completion script built from the command and flag tables,
+// and `pm completion names [<project>]`, which the scripts call for project and service names.
+// That path reads the registry file and nothing else: no Ink, no scanner, no lock.
+import type { Context } from '../commands/context.js';
+import { PmError } from '../core/errors.js';
+import { type FlagName, flagSpec } from './flags.js';
+
+export interface CompletionEntry {
+  readonly command: string;
+  readonly flags: readonly FlagName[];
+}
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
+
+/** Commands whose first two words are a project and one of its services. */
+const NAMED_COMMANDS = ['allocate', 'free', 'query'];
+
+/** Every way a flag is written: --port, --no-color, -h. */
+function spellings(name: FlagName): string[] {
+  const spec = flagSpec(name);
+  const long = spec.kind === 'switch' && spec.negated ? `--no-${name}` : `--${name}`;
+  return spec.short ? [long, `-${spec.short}`] : [long];
+}
+
+function valueFlags(table: readonly CompletionEntry[]) {
+  const names = [...new Set(table.flatMap((entry) => entry.flags))];
+  const takesValue = names.filter((name) => flagSpec(name).kind === 'value');
+  const placeholder = (name: FlagName) => {
+    const spec = flagSpec(name);
+    return spec.kind === 'value' ? spec.placeholder : '';
+  };
+  return {
+    all: takesValue.map((name) => `--${name}`),
+    files: takesValue.filter((name) => placeholder(name) === 'PATH').map((name) => `--${name}`),
+    dirs: takesValue.filter((name) => placeholder(name) === 'DIR').map((name) => `--${name}`),
+  };
+}
+
+function bashFunction(table: readonly CompletionEntry[]): string {
+  const commands = table.map((entry) => entry.command).join(' ');
+  const values = valueFlags(table);
+  const flagCases = table
+    .map((entry) => `      ${entry.command}) words="${entry.flags.flatMap(spellings).join(' ')}";;`)
+    .join('\n');
+  return `_pm_completion() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  local command="" registry=() args=() words="" i w
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w="\${COMP_WORDS[i]}"
+    case "$w" in
+      --registry) w="\${COMP_WORDS[i+1]}"; registry=(--registry "\${w/#\\~/$HOME}"); ((i++));;
+      ${values.all.filter((flag) => flag !== '--registry').join('|')}) ((i++));;
+      -*) ;;
+      *) if [[ -z "$command" ]]; then command="$w"; else args+=("$w"); fi;;
+    esac
+  done
+  case "$prev" in
+    ${values.files.join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return;;
+    ${values.dirs.join('|')}) COMPREPLY=($(compgen -d -- "$cur")); return;;
+    ${values.all.join('|')}) COMPREPLY=(); return;;
+  esac
+  if [[ "$cur" == -* ]]; then
+    case "\${command:-dashboard}" in
+${flagCases}
+    esac
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    return
+  fi
+  if [[ -z "$command" ]]; then
+    COMPREPLY=($(compgen -W "${commands}" -- "$cur"))
+    return
+  fi
+  case "$command" in
+    ${NAMED_COMMANDS.join('|')})
+      if ((\${#args[@]} <= 1)); then
+        COMPREPLY=($(compgen -W "$(pm "\${registry[@]}" completion names "\${args[@]}" 2>/dev/null)" -- "$cur"))
+      fi;;
+    help) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${commands}" -- "$cur"));;
+    completion) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur"));;
+  esac
+}`;
+}
+
+function bashScript(table: readonly CompletionEntry[]): string {
+  return `# pm completion for bash. Install:
+#   pm completion bash > ~/.local/share/bash-completion/completions/pm
+${bashFunction(table)}
+complete -F _pm_completion pm
+`;
+}
+
+/** zsh runs the bash completion through its own bashcompinit layer. */
+function zshScript(table: readonly CompletionEntry[]): string {
+  return `# pm completion for zsh. Install: add to ~/.zshrc, after compinit:
+#   source <(pm completion zsh)
+autoload -U +X bashcompinit && bashcompinit
+${bashFunction(table)}
+complete -F _pm_completion pm
+`;
+}
+
+function fishScript(table: readonly CompletionEntry[]): string {
+  const values = valueFlags(table);
+  const lines = [
+    '# pm completion for fish. Install:',
+    '#   pm completion fish > ~/.config/fish/completions/pm.fish',
+    'function __pm_positional',
+    '    set -l words (commandline -opc)',
+    '    set -e words[1]',
+    '    set -l skip 0',
+    '    for w in $words',
+    '        if test $skip = 1',
+    '            set skip 0',
+    '            continue',
+    '        end',
+    '        switch $w',
+    `            case ${values.all.map((flag) => `'${flag}'`).join(' ')}`,
+    '                set skip 1',
+    "            case '-*'",
+    "            case '*'",
+    '                echo $w',
+    '        end',
+    '    end',
+    'end',
+    'function __pm_registry',
+    '    set -l words (commandline -opc)',
+    '    if set -l i (contains -i -- --registry $words)',
+    '        echo --registry',
+    "        string replace -r '^~' $HOME -- $words[(math $i + 1)]",
+    '    end',
+    'end',
+    'function __pm_names',
+    '    set -l words (__pm_positional)',
+    '    switch "$words[1]"',
+    `        case ${NAMED_COMMANDS.join(' ')}`,
+    '            if test (count $words) -le 2',
+    '                pm (__pm_registry) completion names $words[2..-1] 2>/dev/null',
+    '            end',
+    '    end',
+    'end',
+    'complete -c pm -f',
+    `complete -c pm -n 'test (count (__pm_positional)) -eq 0' -a '${table.map((entry) => entry.command).join(' ')}'`,
+    "complete -c pm -a '(__pm_names)'",
+    `complete -c pm -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(' ')}'`,
+  ];
+  for (const entry of table) {
+    for (const name of entry.flags) {
+      const spec = flagSpec(name);
+      const long = spec.kind === 'switch' && spec.negated ? `no-${name}` : name;
+      const when =
+        entry.command === 'dashboard'
+          ? "'test (count (__pm_positional)) -eq 0'"
+          : `'__fish_seen_subcommand_from ${entry.command}'`;
+      const value =
+        spec.kind === 'value'
+          ? spec.placeholder === 'PATH' || spec.placeholder === 'DIR'
+            ? ' -r -F'
+            : ' -x'
+          : '';
+      const short = spec.short ? ` -s ${spec.short}` : '';
+      const description = spec.description.replaceAll("'", "\\'");
+      lines.push(`complete -c pm -n ${when} -l ${long}${short}${value} -d '${description}'`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const SCRIPTS: Readonly<Record<Shell, (table: readonly CompletionEntry[]) => string>> = {
+  bash: bashScript,
+  zsh: zshScript,
+  fish: fishScript,
+};
+
+const USAGE = 'usage: pm completion bash|zsh|fish';
+
+export async function runCompletion(
+  ctx: Context,
+  input: readonly string[],
+  table: readonly CompletionEntry[],
+): Promise<number> {
+  const [what, ...rest] = input;
+  if (what === 'names') return printNames(ctx, rest);
+  if (what === undefined || !(SHELLS as readonly string[]).includes(what) || rest.length > 0) {
+    throw new PmError('USAGE', what === undefined ? USAGE : `unknown shell '${what}'; ${USAGE}`);
+  }
+  ctx.io.out(SCRIPTS[what as Shell](table).trimEnd());
+  return 0;
+}
+
+/**
+ * Project names, or the services of one project, one a line. Quiet on any trouble: a broken
+ * registry must not spill errors into the middle of someone's command line.
+ */
+async function printNames(ctx: Context, input: readonly string[]): Promise<number> {
+  if (input.length > 1) return 0;
+  let registry: Awaited<ReturnType<typeof ctx.deps.store.read>>['registry'];
+  try {
+    ({ registry } = await ctx.deps.store.read());
+  } catch {
+    return 0;
+  }
+  const [project] = input;
+  const names =
+    project === undefined
+      ? [...registry.projects.keys()]
+      : [...(registry.projects.get(project)?.ports.keys() ?? [])];
+  for (const name of names.sort()) ctx.io.out(name);
+  return 0;
+}
