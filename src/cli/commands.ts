@@ -151,7 +151,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'run',
     usage: [
       'run <project> <service> [--env NAME] -- <command> [args...]',
-      'run <service> -- <command> [args...]   (the project whose recorded path holds the current directory)',
+      'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
     ],
     summary:
       "run a command with its port in PORT and every sibling's in <SERVICE>_PORT; exits with its code",

@@ -304,12 +304,21 @@ describe('pm status and pm --once', () => {
 
   it('lists unmanaged listeners with --all and every listener in JSON', async () => {
     const { pm } = await registry();
-    const web = portOf(await pm('allocate', 'shop', 'web'));
-    const listener = await holdListeners([{ host: '::1', port: 21042 }]);
+    // A port the OS picked, so nothing else can hold it; the range is moved around it.
+    const listener = await holdListeners([{ host: '::1' }]);
     held.push(listener);
+    const unmanaged = listener.ports[0] as number;
+    await pm(
+      'config',
+      '--range',
+      `${Math.max(1024, unmanaged - 20)}-${Math.min(65535, unmanaged + 20)}`,
+    );
+    const web = portOf(await pm('allocate', 'shop', 'web'));
     const text = await pm('status', '--all');
     expect(text.stdout).toMatch(
-      new RegExp(`21042\\s+unmanaged\\s+${listener.pid}\\s+${NODE.replace('.', '\\.')}\\s+::1`),
+      new RegExp(
+        `${unmanaged}\\s+unmanaged\\s+${listener.pid}\\s+${NODE.replace('.', '\\.')}\\s+::1`,
+      ),
     );
     const json = JSON.parse((await pm('status', '--all', '--json')).stdout);
     expect(json.allocations).toEqual([
@@ -330,11 +339,16 @@ describe('pm status and pm --once', () => {
     ]);
     // Other processes may listen in the range too: look for this test's own listener.
     expect(json.unmanaged).toContainEqual({
-      port: 21042,
+      port: unmanaged,
       listeners: [expect.objectContaining({ pid: listener.pid, address: '::1', family: 'ipv6' })],
     });
     expect(json.listeners).toContainEqual(
-      expect.objectContaining({ protocol: 'tcp', port: 21042, pid: listener.pid, process: NODE }),
+      expect.objectContaining({
+        protocol: 'tcp',
+        port: unmanaged,
+        pid: listener.pid,
+        process: NODE,
+      }),
     );
     expect(json.scanner.available).toBe(true);
   });
