@@ -71,11 +71,12 @@ export interface AllocateResult extends Allocation {
 
 function describeListener(listener: Listener): string {
   if (listener.pid === undefined)
-    return `a process of another user (pid hidden) on ${listener.address}`;
+    return `a process of another user (pid hidden) on ${listener.protocol === 'udp' ? 'udp ' : ''}${listener.address}`;
   // "vite (pid 32010)": the program first, as the table names it.
   const { process, program } = withProgram(listener);
   const label = processLabel(process, program);
-  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${listener.address}`;
+  const where = listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address;
+  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${where}`;
 }
 
 function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {
