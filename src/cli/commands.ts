@@ -118,6 +118,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
   },
   {
+    name: 'kill',
+    usage: [
+      'kill <project> <service> [--timeout S] [--signal NAME]',
+      'kill :<port> [--timeout S] [--signal NAME]',
+      'kill <service>   (of the project of the current directory)',
+    ],
+    summary:
+      'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; exit 0 when the port is free',
+    examples: ['pm kill shop web', 'pm kill :3000 --timeout 2', 'pm kill :3000 --signal INT'],
+    flags: ['timeout', 'signal'],
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/kill.js')).runKill(ctx, input, flags),
+  },
+  {
     name: 'suggest',
     usage: ['suggest [--count N] [--prefer N]'],
     summary: 'the next free ports, without reserving them',

@@ -1,8 +1,9 @@
 // The operations a user can ask for, shared by the CLI and the dashboard. Each one takes its
 // IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
 import type { ProcessTree } from '../native/process-tree.js';
-import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
+import type { Listener, ProcessInspector, Scanner, ScanOutcome } from '../native/types.js';
 import { PmError } from './errors.js';
+import type { ProcessControl } from './kill.js';
 import { parseName } from './names.js';
 import type { Port, PortRange } from './port.js';
 import { formatRange } from './port.js';
@@ -43,6 +44,10 @@ export interface Deps {
   readonly cwdOf?: (pid: number) => string | undefined;
   /** Process ancestry and `pm run` markers, for drift and the moved state. */
   readonly processes?: ProcessTree;
+  /** One process's detail on demand (the dashboard's detail view, `pm kill`'s messages). */
+  readonly inspector?: ProcessInspector;
+  /** Signalling, for `pm kill` and the dashboard's `x`. */
+  readonly control?: ProcessControl;
 }
 
 export interface AllocateRequest {
