@@ -1,9 +1,9 @@
 import { queryService } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
-import { describeTarget, type KillResult, type KillSignal, killPort } from '../core/kill.js';
+import { type KillSignal, killPort } from '../core/kill.js';
 import { type Port, parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
-import { sanitize } from '../view/sanitize.js';
+import { killMessage } from '../view/kill.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 
 const USAGE =
@@ -34,19 +34,6 @@ async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
   return (await queryService(ctx.deps, project, target.service)).port;
-}
-
-/** "vite (node) (pid 4242)", sanitized: labels come from other processes. */
-function who(result: KillResult): string {
-  return result.targets.map((target) => sanitize(describeTarget(target))).join(', ');
-}
-
-export function killMessage(result: KillResult): string {
-  const took =
-    result.sent.length > 1 ? `SIG${result.sent[0]}, then SIGKILL` : `SIG${result.sent[0]}`;
-  return result.freed
-    ? `stopped ${who(result)} on port ${result.port} with ${took}; port ${result.port} is free`
-    : `sent ${took} to ${who(result)}, but port ${result.port} is still listened on`;
 }
 
 export async function runKill(

@@ -2,12 +2,17 @@ import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
+import { detailLines } from '../view/detail.js';
 import { AllocateForm } from './allocate-form.js';
 import { ConfirmFree } from './confirm-free.js';
+import { ConfirmKill } from './confirm-kill.js';
+import { detailSource } from './detail-source.js';
+import { DetailView } from './detail-view.js';
 import { FilterInput } from './filter-input.js';
 import { Header } from './header.js';
 import { HelpBar } from './help-bar.js';
 import { HelpScreen } from './help-screen.js';
+import type { ActingPorts } from './hooks/acting-requests.js';
 import { type DashboardData, useDashboardData } from './hooks/use-dashboard-data.js';
 import { useRequests } from './hooks/use-requests.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -49,6 +54,8 @@ export interface AppProps {
   readonly notices?: NoticeSource;
   /** Told how the user quit: 0 for q or Esc, 130 for Ctrl-C (DESIGN section 6). */
   readonly onExitCode?: (code: number) => void;
+  /** The terminal writer (OSC 52) and the browser opener for c and b. */
+  readonly acting?: ActingPorts;
 }
 
 function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
@@ -56,7 +63,15 @@ function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: 
     case 'form':
       return <AllocateForm form={overlay.form} color={color} />;
     case 'confirm':
-      return <ConfirmFree target={overlay.target} color={color} />;
+      return (
+        <ConfirmFree
+          target={overlay.target}
+          color={color}
+          stillListening={overlay.stillListening}
+        />
+      );
+    case 'kill':
+      return <ConfirmKill target={overlay.target} color={color} />;
     case 'suggest':
       return <SuggestList ports={overlay.ports} index={overlay.index} />;
     case 'filter':
@@ -98,6 +113,7 @@ export function App({
   onRefreshed,
   notices,
   onExitCode,
+  acting,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -110,7 +126,13 @@ export function App({
     },
     [exit, onExitCode],
   );
-  useRequests(ui.outbox, { deps, dispatch, refresh: data.refresh, quit });
+  useRequests(ui.outbox, {
+    deps,
+    dispatch,
+    refresh: data.refresh,
+    quit,
+    ...(acting ? { acting } : {}),
+  });
   useEffect(
     () =>
       notices?.subscribe((text) => dispatch({ type: 'notify', message: { tone: 'info', text } })),
@@ -120,8 +142,13 @@ export function App({
   const mode = modeOf(ui);
   const filter = activeFilter(ui);
   const rows = useMemo(
-    () => visibleRows(data.rows, { filter, showUnmanaged: ui.showUnmanaged }),
-    [data.rows, filter, ui.showUnmanaged],
+    () =>
+      visibleRows(data.rows, {
+        filter,
+        showUnmanaged: ui.showUnmanaged,
+        ...(ui.sort ? { sort: ui.sort } : {}),
+      }),
+    [data.rows, filter, ui.showUnmanaged, ui.sort],
   );
   const selected = selectedIndex(ui.selection, rows);
   const height = tableHeight(size.rows, ui.overlay);
@@ -172,6 +199,7 @@ export function App({
         shown={rows.length}
         filter={filter}
         showUnmanaged={ui.showUnmanaged}
+        sort={ui.sort ?? 'project'}
         width={size.columns}
         color={color}
       />
@@ -179,6 +207,12 @@ export function App({
       <Box height={height} flexDirection="column">
         {ui.overlay.kind === 'help' ? (
           <HelpScreen height={height} offset={ui.overlay.offset} />
+        ) : ui.overlay.kind === 'detail' ? (
+          <DetailView
+            lines={detailLines(detailSource(view, ui.overlay.key, ui.overlay.process))}
+            height={height}
+            color={color}
+          />
         ) : (
           <PortTable
             rows={rows}

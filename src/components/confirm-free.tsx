@@ -1,19 +1,33 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
+import { describeKill, type KillRequest } from './acting.js';
 import { describeTarget, type FreeRequest } from './state.js';
 import { toneStyle } from './theme.js';
 
 export interface ConfirmFreeProps {
   readonly target: FreeRequest;
   readonly color: boolean;
+  /** The process that keeps listening: freeing does not stop it. */
+  readonly stillListening?: KillRequest | undefined;
 }
 
-function ConfirmFreeView({ target, color }: ConfirmFreeProps) {
-  return (
+function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
+  const question = (
     <Text wrap="truncate-end">
       <Text {...toneStyle('warning', color)}>Free {sanitize(describeTarget(target))}?</Text> y/n
+      {stillListening ? ', or x to stop the process' : ''}
     </Text>
+  );
+  if (!stillListening) return question;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        Port {stillListening.port} is still listened on by {describeKill(stillListening)}: freeing
+        does not stop the process.
+      </Text>
+      {question}
+    </Box>
   );
 }
 

@@ -15,6 +15,8 @@ export interface HeaderProps {
   readonly shown: number;
   readonly filter: string;
   readonly showUnmanaged: boolean;
+  /** The order `o` chose. */
+  readonly sort?: string;
   readonly width: number;
   readonly color: boolean;
 }
@@ -29,6 +31,7 @@ function HeaderView(props: HeaderProps) {
     `${props.allocations} allocated, ${props.active} active`,
     props.filter === '' ? undefined : `filter "${props.filter}": ${props.shown} shown`,
     props.showUnmanaged ? 'unmanaged shown' : undefined,
+    props.sort === undefined ? undefined : `sort ${props.sort}`,
     every(props.intervalMs),
   ].filter((fact) => fact !== undefined);
   const scanner = props.backend;

@@ -7,8 +7,16 @@ import { parseName } from '../core/names.js';
 import { parsePort } from '../core/port.js';
 import { formatError } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
+import {
+  type ActingAction,
+  type ActingOverlay,
+  type ActingRequest,
+  type KillRequest,
+  updateActing,
+} from './acting.js';
 import type { Mode } from './keymap.js';
 import { allocationKey, type DashboardRow } from './rows.js';
+import type { SortKey } from './sort.js';
 import type { Tone } from './theme.js';
 
 export type FieldName = 'project' | 'service' | 'port';
@@ -43,10 +51,16 @@ export type Overlay =
   /** `offset` is the first help line shown: the help scrolls on small terminals. */
   | { readonly kind: 'help'; readonly offset: number }
   | { readonly kind: 'form'; readonly form: FormState }
-  | { readonly kind: 'confirm'; readonly target: FreeRequest }
+  /** `stillListening`: the row is active; freeing will not stop that process (x offers to). */
+  | {
+      readonly kind: 'confirm';
+      readonly target: FreeRequest;
+      readonly stillListening?: KillRequest;
+    }
   /** `ports` is undefined while the suggestions are being computed. */
   | { readonly kind: 'suggest'; readonly ports?: readonly number[]; readonly index: number }
-  | { readonly kind: 'filter'; readonly draft: string };
+  | { readonly kind: 'filter'; readonly draft: string }
+  | ActingOverlay;
 
 export interface Message {
   readonly tone: Tone;
@@ -68,7 +82,8 @@ export type Request =
   | { readonly kind: 'suggest' }
   | { readonly kind: 'refresh' }
   /** Ctrl-C is an interruption: the dashboard then exits 130, like any interrupted command. */
-  | { readonly kind: 'quit'; readonly interrupted: boolean };
+  | { readonly kind: 'quit'; readonly interrupted: boolean }
+  | ActingRequest;
 
 export interface Outgoing {
   readonly id: number;
@@ -79,6 +94,8 @@ export interface UiState {
   readonly selection: Selection;
   readonly filter: string;
   readonly showUnmanaged: boolean;
+  /** Undefined: the registry's order (by project). */
+  readonly sort?: SortKey;
   readonly overlay: Overlay;
   readonly message?: Message;
   /** Requests not yet taken by the app, oldest first. */
@@ -114,7 +131,11 @@ export type UiAction =
   | { readonly type: 'focusField'; readonly by: 1 | -1 }
   | { readonly type: 'formStep'; readonly step: FormStep }
   | { readonly type: 'allocated'; readonly result: AllocateResult }
-  | { readonly type: 'askFree'; readonly target: FreeRequest }
+  | {
+      readonly type: 'askFree';
+      readonly target: FreeRequest;
+      readonly stillListening?: KillRequest;
+    }
   | { readonly type: 'freeing'; readonly target: FreeRequest }
   | { readonly type: 'freed'; readonly target: FreeRequest }
   | { readonly type: 'openSuggest' }
@@ -129,7 +150,8 @@ export type UiAction =
   | { readonly type: 'failed'; readonly error: unknown }
   | { readonly type: 'send'; readonly request: Request }
   /** The app took every request up to this id. */
-  | { readonly type: 'taken'; readonly upTo: number };
+  | { readonly type: 'taken'; readonly upTo: number }
+  | ActingAction;
 
 export const initialUiState: UiState = {
   selection: { index: 0 },
@@ -318,7 +340,14 @@ export function update(state: UiState, action: UiAction): UiState {
       };
     }
     case 'askFree':
-      return { ...state, overlay: { kind: 'confirm', target: action.target } };
+      return {
+        ...state,
+        overlay: {
+          kind: 'confirm',
+          target: action.target,
+          ...(action.stillListening ? { stillListening: action.stillListening } : {}),
+        },
+      };
     case 'freeing':
       return {
         ...state,
@@ -381,6 +410,8 @@ export function update(state: UiState, action: UiAction): UiState {
       if (overlay.kind === 'suggest') return { ...state, message, overlay: { kind: 'none' } };
       return { ...state, message };
     }
+    default:
+      return updateActing(state, action);
   }
 }
 

@@ -167,6 +167,11 @@ export interface KillDeps {
 export interface KillOptions {
   readonly signal?: KillSignal;
   readonly timeoutMs?: number;
+  /**
+   * The pid the user agreed to stop (the dashboard's y/n question named it): refuse when the
+   * port is held by someone else by the time pm looks again.
+   */
+  readonly expectPid?: number;
 }
 
 export interface KillResult {
@@ -278,6 +283,12 @@ export async function killPort(
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
   const listeners = await listenersOn(deps.scanner, port);
   const targets = planKill(port, listeners, await killTable(deps.control, listeners));
+  if (options.expectPid !== undefined && !targets.some((t) => t.pid === options.expectPid)) {
+    throw refuse(
+      `port ${port} is now held by ${targets.map(describeTarget).join(', ')}, not the pid ${options.expectPid} you agreed to stop; nothing was signalled`,
+      'look again and ask once more',
+    );
+  }
   const sent: KillSignal[] = [first];
   const { graceless } = await signalAll(deps.control, targets, first, port);
   if (await released(deps, port, graceless || first === 'KILL' ? 0 : timeoutMs)) {

@@ -50,7 +50,15 @@ describe('the keymap table', () => {
   });
 
   it('has a way out of every mode other than Ctrl-C', () => {
-    const exits = new Set(['quit', 'cancel', 'closeHelp', 'confirmNo', 'clearFilter']);
+    const exits = new Set([
+      'quit',
+      'cancel',
+      'closeHelp',
+      'confirmNo',
+      'clearFilter',
+      'closeDetail',
+      'killNo',
+    ]);
     for (const mode of MODES) {
       expect(
         ACTIONS.some((action) => exits.has(action) && bindingOf(action).modes.includes(mode)),

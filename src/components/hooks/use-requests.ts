@@ -5,12 +5,14 @@ import { type Dispatch, useEffect, useRef } from 'react';
 import { allocate, type Deps, free, suggest } from '../../core/actions.js';
 import { SUGGESTION_COUNT } from '../layout.js';
 import { freeTarget, type Outgoing, type Request, type UiAction } from '../state.js';
+import { type ActingPorts, performActing } from './acting-requests.js';
 
 export interface RequestHandlers {
   readonly deps: Deps;
   readonly dispatch: Dispatch<UiAction>;
   readonly refresh: () => void;
   readonly quit: (interrupted: boolean) => void;
+  readonly acting?: ActingPorts;
 }
 
 function perform(request: Request, handlers: RequestHandlers): void {
@@ -42,19 +44,23 @@ function perform(request: Request, handlers: RequestHandlers): void {
     case 'quit':
       handlers.quit(request.interrupted);
       return;
+    default:
+      performActing(request, deps, dispatch, handlers.acting ?? {}, refresh);
   }
 }
 
 export function useRequests(outbox: readonly Outgoing[], handlers: RequestHandlers): void {
   // Ids already performed: a re-run of the effect must never repeat an allocation.
   const done = useRef(0);
-  const { deps, dispatch, refresh, quit } = handlers;
+  const { deps, dispatch, refresh, quit, acting } = handlers;
   useEffect(() => {
     const fresh = outbox.filter((item) => item.id > done.current);
     const last = fresh.at(-1);
     if (last === undefined) return;
     done.current = last.id;
     dispatch({ type: 'taken', upTo: last.id });
-    for (const { request } of fresh) perform(request, { deps, dispatch, refresh, quit });
-  }, [outbox, deps, dispatch, refresh, quit]);
+    for (const { request } of fresh) {
+      perform(request, { deps, dispatch, refresh, quit, ...(acting ? { acting } : {}) });
+    }
+  }, [outbox, deps, dispatch, refresh, quit, acting]);
 }
