@@ -63,7 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'the live dashboard; `pm` alone runs it (prints the table once when not in a terminal)',
     examples: ['pm', 'pm --interval 500'],
     flags: ['once', 'all', 'interval'],
-    async run({ ctx, input, flags, environment, interactive, notices }) {
+    async run({ ctx, input, flags, environment, interactive, notices, env }) {
       if (input.length > 0) throw unknownCommand(input[0] as string);
       if (flags.once || ctx.json || !interactive) {
         return runStatus(ctx, [], { all: flags.all }, environment.registryPath);
@@ -75,6 +75,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         intervalMs: flags.interval ?? DEFAULT_INTERVAL_MS,
         color: environment.color(flags.color),
         notices,
+        tmux: (env.TMUX ?? '') !== '',
       });
     },
   },

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
-import { describeKill, type KillRequest } from './acting.js';
+import type { KillRequest } from './acting.js';
 import { describeTarget, type FreeRequest } from './state.js';
 import { toneStyle } from './theme.js';
 
@@ -10,6 +10,11 @@ export interface ConfirmFreeProps {
   readonly color: boolean;
   /** The process that keeps listening: freeing does not stop it. */
   readonly stillListening?: KillRequest | undefined;
+}
+
+/** "vite (node) (pid 4242)". */
+function holderName(target: KillRequest): string {
+  return `${target.label ? `${sanitize(target.label)} ` : ''}(pid ${target.pid})`;
 }
 
 function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
@@ -23,8 +28,7 @@ function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        Port {stillListening.port} is still listened on by {describeKill(stillListening)}: freeing
-        does not stop the process.
+        {`Port ${stillListening.port} is still listened on by ${holderName(stillListening)}: freeing does not stop the process.`}
       </Text>
       {question}
     </Box>

@@ -5,6 +5,7 @@ import { constants, homedir } from 'node:os';
 import { sep } from 'node:path';
 import { render } from 'ink';
 import type { Deps } from '../core/actions.js';
+import { openUrl } from '../native/open-url.js';
 import { App, type NoticeSource } from './app.js';
 import { formatClock, Screen } from './screen.js';
 
@@ -14,6 +15,8 @@ export interface DashboardOptions {
   readonly intervalMs: number;
   readonly color: boolean;
   readonly notices?: NoticeSource;
+  /** Inside tmux ($TMUX set): the clipboard sequence is also sent through tmux's passthrough. */
+  readonly tmux?: boolean;
 }
 
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -48,6 +51,11 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       {...(options.notices ? { notices: options.notices } : {})}
       onExitCode={(code) => {
         exitCode = code;
+      }}
+      acting={{
+        writeTerminal: (sequence) => screen.passthrough(sequence),
+        tmux: options.tmux === true,
+        openUrl: (url) => openUrl(url),
       }}
     />,
     {

@@ -4,12 +4,10 @@
 import type { Dispatch } from 'react';
 import type { Deps } from '../../core/actions.js';
 import { killPort } from '../../core/kill.js';
+import type { OpenOutcome } from '../../native/open-url.js';
 import type { ActingRequest } from '../acting.js';
 import { osc52 } from '../clipboard.js';
 import type { UiAction } from '../state.js';
-
-/** What opening a URL came to: the opener's name, or why there is none. */
-export type OpenOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /** The outside world the acting keys reach, injected so tests can watch it. */
 export interface ActingPorts {
