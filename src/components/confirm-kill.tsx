@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { memo } from 'react';
+import { DEFAULT_KILL_TIMEOUT_MS } from '../core/kill.js';
 import { describeKill, type KillRequest } from './acting.js';
 import { toneStyle } from './theme.js';
 
@@ -11,8 +12,8 @@ export interface ConfirmKillProps {
 function ConfirmKillView({ target, color }: ConfirmKillProps) {
   return (
     <Text wrap="truncate-end">
-      <Text {...toneStyle('warning', color)}>Stop {describeKill(target)}?</Text> SIGTERM, then
-      SIGKILL after 5 s · y/n
+      <Text {...toneStyle('warning', color)}>Stop {describeKill(target)}?</Text>
+      {` SIGTERM, then SIGKILL after ${DEFAULT_KILL_TIMEOUT_MS / 1000} s · y/n`}
     </Text>
   );
 }
