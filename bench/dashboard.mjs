@@ -14,13 +14,14 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A registry of `count` allocations spread over a few projects, as pm would write it. */
-function registryText(count) {
+function registryText(count, firstPort = 20000) {
   const lines = ['version = 1', '', '[defaults]', 'range_start = 3000', 'range_end = 9999'];
   const projects = 5;
   for (let project = 0; project < projects; project++) {
     lines.push('', `[projects.project${project}.ports]`);
     for (let service = project; service < count; service += projects) {
-      lines.push(`service${String(service).padStart(2, '0')} = ${20000 + service}`);
+      const port = service === 0 ? firstPort : 20000 + service;
+      lines.push(`service${String(service).padStart(2, '0')} = ${port}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -93,10 +94,14 @@ export async function runDashboardBench({
   sampleMs = 20_000,
   rounds = 7,
   quiet = false,
+  // Open the detail view of a row whose port a real process listens on, then measure: the
+  // process is read once when the view opens, never on the refreshes after.
+  detail = false,
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-dashboard-'));
   const registry = join(dir, 'registry.toml');
-  writeFileSync(registry, registryText(allocations));
+  const listener = detail ? await holdPort() : undefined;
+  writeFileSync(registry, registryText(allocations, listener?.port));
   const socket = `pm-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
   // A tmux server per measurement (a new one on a just-killed socket may fail to start).
   const servers = [];
@@ -157,6 +162,18 @@ export async function runDashboardBench({
     const pid = findDashboardPid(
       Number(tmux('list-panes', '-t', 'bench', '-F', '#{pane_pid}').trim()),
     );
+    if (detail) {
+      // project0/service00 is the first row: its detail view shows the listener's command.
+      tmux('send-keys', '-t', 'bench', 'Enter');
+      for (
+        let tries = 0;
+        !tmux('capture-pane', '-p', '-t', 'bench').includes('command ');
+        tries++
+      ) {
+        if (tries > 1000) throw new Error('the detail view did not open');
+        await sleep(5);
+      }
+    }
     await sleep(warmupMs);
     const before = cpuTicks(pid);
     const sampleStart = performance.now();
@@ -178,7 +195,7 @@ export async function runDashboardBench({
     };
     if (!quiet) {
       console.log(
-        `\nDashboard at rest (${allocations} allocations, --interval ${intervalMs}, tmux 120 columns)`,
+        `\nDashboard at rest (${allocations} allocations, --interval ${intervalMs}, tmux 120 columns${detail ? ', detail view open on a live listener' : ''})`,
       );
       console.log(
         `  idle CPU over ${result.sampleSeconds} s            ${result.cpuPercent.toFixed(2).padStart(6)} % of one core  (target <= 1 %${result.cpuPercent <= 1 ? ', met' : ', MISSED'})`,
@@ -203,8 +220,30 @@ export async function runDashboardBench({
         // already gone
       }
     }
+    listener?.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runDashboardBench();
+/** A node process of this bench's own holding a loopback port the OS picks. */
+async function holdPort() {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s=require('node:net').createServer();s.listen({host:'127.0.0.1',port:0},()=>console.log(s.address().port))",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim())));
+    child.once('exit', () => reject(new Error('the bench listener exited')));
+  });
+  return { child, port };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runDashboardBench();
+  await runDashboardBench({ detail: true });
+}

@@ -3,9 +3,10 @@
 import type { Deps } from './core/actions.js';
 import { RegistryStore } from './core/store.js';
 import { bindProbe } from './native/bind-probe.js';
-import { createScanner } from './native/index.js';
+import { createProcessInspector, createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
 import { createProcessTree } from './native/process-tree.js';
+import { createProcessControl } from './native/signal.js';
 
 export interface DepsOptions {
   /** An absolute path; callers resolve --registry / $PM_REGISTRY / the default first. */
@@ -19,6 +20,8 @@ export interface DepsOptions {
 }
 
 export function createDeps(options: DepsOptions): Deps {
+  // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
+  const inspector = createProcessInspector();
   return {
     store: new RegistryStore({
       path: options.registryPath,
@@ -30,5 +33,7 @@ export function createDeps(options: DepsOptions): Deps {
     probe: bindProbe,
     cwdOf: processCwd,
     processes: createProcessTree(),
+    inspector,
+    control: createProcessControl(inspector),
   };
 }

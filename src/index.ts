@@ -72,6 +72,7 @@ export type {
   StatusView,
 } from './core/actions.js';
 export type { EphemeralPorts } from './core/config-warnings.js';
+export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
 export type { ManifestText } from './core/manifest.js';
 export type { NameKind } from './core/names.js';
 export type { GitCheckout } from './core/project.js';
@@ -83,3 +84,9 @@ export type { BindProbe } from './native/bind-probe.js';
 export type { Family, Protocol, ScannerOptions, ScanOptions } from './native/index.js';
 export type { Liveness, ProcessIdentity, ProcessProbe } from './native/process-identity.js';
 export type { ProcessTree } from './native/process-tree.js';
+export type {
+  ProcessDetail,
+  ProcessDetailField,
+  ProcessInspector,
+  ProcessSocket,
+} from './native/types.js';

@@ -64,7 +64,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'the live dashboard; `pm` alone runs it (prints the table once when not in a terminal)',
     examples: ['pm', 'pm --interval 500'],
     flags: ['once', 'all', 'interval'],
-    async run({ ctx, input, flags, environment, interactive, notices }) {
+    async run({ ctx, input, flags, environment, interactive, notices, env }) {
       if (input.length > 0) throw unknownCommand(input[0] as string);
       if (flags.once || ctx.json || !interactive) {
         return runStatus(ctx, [], { all: flags.all }, environment.registryPath);
@@ -76,6 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         intervalMs: flags.interval ?? DEFAULT_INTERVAL_MS,
         color: environment.color(flags.color),
         notices,
+        tmux: (env.TMUX ?? '') !== '',
       });
     },
   },
@@ -117,6 +118,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['all'],
     flagNotes: { all: 'release every service of the project' },
     run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
+  },
+  {
+    name: 'kill',
+    usage: [
+      'kill <project> <service> [--timeout S] [--signal NAME]',
+      'kill :<port> [--timeout S] [--signal NAME]',
+      'kill <service>   (of the project of the current directory)',
+    ],
+    summary:
+      'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; exit 0 when the port is free',
+    examples: ['pm kill shop web', 'pm kill :3000 --timeout 2', 'pm kill :3000 --signal INT'],
+    flags: ['timeout', 'signal'],
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/kill.js')).runKill(ctx, input, flags),
   },
   {
     name: 'suggest',

@@ -6,6 +6,7 @@ import { parseInterval } from '../commands/interval.js';
 import { parseCount } from '../commands/suggest.js';
 import { parseEnvFormat, parseEnvName } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
+import { parseKillTimeout, parseSignal } from '../core/kill.js';
 import { type Port, type PortRange, parsePort, parsePortList, parseRange } from '../core/port.js';
 
 /** What a value parser may need: paths are relative to the caller's directory, not pm's. */
@@ -109,6 +110,16 @@ export const FLAGS = {
   }),
   prune: toggle({ description: 'also free the services the .pm.toml no longer declares' }),
   'dry-run': toggle({ description: 'list what would be freed; change nothing' }),
+  timeout: value({
+    placeholder: 'S',
+    description: 'seconds to wait for the port to be released before SIGKILL (default 5)',
+    parse: (raw) => parseKillTimeout(noSpaces('--timeout', raw)),
+  }),
+  signal: value({
+    placeholder: 'NAME',
+    description: 'the first signal to send: TERM (default), INT, HUP, QUIT, USR1, USR2 or KILL',
+    parse: (raw) => parseSignal(noSpaces('--signal', raw)),
+  }),
 } satisfies Record<string, SwitchFlag | ValueFlag<unknown>>;
 
 export type FlagName = keyof typeof FLAGS;

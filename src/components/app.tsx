@@ -2,10 +2,14 @@ import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { Deps, StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
+import { detailLines } from '../view/detail.js';
+import { detailSource } from './detail-source.js';
+import { DetailView } from './detail-view.js';
 import { activeCount, emptyTableText } from './frame-text.js';
 import { Header } from './header.js';
 import { HelpBar } from './help-bar.js';
 import { HelpScreen } from './help-screen.js';
+import type { ActingPorts } from './hooks/acting-requests.js';
 import { useDashboardData } from './hooks/use-dashboard-data.js';
 import { type TerminalControl, useRequests } from './hooks/use-requests.js';
 import { useShownMessage } from './hooks/use-shown-message.js';
@@ -53,6 +57,8 @@ export interface AppProps {
   readonly onExitCode?: (code: number) => void;
   /** Ctrl-L and Ctrl-Z: the terminal's business, done by whoever owns it. */
   readonly terminal?: TerminalControl;
+  /** The terminal writer (OSC 52) and the browser opener for c and b. */
+  readonly acting?: ActingPorts;
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
@@ -66,6 +72,7 @@ export function App({
   onExitCode,
   initial,
   terminal,
+  acting,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -84,6 +91,7 @@ export function App({
     refresh: data.refresh,
     quit,
     ...(terminal ? { terminal } : {}),
+    ...(acting ? { acting } : {}),
   });
   useEffect(
     () =>
@@ -95,8 +103,13 @@ export function App({
   const situation = situationOf(ui);
   const filter = activeFilter(ui);
   const rows = useMemo(
-    () => visibleRows(data.rows, { filter, showUnmanaged: ui.showUnmanaged }),
-    [data.rows, filter, ui.showUnmanaged],
+    () =>
+      visibleRows(data.rows, {
+        filter,
+        showUnmanaged: ui.showUnmanaged,
+        ...(ui.sort ? { sort: ui.sort } : {}),
+      }),
+    [data.rows, filter, ui.showUnmanaged, ui.sort],
   );
   const selected = selectedIndex(ui.selection, rows);
   const { shown: shownMessage, last: lastMessage } = useShownMessage(ui.message, data, dispatch);
@@ -150,6 +163,7 @@ export function App({
         shown={rows.length}
         filter={filter}
         showUnmanaged={ui.showUnmanaged}
+        sort={ui.sort}
         width={size.columns}
         color={color}
       />
@@ -161,6 +175,12 @@ export function App({
           <MessageScreen
             message={shownMessage ?? lastMessage}
             width={size.columns}
+            height={height}
+            color={color}
+          />
+        ) : ui.overlay.kind === 'detail' ? (
+          <DetailView
+            lines={detailLines(detailSource(view, ui.overlay.key, ui.overlay.process))}
             height={height}
             color={color}
           />

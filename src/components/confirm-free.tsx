@@ -1,6 +1,7 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
+import type { KillRequest } from './acting.js';
 import type { FreeRequest } from './free-target.js';
 import { describeTarget } from './messages.js';
 import { toneStyle } from './theme.js';
@@ -8,13 +9,30 @@ import { toneStyle } from './theme.js';
 export interface ConfirmFreeProps {
   readonly target: FreeRequest;
   readonly color: boolean;
+  /** The process that keeps listening: freeing does not stop it. */
+  readonly stillListening?: KillRequest | undefined;
 }
 
-function ConfirmFreeView({ target, color }: ConfirmFreeProps) {
-  return (
+/** "vite (node) (pid 4242)". */
+function holderName(target: KillRequest): string {
+  return `${target.label ? `${sanitize(target.label)} ` : ''}(pid ${target.pid})`;
+}
+
+function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
+  const question = (
     <Text wrap="truncate-end">
       <Text {...toneStyle('warning', color)}>Free {sanitize(describeTarget(target))}?</Text> y/n
+      {stillListening ? ', or x to stop the process' : ''}
     </Text>
+  );
+  if (!stillListening) return question;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        {`Port ${stillListening.port} is still listened on by ${holderName(stillListening)}: freeing does not stop the process.`}
+      </Text>
+      {question}
+    </Box>
   );
 }
 

@@ -43,7 +43,11 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   const style = createStyle(options.color);
   const ui = initialUiState;
   const data = dashboardRows(view);
-  const rows = visibleRows(data, { filter: ui.filter, showUnmanaged: ui.showUnmanaged });
+  const rows = visibleRows(data, {
+    filter: ui.filter,
+    showUnmanaged: ui.showUnmanaged,
+    ...(ui.sort ? { sort: ui.sort } : {}),
+  });
   const selected = selectedIndex(ui.selection, rows);
   // Before any action the message line has only the scanner's note, if anything.
   const message = scannerNote(view);
@@ -67,6 +71,7 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
     shown: rows.length,
     filter: ui.filter,
     showUnmanaged: ui.showUnmanaged,
+    sort: ui.sort,
   });
   const backend = view.scanner.backend;
   lines.push(

@@ -6,6 +6,7 @@ import { type FittedColumn, fitCell, joinCells, MARKER_WIDTH } from '../view/tab
 import { type HintItem, hintsFor, type KeyAction, type KeySituation, type Mode } from './keymap.js';
 import { type Message, messageOf } from './messages.js';
 import type { DashboardRow, DashboardRows } from './rows.js';
+import type { SortKey } from './sort.js';
 
 export interface HeaderFacts {
   readonly range: string;
@@ -15,6 +16,8 @@ export interface HeaderFacts {
   readonly shown: number;
   readonly filter: string;
   readonly showUnmanaged: boolean;
+  /** The order `o` chose; undefined is the registry's, by project. */
+  readonly sort?: SortKey | undefined;
 }
 
 function every(intervalMs: number): string {
@@ -28,6 +31,7 @@ export function headerFacts(facts: HeaderFacts): string {
     `${facts.allocations} allocated, ${facts.active} active`,
     facts.filter === '' ? undefined : `filter "${facts.filter}": ${facts.shown} shown`,
     facts.showUnmanaged ? 'unmanaged shown' : undefined,
+    `sort ${facts.sort ?? 'project'}`,
     every(facts.intervalMs),
   ]
     .filter((fact) => fact !== undefined)
@@ -49,6 +53,8 @@ const ESSENTIAL: ReadonlySet<KeyAction> = new Set([
   'cancel',
   'confirmNo',
   'clearFilter',
+  'closeDetail',
+  'killNo',
 ]);
 
 const SEPARATOR = '  ';

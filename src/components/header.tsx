@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
 import { headerFacts } from './frame-text.js';
 import { CLOCK_COLUMNS } from './layout.js';
+import type { SortKey } from './sort.js';
 
 export interface HeaderProps {
   readonly registryPath: string;
@@ -16,6 +17,8 @@ export interface HeaderProps {
   readonly shown: number;
   readonly filter: string;
   readonly showUnmanaged: boolean;
+  /** The order `o` chose; undefined is the registry's. */
+  readonly sort?: SortKey | undefined;
   readonly width: number;
   readonly color: boolean;
 }

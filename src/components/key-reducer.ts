@@ -2,14 +2,14 @@
 // state left by the previous one, even when several arrive before React re-renders (a fast
 // typist, a paste, tmux send-keys): the handler in the app could only see a stale render.
 
+import { openPrefilledForm, reduceActingKey, shownRows, stillListening } from './acting.js';
 import { formStep } from './form.js';
 import { freeRequestOf } from './free-target.js';
 import { HELP_LINE_COUNT } from './help-lines.js';
 import { actionFor, type KeyPress, typedText } from './keymap.js';
 import { helpPageSize, pageSize } from './layout.js';
-import { type DashboardRows, visibleRows } from './rows.js';
+import type { DashboardRows } from './rows.js';
 import {
-  activeFilter,
   type Movement,
   modeOf,
   type Overlay,
@@ -50,10 +50,7 @@ function move(state: UiState, movement: Movement, context: KeyContext): UiState 
       pageSize: helpPageSize(lines, height),
     });
   }
-  const rows = visibleRows(context.rows, {
-    filter: activeFilter(state),
-    showUnmanaged: state.showUnmanaged,
-  });
+  const rows = shownRows(state, context.rows);
   return update(state, {
     type: 'move',
     movement,
@@ -75,6 +72,16 @@ export function reduceKey(
     return text === undefined ? state : update(state, { type: 'type', text });
   }
   switch (action) {
+    case 'detail':
+    case 'closeDetail':
+    case 'kill':
+    case 'killYes':
+    case 'killNo':
+    case 'confirmKill':
+    case 'sort':
+    case 'copyUrl':
+    case 'openUrl':
+      return reduceActingKey(state, action, context.rows);
     case 'quit':
     case 'interrupt':
       return send(state, { kind: 'quit', interrupted: action === 'interrupt' });
@@ -90,16 +97,19 @@ export function reduceKey(
     case 'bottom':
       return move(state, action, context);
     case 'allocate':
-      return update(state, { type: 'openForm' });
+      return openPrefilledForm(state, context.rows);
     case 'free': {
-      const rows = visibleRows(context.rows, {
-        filter: activeFilter(state),
-        showUnmanaged: state.showUnmanaged,
-      });
-      const request = freeRequestOf(rows[selectedIndex(state.selection, rows)]);
+      const rows = shownRows(state, context.rows);
+      const row = rows[selectedIndex(state.selection, rows)];
+      const request = freeRequestOf(row);
+      const listening = stillListening(row);
       return 'tone' in request
         ? update(state, { type: 'notify', message: request })
-        : update(state, { type: 'askFree', target: request });
+        : update(state, {
+            type: 'askFree',
+            target: request,
+            ...(listening ? { stillListening: listening } : {}),
+          });
     }
     case 'confirmYes': {
       if (state.overlay.kind !== 'confirm') return state;

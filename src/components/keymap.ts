@@ -2,7 +2,17 @@
 // screen are all derived from it, so a key cannot be handled without also being documented.
 // Pure data and functions: no Ink, no React (the key shape below is structural).
 
-export const MODES = ['table', 'form', 'confirm', 'suggest', 'filter', 'help', 'message'] as const;
+export const MODES = [
+  'table',
+  'form',
+  'confirm',
+  'suggest',
+  'filter',
+  'help',
+  'message',
+  'detail',
+  'kill',
+] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Where the text typed in a mode goes; other modes treat printable keys as commands only. */
@@ -16,6 +26,8 @@ export const MODE_TITLES: Readonly<Record<Mode, string>> = {
   filter: 'Filter',
   help: 'Help',
   message: 'Last message',
+  detail: 'Detail view',
+  kill: 'Stop confirmation',
 };
 
 /** Facts about the screen that change what a key means: Esc clears a filter before quitting. */
@@ -174,6 +186,56 @@ export const KEYMAP = {
     description: 'clear the filter',
     hint: 'clear',
     modes: ['filter'],
+  },
+  // Acting on what is shown (docs/dashboard.md, "Acting on a row").
+  detail: {
+    keys: ['return'],
+    description: 'details of the selected row: allocation, why its state, the process',
+    hint: 'details',
+    modes: ['table'],
+  },
+  closeDetail: {
+    keys: ['escape', 'q'],
+    description: 'close the details',
+    hint: 'close',
+    modes: ['detail'],
+  },
+  kill: {
+    keys: ['x'],
+    description: "stop the process listening on the selected row's port (asks y/n)",
+    hint: 'stop process',
+    modes: ['table', 'detail'],
+  },
+  sort: {
+    keys: ['o'],
+    description: 'sort by project, port, state or process (cycles)',
+    hint: 'sort',
+    modes: ['table'],
+  },
+  copyUrl: {
+    keys: ['c'],
+    description: 'copy http://localhost:<port> to the clipboard (OSC 52: works over SSH, tmux)',
+    hint: 'copy URL',
+    modes: ['table', 'detail'],
+  },
+  openUrl: {
+    keys: ['b'],
+    description: 'open http://localhost:<port> in the browser',
+    hint: 'browser',
+    modes: ['table', 'detail'],
+  },
+  killYes: { keys: ['y', 'Y'], description: 'yes, stop it', hint: 'yes', modes: ['kill'] },
+  killNo: {
+    keys: ['n', 'N', 'escape'],
+    description: 'no, leave it running',
+    hint: 'no',
+    modes: ['kill'],
+  },
+  confirmKill: {
+    keys: ['x'],
+    description: 'stop the process still listening instead (asks y/n)',
+    hint: 'stop process',
+    modes: ['confirm'],
   },
 } as const satisfies Record<string, Binding>;
 

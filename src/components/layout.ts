@@ -25,7 +25,9 @@ export function panelHeight(overlay: Overlay): number {
       // Title, one line per field, one for the validation error.
       return fieldsOf(overlay.form.purpose).length + 2;
     case 'confirm':
+      return overlay.stillListening ? 2 : 1;
     case 'filter':
+    case 'kill':
       return 1;
     case 'suggest':
       return SUGGESTION_COUNT + 1;

@@ -2,8 +2,32 @@
 // table, the filter and the selection all work on the same strings the snapshot prints.
 import type { StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
+import { processLabel } from '../core/program.js';
+import { type NamedListener, primaryListener } from '../core/status.js';
 import type { ScanOutcome } from '../native/types.js';
 import { type Cells, COLUMNS, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
+import { type SortKey, sortRows } from './sort.js';
+
+/** Who listens for a row, for the keys that act on it (x, c, b, Enter). */
+export interface RowHolder {
+  /** Where the service listens: the row's port, or the one it moved to. */
+  readonly port: number;
+  /** Undefined when the OS hides it (another user's process). */
+  readonly pid?: number;
+  /** 'vite (node)'; foreign text, shown sanitized. */
+  readonly label?: string;
+}
+
+function holderOf(port: number, listeners: readonly NamedListener[]): RowHolder | undefined {
+  const main = primaryListener(listeners);
+  if (main === undefined) return undefined;
+  const label = processLabel(main.process, main.program);
+  return {
+    port,
+    ...(main.pid !== undefined ? { pid: main.pid } : {}),
+    ...(label !== undefined ? { label } : {}),
+  };
+}
 
 export type DashboardRow =
   | {
@@ -15,6 +39,7 @@ export type DashboardRow =
       readonly port: number;
       readonly state: DisplayState;
       readonly cells: Cells;
+      readonly holder?: RowHolder;
     }
   | {
       readonly kind: 'unmanaged';
@@ -22,6 +47,7 @@ export type DashboardRow =
       readonly port: number;
       readonly state: DisplayState;
       readonly cells: Cells;
+      readonly holder?: RowHolder;
     };
 
 export interface DashboardRows {
@@ -43,6 +69,9 @@ export function dashboardRows(view: StatusView): DashboardRows {
       port: row.port,
       state: row.state,
       cells: rowCells(row),
+      ...optionalHolder(
+        holderOf(row.moved?.port ?? row.port, row.moved?.listeners ?? row.listeners),
+      ),
     })),
     unmanaged: view.unmanaged.map((row) => ({
       kind: 'unmanaged',
@@ -50,9 +79,12 @@ export function dashboardRows(view: StatusView): DashboardRows {
       port: row.port,
       state: 'unmanaged',
       cells: unmanagedCells(row),
+      ...optionalHolder(holderOf(row.port, row.listeners)),
     })),
   };
 }
+
+const optionalHolder = (holder: RowHolder | undefined) => (holder ? { holder } : {});
 
 /** Case-insensitive substring match over every cell; an empty filter keeps every row. */
 export function matchesFilter(row: DashboardRow, filter: string): boolean {
@@ -63,10 +95,13 @@ export function matchesFilter(row: DashboardRow, filter: string): boolean {
 
 export function visibleRows(
   rows: DashboardRows,
-  options: { readonly filter: string; readonly showUnmanaged: boolean },
+  options: { readonly filter: string; readonly showUnmanaged: boolean; readonly sort?: SortKey },
 ): DashboardRow[] {
   const all = options.showUnmanaged ? [...rows.allocations, ...rows.unmanaged] : rows.allocations;
-  return all.filter((row) => matchesFilter(row, options.filter));
+  return sortRows(
+    all.filter((row) => matchesFilter(row, options.filter)),
+    options.sort,
+  );
 }
 
 /**

@@ -8,6 +8,7 @@
 import { constants, homedir } from 'node:os';
 import { sep } from 'node:path';
 import type { Deps } from '../core/actions.js';
+import { openUrl } from '../native/open-url.js';
 import type { NoticeSource } from './app.js';
 import { firstFrame } from './first-frame.js';
 import { loadFirstView } from './first-view.js';
@@ -19,6 +20,8 @@ export interface DashboardOptions {
   readonly intervalMs: number;
   readonly color: boolean;
   readonly notices?: NoticeSource;
+  /** Inside tmux ($TMUX set): the clipboard sequence is also sent through tmux's passthrough. */
+  readonly tmux?: boolean;
 }
 
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -96,6 +99,11 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       color: options.color,
       onRefreshed,
       terminal,
+      acting: {
+        writeTerminal: (sequence) => screen.passthrough(sequence),
+        tmux: options.tmux === true,
+        openUrl: (url) => openUrl(url),
+      },
       ...(options.notices ? { notices: options.notices } : {}),
       ...(initial ? { initial } : {}),
     });

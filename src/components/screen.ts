@@ -121,6 +121,14 @@ export class Screen extends EventEmitter {
     return true;
   }
 
+  /**
+   * A sequence that is not part of any frame (OSC 52 to set the clipboard): written as is,
+   * between frames, so it never lands inside a repaint.
+   */
+  passthrough(sequence: string): void {
+    if (this.active) this.output.write(sequence);
+  }
+
   /** Text for the top right corner, such as the time of the last refresh. */
   setStatus(text: string): void {
     if (text === this.status) return;

@@ -2,23 +2,37 @@
 // in the data hooks; this is only what the user did (selection, filter, open panel, message).
 
 import type { AllocateRequest, AllocateResult } from '../core/actions.js';
+import {
+  type ActingAction,
+  type ActingOverlay,
+  type ActingRequest,
+  type KillRequest,
+  updateActing,
+} from './acting.js';
 import { editFocused, type FormState, type FormStep, fieldsOf, newForm } from './form.js';
 import type { FreeRequest } from './free-target.js';
 import { type KeySituation, type Mode, NO_SITUATION } from './keymap.js';
 import { allocatedMessage, describeTarget, type Message, messageOf } from './messages.js';
 import { allocationKey } from './rows.js';
+import type { SortKey } from './sort.js';
 
 export type Overlay =
   | { readonly kind: 'none' }
   /** `offset` is the first help line shown: the help scrolls on small terminals. */
   | { readonly kind: 'help'; readonly offset: number }
   | { readonly kind: 'form'; readonly form: FormState }
-  | { readonly kind: 'confirm'; readonly target: FreeRequest }
+  /** `stillListening`: the row is active; freeing will not stop that process (x offers to). */
+  | {
+      readonly kind: 'confirm';
+      readonly target: FreeRequest;
+      readonly stillListening?: KillRequest;
+    }
   /** `ports` is undefined while the suggestions are being computed. */
   | { readonly kind: 'suggest'; readonly ports?: readonly number[]; readonly index: number }
   | { readonly kind: 'filter'; readonly draft: string }
   /** The last message in full (m). */
-  | { readonly kind: 'message' };
+  | { readonly kind: 'message' }
+  | ActingOverlay;
 
 export interface Selection {
   /** The row the user chose; followed across refreshes. */
@@ -38,7 +52,8 @@ export type Request =
   /** Ctrl-L: paint the whole screen again. */
   | { readonly kind: 'redraw' }
   /** Ctrl-Z: give the terminal back and stop until `fg`. */
-  | { readonly kind: 'suspend' };
+  | { readonly kind: 'suspend' }
+  | ActingRequest;
 
 export interface Outgoing {
   readonly id: number;
@@ -49,6 +64,8 @@ export interface UiState {
   readonly selection: Selection;
   readonly filter: string;
   readonly showUnmanaged: boolean;
+  /** Undefined: the registry's order (by project). */
+  readonly sort?: SortKey;
   readonly overlay: Overlay;
   readonly message?: Message;
   /** Requests not yet taken by the app, oldest first. */
@@ -80,7 +97,11 @@ export type UiAction =
   | { readonly type: 'focusField'; readonly by: 1 | -1 }
   | { readonly type: 'formStep'; readonly step: FormStep }
   | { readonly type: 'allocated'; readonly result: AllocateResult }
-  | { readonly type: 'askFree'; readonly target: FreeRequest }
+  | {
+      readonly type: 'askFree';
+      readonly target: FreeRequest;
+      readonly stillListening?: KillRequest;
+    }
   | { readonly type: 'freeing'; readonly target: FreeRequest }
   | { readonly type: 'freed'; readonly target: FreeRequest }
   | { readonly type: 'openSuggest' }
@@ -102,7 +123,8 @@ export type UiAction =
   | { readonly type: 'failed'; readonly error: unknown }
   | { readonly type: 'send'; readonly request: Request }
   /** The app took every request up to this id. */
-  | { readonly type: 'taken'; readonly upTo: number };
+  | { readonly type: 'taken'; readonly upTo: number }
+  | ActingAction;
 
 export const initialUiState: UiState = {
   selection: { index: 0 },
@@ -226,7 +248,14 @@ export function update(state: UiState, action: UiAction): UiState {
       };
     }
     case 'askFree':
-      return { ...state, overlay: { kind: 'confirm', target: action.target } };
+      return {
+        ...state,
+        overlay: {
+          kind: 'confirm',
+          target: action.target,
+          ...(action.stillListening ? { stillListening: action.stillListening } : {}),
+        },
+      };
     case 'freeing':
       return {
         ...state,
@@ -297,5 +326,7 @@ export function update(state: UiState, action: UiAction): UiState {
       if (overlay.kind === 'suggest') return { ...state, message, overlay: { kind: 'none' } };
       return { ...state, message };
     }
+    default:
+      return updateActing(state, action);
   }
 }

@@ -1,9 +1,10 @@
 // The operations a user can ask for, shared by the CLI and the dashboard. Each one takes its
 // IO (store, scanner, bind probe) as dependencies, so tests can give it fakes.
 import type { ProcessTree } from '../native/process-tree.js';
-import type { Listener, Scanner, ScanOutcome } from '../native/types.js';
+import type { Listener, ProcessInspector, Scanner, ScanOutcome } from '../native/types.js';
 import { configWarnings, type EphemeralPorts } from './config-warnings.js';
 import { PmError } from './errors.js';
+import type { ProcessControl } from './kill.js';
 import { parseName } from './names.js';
 import type { Port, PortRange } from './port.js';
 import { formatRange } from './port.js';
@@ -45,6 +46,10 @@ export interface Deps {
   readonly cwdOf?: (pid: number) => string | undefined;
   /** Process ancestry and `pm run` markers, for drift and the moved state. */
   readonly processes?: ProcessTree;
+  /** One process's detail on demand (the dashboard's detail view, `pm kill`'s messages). */
+  readonly inspector?: ProcessInspector;
+  /** Signalling, for `pm kill` and the dashboard's `x`. */
+  readonly control?: ProcessControl;
 }
 
 export interface AllocateRequest {
@@ -73,11 +78,12 @@ export interface AllocateResult extends Allocation {
 
 function describeListener(listener: Listener): string {
   if (listener.pid === undefined)
-    return `a process of another user (pid hidden) on ${listener.address}`;
+    return `a process of another user (pid hidden) on ${listener.protocol === 'udp' ? 'udp ' : ''}${listener.address}`;
   // "vite (pid 32010)": the program first, as the table names it.
   const { process, program } = withProgram(listener);
   const label = processLabel(process, program);
-  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${listener.address}`;
+  const where = listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address;
+  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${where}`;
 }
 
 function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {

@@ -21,7 +21,11 @@ export type ErrorCode =
   | 'MANIFEST_INVALID'
   | 'NO_MANIFEST'
   | 'NO_PROJECT'
-  | 'ENV_FILE_DAMAGED';
+  | 'ENV_FILE_DAMAGED'
+  /** `pm kill` on a port nobody listens on. */
+  | 'NOT_LISTENING'
+  /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */
+  | 'KILL_REFUSED';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =

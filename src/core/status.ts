@@ -25,7 +25,10 @@ export interface StatusRow {
   readonly state: PortState;
   /** For a linked git worktree's project: the project it belongs to. */
   readonly worktreeOf?: string;
-  /** TCP listeners on the port, wildcard and loopback alike (usually one process). */
+  /**
+   * Sockets that hold the port: TCP listeners and bound UDP sockets, wildcard and loopback
+   * alike (usually one process). A bound UDP socket makes a port as busy as a TCP listener.
+   */
   readonly listeners: readonly NamedListener[];
   /** State `moved`: the port the service's own process listens on instead, and its listeners. */
   readonly moved?: { readonly port: Port; readonly listeners: readonly NamedListener[] };
@@ -53,10 +56,17 @@ export function serviceMarker(project: string, service: string): string {
   return `${project}/${service}`;
 }
 
+/**
+ * Listeners grouped by port, TCP and UDP alike: a dev server's UDP socket (HTTP/3, a game
+ * server, DNS) blocks the port just as a TCP listener does. TCP listeners come first, so a
+ * row names its TCP holder when it has both.
+ */
 export function listenersByPort(listeners: readonly Listener[]): Map<number, Listener[]> {
   const byPort = new Map<number, Listener[]>();
-  for (const listener of listeners) {
-    if (listener.protocol !== 'tcp') continue;
+  const tcpFirst = [...listeners].sort(
+    (a, b) => Number(a.protocol !== 'tcp') - Number(b.protocol !== 'tcp'),
+  );
+  for (const listener of tcpFirst) {
     const list = byPort.get(listener.port);
     if (list) list.push(listener);
     else byPort.set(listener.port, [listener]);
@@ -146,7 +156,7 @@ function withMove(
   return row;
 }
 
-/** TCP listeners inside the registry's range that no allocation owns. */
+/** Listeners (TCP and UDP) inside the registry's range that no allocation owns. */
 export function unmanagedRows(registry: Registry, scan: ScanOutcome): UnmanagedRow[] {
   if (!scan.ok) return [];
   const owned = allocatedPorts(registry);
@@ -162,7 +172,13 @@ export function primaryListener<T extends Listener>(listeners: readonly T[]): T 
   return listeners.find((listener) => listener.pid !== undefined) ?? listeners[0];
 }
 
-/** Addresses of all listeners on a port, e.g. "127.0.0.1, ::1". */
+/**
+ * Addresses of all listeners on a port, e.g. "127.0.0.1, ::1". A UDP socket's address carries
+ * its protocol ("udp 0.0.0.0"): TCP is what a port usually means, UDP is the surprise.
+ */
 export function addressesOf(listeners: readonly Listener[]): string {
-  return [...new Set(listeners.map((listener) => listener.address))].join(', ');
+  const shown = listeners.map((listener) =>
+    listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address,
+  );
+  return [...new Set(shown)].join(', ');
 }

@@ -25,7 +25,10 @@ describe('allocating with a', () => {
     const { ui } = harness;
     await ui.waitForText('3000');
     await ui.press('a');
-    await ui.waitForText('Allocate a port');
+    // The selected row's project is filled in; going back to it lets the user change it.
+    await ui.waitForText('project: shop');
+    await ui.press('shift-tab');
+    for (let i = 0; i < 'shop'.length; i++) await ui.press('backspace');
     await ui.type('blog');
     await ui.waitForText('project: blog');
     await ui.press('enter');
@@ -94,7 +97,9 @@ describe('allocating with a', () => {
     const { ui } = harness;
     await ui.waitForText('3000');
     await ui.press('a');
-    await ui.type('blog\rweb\r3000\r');
+    // The project is prefilled from the selected row (shop): only the service and port.
+    await ui.waitForText('project: shop');
+    await ui.type('blog\r3000\r');
     const frame = await ui.waitForText('port 3000 is already allocated to shop/web');
     expect(frame).toContain('press s for a free port'); // the dashboard's words, not the CLI's
     expect(frame).not.toContain('pm suggest');

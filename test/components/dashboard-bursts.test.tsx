@@ -18,7 +18,8 @@ describe('a burst of keys', () => {
   it('opens the form, fills it and submits it', async () => {
     harness = await startDashboard({ projects: { shop: { web: 3000 } } });
     await harness.ui.waitForText('3000');
-    await harness.ui.press('ashop\rapi\r4100\r');
+    // `a` prefills the selected row's project and starts on the service field.
+    await harness.ui.press('aapi\r4100\r');
     await harness.ui.waitForText('allocated shop/api: port 4100');
     expect(await portOf(harness, 'shop', 'api')).toBe(4100);
   });

@@ -101,8 +101,9 @@ describe('live data', () => {
     expect(frame).toContain('live state unknown: scanning is turned off (PM_SCANNER=none)');
     // Allocating still works, and its outcome is not hidden by the note.
     await harness.ui.press('a');
-    await harness.ui.type('blog\rweb\r\r');
-    await harness.ui.waitForText('allocated blog/web: port 3001');
+    await harness.ui.waitForText('project: shop');
+    await harness.ui.type('blog\r\r');
+    await harness.ui.waitForText('allocated shop/blog: port 3001');
   });
 
   it('does not re-render when a refresh finds nothing new', async () => {

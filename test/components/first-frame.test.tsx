@@ -52,6 +52,8 @@ describe('the first frame painted before Ink loads', () => {
     );
     expect(frames.painted).toEqual(frames.ink);
     expect(frames.painted.join('\n')).toContain('› ');
+    // The order `o` cycles through is named in the header from the start.
+    expect(frames.painted[1]).toContain('sort project');
   });
 
   it('pages a table taller than the terminal and cuts lines to a narrow width as Ink does', async () => {

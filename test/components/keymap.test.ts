@@ -56,6 +56,8 @@ describe('the keymap table', () => {
       'closeMessage',
       'confirmNo',
       'clearFilter',
+      'closeDetail',
+      'killNo',
     ]);
     for (const mode of MODES) {
       expect(

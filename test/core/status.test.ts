@@ -19,13 +19,14 @@ function shop(): Registry {
 const scan = (listeners: Listener[]) => ({ ok: true as const, listeners });
 
 describe('status rows', () => {
-  it('is active when a TCP listener holds the port, idle otherwise; UDP does not count', () => {
+  it('is active when a TCP listener or a bound UDP socket holds the port, idle otherwise', () => {
     const udp: Listener = { protocol: 'udp', family: 'ipv4', address: '0.0.0.0', port: 3001 };
     const rows = statusRows(shop(), scan([tcp(3000, 10, 'node'), udp]));
     expect(rows.map((row) => [row.service, row.state])).toEqual([
-      ['api', 'idle'],
+      ['api', 'active'],
       ['web', 'active'],
     ]);
+    expect(statusRows(shop(), scan([tcp(3000, 10, 'node')]))[0]?.state).toBe('idle');
   });
 
   it('is a conflict only when the listener visibly runs outside the project path', () => {

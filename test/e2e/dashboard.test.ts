@@ -75,36 +75,33 @@ describe.skipIf(process.platform === 'win32')('the dashboard in a real terminal'
   it('allocates through the form and writes the registry', async () => {
     const tmux = session as TmuxSession;
     tmux.keys('a');
-    await tmux.waitFor((text) => text.includes('Allocate a port'), 'the allocate form');
-    tmux.type('shop');
-    await tmux.waitFor((text) => text.includes('project: shop'), 'the typed project');
-    tmux.keys('Enter');
+    // The selected row's project (e2e) is prefilled; the cursor is on the service.
+    await tmux.waitFor((text) => /project: e2e/.test(text) && /› service:/.test(text), 'the form');
     tmux.type('api');
     await tmux.waitFor((text) => text.includes('service: api'), 'the typed service');
     tmux.keys('Enter');
     await tmux.waitFor((text) => /› port:/.test(text), 'the port field');
     tmux.keys('Enter');
     const screen = await tmux.waitFor(
-      (text) => /allocated shop\/api: port \d+/.test(text),
+      (text) => /allocated e2e\/api: port \d+/.test(text),
       'the allocation message',
     );
-    const allocated = Number(/allocated shop\/api: port (\d+)/.exec(screen)?.[1]);
+    const allocated = Number(/allocated e2e\/api: port (\d+)/.exec(screen)?.[1]);
     expect(allocated).not.toBe(port);
     const file = await readFile(registry, 'utf8');
-    expect(file).toContain('[projects.shop.ports]');
     expect(file).toContain(`api = ${allocated}`);
   });
 
   it('frees the selected allocation after y', async () => {
     const tmux = session as TmuxSession;
     // The new allocation is selected; make sure before freeing it.
-    await tmux.waitFor((text) => /shop\s+api/.test(selected(text) ?? ''), 'shop/api selected');
+    await tmux.waitFor((text) => /e2e\s+api/.test(selected(text) ?? ''), 'e2e/api selected');
     tmux.keys('f');
-    await tmux.waitFor((text) => text.includes('Free shop/api'), 'the free question');
+    await tmux.waitFor((text) => text.includes('Free e2e/api'), 'the free question');
     tmux.keys('y');
-    await tmux.waitFor((text) => text.includes('freed shop/api'), 'the freed message');
+    await tmux.waitFor((text) => text.includes('freed e2e/api'), 'the freed message');
     const file = await readFile(registry, 'utf8');
-    expect(file).not.toContain('[projects.shop.ports]');
+    expect(file).not.toContain('api =');
     expect(file).toContain(`web = ${port}`);
   });
 

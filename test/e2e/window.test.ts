@@ -85,7 +85,9 @@ describe('a small window', () => {
     const screen = await tmux.waitFor((text) => text.includes('Allocate a port'), 'the form');
     expect(lines(screen)[0]).toMatch(/^pm registry/);
     expect(screen).toContain('PROJECT');
-    expect(screen).toMatch(/› project:/);
+    // Prefilled from the selected row: the cursor starts on the service.
+    expect(screen).toMatch(/project: big/);
+    expect(screen).toMatch(/› service:/);
     expect(screen).toMatch(/port:/);
     expect(screen).toMatch(/Esc cancel/);
   });

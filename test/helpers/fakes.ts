@@ -81,3 +81,52 @@ export function testDeps(
     probed,
   };
 }
+
+/** One process in a fake process table. */
+export interface FakeProcess {
+  startTime?: number;
+  uid?: number;
+  ppid?: number;
+  /** What signalling it answers ('sent' by default). */
+  answer?: 'sent' | 'gone' | 'denied' | 'unsupported';
+}
+
+export interface FakeControl {
+  readonly self: { readonly pid: number; readonly uid?: number };
+  readonly table: Map<number, FakeProcess>;
+  /** Every signal sent, in order: [pid, signal]. */
+  readonly sent: [number, string][];
+  startTime(pid: number): Promise<number | undefined>;
+  parentPid(pid: number): Promise<number | undefined>;
+  uidOf(pid: number): Promise<number | undefined>;
+  signal(pid: number, signal: string): Promise<'sent' | 'gone' | 'denied' | 'unsupported'>;
+}
+
+/**
+ * A process table the test writes, for kill's refusal paths: no real process is ever
+ * signalled. `onSignal` lets the test react (e.g. drop the listener from a fake scanner).
+ */
+export function fakeControl(
+  self: { pid: number; uid?: number },
+  table: Record<number, FakeProcess>,
+  onSignal: (pid: number, signal: string) => void = () => {},
+): FakeControl {
+  const processes = new Map(Object.entries(table).map(([pid, facts]) => [Number(pid), facts]));
+  const sent: [number, string][] = [];
+  return {
+    self,
+    table: processes,
+    sent,
+    startTime: async (pid) => processes.get(pid)?.startTime,
+    parentPid: async (pid) => processes.get(pid)?.ppid,
+    uidOf: async (pid) => processes.get(pid)?.uid,
+    async signal(pid, signal) {
+      const answer = processes.get(pid)?.answer ?? (processes.has(pid) ? 'sent' : 'gone');
+      if (answer === 'sent') {
+        sent.push([pid, signal]);
+        onSignal(pid, signal);
+      }
+      return answer;
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { allocate, type Deps, free, suggest } from '../../core/actions.js';
 import { freeTarget } from '../free-target.js';
 import { SUGGESTION_COUNT } from '../layout.js';
 import type { Outgoing, Request, UiAction } from '../state.js';
+import { type ActingPorts, performActing } from './acting-requests.js';
 
 export interface RequestHandlers {
   readonly deps: Deps;
@@ -14,6 +15,8 @@ export interface RequestHandlers {
   readonly quit: (interrupted: boolean) => void;
   /** What the terminal does for Ctrl-L and Ctrl-Z; absent where there is none (tests). */
   readonly terminal?: TerminalControl;
+  /** The terminal writer (OSC 52) and the browser opener for c and b. */
+  readonly acting?: ActingPorts;
 }
 
 export interface TerminalControl {
@@ -63,20 +66,29 @@ function perform(request: Request, handlers: RequestHandlers): void {
     case 'suspend':
       handlers.terminal?.suspend?.();
       return;
+    default:
+      performActing(request, deps, dispatch, handlers.acting ?? {}, refresh);
   }
 }
 
 export function useRequests(outbox: readonly Outgoing[], handlers: RequestHandlers): void {
   // Ids already performed: a re-run of the effect must never repeat an allocation.
   const done = useRef(0);
-  const { deps, dispatch, refresh, quit, terminal } = handlers;
+  const { deps, dispatch, refresh, quit, terminal, acting } = handlers;
   useEffect(() => {
     const fresh = outbox.filter((item) => item.id > done.current);
     const last = fresh.at(-1);
     if (last === undefined) return;
     done.current = last.id;
     dispatch({ type: 'taken', upTo: last.id });
-    const all = { deps, dispatch, refresh, quit, ...(terminal ? { terminal } : {}) };
+    const all = {
+      deps,
+      dispatch,
+      refresh,
+      quit,
+      ...(terminal ? { terminal } : {}),
+      ...(acting ? { acting } : {}),
+    };
     for (const { request } of fresh) perform(request, all);
-  }, [outbox, deps, dispatch, refresh, quit, terminal]);
+  }, [outbox, deps, dispatch, refresh, quit, terminal, acting]);
 }

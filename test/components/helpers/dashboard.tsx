@@ -1,5 +1,6 @@
 // Starts the real App against a temporary registry and a fake scanner.
 import { App, type NoticeSource } from '../../../src/components/app.js';
+import type { ActingPorts } from '../../../src/components/hooks/acting-requests.js';
 import type { Deps } from '../../../src/core/actions.js';
 import { findPort } from '../../../src/core/registry.js';
 import type { Listener, ScanOutcome } from '../../../src/native/types.js';
@@ -30,6 +31,8 @@ export interface DashboardSetup {
   readonly columns?: number;
   readonly rows?: number;
   readonly deps?: (deps: Deps) => Deps;
+  /** The terminal writer and browser opener (c, b). */
+  readonly acting?: ActingPorts;
 }
 
 export async function startDashboard(setup: DashboardSetup = {}): Promise<DashboardHarness> {
@@ -48,6 +51,7 @@ export async function startDashboard(setup: DashboardSetup = {}): Promise<Dashbo
       {...(setup.onRefreshed ? { onRefreshed: setup.onRefreshed } : {})}
       {...(setup.notices ? { notices: setup.notices } : {})}
       {...(setup.onExitCode ? { onExitCode: setup.onExitCode } : {})}
+      {...(setup.acting ? { acting: setup.acting } : {})}
     />,
     {
       ...(setup.columns === undefined ? {} : { columns: setup.columns }),
