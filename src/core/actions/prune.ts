@@ -2,7 +2,7 @@
 // worktree) holds ports nobody will use again. Projects without a recorded path are listed,
 // never freed: pm cannot tell whether they are still in use.
 import { statSync } from 'node:fs';
-import type { Deps } from '../actions.js';
+import type { Deps } from '../deps.js';
 import type { Port } from '../port.js';
 import { type Registry, withoutProject } from '../registry.js';
 

@@ -1,7 +1,6 @@
 // `pm up`: every service a manifest declares gets its port in one transaction, so a failure
 // part-way (no free port left) leaves the registry exactly as it was.
-import type { Deps } from '../actions.js';
-import { isFreeNow } from '../actions.js';
+import type { Deps } from '../deps.js';
 import type { ManifestService } from '../manifest.js';
 import { parseName } from '../names.js';
 import type { Port } from '../port.js';
@@ -12,6 +11,7 @@ import {
   withoutService,
   withProjectPlace,
 } from '../registry.js';
+import { isFreeNow } from './allocate.js';
 
 export interface UpRequest {
   readonly project: string;

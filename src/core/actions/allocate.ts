@@ -1,0 +1,213 @@
+// Handing out ports: `allocate` (idempotent, checked against live listeners and a bind probe,
+// decided under the registry lock) and `suggest` (the same rule, nothing reserved).
+import type { Listener, ScanOutcome } from '../../native/types.js';
+import type { Deps } from '../deps.js';
+import { PmError } from '../errors.js';
+import { parseName } from '../names.js';
+import { formatRange, type Port } from '../port.js';
+import { processLabel } from '../program.js';
+import {
+  type Allocation,
+  candidatePorts,
+  findPort,
+  ownerOf,
+  pickFreePort,
+  type Registry,
+  withAllocation,
+  withProjectPath,
+  withProjectPlace,
+} from '../registry.js';
+import { listenersByPort, withProgram } from '../status.js';
+import { isBrowserUnsafePort } from '../unsafe-ports.js';
+
+export interface AllocateRequest {
+  readonly project: string;
+  readonly service: string;
+  /** Exactly this port. */
+  readonly port?: Port;
+  /** Auto-allocate from this port upward instead of the range start. */
+  readonly prefer?: Port;
+  /** Take an explicit port even though something listens on it. */
+  readonly force?: boolean;
+  /**
+   * The project's directory (absolute). Recorded on the project so a listener started from
+   * elsewhere shows as a conflict.
+   */
+  readonly path?: string;
+  /** With `path`: the project this one is a linked git worktree of. */
+  readonly worktreeOf?: string;
+}
+
+export interface AllocateResult extends Allocation {
+  /** False when the service already had this port (allocate is idempotent). */
+  readonly created: boolean;
+  readonly warnings: readonly string[];
+}
+
+function describeListener(listener: Listener): string {
+  if (listener.pid === undefined)
+    return `a process of another user (pid hidden) on ${listener.protocol === 'udp' ? 'udp ' : ''}${listener.address}`;
+  // "vite (pid 32010)": the program first, as the table names it.
+  const { process, program } = withProgram(listener);
+  const label = processLabel(process, program);
+  const where = listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address;
+  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${where}`;
+}
+
+function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {
+  return scan.ok ? listenersByPort(scan.listeners) : new Map();
+}
+
+/**
+ * The live half of the allocation rule, shared by every operation that hands out ports: no
+ * listener was seen on the port, and it binds right now.
+ */
+export function isFreeNow(
+  deps: Pick<Deps, 'probe'>,
+  scan: ScanOutcome,
+): (port: Port) => Promise<boolean> {
+  const listening = listeningPorts(scan);
+  return async (port) => !listening.has(port) && (await deps.probe(port));
+}
+
+export async function allocate(deps: Deps, request: AllocateRequest): Promise<AllocateResult> {
+  const project = parseName(request.project, 'project');
+  const service = parseName(request.service, 'service');
+  if (request.port !== undefined && request.prefer !== undefined) {
+    throw new PmError('USAGE', 'an exact port and a preferred port cannot be combined', {
+      kind: 'exact-or-prefer',
+    });
+  }
+
+  // Fast path without the lock: an existing allocation is returned as is (reads are atomic).
+  const { registry: seen } = await deps.store.read();
+  const existing = findPort(seen, project, service);
+  const entry = seen.projects.get(project);
+  const pathKnown =
+    request.path === undefined ||
+    (entry?.path === request.path &&
+      (request.worktreeOf === undefined || entry.worktreeOf === request.worktreeOf));
+  if (
+    existing !== undefined &&
+    pathKnown &&
+    (request.port === undefined || request.port === existing)
+  ) {
+    return { project, service, port: existing, created: false, warnings: [] };
+  }
+
+  // Scanning happens before the lock so the lock is held for milliseconds; the bind probe
+  // inside the transaction is the final check. Owners matter only for naming who holds an
+  // explicit port.
+  const scan = await deps.scanner.scan({ attribute: (port) => port === request.port });
+  const listening = listeningPorts(scan);
+
+  return deps.store.transaction<AllocateResult>(async (registry) => {
+    const current = findPort(registry, project, service);
+    const recorded =
+      request.path === undefined
+        ? registry
+        : request.worktreeOf === undefined
+          ? withProjectPath(registry, project, request.path)
+          : withProjectPlace(registry, project, {
+              path: request.path,
+              worktreeOf: request.worktreeOf,
+            });
+    if (current !== undefined && (request.port === undefined || request.port === current)) {
+      return {
+        registry: recorded,
+        result: { project, service, port: current, created: false, warnings: [] },
+      };
+    }
+    if (current !== undefined && request.port !== undefined) {
+      throw new PmError('PORT_TAKEN', `${project}/${service} already has port ${current}`, {
+        kind: 'free-service-first',
+        project,
+        service,
+        port: request.port,
+      });
+    }
+    const warnings: string[] = [];
+    let port: Port;
+    if (request.port !== undefined) {
+      port = request.port;
+      checkExplicitPort(registry, port, listening, request.force === true);
+      if (!(await deps.probe(port))) {
+        if (!request.force) {
+          throw new PmError(
+            'PORT_IN_USE',
+            `port ${port} is in use: binding it failed (a process holds it${scan.ok ? '' : '; the socket scanner is unavailable, so pm cannot say which'})`,
+            [{ kind: 'suggest' }, { kind: 'force' }],
+          );
+        }
+        // One fact, one message: when the scan names the holder, that message below says it.
+        if (!listening.has(port)) {
+          warnings.push(`port ${port} is in use right now; recorded anyway (forced)`);
+        }
+      }
+      if (isBrowserUnsafePort(port)) {
+        warnings.push(
+          `port ${port} is refused by browsers (ERR_UNSAFE_PORT); fine for non-HTTP services`,
+        );
+      }
+      const { start, end } = registry.defaults.range;
+      if (port < start || port > end) {
+        warnings.push(`port ${port} is outside the range ${start}-${end}; allocated as asked`);
+      }
+      if (request.force && listening.has(port)) {
+        warnings.push(
+          `port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (forced)`,
+        );
+      }
+    } else {
+      port = await pickFreePort(registry, isFreeNow(deps, scan), request.prefer);
+    }
+    return {
+      registry: withAllocation(recorded, project, service, port),
+      result: { project, service, port, created: true, warnings },
+    };
+  });
+}
+
+function checkExplicitPort(
+  registry: Registry,
+  port: Port,
+  listening: Map<number, Listener[]>,
+  force: boolean,
+): void {
+  const owner = ownerOf(registry, port);
+  if (owner) {
+    // A port belongs to one service; forcing does not steal it (free it explicitly instead).
+    throw new PmError(
+      'PORT_TAKEN',
+      `port ${port} is already allocated to ${owner.project}/${owner.service}`,
+      [{ kind: 'suggest' }, { kind: 'free-port-first', port }],
+    );
+  }
+  const holders = listening.get(port);
+  if (holders && !force) {
+    throw new PmError(
+      'PORT_IN_USE',
+      `port ${port} is in use by ${holders.map(describeListener).join(', ')}`,
+      [{ kind: 'stop-listener' }, { kind: 'suggest' }, { kind: 'force' }],
+    );
+  }
+}
+
+/** The next ports `allocate` would hand out, without reserving them. */
+export async function suggest(deps: Deps, count: number, from?: Port): Promise<Port[]> {
+  const { registry } = await deps.store.read();
+  const free = isFreeNow(deps, await deps.scanner.scan({ attribute: () => false }));
+  const ports: Port[] = [];
+  for (const port of candidatePorts(registry, from)) {
+    if (ports.length >= count) break;
+    if (await free(port)) ports.push(port);
+  }
+  if (ports.length === 0) {
+    throw new PmError(
+      'RANGE_EXHAUSTED',
+      `no free port in ${formatRange(registry.defaults.range)}`,
+      [{ kind: 'widen-range' }, { kind: 'free-ports' }],
+    );
+  }
+  return ports;
+}

@@ -1,0 +1,103 @@
+// Looking things up: a project's services with their live state, one service's port, and who
+// owns and who listens on a port.
+import type { Listener, Scanner, ScanOutcome } from '../../native/types.js';
+import type { Deps } from '../deps.js';
+import { PmError } from '../errors.js';
+import { parseName } from '../names.js';
+import type { Port } from '../port.js';
+import { type Allocation, findPort, ownerOf } from '../registry.js';
+import { type PortState, type StatusRow, statusRows } from '../status.js';
+
+export interface ProjectQuery {
+  readonly project: string;
+  readonly path?: string;
+  /** Sorted by service, each with its live state: a conflict is why one asks. */
+  readonly services: readonly StatusRow[];
+  readonly scanner: PortQuery['scanner'];
+}
+
+export async function queryProject(
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
+  project: string,
+): Promise<ProjectQuery> {
+  parseName(project, 'project');
+  const { registry } = await deps.store.read();
+  const entry = registry.projects.get(project);
+  if (!entry || entry.ports.size === 0) {
+    throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, {
+      kind: 'allocate',
+      project,
+    });
+  }
+  const ports = new Set(entry.ports.values());
+  const scan = await deps.scanner.scan({ attribute: (port) => ports.has(port) });
+  const services = statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {})
+    .filter((row) => row.project === project)
+    .sort((a, b) => a.service.localeCompare(b.service));
+  return {
+    project,
+    ...(entry.path !== undefined ? { path: entry.path } : {}),
+    services,
+    scanner: scannerInfo(deps.scanner, scan),
+  };
+}
+
+export async function queryService(
+  deps: Pick<Deps, 'store'>,
+  project: string,
+  service: string,
+): Promise<Allocation> {
+  parseName(project, 'project');
+  parseName(service, 'service');
+  const { registry } = await deps.store.read();
+  const port = findPort(registry, project, service);
+  if (port === undefined) {
+    throw new PmError('NOT_FOUND', `${project}/${service} is not allocated`, {
+      kind: 'allocate',
+      project,
+      service,
+    });
+  }
+  return { project, service, port };
+}
+
+export interface PortQuery {
+  readonly port: Port;
+  readonly owner?: Allocation;
+  /** The owner's project directory, when recorded (--path). */
+  readonly path?: string;
+  /** The owner's live state: active, idle, conflict (or unknown without a scanner). */
+  readonly state?: PortState;
+  readonly listeners: readonly Listener[];
+  readonly scanner: {
+    readonly backend: string;
+    readonly available: boolean;
+    readonly reason?: string;
+  };
+}
+
+export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
+  const { registry } = await deps.store.read();
+  const scan = await deps.scanner.scan({ attribute: (candidate) => candidate === port });
+  const owner = ownerOf(registry, port);
+  const path = owner ? registry.projects.get(owner.project)?.path : undefined;
+  const row = owner
+    ? statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {}).find(
+        (candidate) => candidate.port === port,
+      )
+    : undefined;
+  return {
+    port,
+    ...(owner ? { owner } : {}),
+    ...(path !== undefined ? { path } : {}),
+    ...(row ? { state: row.state } : {}),
+    listeners: scan.ok ? scan.listeners.filter((listener) => listener.port === port) : [],
+    scanner: scannerInfo(deps.scanner, scan),
+  };
+}
+
+export function scannerInfo(scanner: Scanner, scan: ScanOutcome): PortQuery['scanner'] {
+  return scan.ok
+    ? { backend: scanner.backend, available: true }
+    : { backend: scanner.backend, available: false, reason: scan.reason };
+}
