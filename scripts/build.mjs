@@ -54,8 +54,7 @@ const inkDevtoolsExternal = {
 };
 
 try {
-  const result = await build({
-    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  const options = {
     outdir: next,
     bundle: true,
     splitting: true,
@@ -64,7 +63,6 @@ try {
     target: 'node20',
     external: [...Object.keys(pkg.dependencies ?? {}), 'react-devtools-core'],
     plugins: [inkDevtoolsExternal, yogaWithoutFetch],
-    chunkNames: 'chunks/[name]-[hash]',
     banner: {
       // Ink's dependencies are CommonJS in places; give the ESM bundle a require().
       js: "import { createRequire as __pmCreateRequire } from 'node:module'; const require = __pmCreateRequire(import.meta.url);",
@@ -76,7 +74,24 @@ try {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-  });
+  };
+  // The CLI and the API are built apart: code they share would otherwise be split into extra
+  // chunks, and every module costs the ESM loader of a start-up (measured: 16 modules for
+  // `pm query` built together vs fewer apart; see docs/benchmarks.md).
+  const [cli, api] = await Promise.all([
+    build({ ...options, entryPoints: { cli: 'src/cli.ts' }, chunkNames: 'chunks/[name]-[hash]' }),
+    build({
+      ...options,
+      entryPoints: { index: 'src/index.ts' },
+      chunkNames: 'chunks/api-[name]-[hash]',
+    }),
+  ]);
+  const result = {
+    metafile: {
+      inputs: { ...cli.metafile.inputs, ...api.metafile.inputs },
+      outputs: { ...cli.metafile.outputs, ...api.metafile.outputs },
+    },
+  };
   await chmod(`${next}/cli.js`, 0o755);
   // Bundled code keeps its licences: the notices of every bundled package ship beside it.
   await writeThirdPartyNotices(result.metafile, `${next}/THIRD-PARTY-NOTICES.txt`);

@@ -304,6 +304,8 @@ describe('pm status and pm --once', () => {
 
   it('lists unmanaged listeners with --all and every listener in JSON', async () => {
     const { pm } = await registry();
+    // Its own project name: `pm run` tests elsewhere start servers marked shop/web, which
+    // would make this idle service read as moved if one listened in this range.
     // A port the OS picked, so nothing else can hold it; the range is moved around it.
     const listener = await holdListeners([{ host: '::1' }]);
     held.push(listener);
@@ -313,7 +315,7 @@ describe('pm status and pm --once', () => {
       '--range',
       `${Math.max(1024, unmanaged - 20)}-${Math.min(65535, unmanaged + 20)}`,
     );
-    const web = portOf(await pm('allocate', 'shop', 'web'));
+    const web = portOf(await pm('allocate', 'solo', 'web'));
     const text = await pm('status', '--all');
     expect(text.stdout).toMatch(
       new RegExp(
@@ -323,7 +325,7 @@ describe('pm status and pm --once', () => {
     const json = JSON.parse((await pm('status', '--all', '--json')).stdout);
     expect(json.allocations).toEqual([
       {
-        project: 'shop',
+        project: 'solo',
         service: 'web',
         port: web,
         state: 'idle',
