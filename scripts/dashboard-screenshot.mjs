@@ -175,11 +175,12 @@ export async function makeScreenshot() {
     await waitFor('postgres');
     tmux('send-keys', '-t', 'shot', 'a');
     await waitFor('Allocate a port');
-    for (const part of ['docs', 'Enter', 'web', 'Enter', 'Enter']) {
+    // `a` prefills the selected row's project and starts on the service field.
+    for (const part of ['docs', 'Enter', 'Enter']) {
       tmux('send-keys', '-t', 'shot', ...(part === 'Enter' ? ['Enter'] : ['-l', part]));
       await sleep(150);
     }
-    await waitFor('allocated docs/web');
+    await waitFor('allocated billing/docs');
     tmux('send-keys', '-t', 'shot', 'j');
     await sleep(300);
     const ansi = tmux('capture-pane', '-p', '-e', '-t', 'shot');
