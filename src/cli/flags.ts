@@ -113,12 +113,12 @@ export const FLAGS = {
   timeout: value({
     placeholder: 'S',
     description: 'seconds to wait for the port to be released before SIGKILL (default 5)',
-    parse: (raw) => parseKillTimeout(noSpaces('--timeout', raw)),
+    parse: (raw) => parseKillTimeout(noSpaces('--timeout', raw), '--timeout'),
   }),
   signal: value({
     placeholder: 'NAME',
     description: 'the first signal to send: TERM (default), INT, HUP, QUIT, USR1, USR2 or KILL',
-    parse: (raw) => parseSignal(noSpaces('--signal', raw)),
+    parse: (raw) => parseSignal(noSpaces('--signal', raw), '--signal'),
   }),
 } satisfies Record<string, SwitchFlag | ValueFlag<unknown>>;
 

@@ -7,7 +7,7 @@ import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { listenersByPort, type NamedListener, withProgram } from './status.js';
 
-/** The signals `--signal` accepts, without the SIG prefix. KILL is always the last resort. */
+/** The signals a user may ask for, without the SIG prefix. KILL is always the last resort. */
 export const SIGNALS = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2', 'KILL'] as const;
 export type KillSignal = (typeof SIGNALS)[number];
 
@@ -35,19 +35,20 @@ export interface ProcessControl {
   signal(pid: number, signal: KillSignal): Promise<SignalOutcome>;
 }
 
-export function parseSignal(raw: string, flag = '--signal'): KillSignal {
+/** A signal name as a user types it (`term`, `SIGINT`); `what` names the input in errors. */
+export function parseSignal(raw: string, what: string): KillSignal {
   const name = raw.trim().toUpperCase().replace(/^SIG/, '');
   if ((SIGNALS as readonly string[]).includes(name)) return name as KillSignal;
-  throw new PmError('USAGE', `invalid ${flag} '${raw}': expected one of ${SIGNALS.join(', ')}`);
+  throw new PmError('USAGE', `invalid ${what} '${raw}': expected one of ${SIGNALS.join(', ')}`);
 }
 
-/** `--timeout S`: seconds (fractions allowed), 0 to 3600. */
-export function parseKillTimeout(raw: string, flag = '--timeout'): number {
+/** A wait in seconds (fractions allowed), 0 to 3600, as milliseconds. */
+export function parseKillTimeout(raw: string, what: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(seconds) || seconds > 3600) {
     throw new PmError(
       'USAGE',
-      `invalid ${flag} '${raw}': expected seconds from 0 to 3600, e.g. 5 or 0.5`,
+      `invalid ${what} '${raw}': expected seconds from 0 to 3600, e.g. 5 or 0.5`,
     );
   }
   return Math.round(seconds * 1000);

@@ -133,11 +133,11 @@ describe('pm kill plan', () => {
   });
 
   it('parses --signal and --timeout, refusing anything else', () => {
-    expect(parseSignal('sigint')).toBe('INT');
-    expect(parseSignal('KILL')).toBe('KILL');
-    expect(() => parseSignal('STOP')).toThrow(/expected one of TERM/);
-    expect(parseKillTimeout('0.5')).toBe(500);
-    expect(() => parseKillTimeout('-1')).toThrow(/seconds from 0 to 3600/);
-    expect(() => parseKillTimeout('soon')).toThrow(/seconds/);
+    expect(parseSignal('sigint', 'signal')).toBe('INT');
+    expect(parseSignal('KILL', 'signal')).toBe('KILL');
+    expect(() => parseSignal('STOP', 'signal')).toThrow(/expected one of TERM/);
+    expect(parseKillTimeout('0.5', 'timeout')).toBe(500);
+    expect(() => parseKillTimeout('-1', 'timeout')).toThrow(/seconds from 0 to 3600/);
+    expect(() => parseKillTimeout('soon', 'timeout')).toThrow(/seconds/);
   });
 });
