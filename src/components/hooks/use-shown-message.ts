@@ -4,6 +4,7 @@
 // else has to be said. An action's error is stamped with the registry it was shown with and
 // gives way once the registry differs: fixed, changed or broken in another way.
 import { type Dispatch, useEffect, useMemo, useRef } from 'react';
+import { serializeRegistry } from '../../core/registry-file.js';
 import { dataProblem, scannerNote } from '../frame-text.js';
 import type { Message } from '../messages.js';
 import type { UiAction } from '../state.js';
@@ -21,16 +22,19 @@ export function useShownMessage(
   data: DashboardData,
   dispatch: Dispatch<UiAction>,
 ): ShownMessage {
-  // The registry as last read (the same object while the file is unchanged) and why it could
-  // not be read.
+  // What the registry says now, by content: a re-read of an unchanged file (a refresh, the
+  // watcher's first read) yields a new object with the same text and must not count as a
+  // change. Undefined until the first read: an error shown before it is stamped by it.
   const registryState = data.view?.registry;
   const { registryError } = data;
-  const registry = useMemo(
-    () => ({ registryState, registryError }),
-    [registryState, registryError],
-  );
+  const registry = useMemo(() => {
+    if (registryError !== undefined) {
+      return `unreadable: ${registryError instanceof Error ? registryError.message : String(registryError)}`;
+    }
+    return registryState === undefined ? undefined : `read: ${serializeRegistry(registryState)}`;
+  }, [registryState, registryError]);
   useEffect(() => {
-    if (message?.tone !== 'error') return;
+    if (message?.tone !== 'error' || registry === undefined) return;
     if (message.shownWith === undefined) dispatch({ type: 'messageShown', registry });
     else if (message.shownWith !== registry) dispatch({ type: 'registryChanged' });
   }, [message, registry, dispatch]);
