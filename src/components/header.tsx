@@ -1,24 +1,14 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../view/sanitize.js';
-import { headerFacts } from './frame-text.js';
+import { type HeaderFacts, headerFacts } from './frame-text.js';
 import { CLOCK_COLUMNS } from './layout.js';
-import type { SortKey } from './sort.js';
 
-export interface HeaderProps {
+export interface HeaderProps extends HeaderFacts {
   readonly registryPath: string;
-  readonly range: string;
   readonly backend: string;
   /** False when the scanner cannot run: states read unknown (the message line says why). */
   readonly scannerAvailable: boolean;
-  readonly intervalMs: number;
-  readonly allocations: number;
-  readonly active: number;
-  readonly shown: number;
-  readonly filter: string;
-  readonly showUnmanaged: boolean;
-  /** The order `o` chose; undefined is the registry's. */
-  readonly sort?: SortKey | undefined;
   readonly width: number;
   readonly color: boolean;
 }

@@ -334,9 +334,10 @@ export function typedText(mode: Mode, input: string, key: KeyPress): string | un
   // Text modes have no conditional bindings: the situation does not change what is typed.
   if (!TEXT_MODES.has(mode) || key.ctrl || key.meta || input === '') return undefined;
   if (actionFor(mode, input, key) !== undefined) return undefined;
-  // Drop control characters (a pasted newline, a stray escape) rather than typing them.
+  // Drop control characters (a pasted newline, a stray escape, C1 controls) rather than typing
+  // them: what is typed is shown in the header, the filter and the forms as it is.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+  const text = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
   return text === '' ? undefined : text;
 }
 
