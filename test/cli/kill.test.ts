@@ -2,7 +2,7 @@
 // that ignores SIGTERM. The refusal paths are in test/core/kill.test.ts over a fake table.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningChild, startChild } from '../helpers/child.js';
+import { exitOf, type RunningChild, startChild } from '../helpers/child.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -40,18 +40,6 @@ async function holder(
   const child = await startChild<number>(script);
   children.push(child);
   return { pid: child.pid, port: child.report, exited: exitOf(child.pid) };
-}
-
-/** Resolves once the pid no longer exists (polling signal 0: it signals nothing). */
-async function exitOf(pid: number): Promise<string | null> {
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return 'exited';
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('pm kill', () => {

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isAlive } from '../helpers/child.js';
 import { CLI, runPm, runPmIn } from '../helpers/cli.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
@@ -93,15 +94,6 @@ const SERVER = `
       WEB_PORT: process.env.WEB_PORT, API_GW_PORT: process.env.API_GW_PORT,
     })));
 `;
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('pm run', () => {
   it("starts a server on its port with its siblings' ports, and SIGTERM to pm stops it", async () => {

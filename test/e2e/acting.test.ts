@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningChild, startNode } from '../helpers/child.js';
+import { isAlive, type RunningChild, startNode } from '../helpers/child.js';
 import { startSession, type TmuxSession } from './tmux.js';
 
 const CLI = resolve('dist/cli.js');
@@ -26,15 +26,6 @@ const server = require('node:net').createServer();
 server.listen({ host: '127.0.0.1', port: Number(process.argv[2]) }, () =>
   console.log(JSON.stringify(server.address().port)));
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('acting on a row in a real terminal', () => {
   let dir: string;
@@ -95,7 +86,7 @@ describe('acting on a row in a real terminal', () => {
       (text) => new RegExp(`Stop .*pid ${pid}, on port ${port}\\?`).test(text),
       'the y/n question naming pid and port',
     );
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     tmux.keys('y');
     const screen = await tmux.waitFor(
       (text) => text.includes(`(pid ${pid}) on port ${port} with SIGTERM; port ${port} is free`),
@@ -106,6 +97,6 @@ describe('acting on a row in a real terminal', () => {
       (text) => new RegExp(`acting\\s+web\\s+${port}\\s+idle`).test(text),
       'the row idle',
     );
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 });

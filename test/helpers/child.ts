@@ -67,3 +67,19 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
   });
 }
+
+/** Whether a pid this test started still exists (signal 0 checks, it delivers nothing). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once a pid this test started no longer exists. */
+export async function exitOf(pid: number): Promise<'exited'> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+  return 'exited';
+}
