@@ -79,12 +79,7 @@ export function decodeSocketFdInfo(
     return undefined;
   }
 
-  // Same rule as pcblist_n: the vflag, not the family, says where the address lives.
-  const vflag = buf.readUInt8(INSI_VFLAG);
-  const isIpv6 = (vflag & INI_IPV6) !== 0 || ((vflag & INI_IPV4) === 0 && family === AF_INET6);
-  const local = isIpv6
-    ? describeAddress('ipv6', buf, INSI_LADDR)
-    : describeAddress('ipv4', buf, INSI_LADDR_V4);
+  const local = localAddress(buf, family);
   return {
     listener: {
       protocol,
@@ -96,6 +91,15 @@ export function decodeSocketFdInfo(
     },
     socketHandle: buf.readBigUInt64LE(SOI_SO),
   };
+}
+
+/** The local address; as in pcblist_n, the vflag, not the family, says where it lives. */
+function localAddress(buf: Buffer, family: number): ReturnType<typeof describeAddress> {
+  const vflag = buf.readUInt8(INSI_VFLAG);
+  const isIpv6 = (vflag & INI_IPV6) !== 0 || ((vflag & INI_IPV4) === 0 && family === AF_INET6);
+  return isIpv6
+    ? describeAddress('ipv6', buf, INSI_LADDR)
+    : describeAddress('ipv4', buf, INSI_LADDR_V4);
 }
 
 /** TSI_S_* (proc_info.h), named like the Linux states so both read alike. */
@@ -135,11 +139,7 @@ export function decodeSocketEndpoint(buf: Buffer, returned: number): ProcessSock
   } else {
     return undefined;
   }
-  const vflag = buf.readUInt8(INSI_VFLAG);
-  const isIpv6 = (vflag & INI_IPV6) !== 0 || ((vflag & INI_IPV4) === 0 && family === AF_INET6);
-  const local = isIpv6
-    ? describeAddress('ipv6', buf, INSI_LADDR)
-    : describeAddress('ipv4', buf, INSI_LADDR_V4);
+  const local = localAddress(buf, family);
   return {
     protocol,
     family: local.family,
