@@ -2,7 +2,7 @@
 // `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
 // project is inferred from the working directory like the CLI does when it is left out.
 import { resolve } from 'node:path';
-import { allocate, type Deps, queryProject } from '../core/actions.js';
+import { allocate, type Deps, projectPorts } from '../core/actions.js';
 import { projectVariables } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { declaredEnvNames } from '../core/manifest.js';
@@ -77,7 +77,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
     const deps = apiDeps(options);
     const here =
       named === undefined ? await projectHere(deps, options, "env('<project>')") : undefined;
-    const { services } = await queryProject(deps, named ?? (here as ProjectContext).project);
+    const services = await projectPorts(deps, named ?? (here as ProjectContext).project);
     return Object.fromEntries(projectVariables(services, declaredEnvNames(here?.manifest)));
   });
 }

@@ -1,7 +1,7 @@
 // `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
 // would set for a project's services, printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
-import { queryProject } from '../core/actions.js';
+import { projectPorts } from '../core/actions.js';
 import {
   dotenvLines,
   type EnvFormat,
@@ -41,7 +41,7 @@ export async function runEnv(
     );
   }
   const { project, here } = await projectFor(ctx, input[0], 'env');
-  const { services } = await queryProject(ctx.deps, project);
+  const services = await projectPorts(ctx.deps, project);
   const vars = projectVariables(services, envNames ?? declaredEnvNames(here?.manifest));
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));

@@ -13,6 +13,7 @@ export { type FreeTarget, free } from './actions/free.js';
 export {
   type PortQuery,
   type ProjectQuery,
+  projectPorts,
   queryPort,
   queryProject,
   queryService,

@@ -1,7 +1,7 @@
 // What `pm run` needs before anything starts: the service's port (allocated under
 // the usual rules and lock if it has none), the variables for it and its siblings, and the
 // command with a port flag for dev servers that ignore PORT.
-import { allocate, type Deps, queryProject } from './actions.js';
+import { allocate, type Deps, projectPorts } from './actions.js';
 import { type Scripts, withPortFlag } from './dev-servers.js';
 import { type EnvNames, parseEnvName, runVariables, type Variables } from './env-vars.js';
 import { PmError } from './errors.js';
@@ -35,7 +35,7 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
   }
   const ownName = parseEnvName(request.envName ?? request.envNames?.get(request.service) ?? 'PORT');
   const allocated = await allocate(deps, { project: request.project, service: request.service });
-  const { services } = await queryProject(deps, allocated.project);
+  const services = await projectPorts(deps, allocated.project);
   const portPlan = withPortFlag(request.argv, allocated.port, request.scripts);
   return {
     port: allocated.port,

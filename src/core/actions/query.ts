@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
 import { parseName } from '../names.js';
 import type { Port } from '../port.js';
-import { type Allocation, findPort, ownerOf } from '../registry.js';
+import { type Allocation, findPort, ownerOf, type Registry } from '../registry.js';
 import { type PortState, type StatusRow, statusRows } from '../status.js';
 
 export interface ProjectQuery {
@@ -16,12 +16,9 @@ export interface ProjectQuery {
   readonly scanner: PortQuery['scanner'];
 }
 
-export async function queryProject(
-  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
-  project: string,
-): Promise<ProjectQuery> {
+/** A project's services and ports, sorted by service; NOT_FOUND when it has none. */
+function servicesOf(registry: Registry, project: string): Allocation[] {
   parseName(project, 'project');
-  const { registry } = await deps.store.read();
   const entry = registry.projects.get(project);
   if (!entry || entry.ports.size === 0) {
     throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, {
@@ -29,14 +26,36 @@ export async function queryProject(
       project,
     });
   }
-  const ports = new Set(entry.ports.values());
+  return [...entry.ports]
+    .map(([service, port]) => ({ project, service, port }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/**
+ * A project's services and their ports as the registry has them: no scan. What `pm env`,
+ * `pm run` and the API's env() need; `queryProject` adds each service's live state.
+ */
+export async function projectPorts(
+  deps: Pick<Deps, 'store'>,
+  project: string,
+): Promise<readonly Allocation[]> {
+  return servicesOf((await deps.store.read()).registry, project);
+}
+
+export async function queryProject(
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
+  project: string,
+): Promise<ProjectQuery> {
+  const { registry } = await deps.store.read();
+  const ports = new Set(servicesOf(registry, project).map((entry) => entry.port));
   const scan = await deps.scanner.scan({ attribute: (port) => ports.has(port) });
   const services = statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {})
     .filter((row) => row.project === project)
     .sort((a, b) => a.service.localeCompare(b.service));
+  const path = registry.projects.get(project)?.path;
   return {
     project,
-    ...(entry.path !== undefined ? { path: entry.path } : {}),
+    ...(path !== undefined ? { path } : {}),
     services,
     scanner: scannerInfo(deps.scanner, scan),
   };
