@@ -242,9 +242,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
     async run({ ctx, input, help }) {
       if (input.length > 1) throw new PmError('USAGE', 'usage: pm help [<command>]');
-      const name = input[0];
-      if (name !== undefined) commandNamed(name);
-      ctx.io.out(help(name));
+      ctx.io.out(help(input[0]));
       return 0;
     },
   },

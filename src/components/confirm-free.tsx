@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { describeTarget as describeKillTarget } from '../core/kill.js';
 import { sanitize } from '../view/sanitize.js';
 import type { KillRequest } from './acting.js';
 import type { FreeRequest } from './free-target.js';
@@ -13,11 +14,6 @@ export interface ConfirmFreeProps {
   readonly stillListening?: KillRequest | undefined;
 }
 
-/** "vite (node) (pid 4242)". */
-function holderName(target: KillRequest): string {
-  return `${target.label ? `${sanitize(target.label)} ` : ''}(pid ${target.pid})`;
-}
-
 function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   const question = (
     <Text wrap="truncate-end">
@@ -29,7 +25,7 @@ function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        {`Port ${stillListening.port} is still listened on by ${holderName(stillListening)}: freeing does not stop the process.`}
+        {`Port ${stillListening.port} is still listened on by ${sanitize(describeKillTarget(stillListening))}: freeing does not stop the process.`}
       </Text>
       {question}
     </Box>

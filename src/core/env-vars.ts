@@ -15,6 +15,11 @@ export type Variables = readonly (readonly [name: string, value: string])[];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** A name a shell and Docker Compose both accept as a variable. */
+export function isEnvName(name: string): boolean {
+  return ENV_NAME.test(name);
+}
+
 /** `api-gw` -> `API_GW_PORT`. Service names are already limited to letters, digits, _ and -. */
 export function servicePortName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
@@ -22,7 +27,7 @@ export function servicePortName(service: string): string {
 
 /** A variable name a shell and Docker Compose both accept; anything else is refused. */
 export function parseEnvName(name: string): string {
-  if (ENV_NAME.test(name)) return name;
+  if (isEnvName(name)) return name;
   throw new PmError(
     'USAGE',
     `invalid variable name '${JSON.stringify(name).slice(1, -1)}'`,

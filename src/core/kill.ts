@@ -1,11 +1,13 @@
 // Stopping the process that holds a port. The plan (who may be signalled) is pure over an
 // injected process table, so every refusal is tested without going near a real process; the
 // signalling and the waiting go through ProcessControl, which src/native implements.
+
 import type { Listener, Scanner } from '../native/types.js';
 import { PmError } from './errors.js';
 import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { listenersByPort, type NamedListener, withProgram } from './status.js';
+import { sleep as realSleep } from './store/fs.js';
 
 /** The signals a user may ask for, without the SIG prefix. KILL is always the last resort. */
 export const SIGNALS = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2', 'KILL'] as const;
@@ -184,8 +186,6 @@ export interface KillResult {
   readonly freed: boolean;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
 async function listenersOn(scanner: Scanner, port: Port): Promise<Listener[]> {
   const scan = await scanner.scan({ attribute: (candidate) => candidate === port });
   if (!scan.ok) {
@@ -236,7 +236,7 @@ export async function killTable(
 
 async function released(deps: KillDeps, port: Port, withinMs: number): Promise<boolean> {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = deps.sleep ?? realSleep;
   const deadline = now() + withinMs;
   for (;;) {
     if ((await listenersOn(deps.scanner, port)).length === 0) return true;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { servicePortName } from './env-vars.js';
+import { isEnvName, servicePortName } from './env-vars.js';
 import { PmError } from './errors.js';
 import { isValidName, NAME_RULE } from './names.js';
 import { isPort, type Port } from './port.js';
@@ -45,7 +45,6 @@ export interface ManifestText {
   readonly text: string;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOP_KEYS = ['project', 'services'] as const;
 const SERVICE_KEYS = ['env', 'prefer'] as const;
 
@@ -177,7 +176,7 @@ function readDeclared({ file, text }: ManifestText): Declared {
 
 function readEnv(value: unknown, keyPath: string, file: string): { env?: string } {
   if (value === undefined) return {};
-  if (typeof value !== 'string' || !ENV_NAME.test(value)) {
+  if (typeof value !== 'string' || !isEnvName(value)) {
     throw invalid(
       file,
       keyPath,

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { PmError } from './errors.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { toValidName } from './names.js';
-import { isInside, projectAt, type Registry } from './registry.js';
+import { isInside, projectAt, type Registry, samePath } from './registry.js';
 import { readRegularFile } from './regular-file.js';
 
 export interface GitCheckout {
@@ -172,11 +172,6 @@ export function noProjectError(cwd: string): PmError {
     `missing project: no project's recorded path contains ${cwd}, and there is no .pm.toml in it or above`,
     [{ kind: 'name-project' }, { kind: 'declare-manifest' }],
   );
-}
-
-function samePath(a: string, b: string): boolean {
-  const normalise = (path: string) => path.replace(/[\\/]+$/, '');
-  return normalise(a) === normalise(b);
 }
 
 function clip(name: string, length: number): string {

@@ -209,11 +209,19 @@ function sortedEntries<V>(map: ReadonlyMap<string, V>): [string, V][] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The same directory, written with or without a trailing separator. */
+export function samePath(a: string, b: string): boolean {
+  return withoutTrailingSeparator(a) === withoutTrailingSeparator(b);
+}
+
+function withoutTrailingSeparator(path: string): string {
+  return path.replace(/[\\/]+$/, '');
+}
+
 /** Whether `dir` is `root` or below it (a sibling like /src/shop-old is not inside /src/shop). */
 export function isInside(dir: string, root: string): boolean {
-  const normalise = (path: string) => path.replace(/[\\/]+$/, '');
-  const child = normalise(dir);
-  const parent = normalise(root);
+  const child = withoutTrailingSeparator(dir);
+  const parent = withoutTrailingSeparator(root);
   return child === parent || child.startsWith(`${parent}/`) || child.startsWith(`${parent}\\`);
 }
 

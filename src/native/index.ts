@@ -1,13 +1,7 @@
 // Backend choice. This module and the backends it imports are the only place that knows
 // which OS pm runs on; backends are imported lazily so koffi is loaded only when a scan
 // is actually wanted, and only the current platform's module is ever evaluated.
-import type {
-  ProcessDetail,
-  ProcessInspector,
-  Scanner,
-  ScanOptions,
-  ScanOutcome,
-} from './types.js';
+import type { ProcessInspector, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
 export type {
   Family,
@@ -164,25 +158,4 @@ export function createProcessInspector(
     default:
       return blindInspector(`no process inspector for platform '${platform}'`);
   }
-}
-
-let shared: ProcessInspector | undefined;
-const inspector = (): ProcessInspector => {
-  shared ??= createProcessInspector();
-  return shared;
-};
-
-/** Detail of one process on this OS, read now (for the selected row or an asked port). */
-export function processDetail(pid: number): Promise<ProcessDetail | undefined> {
-  return inspector().detail(pid);
-}
-
-/** Start time in ms since the epoch: with the pid, it tells a reused pid apart. */
-export function processStartTime(pid: number): Promise<number | undefined> {
-  return inspector().startTime(pid);
-}
-
-/** The parent's pid (for ancestor checks and a run-tree watcher). */
-export function parentPid(pid: number): Promise<number | undefined> {
-  return inspector().parentPid(pid);
 }

@@ -1,7 +1,7 @@
 // The detail view's text: the allocation, why its state is what it is, and the process. Every
 // string from the registry or another process goes through sanitize here, once.
 import { explainState, listenerName } from '../core/explain.js';
-import type { NamedListener, StatusRow, UnmanagedRow } from '../core/status.js';
+import type { StatusRow, UnmanagedRow } from '../core/status.js';
 import type { ProcessDetail } from '../native/types.js';
 import { sanitize } from './sanitize.js';
 
@@ -103,11 +103,6 @@ function processLines(part: ProcessPart, now: number): DetailLine[] {
     },
     ...sockets.map((text, index) => ({ label: index === 0 ? 'sockets' : '', text })),
   ];
-}
-
-/** The listeners whose process the view describes: where the service actually listens. */
-export function shownListeners(row: StatusRow | UnmanagedRow): readonly NamedListener[] {
-  return isAllocation(row) ? (row.moved?.listeners ?? row.listeners) : row.listeners;
 }
 
 export function detailLines(source: DetailSource): DetailLine[] {

@@ -24,17 +24,15 @@ describe('createProcessInspector backend choice', () => {
   );
 });
 
-describe.runIf(process.platform === 'linux')('the shared inspector functions', () => {
-  it('answer for this very process', async () => {
-    const { parentPid, processDetail, processStartTime } = await import(
-      '../../src/native/index.js'
-    );
-    expect(await parentPid(process.pid)).toBe(process.ppid);
-    const started = await processStartTime(process.pid);
+describe.runIf(process.platform === 'linux')("this OS's inspector", () => {
+  it('answers for this very process', async () => {
+    const inspector = createProcessInspector();
+    expect(await inspector.parentPid(process.pid)).toBe(process.ppid);
+    const started = await inspector.startTime(process.pid);
     expect(started).toBeLessThanOrEqual(Date.now());
     expect(started).toBeGreaterThan(Date.now() - 3_600_000);
     // (vitest retitles its workers, so the command line reads 'node (vitest 1)'.)
-    expect(await processDetail(process.pid)).toMatchObject({
+    expect(await inspector.detail(process.pid)).toMatchObject({
       pid: process.pid,
       ppid: process.ppid,
       cwd: process.cwd(),

@@ -54,7 +54,7 @@ export function notRegular(path: string, kind: string): PmError {
   return new PmError(
     'IO',
     `registry path ${path} is ${kind}, not a regular file; pm refuses to read or replace it`,
-    'move it away, or pass the path of a regular file with --registry',
+    [{ kind: 'text', text: 'move it away' }, { kind: 'other-registry' }],
   );
 }
 
