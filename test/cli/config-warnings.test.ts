@@ -24,10 +24,12 @@ it('warns when excluded ports or allocations outside the new range are left allo
   );
   expect(exclude.stdout).toContain(`exclude   ${web}, 21190`);
 
-  const moved = await pm('config', '--range', '21150-21199');
+  // A new range just above both ports pm handed out (wherever in 21100-21199 they landed).
+  const above = Math.max(Number(web), Number(api)) + 1;
+  const moved = await pm('config', '--range', `${above}-${above + 49}`);
   expect(moved.code).toBe(0);
   expect(moved.stderr).toContain(
-    `warning: allocated outside the new range 21150-21199: ${api} (shop/api), ${web} (shop/web); they keep their ports`,
+    `warning: allocated outside the new range ${above}-${above + 49}: ${api} (shop/api), ${web} (shop/web); they keep their ports`,
   );
   // Nothing changed, nothing said.
   expect((await pm('config')).stderr).toBe('');

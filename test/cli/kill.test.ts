@@ -2,7 +2,7 @@
 // that ignores SIGTERM. The refusal paths are in test/core/kill.test.ts over a fake table.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exitOf, type RunningChild, startChild } from '../helpers/child.js';
+import { type RunningChild, startChild } from '../helpers/child.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -25,7 +25,7 @@ async function holder(
   protocol: 'tcp' | 'udp',
   port = 0,
   ignoreTerm = false,
-): Promise<{ pid: number; port: number; exited: Promise<string | null> }> {
+): Promise<{ pid: number; port: number; exit: Promise<NodeJS.Signals | number | null> }> {
   const script = `
     ${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''}
     const report = (port) => console.log(JSON.stringify(port));
@@ -39,7 +39,7 @@ async function holder(
   `;
   const child = await startChild<number>(script);
   children.push(child);
-  return { pid: child.pid, port: child.report, exited: exitOf(child.pid) };
+  return { pid: child.pid, port: child.report, exit: child.exit };
 }
 
 describe('pm kill', () => {
@@ -51,7 +51,7 @@ describe('pm kill', () => {
     expect(result.stderr).toContain(
       `stopped node (pid ${held.pid}) on port ${held.port} with SIGTERM; port ${held.port} is free`,
     );
-    expect(await held.exited).toBe('exited');
+    expect(await held.exit).toBe('SIGTERM');
     const again = await pm('kill', `:${held.port}`);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`nothing listens on port ${held.port}`);
@@ -76,7 +76,7 @@ describe('pm kill', () => {
     const result = await pm('kill', `:${held.port}`, '--timeout', '0.5');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`with SIGTERM, then SIGKILL; port ${held.port} is free`);
-    expect(await held.exited).toBe('exited');
+    expect(await held.exit).toBe('SIGKILL');
   });
 
   it('refuses bad flags and arguments with exit 2, signalling nothing', async () => {

@@ -8,6 +8,8 @@ export interface RunningChild<T> {
   readonly report: T;
   /** Kills the child (SIGKILL) and resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>;
+  /** Resolves when the child exits, however it ends: the signal that ended it, or its code. */
+  readonly exit: Promise<NodeJS.Signals | number | null>;
 }
 
 /** Starts `node -e script` and resolves with the first JSON line it prints on stdout. */
@@ -29,9 +31,12 @@ export async function startNode<T>(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  const exit = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
   try {
     const report = await firstLine<T>(child, timeoutMs, () => stderr);
-    return { pid: child.pid!, report, stop: () => stopChild(child) };
+    return { pid: child.pid!, report, stop: () => stopChild(child), exit };
   } catch (error) {
     await stopChild(child);
     throw error;
@@ -76,10 +81,4 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Resolves once a pid this test started no longer exists. */
-export async function exitOf(pid: number): Promise<'exited'> {
-  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
-  return 'exited';
 }

@@ -404,7 +404,10 @@ describe('macOS scanner command lines (fake libSystem)', () => {
       ]),
     );
     const outcome = await createDarwinScanner(fake).scan({ attribute: (port) => port === 9999 });
-    expect(outcome.ok && outcome.listeners[0]?.command).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    const listeners = outcome.ok ? outcome.listeners : [];
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0]?.command).toBeUndefined();
     expect(fake.count('sysctl')).toBe(0);
   });
 });

@@ -11,7 +11,8 @@ import {
 } from './helpers/listener-child.js';
 import { waitFor } from './helpers/wait.js';
 
-const running: RunningChild<unknown>[] = [];
+// What each test started and must stop (its own children, and the heir a child spawned).
+const running: Pick<RunningChild<unknown>, 'stop'>[] = [];
 const scanners: Scanner[] = [];
 
 afterEach(async () => {
@@ -108,7 +109,7 @@ describe.runIf(process.platform === 'linux')('Linux scanner on real sockets', ()
     `;
     const first = await start<{ port: number; heir: number }>(script);
     const heirPid = first.report.heir;
-    running.push({ pid: heirPid, report: {}, stop: async () => killQuietly(heirPid) });
+    running.push({ stop: async () => killQuietly(heirPid) });
     const scan = scanner('netlink');
     const holders = new Set([first.pid, heirPid]);
     const port = first.report.port;

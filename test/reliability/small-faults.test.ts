@@ -52,11 +52,11 @@ describe('smaller registry faults', () => {
             : nodeFs.open(file, flags, mode),
       },
     });
-    const result = await store.transaction((registry) => ({
+    // The transaction resolves (no throw) although the backup failed; the file says it landed.
+    await store.transaction((registry) => ({
       registry: withAllocation(registry, 'shop', 'web', 42600),
-      result: 42600,
+      result: undefined,
     }));
-    expect(result).toBe(42600);
     expect(
       parseRegistry(readFileSync(path, 'utf8'), path).projects.get('shop')?.ports.get('web'),
     ).toBe(42600);
