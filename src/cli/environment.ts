@@ -21,8 +21,11 @@ export interface Environment {
 export const ENVIRONMENT_VARIABLES = {
   PM_REGISTRY: 'registry file when --registry is not given',
   PM_SCANNER: "'none' turns scanning off; on Linux 'procfs' or 'netlink' forces that backend",
-  PM_LOCK_STALE_MS: 'a registry lock not refreshed for this long was left by a dead process',
-  PM_LOCK_TIMEOUT_MS: 'how long to wait for another pm holding the registry lock',
+  PM_LOCK_STALE_MS:
+    'a lock of another machine or an older pm not refreshed for this long is taken over',
+  PM_LOCK_TIMEOUT_MS:
+    'how long one live lock holder may keep the lock without progress before a waiter gives up',
+  PM_CACHE_DIR: 'where Linux keeps the socket-owner cache (a hint only; safe to delete)',
   NO_COLOR: 'any value turns colours off',
 } as const;
 
