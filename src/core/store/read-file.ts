@@ -17,14 +17,21 @@ export const MAX_REGISTRY_BYTES: number = 10 * 1024 * 1024;
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-function kindOf(
-  info: Pick<Stats, 'isFIFO' | 'isSocket' | 'isDirectory' | 'isCharacterDevice' | 'isBlockDevice'>,
-): string {
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isSocket()) return 'a socket';
-  if (info.isDirectory()) return 'a directory';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+/** What a non-regular file is, by its mode's type bits (a stat never blocks). */
+function kindOf(mode: number): string {
+  switch (mode & constants.S_IFMT) {
+    case constants.S_IFIFO:
+      return 'a FIFO (named pipe)';
+    case constants.S_IFSOCK:
+      return 'a socket';
+    case constants.S_IFDIR:
+      return 'a directory';
+    case constants.S_IFCHR:
+    case constants.S_IFBLK:
+      return 'a device';
+    default:
+      return 'not a regular file';
+  }
 }
 
 /** Refuses a path that exists and is not a regular file, from a stat (which never blocks). */
@@ -35,19 +42,8 @@ export async function refuseNonRegular(
 ): Promise<void> {
   const info = await fs.stat(path).catch(() => undefined);
   if (info === undefined) return;
-  const type = info.mode & constants.S_IFMT;
-  if (type === constants.S_IFREG) return;
-  const kind =
-    type === constants.S_IFIFO
-      ? 'a FIFO (named pipe)'
-      : type === constants.S_IFSOCK
-        ? 'a socket'
-        : type === constants.S_IFDIR
-          ? 'a directory'
-          : type === constants.S_IFCHR || type === constants.S_IFBLK
-            ? 'a device'
-            : 'not a regular file';
-  throw notRegular(shownPath, kind);
+  if ((info.mode & constants.S_IFMT) === constants.S_IFREG) return;
+  throw notRegular(shownPath, kindOf(info.mode));
 }
 
 export function notRegular(path: string, kind: string): PmError {
@@ -95,7 +91,7 @@ export async function readRegistryText(
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw notRegular(shownPath, kindOf(info));
+    if (!info.isFile()) throw notRegular(shownPath, kindOf(info.mode));
     if (info.size > MAX_REGISTRY_BYTES) {
       throw new PmError(
         'IO',
