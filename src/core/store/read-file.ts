@@ -3,7 +3,6 @@
 // opened non-blocking and checked with fstat before a byte is read, and its size is checked
 // before parsing, so a huge file cannot stall the event loop (and with it the lock refresh).
 
-import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs } from './fs.js';
