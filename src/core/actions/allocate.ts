@@ -3,9 +3,9 @@
 import type { Listener, ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
+import { listenerName } from '../explain.js';
 import { parseName } from '../names.js';
 import { formatRange, type Port } from '../port.js';
-import { processLabel } from '../program.js';
 import {
   type Allocation,
   candidatePorts,
@@ -44,14 +44,10 @@ export interface AllocateResult extends Allocation {
   readonly warnings: readonly string[];
 }
 
+/** "vite (node) (pid 32010) on 127.0.0.1": the program first, as the table names it. */
 function describeListener(listener: Listener): string {
-  if (listener.pid === undefined)
-    return `a process of another user (pid hidden) on ${listener.protocol === 'udp' ? 'udp ' : ''}${listener.address}`;
-  // "vite (pid 32010)": the program first, as the table names it.
-  const { process, program } = withProgram(listener);
-  const label = processLabel(process, program);
   const where = listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address;
-  return `${label ? `${label} ` : ''}(pid ${listener.pid}) on ${where}`;
+  return `${listenerName(withProgram(listener))} on ${where}`;
 }
 
 function listeningPorts(scan: ScanOutcome): Map<number, Listener[]> {
