@@ -36,6 +36,7 @@ describe('/proc parsers', () => {
     });
     expect(parseStatFields('12 (node) S 1 2 3')).toBeUndefined();
     expect(parseStatFields('garbage')).toBeUndefined();
+    expect(parseStatFields('')).toBeUndefined();
   });
 
   it('reads the real uid, the boot time and user names', () => {
