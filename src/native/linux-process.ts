@@ -111,6 +111,10 @@ export function createLinuxInspector(options: LinuxInspectorOptions = {}): Proce
     async parentPid(pid) {
       return stat(pid)?.ppid;
     },
+    async uid(pid) {
+      const status = readText(`${root}/${pid}/status`);
+      return status === undefined ? undefined : parseStatusUid(status);
+    },
   };
 }
 
