@@ -2,7 +2,7 @@
 // stat, status and cmdline (unless /proc is mounted with hidepid=), but its cwd, exe and fd
 // table need root or CAP_SYS_PTRACE: those fields are reported unavailable with the reason.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { endianness, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { decodeCmdline } from './decode/cmdline.js';
 import {
   parseBootTime,
@@ -12,9 +12,8 @@ import {
   socketStateName,
   userNameFromPasswd,
 } from './decode/procfs-process.js';
-import { parseProcNet } from './decode/procnet.js';
+import { ProcNetReader, type ProcNetTable } from './linux-procfs.js';
 import type {
-  Family,
   ProcessDetail,
   ProcessDetailField,
   ProcessInspector,
@@ -30,18 +29,17 @@ export interface LinuxInspectorOptions {
   readonly clockTicks?: number;
 }
 
-const SOCKET_TABLES: readonly { file: string; protocol: Protocol; family: Family }[] = [
+const SOCKET_TABLES: readonly (ProcNetTable & { readonly protocol: Protocol })[] = [
   { file: 'tcp', protocol: 'tcp', family: 'ipv4' },
   { file: 'tcp6', protocol: 'tcp', family: 'ipv6' },
   { file: 'udp', protocol: 'udp', family: 'ipv4' },
   { file: 'udp6', protocol: 'udp', family: 'ipv6' },
 ];
 
-const littleEndian = endianness() === 'LE';
-
 export function createLinuxInspector(options: LinuxInspectorOptions = {}): ProcessInspector {
   const root = options.procRoot ?? '/proc';
   const ticks = options.clockTicks ?? 100;
+  const procNet = new ProcNetReader();
   // Read once: /proc/stat's btime can wobble by a second between reads on some kernels,
   // and start times must compare equal for the same process within one pm run.
   let bootTime: number | undefined;
@@ -102,7 +100,7 @@ export function createLinuxInspector(options: LinuxInspectorOptions = {}): Proce
         detail.cwd = readlinkSync(`${root}/${pid}/cwd`);
       });
       attempt(unavailable, 'sockets', () => {
-        detail.sockets = socketsOf(root, pid);
+        detail.sockets = socketsOf(root, pid, procNet);
       });
       return detail;
     },
@@ -113,11 +111,15 @@ export function createLinuxInspector(options: LinuxInspectorOptions = {}): Proce
     async parentPid(pid) {
       return stat(pid)?.ppid;
     },
+    async uid(pid) {
+      const status = readText(`${root}/${pid}/status`);
+      return status === undefined ? undefined : parseStatusUid(status);
+    },
   };
 }
 
 /** Every TCP/UDP socket in the process's fd table, matched by inode against its netns tables. */
-function socketsOf(root: string, pid: number): ProcessSocket[] {
+function socketsOf(root: string, pid: number, procNet: ProcNetReader): ProcessSocket[] {
   const inodes = new Set<number>();
   const fdDirectory = `${root}/${pid}/fd`;
   for (const fd of readdirSync(fdDirectory)) {
@@ -132,11 +134,11 @@ function socketsOf(root: string, pid: number): ProcessSocket[] {
   }
   const sockets: ProcessSocket[] = [];
   if (inodes.size === 0) return sockets;
-  for (const table of SOCKET_TABLES) {
-    // The process's own network namespace: a container's sockets are not in ours.
-    const text = readText(`${root}/${pid}/net/${table.file}`);
-    if (text === undefined) continue;
-    for (const record of parseProcNet(text, { family: table.family, littleEndian })) {
+  // The process's own network namespace: a container's sockets are not in ours.
+  const outcome = procNet.read(SOCKET_TABLES, `${root}/${pid}/net`);
+  if (!outcome.ok) throw reason(outcome.reason);
+  SOCKET_TABLES.forEach((table, i) => {
+    for (const record of outcome.records[i] ?? []) {
       if (!inodes.has(record.inode)) continue;
       const state = socketStateName(table.protocol, record.state);
       sockets.push({
@@ -147,7 +149,7 @@ function socketsOf(root: string, pid: number): ProcessSocket[] {
         ...(state === undefined ? {} : { state }),
       });
     }
-  }
+  });
   return sockets;
 }
 

@@ -9,7 +9,8 @@ export interface ProcNetTable {
   /** File name under /proc/net: 'tcp', 'tcp6', 'udp', 'udp6'. */
   readonly file: string;
   readonly family: Family;
-  readonly states: number;
+  /** Bit n set: keep rows in state n. Absent: keep every row. */
+  readonly states?: number;
 }
 
 export type ProcNetOutcome =
@@ -32,12 +33,13 @@ export class ProcNetReader {
   /**
    * The records of table i are at index i. A missing file (tcp6 on a kernel without IPv6)
    * is an empty table; the outcome fails if a table is unreadable or none exists.
+   * `directory` overrides the constructor's, e.g. /proc/<pid>/net for a process's netns.
    */
-  read(tables: readonly ProcNetTable[]): ProcNetOutcome {
+  read(tables: readonly ProcNetTable[], directory = this.directory): ProcNetOutcome {
     const records: SocketRecord[][] = [];
     let found = 0;
     for (const table of tables) {
-      const path = `${this.directory}/${table.file}`;
+      const path = `${directory}/${table.file}`;
       let text: string;
       try {
         text = this.readWhole(path);
@@ -54,7 +56,7 @@ export class ProcNetReader {
         parseProcNet(text, { family: table.family, littleEndian, states: table.states }),
       );
     }
-    if (found === 0) return { ok: false, reason: `${this.directory} has no socket tables` };
+    if (found === 0) return { ok: false, reason: `${directory} has no socket tables` };
     return { ok: true, records };
   }
 

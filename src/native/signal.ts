@@ -49,7 +49,9 @@ export function createProcessControl(
     self: { pid: process.pid, ...(uid !== undefined ? { uid } : {}) },
     startTime: (pid) => inspector.startTime(pid),
     parentPid: (pid) => inspector.parentPid(pid),
-    uidOf: async (pid) => (await inspector.detail(pid))?.uid,
+    // The uid alone where the inspector can read just that (Linux: one status file), not the
+    // whole detail with its fd walk.
+    uidOf: async (pid) => (inspector.uid ? inspector.uid(pid) : (await inspector.detail(pid))?.uid),
     async signal(pid, signal) {
       // A pid of 0 or below addresses a process group (or every process): never.
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`refusing to signal pid ${pid}`);

@@ -7,7 +7,7 @@
 // each one with a single readlink and walks only for sockets still unknown.
 
 import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { isRenamedMainThread, processNameOf } from './decode/procfs-process.js';
+import { isRenamedMainThread, parseStatFields, processNameOf } from './decode/procfs-process.js';
 import {
   MAX_REMEMBERED_OWNERS,
   type OwnerMemory,
@@ -437,11 +437,13 @@ export class SocketOwnerResolver {
     }
     try {
       const length = readSync(fd, this.statBuffer, 0, this.statBuffer.length, 0);
-      const stat = parseProcStat(this.statBuffer.toString('utf8', 0, length));
-      if (stat && isRenamedMainThread(stat.name)) {
-        return { ...stat, name: processNameOf(stat.name, this.executable(pid)) };
+      const fields = parseStatFields(this.statBuffer.toString('utf8', 0, length));
+      if (!fields) return undefined;
+      const startTime = String(fields.startTicks);
+      if (isRenamedMainThread(fields.name)) {
+        return { name: processNameOf(fields.name, this.executable(pid)), startTime };
       }
-      return stat;
+      return { name: fields.name, startTime };
     } catch {
       return undefined;
     } finally {
@@ -488,29 +490,7 @@ function descending(a: number, b: number): number {
   return b - a;
 }
 
-export interface ProcessStat {
+interface ProcessStat {
   readonly name: string;
   readonly startTime: string;
-}
-
-/**
- * Name and start time from the text of /proc/<pid>/stat. The name sits between the first
- * '(' and the last ')' and may itself contain ')' or spaces, so fields are counted from
- * the last ')'.
- */
-export function parseProcStat(text: string): ProcessStat | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  // After ") " come fields 3 (state), 4, ...; field 22 is the start time.
-  let position = close + 1;
-  for (let field = 3; field < 22; field++) {
-    position = text.indexOf(' ', position + 1);
-    if (position < 0) return undefined;
-  }
-  let end = text.indexOf(' ', position + 1);
-  if (end < 0) end = text.length;
-  const startTime = text.slice(position + 1, end).trim();
-  if (startTime === '') return undefined;
-  return { name: text.slice(open + 1, close), startTime };
 }

@@ -121,4 +121,9 @@ export interface ProcessInspector {
   startTime(pid: number): Promise<number | undefined>;
   /** The parent's pid, or undefined when the process is gone or hidden. */
   parentPid(pid: number): Promise<number | undefined>;
+  /**
+   * The owner's uid alone, where the OS answers it without the rest of `detail` (fd walk,
+   * passwd, command line). Absent: ask `detail`.
+   */
+  uid?(pid: number): Promise<number | undefined>;
 }

@@ -19,24 +19,20 @@ import {
   UDP4_ROW,
   UDP6_ROW,
 } from './decode/win32-tables.js';
-import { decodeProcessEntry, newProcessEntryBuffer } from './decode/win32-toolhelp.js';
 import type {
   ProcessDetail,
   ProcessDetailField,
   ProcessInspector,
   ProcessSocket,
 } from './types.js';
-import { loadWin32Libraries, readTable, type Win32Binding } from './win32.js';
+import { loadWin32Libraries, readTable, takeProcessSnapshot, type Win32Binding } from './win32.js';
 import { commandLine, creationTime, withProcess } from './win32-args.js';
 
 const AF_INET = 2;
 const AF_INET6 = 23;
 const TCP_TABLE_OWNER_PID_ALL = 5;
 const UDP_TABLE_OWNER_PID = 1;
-const TH32CS_SNAPPROCESS = 0x2;
-const INVALID_HANDLE_VALUE = -1;
 const IMAGE_NAME_CHARS = 32_768;
-const MAX_SNAPSHOT_ENTRIES = 1 << 20;
 
 const NOT_OPENABLE =
   'OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION) was refused (System, a protected process, or another user without elevation)';
@@ -45,14 +41,10 @@ const CWD_UNAVAILABLE =
 const USER_UNAVAILABLE =
   'not read on Windows: processes are owned by SIDs, and the token lookup is not implemented';
 
-interface SnapshotEntry {
-  readonly ppid: number;
-  readonly exeFile: string;
-}
-
 export function createWin32Inspector(binding?: Win32Binding): ProcessInspector {
   const api = binding ?? loadWin32Libraries();
-  const entryOf = (pid: number) => snapshotEntry(api, pid);
+  // A snapshot per question: details are on demand, and pids come and go between them.
+  const entryOf = (pid: number) => takeProcessSnapshot(api).get(pid);
   return {
     async detail(pid) {
       const entry = entryOf(pid);
@@ -104,24 +96,6 @@ function imagePath(api: Win32Binding, handle: number): string | undefined {
   const chars = Math.min(size.readUInt32LE(0), IMAGE_NAME_CHARS);
   const path = name.toString('utf16le', 0, chars * 2);
   return win32Path.isAbsolute(path) ? path : undefined;
-}
-
-/** One process's Toolhelp entry; a snapshot is taken per question (details are on demand). */
-function snapshotEntry(api: Win32Binding, pid: number): SnapshotEntry | undefined {
-  const handle = api.CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (handle === INVALID_HANDLE_VALUE || handle === 0) return undefined;
-  try {
-    const entry = newProcessEntryBuffer();
-    let more = api.Process32FirstW(handle, entry) !== 0;
-    for (let seen = 0; more && seen < MAX_SNAPSHOT_ENTRIES; seen++) {
-      const decoded = decodeProcessEntry(entry);
-      if (decoded?.pid === pid) return { ppid: decoded.ppid, exeFile: decoded.exeFile };
-      more = api.Process32NextW(handle, entry) !== 0;
-    }
-    return undefined;
-  } finally {
-    api.CloseHandle(handle);
-  }
 }
 
 function socketsOf(api: Win32Binding, pid: number): ProcessSocket[] | undefined {

@@ -302,7 +302,7 @@ function scanWin32(
  */
 class ProcessNames {
   private readonly names = new Map<number, string | undefined>();
-  private snapshot: ReadonlyMap<number, string> | undefined;
+  private snapshot: ReadonlyMap<number, SnapshotEntry> | undefined;
 
   constructor(
     private readonly api: Win32Binding,
@@ -336,26 +336,32 @@ class ProcessNames {
 
   private fromSnapshot(pid: number): string | undefined {
     this.snapshot ??= takeProcessSnapshot(this.api);
-    return this.snapshot.get(pid);
+    return this.snapshot.get(pid)?.exeFile || undefined;
   }
 }
 
-/** One CreateToolhelp32Snapshot walked with Process32FirstW / NextW into pid -> exe name. */
-function takeProcessSnapshot(api: Win32Binding): ReadonlyMap<number, string> {
-  const names = new Map<number, string>();
+export interface SnapshotEntry {
+  readonly ppid: number;
+  /** szExeFile: the executable's file name, '' when Windows gives none. */
+  readonly exeFile: string;
+}
+
+/** One CreateToolhelp32Snapshot walked with Process32FirstW / NextW into pid -> entry. */
+export function takeProcessSnapshot(api: Win32Binding): ReadonlyMap<number, SnapshotEntry> {
+  const entries = new Map<number, SnapshotEntry>();
   const handle = api.CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if (handle === INVALID_HANDLE_VALUE || handle === 0) return names;
+  if (handle === INVALID_HANDLE_VALUE || handle === 0) return entries;
   try {
     const entry = newProcessEntryBuffer();
     let more = api.Process32FirstW(handle, entry) !== 0;
     // The cap only guards against a misbehaving binding; real snapshots end with FALSE.
     for (let seen = 0; more && seen < MAX_SNAPSHOT_ENTRIES; seen++) {
       const decoded = decodeProcessEntry(entry);
-      if (decoded && decoded.exeFile !== '') names.set(decoded.pid, decoded.exeFile);
+      if (decoded) entries.set(decoded.pid, { ppid: decoded.ppid, exeFile: decoded.exeFile });
       more = api.Process32NextW(handle, entry) !== 0;
     }
   } finally {
     api.CloseHandle(handle);
   }
-  return names;
+  return entries;
 }

@@ -36,6 +36,7 @@ describe('/proc parsers', () => {
     });
     expect(parseStatFields('12 (node) S 1 2 3')).toBeUndefined();
     expect(parseStatFields('garbage')).toBeUndefined();
+    expect(parseStatFields('')).toBeUndefined();
   });
 
   it('reads the real uid, the boot time and user names', () => {
@@ -148,7 +149,11 @@ describe('Linux process inspector on a fake /proc', () => {
     const passwd = join(root, 'passwd');
     writeFileSync(passwd, 'postgres:x:4242:4242::/var/lib/postgresql:/bin/sh\n');
 
-    const detail = await createLinuxInspector({ procRoot: root, passwdPath: passwd }).detail(300);
+    const inspector = createLinuxInspector({ procRoot: root, passwdPath: passwd });
+    // The uid alone comes from status, though cmdline, exe and the fd table are unreadable.
+    expect(await inspector.uid?.(300)).toBe(4242);
+    expect(await inspector.uid?.(301)).toBeUndefined();
+    const detail = await inspector.detail(300);
     expect(detail).toEqual({
       pid: 300,
       ppid: 1,

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStatFields } from '../../src/native/decode/procfs-process.js';
 import {
   decodeOwnerCache,
   encodeOwnerCache,
@@ -13,7 +14,7 @@ import {
   ownerCacheDirectory,
   type RememberedOwner,
 } from '../../src/native/owner-cache-file.js';
-import { parseProcStat, SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
+import { SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -48,7 +49,9 @@ beforeAll(async () => {
   held = await holdListeners([{ host: '127.0.0.1' }]);
   inode = listeningInode(held.ports[0]!);
   listenerFd = fdLinkingTo(held.pid, `socket:[${inode}]`);
-  startTime = parseProcStat(fs.readFileSync(`/proc/${held.pid}/stat`, 'utf8'))!.startTime;
+  startTime = String(
+    parseStatFields(fs.readFileSync(`/proc/${held.pid}/stat`, 'utf8'))!.startTicks,
+  );
 });
 
 afterAll(async () => {
@@ -111,7 +114,7 @@ describe.runIf(linux)('owner cache between processes (real /proc)', () => {
 
   it('never names a process that does not hold the socket, even one that is alive', () => {
     // This test process is alive with a matching start time, but its fd 0 is not the socket.
-    const own = parseProcStat(fs.readFileSync('/proc/self/stat', 'utf8'))!.startTime;
+    const own = String(parseStatFields(fs.readFileSync('/proc/self/stat', 'utf8'))!.startTicks);
     const file = writeCache(newDir(), [{ inode, pid: process.pid, fd: 0, startTime: own }]);
     expect(resolverWith(file).resolve(theListener()).get(inode)?.pid).toBe(held.pid);
   });
@@ -195,6 +198,19 @@ describe.runIf(linux)('owner cache between processes (real /proc)', () => {
 });
 
 describe('owner cache file format and location', () => {
+  // POSIX owner and mode checks guard the directory; the file is only used on Linux.
+  it.runIf(linux)("removes temp files of pms killed mid-write, never a live writer's", () => {
+    const dir = newDir();
+    const file = new OwnerCacheFile({ directory: dir });
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const dead = `socket-owners.${gone}.abc123.tmp`;
+    const live = `socket-owners.${process.pid}.def456.tmp`;
+    const other = `registry.toml.${gone}.abc123.tmp`;
+    for (const name of [dead, live, other]) fs.writeFileSync(join(dir, name), '');
+    file.save({ owners: [] });
+    expect(fs.readdirSync(dir).sort()).toEqual([other, 'socket-owners', live].sort());
+  });
+
   it('writes at most the cap of owners and reads back what it wrote', () => {
     const owners = Array.from({ length: MAX_REMEMBERED_OWNERS + 500 }, (_, i) => ({
       inode: 100_000 + i,

@@ -9,7 +9,7 @@ import {
   type OwnerMemory,
   type RememberedOwners,
 } from '../../src/native/owner-cache-file.js';
-import { parseProcStat, SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
+import { SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
 
 let root: string;
 
@@ -224,25 +224,5 @@ describe('SocketOwnerResolver with owners remembered between processes', () => {
     const late = remembering(saved, () => 11 * 60 * 1000);
     expect(late.resolve([socket(7777)]).get(7777)?.pid).toBe(100);
     expect(late.walks).toBe(1);
-  });
-});
-
-describe('parseProcStat', () => {
-  it('reads the name and start time (field 22) of a real-shaped line', () => {
-    const line =
-      '4242 (node) S 1 4242 4242 34816 4242 4194304 2913 0 0 0 12 3 0 0 20 0 11 0 987654 1108480000 13179 18446744073709551615 1 1 0 0 0 0 0 16781312 134234626 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0';
-    expect(parseProcStat(line)).toEqual({ name: 'node', startTime: '987654' });
-  });
-
-  it('counts fields from the last parenthesis', () => {
-    expect(parseProcStat(statLine(7, 'a) S 1 2 (b', 31337))).toEqual({
-      name: 'a) S 1 2 (b',
-      startTime: '31337',
-    });
-  });
-
-  it('rejects truncated text', () => {
-    expect(parseProcStat('12 (node) S 1 2 3')).toBeUndefined();
-    expect(parseProcStat('')).toBeUndefined();
   });
 });

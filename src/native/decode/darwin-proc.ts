@@ -19,7 +19,6 @@ const AF_INET = 2;
 const AF_INET6 = 30;
 const SOCKINFO_IN = 1;
 const SOCKINFO_TCP = 2;
-const TSI_S_LISTEN = 1;
 const INI_IPV4 = 0x1;
 const INI_IPV6 = 0x2;
 
@@ -60,32 +59,18 @@ export function decodeSocketFdInfo(
   returned: number,
   pid: number,
 ): FdSocket | undefined {
-  if (returned !== SOCKET_FDINFO_SIZE || buf.length < SOCKET_FDINFO_SIZE) return undefined;
-  const family = buf.readInt32LE(SOI_FAMILY);
-  if (family !== AF_INET && family !== AF_INET6) return undefined;
-  const kind = buf.readInt32LE(SOI_KIND);
-  const protocolNumber = buf.readInt32LE(SOI_PROTOCOL);
-  const port = buf.readUInt16BE(INSI_LPORT);
-  if (port === 0) return undefined;
-
-  let protocol: Listener['protocol'];
-  if (protocolNumber === IPPROTO_TCP && kind === SOCKINFO_TCP) {
-    if (buf.readInt32LE(TCPSI_STATE) !== TSI_S_LISTEN) return undefined;
-    protocol = 'tcp';
-  } else if (protocolNumber === IPPROTO_UDP && kind === SOCKINFO_IN) {
-    if (buf.readUInt16BE(INSI_FPORT) !== 0) return undefined;
-    protocol = 'udp';
-  } else {
-    return undefined;
-  }
-
-  const local = localAddress(buf, family);
+  const endpoint = decodeSocketEndpoint(buf, returned);
+  if (!endpoint || endpoint.port === 0) return undefined;
+  const listening =
+    (endpoint.protocol === 'tcp' && endpoint.state === 'LISTEN') ||
+    (endpoint.protocol === 'udp' && endpoint.state === 'UNCONN');
+  if (!listening) return undefined;
   return {
     listener: {
-      protocol,
-      family: local.family,
-      address: local.address,
-      port,
+      protocol: endpoint.protocol,
+      family: endpoint.family,
+      address: endpoint.address,
+      port: endpoint.port,
       pid,
       uid: buf.readUInt32LE(VST_UID),
     },
