@@ -10,8 +10,6 @@
 import * as nodeFs from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-// The registry's temp naming, so both files' debris is recognised by one rule.
-import { isDeadWritersTempFile, tempPathFor } from '../core/store/atomic-file.js';
 
 /** One socket's owner as last seen: enough to re-check it with a single readlink. */
 export interface RememberedOwner {
@@ -70,7 +68,6 @@ export type CacheFs = Pick<
   | 'writeFileSync'
   | 'renameSync'
   | 'unlinkSync'
-  | 'readdirSync'
 >;
 
 export interface OwnerCacheFileOptions {
@@ -132,11 +129,10 @@ export class OwnerCacheFile implements OwnerMemory {
   }
 
   save(owners: RememberedOwners): void {
-    const temp = tempPathFor(this.path);
+    const temp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       this.fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
       if (!this.directoryIsPrivate()) return;
-      this.sweepDeadWritersTempFiles();
       // 'wx': never write through a file or link someone else put at the temp name.
       this.fs.writeFileSync(temp, encodeOwnerCache(owners), { mode: 0o600, flag: 'wx' });
       this.fs.renameSync(temp, this.path);
@@ -145,18 +141,6 @@ export class OwnerCacheFile implements OwnerMemory {
         this.fs.unlinkSync(temp);
       } catch {
         // never created
-      }
-    }
-  }
-
-  /** A pm killed between write and rename leaves its temp file; nothing else would remove it. */
-  private sweepDeadWritersTempFiles(): void {
-    for (const name of this.fs.readdirSync(this.directory)) {
-      if (!isDeadWritersTempFile(name, FILE_NAME)) continue;
-      try {
-        this.fs.unlinkSync(join(this.directory, name));
-      } catch {
-        // another pm swept it first
       }
     }
   }

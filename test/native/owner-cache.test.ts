@@ -198,19 +198,6 @@ describe.runIf(linux)('owner cache between processes (real /proc)', () => {
 });
 
 describe('owner cache file format and location', () => {
-  // POSIX owner and mode checks guard the directory; the file is only used on Linux.
-  it.runIf(linux)("removes temp files of pms killed mid-write, never a live writer's", () => {
-    const dir = newDir();
-    const file = new OwnerCacheFile({ directory: dir });
-    const gone = spawnSync(process.execPath, ['-e', '']).pid;
-    const dead = `socket-owners.${gone}.abc123.tmp`;
-    const live = `socket-owners.${process.pid}.def456.tmp`;
-    const other = `registry.toml.${gone}.abc123.tmp`;
-    for (const name of [dead, live, other]) fs.writeFileSync(join(dir, name), '');
-    file.save({ owners: [] });
-    expect(fs.readdirSync(dir).sort()).toEqual([other, 'socket-owners', live].sort());
-  });
-
   it('writes at most the cap of owners and reads back what it wrote', () => {
     const owners = Array.from({ length: MAX_REMEMBERED_OWNERS + 500 }, (_, i) => ({
       inode: 100_000 + i,

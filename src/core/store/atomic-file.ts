@@ -19,21 +19,6 @@ export function isTempFileOf(name: string, file: string): boolean {
   return name.startsWith(`${basename(file)}.`) && TEMP_PATTERN.test(name);
 }
 
-/** A fresh temp name beside `target`: its writer's pid is in it, so debris can be told apart. */
-export function tempPathFor(target: string): string {
-  return `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-}
-
-/**
- * A temp file of `file` whose writer is gone (SIGKILL, power loss): debris to remove. A live
- * writer's temp file is its own (a writer that lost the lock may still finish writing it).
- */
-export function isDeadWritersTempFile(name: string, file: string): boolean {
-  if (!isTempFileOf(name, file)) return false;
-  const pid = Number(TEMP_OWNER.exec(name)?.[1]);
-  return !(Number.isInteger(pid) && pid > 0 && pidExists(pid));
-}
-
 /**
  * Only the lock holder writes temp files, so any temp file seen while holding the lock was
  * left by a writer that died (SIGKILL, power loss) and is removed.
@@ -50,7 +35,11 @@ export async function sweepTempFiles(
     return;
   }
   for (const name of names) {
-    if (!isDeadWritersTempFile(name, file)) continue;
+    if (!isTempFileOf(name, file)) continue;
+    // A live writer's temp file is its own (a writer that lost the lock may still finish
+    // writing it); only a dead writer's file is debris.
+    const pid = Number(TEMP_OWNER.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pidExists(pid)) continue;
     await fs.unlink(join(dir, name)).catch(() => undefined);
   }
 }
@@ -64,7 +53,7 @@ export async function writeAtomic(
   mode = 0o600,
 ): Promise<void> {
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const temp = tempPathFor(target);
+  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   let renamed = false;
   try {
     const handle = await context.fs.open(temp, 'wx', mode);
