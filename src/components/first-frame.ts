@@ -10,6 +10,7 @@ import { STATE_PALETTE, TONE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { createStyle, paint, type Style } from '../view/style.js';
 import { fitColumns } from '../view/table.js';
+import { shownRows } from './acting.js';
 import {
   activeCount,
   emptyTableText,
@@ -23,7 +24,7 @@ import {
 import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from './layout.js';
 import { messageHeight, messageLines } from './message-text.js';
 import type { Message } from './messages.js';
-import { type DashboardRow, dashboardRows, visibleRows } from './rows.js';
+import { type DashboardRow, dashboardRows } from './rows.js';
 import { initialUiState, modeOf, selectedIndex, situationOf } from './state.js';
 
 export interface FirstFrameOptions {
@@ -43,11 +44,7 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   const style = createStyle(options.color);
   const ui = initialUiState;
   const data = dashboardRows(view);
-  const rows = visibleRows(data, {
-    filter: ui.filter,
-    showUnmanaged: ui.showUnmanaged,
-    ...(ui.sort ? { sort: ui.sort } : {}),
-  });
+  const rows = shownRows(ui, data);
   const selected = selectedIndex(ui.selection, rows);
   // Before any action the message line has only the scanner's note, if anything.
   const message = scannerNote(view);
