@@ -7,7 +7,6 @@
 import type { StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
 import { STATE_PALETTE, TONE_PALETTE } from '../view/palette.js';
-import { sanitize } from '../view/sanitize.js';
 import { createStyle, paint, type Style } from '../view/style.js';
 import { fitColumns } from '../view/table.js';
 import { shownRows } from './acting.js';
@@ -15,6 +14,7 @@ import {
   activeCount,
   emptyTableText,
   headerFacts,
+  headerWords,
   helpBarText,
   pageFooter,
   rowParts,
@@ -53,9 +53,11 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   const height = layout.tableHeight;
   const lines: string[] = [];
 
+  const backend = view.scanner.backend;
+  const words = headerWords(options.registryPath, backend, view.scanner.available);
   lines.push(
     cut(
-      [[`pm`, style.bold], [` registry ${sanitize(options.registryPath)}`]],
+      [[`pm`, style.bold], [` ${words.registry}`]],
       Math.max(10, columns - CLOCK_COLUMNS),
       'middle',
     ),
@@ -70,12 +72,12 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
     showUnmanaged: ui.showUnmanaged,
     sort: ui.sort,
   });
-  const backend = view.scanner.backend;
+  const warning = (text: string) => paint(style, TONE_PALETTE.warning, text);
   lines.push(
     cut(
       [
         ['scanner ', style.dim],
-        view.scanner.available ? [backend, style.dim] : [`${backend} (unavailable)`, style.yellow],
+        [words.scanner, view.scanner.available ? style.dim : warning],
         [` · ${facts}`, style.dim],
       ],
       columns,
