@@ -140,7 +140,7 @@ function tableLines(
     }
     pieces.push([parts.after]);
     const line = cut(pieces, width);
-    lines.push(index === selected && style.enabled ? `\u001b[7m${line}\u001b[27m` : line);
+    lines.push(index === selected ? style.inverse(line) : line);
   }
   if (footer) lines.push(cut([[pageFooter(start, end, rows.length), style.dim]], width));
   return lines;
