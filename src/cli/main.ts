@@ -28,6 +28,7 @@ export interface MainIo {
   /** stdin is a terminal too: only then can the live dashboard take keys. */
   readonly stdinIsTTY?: boolean;
   readonly columns?: number;
+  /** Unset (tests): the running one, which help and the environment default to. */
   readonly platform?: NodeJS.Platform;
 }
 
@@ -40,7 +41,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
   let json = argv.includes('--json');
   try {
     const line = splitCommandLine(argv);
-    const platform = io.platform ?? process.platform;
+    const { platform } = io;
     const help = (name?: string) => renderHelp(name, platform);
     if (line.given.get('help') === true) {
       lines.out(help(line.commandName));
@@ -147,6 +148,7 @@ export function processIo(): MainIo {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    platform: process.platform,
     isTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
     ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),

@@ -227,7 +227,7 @@ export function updateActing(state: UiState, action: ActingAction): UiState {
           ? { tone: 'success', text: `opened ${action.url} in the browser` }
           : {
               tone: 'warning',
-              text: `cannot open a browser: ${sanitize(action.reason ?? 'no opener')}`,
+              text: `cannot open a browser: ${action.reason ?? 'no opener'}`,
               hint: `the URL is ${action.url}`,
             },
       );

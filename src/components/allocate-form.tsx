@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { sanitize } from '../view/sanitize.js';
 import { type FieldName, type FormState, fieldsOf } from './form.js';
 import { toneStyle } from './theme.js';
 
@@ -45,8 +46,8 @@ function AllocateFormView({ form, color }: AllocateFormProps) {
       })}
       {form.error ? (
         <Text wrap="truncate-end">
-          <Text {...toneStyle('error', color)}>✗ {form.error.message}</Text>
-          {form.error.hint ? <Text dimColor> ({form.error.hint})</Text> : null}
+          <Text {...toneStyle('error', color)}>✗ {sanitize(form.error.message)}</Text>
+          {form.error.hint ? <Text dimColor> ({sanitize(form.error.hint)})</Text> : null}
         </Text>
       ) : (
         <Text> </Text>

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } 
 import type { Deps, StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
 import { detailLines } from '../view/detail.js';
+import { shownRows } from './acting.js';
 import { detailSource } from './detail-source.js';
 import { DetailView } from './detail-view.js';
 import { activeCount, emptyTableText } from './frame-text.js';
@@ -22,7 +23,6 @@ import { MessageScreen } from './message-screen.js';
 import { messageHeight } from './message-text.js';
 import { Panel } from './panel.js';
 import { PortTable } from './port-table.js';
-import { visibleRows } from './rows.js';
 import {
   activeFilter,
   initialUiState,
@@ -102,15 +102,8 @@ export function App({
   const mode = modeOf(ui);
   const situation = situationOf(ui);
   const filter = activeFilter(ui);
-  const rows = useMemo(
-    () =>
-      visibleRows(data.rows, {
-        filter,
-        showUnmanaged: ui.showUnmanaged,
-        ...(ui.sort ? { sort: ui.sort } : {}),
-      }),
-    [data.rows, filter, ui.showUnmanaged, ui.sort],
-  );
+  // Recomputed when the UI state changes, as the key reducer does for every key anyway.
+  const rows = useMemo(() => shownRows(ui, data.rows), [ui, data.rows]);
   const selected = selectedIndex(ui.selection, rows);
   const { shown: shownMessage, last: lastMessage } = useShownMessage(ui.message, data, dispatch);
   const messageWidth = size.columns;

@@ -2,7 +2,7 @@
 // follows refreshes); the process part is what was read once when the view opened.
 import type { StatusView } from '../core/actions.js';
 import type { DetailSource, ProcessPart } from '../view/detail.js';
-import { allocationKey } from './rows.js';
+import { allocationKey, unmanagedKey } from './rows.js';
 
 export function detailSource(
   view: StatusView,
@@ -11,7 +11,8 @@ export function detailSource(
   now: number = Date.now(),
 ): DetailSource {
   const allocation = view.rows.find((row) => allocationKey(row.project, row.service) === key);
-  const row = allocation ?? view.unmanaged.find((candidate) => `u:${candidate.port}` === key);
+  const row =
+    allocation ?? view.unmanaged.find((candidate) => unmanagedKey(candidate.port) === key);
   const scannerReason = view.scanner.available ? undefined : view.scanner.reason;
   const projectPath = allocation ? view.registry.projects.get(allocation.project)?.path : undefined;
   return {

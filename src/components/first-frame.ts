@@ -7,13 +7,14 @@
 import type { StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
 import { STATE_PALETTE, TONE_PALETTE } from '../view/palette.js';
-import { sanitize } from '../view/sanitize.js';
 import { createStyle, paint, type Style } from '../view/style.js';
 import { fitColumns } from '../view/table.js';
+import { shownRows } from './acting.js';
 import {
   activeCount,
   emptyTableText,
   headerFacts,
+  headerWords,
   helpBarText,
   pageFooter,
   rowParts,
@@ -23,7 +24,7 @@ import {
 import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from './layout.js';
 import { messageHeight, messageLines } from './message-text.js';
 import type { Message } from './messages.js';
-import { type DashboardRow, dashboardRows, visibleRows } from './rows.js';
+import { type DashboardRow, dashboardRows } from './rows.js';
 import { initialUiState, modeOf, selectedIndex, situationOf } from './state.js';
 
 export interface FirstFrameOptions {
@@ -43,11 +44,7 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   const style = createStyle(options.color);
   const ui = initialUiState;
   const data = dashboardRows(view);
-  const rows = visibleRows(data, {
-    filter: ui.filter,
-    showUnmanaged: ui.showUnmanaged,
-    ...(ui.sort ? { sort: ui.sort } : {}),
-  });
+  const rows = shownRows(ui, data);
   const selected = selectedIndex(ui.selection, rows);
   // Before any action the message line has only the scanner's note, if anything.
   const message = scannerNote(view);
@@ -56,9 +53,11 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   const height = layout.tableHeight;
   const lines: string[] = [];
 
+  const backend = view.scanner.backend;
+  const words = headerWords(options.registryPath, backend, view.scanner.available);
   lines.push(
     cut(
-      [[`pm`, style.bold], [` registry ${sanitize(options.registryPath)}`]],
+      [[`pm`, style.bold], [` ${words.registry}`]],
       Math.max(10, columns - CLOCK_COLUMNS),
       'middle',
     ),
@@ -73,12 +72,12 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
     showUnmanaged: ui.showUnmanaged,
     sort: ui.sort,
   });
-  const backend = view.scanner.backend;
+  const warning = (text: string) => paint(style, TONE_PALETTE.warning, text);
   lines.push(
     cut(
       [
         ['scanner ', style.dim],
-        view.scanner.available ? [backend, style.dim] : [`${backend} (unavailable)`, style.yellow],
+        [words.scanner, view.scanner.available ? style.dim : warning],
         [` · ${facts}`, style.dim],
       ],
       columns,
@@ -141,7 +140,7 @@ function tableLines(
     }
     pieces.push([parts.after]);
     const line = cut(pieces, width);
-    lines.push(index === selected && style.enabled ? `\u001b[7m${line}\u001b[27m` : line);
+    lines.push(index === selected ? style.inverse(line) : line);
   }
   if (footer) lines.push(cut([[pageFooter(start, end, rows.length), style.dim]], width));
   return lines;

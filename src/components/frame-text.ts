@@ -2,6 +2,7 @@
 // them in <Text>, and the first frame (first-frame.ts) paints them as plain strings before
 // Ink has loaded. One source, so the two cannot drift apart.
 import type { StatusView } from '../core/actions.js';
+import { sanitize } from '../view/sanitize.js';
 import { type FittedColumn, fitCell, joinCells, MARKER_WIDTH } from '../view/table.js';
 import { type HintItem, hintsFor, type KeyAction, type KeySituation, type Mode } from './keymap.js';
 import { type Message, messageOf } from './messages.js';
@@ -18,6 +19,18 @@ export interface HeaderFacts {
   readonly showUnmanaged: boolean;
   /** The order `o` chose; undefined is the registry's, by project. */
   readonly sort?: SortKey | undefined;
+}
+
+/** The header's words: after "pm", where the registry is; after "scanner", which one. */
+export function headerWords(
+  registryPath: string,
+  backend: string,
+  scannerAvailable: boolean,
+): { readonly registry: string; readonly scanner: string } {
+  return {
+    registry: `registry ${sanitize(registryPath)}`,
+    scanner: scannerAvailable ? backend : `${backend} (unavailable)`,
+  };
 }
 
 function every(intervalMs: number): string {

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { sanitize } from '../view/sanitize.js';
-import { type HeaderFacts, headerFacts } from './frame-text.js';
+import { type HeaderFacts, headerFacts, headerWords } from './frame-text.js';
 import { CLOCK_COLUMNS } from './layout.js';
+import { toneStyle } from './theme.js';
 
 export interface HeaderProps extends HeaderFacts {
   readonly registryPath: string;
@@ -14,21 +14,21 @@ export interface HeaderProps extends HeaderFacts {
 }
 
 function HeaderView(props: HeaderProps) {
-  const scanner = props.backend;
+  const words = headerWords(props.registryPath, props.backend, props.scannerAvailable);
   return (
     <Box flexDirection="column">
       {/* The top right corner is left free for the refresh clock the screen draws itself. */}
       <Box width={Math.max(10, props.width - CLOCK_COLUMNS)}>
         <Text wrap="truncate-middle">
-          <Text bold>pm</Text> registry {sanitize(props.registryPath)}
+          <Text bold>pm</Text> {words.registry}
         </Text>
       </Box>
       <Text wrap="truncate-end">
         <Text dimColor>scanner </Text>
         {props.scannerAvailable ? (
-          <Text dimColor>{scanner}</Text>
+          <Text dimColor>{words.scanner}</Text>
         ) : (
-          <Text {...(props.color ? { color: 'yellow' } : {})}>{scanner} (unavailable)</Text>
+          <Text {...toneStyle('warning', props.color)}>{words.scanner}</Text>
         )}
         <Text dimColor> · {headerFacts(props)}</Text>
       </Text>

@@ -2,6 +2,8 @@
 // screen are all derived from it, so a key cannot be handled without also being documented.
 // Pure data and functions: no Ink, no React (the key shape below is structural).
 
+import { stripControl } from '../view/sanitize.js';
+
 export const MODES = [
   'table',
   'form',
@@ -336,8 +338,7 @@ export function typedText(mode: Mode, input: string, key: KeyPress): string | un
   if (actionFor(mode, input, key) !== undefined) return undefined;
   // Drop control characters (a pasted newline, a stray escape, C1 controls) rather than typing
   // them: what is typed is shown in the header, the filter and the forms as it is.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const text = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  const text = stripControl(input);
   return text === '' ? undefined : text;
 }
 

@@ -3,10 +3,11 @@
 import type { AllocateResult } from '../core/actions.js';
 import { isPmError } from '../core/errors.js';
 import { formatError } from '../view/errors.js';
-import { sanitize } from '../view/sanitize.js';
 import type { FreeRequest } from './free-target.js';
 import type { Tone } from './theme.js';
 
+// Text and hint are kept as they came (foreign text included): they are sanitized once, when
+// drawn (message-text.ts messageLines; the form's field error in allocate-form.tsx).
 export interface Message {
   readonly tone: Tone;
   readonly text: string;
@@ -27,7 +28,7 @@ export function messageOf(error: unknown): Message {
       : { tone: 'error', text: message, hint };
   }
   const text = error instanceof Error ? error.message : String(error);
-  return { tone: 'error', text: `unexpected error: ${sanitize(text)}`, hint: 'please report it' };
+  return { tone: 'error', text: `unexpected error: ${text}`, hint: 'please report it' };
 }
 
 /** The outcome of an allocation: a warning when the port came with caveats. */

@@ -59,6 +59,11 @@ export function allocationKey(project: string, service: string): string {
   return `a:${project}/${service}`;
 }
 
+/** The key of the row for an unmanaged listener: its port. */
+export function unmanagedKey(port: number): string {
+  return `u:${port}`;
+}
+
 export function dashboardRows(view: StatusView): DashboardRows {
   return {
     allocations: view.rows.map((row) => ({
@@ -75,7 +80,7 @@ export function dashboardRows(view: StatusView): DashboardRows {
     })),
     unmanaged: view.unmanaged.map((row) => ({
       kind: 'unmanaged',
-      key: `u:${row.port}`,
+      key: unmanagedKey(row.port),
       port: row.port,
       state: 'unmanaged',
       cells: unmanagedCells(row),

@@ -19,3 +19,8 @@ function escapeControl(char: string): string {
 export function sanitize(text: string): string {
   return text.replace(CONTROL, escapeControl);
 }
+
+/** The text with every C0 and C1 control and DEL dropped: for what the user types, not shown. */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, '');
+}

@@ -9,6 +9,8 @@ export interface Style {
   readonly cyan: (text: string) => string;
   readonly dim: (text: string) => string;
   readonly bold: (text: string) => string;
+  /** Swapped foreground and background: the selected row. */
+  readonly inverse: (text: string) => string;
 }
 
 const wrap = (enabled: boolean, open: number, close: number) => (text: string) =>
@@ -23,6 +25,7 @@ export function createStyle(enabled: boolean): Style {
     cyan: wrap(enabled, 36, 39),
     dim: wrap(enabled, 2, 22),
     bold: wrap(enabled, 1, 22),
+    inverse: wrap(enabled, 7, 27),
   };
 }
 

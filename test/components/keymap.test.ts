@@ -128,6 +128,7 @@ describe('resolving key presses', () => {
   it('does not type control characters', () => {
     expect(typedText('form', 'a\u0007b', press())).toBe('ab');
     expect(typedText('form', '\u0007', press())).toBe(undefined);
+    expect(typedText('form', 'a\u007fb', press())).toBe('ab');
     // C1 controls too (U+009B is a one-character CSI to many terminals); é stays.
     expect(typedText('filter', 'x\u009b31my\u0085é', press())).toBe('x31myé');
   });
