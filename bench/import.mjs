@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib.mjs';
 
-const ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../dist/api/index.js', import.meta.url));
 const CPU = fileURLToPath(new URL('./cpu-time.cjs', import.meta.url));
 const TARGET_MS = 30;
 
@@ -61,7 +61,7 @@ export function runImportBench({ runs = 30 } = {}) {
       { runs, env },
     );
     const [base] = rows;
-    console.log(`\nAPI entry cost (dist/index.js), median of ${runs} interleaved runs`);
+    console.log(`\nAPI entry cost (dist/api/index.js), median of ${runs} interleaved runs`);
     console.log(
       `  ${''.padEnd(48)} ${'wall'.padStart(9)} ${'+wall'.padStart(8)} ${'cpu'.padStart(9)} ${'+cpu'.padStart(8)}`,
     );

@@ -4,8 +4,9 @@
 // only when the dashboard or a native scanner is used). Every package in package.json's `dependencies` stays external
 // (today only koffi: it ships its native binary in per-platform packages); everything else
 // is bundled, which is why Ink, React, smol-toml and proper-lockfile are devDependencies.
-import { chmod, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { buildCli } from './build-cli.mjs';
 import { writeDeclarations } from './declarations.mjs';
 import { writeThirdPartyNotices } from './third-party-notices.mjs';
 
@@ -19,7 +20,7 @@ const started = performance.now();
 const declarations = writeDeclarations({
   entry: 'src/index.ts',
   srcRoot: 'src',
-  outDir: `${next}/types`,
+  outDir: `${next}/api/types`,
 });
 
 // Yoga (Ink's layout engine) ships its WebAssembly inlined as base64, yet its loader first
@@ -75,17 +76,25 @@ try {
     metafile: true,
     logLevel: 'warning',
   };
-  // The CLI and the API are built apart: code they share would otherwise be split into extra
-  // chunks, and every module costs the ESM loader of a start-up (measured: 16 modules for
-  // `pm query` built together vs fewer apart; see docs/benchmarks.md).
+  // The CLI and the API are built apart: the CLI as CommonJS bundles that share modules
+  // (scripts/build-cli.mjs says why), the API as ES modules split by esbuild, for `import`.
   const [cli, api] = await Promise.all([
-    build({ ...options, entryPoints: { cli: 'src/cli.ts' }, chunkNames: 'chunks/[name]-[hash]' }),
+    buildCli({
+      outDir: next,
+      esbuild: options,
+      esmOnly: (file) => /[\\/]components[\\/]render-app\.tsx$/.test(file),
+      exclusive: [/^backend-/],
+    }),
     build({
       ...options,
+      outdir: `${next}/api`,
       entryPoints: { index: 'src/index.ts' },
-      chunkNames: 'chunks/api-[name]-[hash]',
+      chunkNames: 'chunks/[name]-[hash]',
     }),
   ]);
+  // Node reads a .js file by the nearest package.json: the CLI's are CommonJS, the API's ESM.
+  await writeFile(`${next}/package.json`, '{ "type": "commonjs" }\n');
+  await writeFile(`${next}/api/package.json`, '{ "type": "module" }\n');
   const result = {
     metafile: {
       inputs: { ...cli.metafile.inputs, ...api.metafile.inputs },

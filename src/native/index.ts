@@ -82,17 +82,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   switch (platform) {
     case 'linux':
       return lazyScanner(mode === 'procfs' ? 'linux-procfs' : 'linux-netlink', async () =>
-        (await import('./linux.js')).createLinuxScanner({
+        (await import('./backend-linux.js')).createLinuxScanner({
           force: mode === 'procfs' ? 'procfs' : mode === 'netlink' ? 'netlink' : undefined,
         }),
       );
     case 'darwin':
       return lazyScanner('darwin-sysctl', async () =>
-        (await import('./darwin.js')).createDarwinScanner(),
+        (await import('./backend-darwin.js')).createDarwinScanner(),
       );
     case 'win32':
       return lazyScanner('win32-iphlpapi', async () =>
-        (await import('./win32.js')).createWin32Scanner(),
+        (await import('./backend-win32.js')).createWin32Scanner(),
       );
     default:
       return unavailableScanner(`no socket scanner for platform '${platform}'`);
@@ -145,15 +145,15 @@ export function createProcessInspector(
   switch (platform) {
     case 'linux':
       return lazyInspector('linux-procfs', async () =>
-        (await import('./linux-process.js')).createLinuxInspector(),
+        (await import('./backend-linux.js')).createLinuxInspector(),
       );
     case 'darwin':
       return lazyInspector('darwin-libproc', async () =>
-        (await import('./darwin-process.js')).createDarwinInspector(),
+        (await import('./backend-darwin.js')).createDarwinInspector(),
       );
     case 'win32':
       return lazyInspector('win32-kernel32', async () =>
-        (await import('./win32-process.js')).createWin32Inspector(),
+        (await import('./backend-win32.js')).createWin32Inspector(),
       );
     default:
       return blindInspector(`no process inspector for platform '${platform}'`);

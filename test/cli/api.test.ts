@@ -10,7 +10,7 @@ import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest();
-const ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
 
 /** Runs an ES module snippet in a fresh node, from `cwd`, with exactly `env`; its stdout. */
 function runModule(script: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {

@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { port } from '../../src/index.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
-const ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
 const tempDir = tempDirPerTest();
 
 const RECORDER = `
@@ -50,7 +50,7 @@ function loadedBy(registry: string, service?: string): Loaded {
     .map((url) => fileURLToPath(url));
   return {
     koffi: files.some((file) => /[\\/]node_modules[\\/]koffi[\\/]/.test(file)),
-    backend: files.some((file) => /[\\/]chunks[\\/](api-)?(linux|darwin|win32)-/.test(file)),
+    backend: files.some((file) => /[\\/]chunks[\\/]backend-(linux|darwin|win32)-/.test(file)),
     react: files.some((file) => readFileSync(file, 'utf8').includes('react.transitional.element')),
   };
 }

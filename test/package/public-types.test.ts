@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
 
-const TYPES = fileURLToPath(new URL('../../dist/types/', import.meta.url));
+const TYPES = fileURLToPath(new URL('../../dist/api/types/', import.meta.url));
 const ENTRY = `${TYPES}index.d.ts`;
 
 function leakedTypes(): Map<string, Set<string>> {

@@ -84,7 +84,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
   let registry = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/types/index.d.ts'))) {
+    if (!existsSync(join(ROOT, 'dist/api/types/index.d.ts'))) {
       throw new Error("dist is missing or stale: run 'npm run build' (npm test builds first)");
     }
     dir = mkdtempSync(join(tmpdir(), 'pm-pack-'));
@@ -129,8 +129,8 @@ describe('the packed tarball, installed offline into a fresh project', () => {
         'package.json',
         'README.md',
         'dist/cli.js',
-        'dist/index.js',
-        'dist/types/index.d.ts',
+        'dist/api/index.js',
+        'dist/api/types/index.d.ts',
         'dist/THIRD-PARTY-NOTICES.txt',
       ]),
     );
@@ -191,7 +191,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
   });
 
   it('has declarations whose every relative import ships in the tarball', () => {
-    const types = join(app, 'node_modules', pkg.name, 'dist/types');
+    const types = join(app, 'node_modules', pkg.name, 'dist/api/types');
     const missing: string[] = [];
     const seen = new Set<string>();
     const queue = [join(types, 'index.d.ts')];
