@@ -1,6 +1,7 @@
 // The environment a project's services see: their own port under one name, and every
 // sibling's port under <SERVICE>_PORT, so a front end finds its API without being told.
 import { PmError } from './errors.js';
+import { compareNames } from './names.js';
 import type { Port } from './port.js';
 
 export interface ServicePort {
@@ -36,7 +37,7 @@ export function parseEnvName(name: string): string {
 }
 
 function byService(services: readonly ServicePort[]): ServicePort[] {
-  return [...services].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+  return [...services].sort((a, b) => compareNames(a.service, b.service));
 }
 
 /** Adds a variable unless the name is already set: earlier entries win. */

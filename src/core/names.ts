@@ -8,6 +8,15 @@ export const NAME_RULE =
 
 export type NameKind = 'project' | 'service';
 
+/**
+ * Order of project and service names: by code point, as the registry file lists them. Not
+ * localeCompare: names are ASCII, and its first call loads ICU's collator, ~6 ms of a
+ * `pm env` or `pm query <project>` whose whole budget is ~18 ms over `node -e 0`.
+ */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function isValidName(value: string): boolean {
   return NAME.test(value);
 }

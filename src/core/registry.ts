@@ -1,6 +1,7 @@
 // The registry model and the pure rules over it. Nothing here touches the disk, the network
 // or the clock: store.ts reads and writes, actions.ts combines both with the live checks.
 import { PmError } from './errors.js';
+import { compareNames } from './names.js';
 import type { Port, PortRange } from './port.js';
 import { formatRange } from './port.js';
 import { isBrowserUnsafePort } from './unsafe-ports.js';
@@ -206,7 +207,7 @@ export async function pickFreePort(
 }
 
 function sortedEntries<V>(map: ReadonlyMap<string, V>): [string, V][] {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...map.entries()].sort(([a], [b]) => compareNames(a, b));
 }
 
 /** The same directory, written with or without a trailing separator. */

@@ -5,6 +5,7 @@ import {
   allocate,
   configure,
   free,
+  projectPorts,
   queryPort,
   queryProject,
   status,
@@ -198,6 +199,18 @@ describe('suggest, query, status', () => {
     expect(answer.owner).toMatchObject({ project: 'shop', service: 'web' });
     expect(answer.listeners.map((l) => l.pid)).toEqual([99]);
     await expect(queryProject(deps, 'blog')).rejects.toThrow("project 'blog' has no allocations");
+  });
+
+  it("lists a project's services in the registry file's order, which pm env follows too", async () => {
+    const { deps } = await setup();
+    for (const service of ['web', 'Web', 'api', 'x', 'API']) {
+      await allocate(deps, { project: 'shop', service });
+    }
+    const order = ['API', 'Web', 'api', 'web', 'x'];
+    expect((await projectPorts(deps, 'shop')).map((entry) => entry.service)).toEqual(order);
+    expect((await queryProject(deps, 'shop')).services.map((entry) => entry.service)).toEqual(
+      order,
+    );
   });
 
   it('joins allocations with listeners into states', async () => {

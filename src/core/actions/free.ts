@@ -1,7 +1,7 @@
 // Releasing ports: one service, a whole project, or whoever owns a port.
 import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
-import { parseName } from '../names.js';
+import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
 import {
   type Allocation,
@@ -41,7 +41,7 @@ function allocationsOf(registry: Registry, target: FreeTarget): Allocation[] {
     return port === undefined ? [] : [{ project: target.project, service: target.service, port }];
   }
   return [...entry.ports]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([service, port]) => ({ project: target.project, service, port }));
 }
 

@@ -3,7 +3,7 @@
 import type { Listener, Scanner, ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
-import { parseName } from '../names.js';
+import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
 import { type Allocation, findPort, ownerOf, type Registry } from '../registry.js';
 import { type PortState, type StatusRow, statusRows } from '../status.js';
@@ -28,7 +28,7 @@ function servicesOf(registry: Registry, project: string): Allocation[] {
   }
   return [...entry.ports]
     .map(([service, port]) => ({ project, service, port }))
-    .sort((a, b) => a.service.localeCompare(b.service));
+    .sort((a, b) => compareNames(a.service, b.service));
 }
 
 /**
@@ -51,7 +51,7 @@ export async function queryProject(
   const scan = await deps.scanner.scan({ attribute: (port) => ports.has(port) });
   const services = statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {})
     .filter((row) => row.project === project)
-    .sort((a, b) => a.service.localeCompare(b.service));
+    .sort((a, b) => compareNames(a.service, b.service));
   const path = registry.projects.get(project)?.path;
   return {
     project,

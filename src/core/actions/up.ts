@@ -2,7 +2,7 @@
 // part-way (no free port left) leaves the registry exactly as it was.
 import type { Deps } from '../deps.js';
 import type { ManifestService } from '../manifest.js';
-import { parseName } from '../names.js';
+import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
 import {
   pickFreePort,
@@ -103,7 +103,7 @@ function outcome(
   const declared = new Set(request.services.map(({ service }) => service));
   const undeclared = [...(entry?.ports ?? [])]
     .filter(([service]) => !declared.has(service))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([service, port]) => ({ service, port }));
   if (request.prune && undeclared.length > 0) complete = false;
   return {
