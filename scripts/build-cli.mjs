@@ -137,8 +137,16 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
         if (args.namespace === 'pm-host' || args.namespace === 'pm-lazy') {
           return { path: args.path, external: true };
         }
-        if (args.path.startsWith('node:') || isBuiltin(args.path)) return undefined;
-        if (externals.has(packageName(args.path))) return undefined;
+        const outside =
+          args.path.startsWith('node:') ||
+          isBuiltin(args.path) ||
+          externals.has(packageName(args.path));
+        if (outside) {
+          // import('koffi') or import('node:net') would start the ESM loader in a CommonJS
+          // bundle (~4 ms, measured in pm --once): they become require() too.
+          if (args.kind !== 'dynamic-import' || bundle.format !== 'cjs') return undefined;
+          return { path: args.path, namespace: 'pm-lazy', pluginData: { target: args.path } };
+        }
         const resolved = await builder.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,
