@@ -22,6 +22,8 @@
 // backends, the dashboard, run, env, kill, doctor, ...). render-app is an ES module: Ink and
 // Yoga use top-level await, which CommonJS cannot express; it loads only after the
 // dashboard's first frame is on screen.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -79,7 +81,7 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
     return bundle;
   };
 
-  const buildOne = async (bundle) => {
+  const buildOne = async (bundle, define = {}) => {
     const exported = [...new Set([...bundle.needs, ...(hoisted.get(bundle.entry) ?? [])])].sort();
     const entryText = [
       `export * from ${JSON.stringify(bundle.entry)};`,
@@ -110,6 +112,7 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
           : bundle.ancestors.length === 0
             ? { js: '#!/usr/bin/env node' }
             : {},
+      define: { ...esbuild.define, ...define },
       metafile: true,
       plugins: [...(esbuild.plugins ?? []), sharing(bundle)],
     });
@@ -161,6 +164,13 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
         if (host) {
           host.needs.add(file);
           return { path: file, namespace: 'pm-host', pluginData: { host } };
+        }
+        // require.resolve() of a module (the bin's path to main): the path of its bundle.
+        if (args.kind === 'require-resolve') {
+          return {
+            path: relativeRequire(bundle.outfile, addBundle(file, bundle).outfile),
+            external: true,
+          };
         }
         if (args.kind === 'dynamic-import') {
           const child = addBundle(file, bundle);
@@ -215,6 +225,13 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
       hoisted.set(common.entry, moved);
     }
   }
+  // The bin names the main bundle's code cache by a digest of it (src/cli/code-cache.ts).
+  const [root, main] = bundles;
+  const digest = createHash('sha256')
+    .update(await readFile(main.outfile))
+    .digest('hex')
+    .slice(0, 16);
+  await buildOne(root, { PM_MAIN_DIGEST: JSON.stringify(digest) });
   return {
     bundles,
     metafile: {

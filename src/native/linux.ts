@@ -14,7 +14,8 @@ import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
 import { type NetlinkLibc, SockDiagClient } from './linux-netlink.js';
 import { ProcNetReader } from './linux-procfs.js';
-import { OwnerCacheFile, type OwnerMemory, ownerCacheDirectory } from './owner-cache-file.js';
+import { OwnerCacheFile, type OwnerMemory } from './owner-cache-file.js';
+import { cacheDirectory } from './private-cache.js';
 import { SocketOwnerResolver } from './socket-owner-resolver.js';
 import type { Family, Listener, Protocol, Scanner, ScanOptions, ScanOutcome } from './types.js';
 
@@ -96,7 +97,7 @@ const DUMP_QUERIES = TABLES.map((table) => ({
 
 export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   const force = options.force;
-  const memory = options.ownerMemory ?? new OwnerCacheFile({ directory: ownerCacheDirectory() });
+  const memory = options.ownerMemory ?? new OwnerCacheFile({ directory: cacheDirectory() });
   const owners = new SocketOwnerResolver(memory ? { memory } : {});
   const procNet = new ProcNetReader();
   const commands = new CommandLineCache(options.readCommand ?? ((pid) => readProcCommand(pid)));

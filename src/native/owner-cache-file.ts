@@ -7,9 +7,15 @@
 // resolver checks both before believing it. Anything odd about the file (corrupt, not ours,
 // writable by others, not a regular file) makes pm ignore it, and any error reading or
 // writing it is swallowed: the scan then simply walks /proc as if the file did not exist.
-import * as nodeFs from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import {
+  type CacheFs,
+  type PrivateFileOptions,
+  readPrivateFile,
+  writePrivateFile,
+} from './private-cache.js';
+
+export type { CacheFs } from './private-cache.js';
 
 /** One socket's owner as last seen: enough to re-check it with a single readlink. */
 export interface RememberedOwner {
@@ -56,20 +62,6 @@ const MAX_FILE_BYTES = 1024 * 1024;
 const HEADER = 'pm socket owners 1';
 const FILE_NAME = 'socket-owners';
 
-/** The parts of node:fs the file uses; tests replace fstatSync to fake another owner. */
-export type CacheFs = Pick<
-  typeof nodeFs,
-  | 'openSync'
-  | 'fstatSync'
-  | 'readSync'
-  | 'closeSync'
-  | 'lstatSync'
-  | 'mkdirSync'
-  | 'writeFileSync'
-  | 'renameSync'
-  | 'unlinkSync'
->;
-
 export interface OwnerCacheFileOptions {
   /** The directory that holds the file (created 0700 on first write). */
   readonly directory: string;
@@ -78,111 +70,27 @@ export interface OwnerCacheFileOptions {
   readonly fs?: CacheFs;
 }
 
-/**
- * Where the owner cache lives: $PM_CACHE_DIR if set; else $XDG_RUNTIME_DIR/port-manager when
- * that directory exists and belongs to this user (private, and gone at logout: owners do not
- * outlive the session anyway); else the user's cache directory ($XDG_CACHE_HOME or ~/.cache).
- */
-export function ownerCacheDirectory(
-  env: NodeJS.ProcessEnv = process.env,
-  uid: number = process.geteuid?.() ?? -1,
-  fs: Pick<CacheFs, 'lstatSync'> = nodeFs,
-): string {
-  if (env.PM_CACHE_DIR) return env.PM_CACHE_DIR;
-  const runtime = env.XDG_RUNTIME_DIR;
-  if (runtime && isAbsolute(runtime)) {
-    try {
-      const stat = fs.lstatSync(runtime);
-      if (stat.isDirectory() && stat.uid === uid) return join(runtime, 'port-manager');
-    } catch {
-      // unset in practice: fall through to the cache directory
-    }
-  }
-  const cacheHome =
-    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-      ? env.XDG_CACHE_HOME
-      : join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'port-manager');
-}
-
 export class OwnerCacheFile implements OwnerMemory {
   readonly path: string;
   private readonly directory: string;
-  private readonly uid: number;
-  private readonly fs: CacheFs;
+  private readonly options: PrivateFileOptions;
 
   constructor(options: OwnerCacheFileOptions) {
     this.directory = options.directory;
     this.path = join(options.directory, FILE_NAME);
-    this.uid = options.uid ?? process.geteuid?.() ?? -1;
-    this.fs = options.fs ?? nodeFs;
+    this.options = {
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.fs ? { fs: options.fs } : {}),
+    };
   }
 
   load(): RememberedOwners | undefined {
-    try {
-      if (!this.directoryIsPrivate()) return undefined;
-      const text = this.readTrusted();
-      return text === undefined ? undefined : decodeOwnerCache(text);
-    } catch {
-      return undefined;
-    }
+    const bytes = readPrivateFile(this.directory, FILE_NAME, MAX_FILE_BYTES, this.options);
+    return bytes === undefined ? undefined : decodeOwnerCache(bytes.toString('latin1'));
   }
 
   save(owners: RememberedOwners): void {
-    const temp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      this.fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-      if (!this.directoryIsPrivate()) return;
-      // 'wx': never write through a file or link someone else put at the temp name.
-      this.fs.writeFileSync(temp, encodeOwnerCache(owners), { mode: 0o600, flag: 'wx' });
-      this.fs.renameSync(temp, this.path);
-    } catch {
-      try {
-        this.fs.unlinkSync(temp);
-      } catch {
-        // never created
-      }
-    }
-  }
-
-  /**
-   * Ours, a real directory, and not writable by others. A directory pm did not create (one
-   * named by PM_CACHE_DIR) is never chmod-ed: if it is open to others, the cache is not used.
-   */
-  private directoryIsPrivate(): boolean {
-    const stat = this.fs.lstatSync(this.directory);
-    return stat.isDirectory() && stat.uid === this.uid && (stat.mode & 0o022) === 0;
-  }
-
-  /**
-   * The file's text, if it is a regular file owned by this user that no one else may write.
-   * Opened without following a link and without blocking (a FIFO planted at the path would
-   * otherwise hang pm), then checked on the open descriptor, so it cannot be swapped between
-   * the check and the read.
-   */
-  private readTrusted(): string | undefined {
-    const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = nodeFs.constants;
-    let fd: number;
-    try {
-      fd = this.fs.openSync(this.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    } catch {
-      return undefined;
-    }
-    try {
-      const stat = this.fs.fstatSync(fd);
-      if (!stat.isFile() || stat.uid !== this.uid || (stat.mode & 0o022) !== 0) return undefined;
-      if (stat.size > MAX_FILE_BYTES) return undefined;
-      const buffer = Buffer.allocUnsafe(stat.size);
-      let length = 0;
-      while (length < buffer.length) {
-        const read = this.fs.readSync(fd, buffer, length, buffer.length - length, length);
-        if (read === 0) break;
-        length += read;
-      }
-      return buffer.toString('latin1', 0, length);
-    } finally {
-      this.fs.closeSync(fd);
-    }
+    writePrivateFile(this.directory, FILE_NAME, encodeOwnerCache(owners), this.options);
   }
 }
 

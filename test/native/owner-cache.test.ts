@@ -11,9 +11,9 @@ import {
   encodeOwnerCache,
   MAX_REMEMBERED_OWNERS,
   OwnerCacheFile,
-  ownerCacheDirectory,
   type RememberedOwner,
 } from '../../src/native/owner-cache-file.js';
+import { cacheDirectory } from '../../src/native/private-cache.js';
 import { SocketOwnerResolver } from '../../src/native/socket-owner-resolver.js';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
@@ -231,15 +231,15 @@ describe('owner cache file format and location', () => {
   it('lives in the runtime directory when it is ours, else in the cache directory', () => {
     const runtime = newDir();
     const home = newDir();
-    expect(ownerCacheDirectory({ XDG_RUNTIME_DIR: runtime, HOME: home }, uid)).toBe(
+    expect(cacheDirectory({ XDG_RUNTIME_DIR: runtime, HOME: home }, uid)).toBe(
       join(runtime, 'port-manager'),
     );
-    expect(ownerCacheDirectory({ XDG_RUNTIME_DIR: runtime, HOME: home }, uid + 1)).toBe(
+    expect(cacheDirectory({ XDG_RUNTIME_DIR: runtime, HOME: home }, uid + 1)).toBe(
       join(home, '.cache', 'port-manager'),
     );
-    expect(ownerCacheDirectory({ XDG_CACHE_HOME: join(home, 'c'), HOME: home }, uid)).toBe(
+    expect(cacheDirectory({ XDG_CACHE_HOME: join(home, 'c'), HOME: home }, uid)).toBe(
       join(home, 'c', 'port-manager'),
     );
-    expect(ownerCacheDirectory({ PM_CACHE_DIR: runtime, HOME: home }, uid)).toBe(runtime);
+    expect(cacheDirectory({ PM_CACHE_DIR: runtime, HOME: home }, uid)).toBe(runtime);
   });
 });

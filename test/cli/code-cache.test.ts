@@ -1,0 +1,74 @@
+// The bin keeps V8's compiled code of pm between runs: Node 22.1+ through its own compile
+// cache, Node 20 through pm's code cache in its private cache directory. Real processes of
+// the built bin, a real cache directory.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, homeEnv } from '../helpers/cli.js';
+import { tempDirPerTest } from '../helpers/tmp.js';
+
+const newDir = tempDirPerTest('pm-code-cache-');
+const builtIn =
+  typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+
+function pm(cacheDir: string, extra: NodeJS.ProcessEnv = {}): string {
+  const home = newDir();
+  return execFileSync(process.execPath, [CLI, '--version'], {
+    env: { ...homeEnv(home), PATH: process.env.PATH, PM_CACHE_DIR: cacheDir, ...extra },
+    encoding: 'utf8',
+  }).trim();
+}
+
+const codeCaches = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.v8'));
+
+describe.skipIf(builtIn || process.platform === 'win32')('on Node 20: pm’s own code cache', () => {
+  it('is written on the first run, private, and used by the next (same output)', () => {
+    const dir = newDir();
+    expect(pm(dir)).toBe(version);
+    const [file] = codeCaches(dir);
+    expect(file).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version}-${process.arch}\\.v8$`));
+    const stat = statSync(join(dir, file as string));
+    expect(stat.mode & 0o777).toBe(0o600);
+    expect(stat.size).toBeGreaterThan(10_000);
+    const written = statSync(join(dir, file as string)).mtimeMs;
+    expect(pm(dir)).toBe(version);
+    // Accepted by V8, so not written again.
+    expect(statSync(join(dir, file as string)).mtimeMs).toBe(written);
+  });
+
+  it('replaces a corrupt cache, and removes the caches of other builds', () => {
+    const dir = newDir();
+    pm(dir);
+    const [file] = codeCaches(dir) as [string];
+    writeFileSync(join(dir, file), 'not V8 code', { mode: 0o600 });
+    const stale = `code-0000000000000000-${process.version}-${process.arch}.v8`;
+    writeFileSync(join(dir, stale), 'old', { mode: 0o600 });
+    expect(pm(dir)).toBe(version);
+    expect(codeCaches(dir)).toEqual([file]);
+    expect(statSync(join(dir, file)).size).toBeGreaterThan(10_000);
+  });
+
+  it('neither reads nor writes a cache in a directory others may write', () => {
+    const dir = newDir();
+    chmodSync(dir, 0o777);
+    expect(pm(dir)).toBe(version);
+    expect(codeCaches(dir)).toEqual([]);
+  });
+});
+
+describe.skipIf(!builtIn)('on Node 22+: Node’s compile cache', () => {
+  it('is enabled before pm’s bundles load, and pm writes no cache of its own', () => {
+    const dir = newDir();
+    const nodeCache = newDir();
+    expect(pm(dir, { NODE_COMPILE_CACHE: nodeCache })).toBe(version);
+    expect(codeCaches(dir)).toEqual([]);
+    const cached = readdirSync(nodeCache, { recursive: true, withFileTypes: true }).filter(
+      (entry) => entry.isFile(),
+    );
+    // One entry per compiled bundle: the bin and main at least.
+    expect(cached.length).toBeGreaterThanOrEqual(2);
+  });
+});
