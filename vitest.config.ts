@@ -2,8 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// The socket-owner cache of every pm the tests run (in-process scanners and spawned CLIs that
-// inherit the environment) goes to a directory of this run, not the user's ~/.cache.
+// pm's caches (socket owners; Node 20's code cache) of every pm the tests run (in-process
+// scanners, spawned CLIs: test/helpers/cli.ts homeEnv passes it on) go to a directory of this
+// run, not the user's ~/.cache.
 const cacheDir = join(tmpdir(), `pm-test-owner-cache-${process.pid}`);
 process.env.PM_CACHE_DIR ??= cacheDir;
 

@@ -1,20 +1,19 @@
 // Every command pm knows, one entry each: usage, summary, examples, the flags it takes and
 // the function that runs it. Help, validation, dispatch and completions read this table;
 // adding a command is adding an entry (keep them in the order `pm --help` lists them).
+// The everyday scripting commands are imported here; the rest are import()ed when they run,
+// and each becomes a bundle of its own (scripts/build-cli.mjs), so `pm query` or `pm
+// allocate` never compiles the dashboard, run, env, kill, doctor, up, prune or completion.
 import { runAllocate } from '../commands/allocate.js';
 import { runConfig } from '../commands/config.js';
 import type { Context } from '../commands/context.js';
-import { runDoctor } from '../commands/doctor.js';
 import { runFree } from '../commands/free.js';
 import { DEFAULT_INTERVAL_MS } from '../commands/interval.js';
-import { runPrune } from '../commands/prune.js';
 import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
-import { runUp } from '../commands/up.js';
 import { PmError } from '../core/errors.js';
 import { ephemeralRange } from '../native/ephemeral-range.js';
-import { runCompletion } from './completion.js';
 import type { Env, Environment } from './environment.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 
@@ -201,7 +200,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check the registry, its backup, the lock and the scanner',
     examples: ['pm doctor', 'pm doctor --restore'],
     flags: ['restore'],
-    run: ({ ctx, input, flags }) => runDoctor(ctx, input, flags, ephemeralRange()),
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/doctor.js')).runDoctor(ctx, input, flags, ephemeralRange()),
   },
   {
     name: 'up',
@@ -210,7 +210,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'allocate every service the nearest .pm.toml declares, in one go; a git worktree gets its own ports',
     examples: ['pm up', 'pm up --json', 'pm up --prune'],
     flags: ['prune'],
-    run: ({ ctx, input, flags }) => runUp(ctx, input, flags),
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/up.js')).runUp(ctx, input, flags),
   },
   {
     name: 'prune',
@@ -218,7 +219,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'free the ports of projects whose directory no longer exists (a removed worktree)',
     examples: ['pm prune --dry-run', 'pm prune'],
     flags: ['dry-run'],
-    run: ({ ctx, input, flags }) => runPrune(ctx, input, { dryRun: flags['dry-run'] }),
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/prune.js')).runPrune(ctx, input, { dryRun: flags['dry-run'] }),
   },
   {
     name: 'completion',
@@ -232,7 +234,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'pm completion fish > ~/.config/fish/completions/pm.fish',
     ],
     flags: [],
-    run: ({ ctx, input }) => runCompletion(ctx, input, completionTable()),
+    run: async ({ ctx, input }) =>
+      (await import('./completion.js')).runCompletion(ctx, input, completionTable()),
   },
   {
     name: 'help',

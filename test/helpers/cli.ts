@@ -30,6 +30,9 @@ export function homeEnv(home: string): NodeJS.ProcessEnv {
     LOCALAPPDATA: join(home, 'AppData', 'Local'),
     // Windows processes misbehave without these (sockets, temp files); harmless elsewhere.
     ...pick('SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP'),
+    // pm's caches (socket owners, Node 20's code cache) go to the run's cache directory
+    // (vitest.config.ts), not into `home`, where tests check which files pm left.
+    ...pick('PM_CACHE_DIR'),
   };
 }
 
