@@ -102,6 +102,12 @@ export class RegistryStore {
   private watcher: { close(): void } | undefined;
   private followTimer: NodeJS.Timeout | undefined;
   private followedIdentity: string | undefined;
+  /**
+   * The last file read and what it parsed to. One command reads the registry several times
+   * (project inference, the action, the siblings' ports for `pm run`), and parsing is most of
+   * a read for a large registry; a Registry is never changed once built, so it can be shared.
+   */
+  private lastParsed: { path: string; text: string; registry: Registry } | undefined;
 
   constructor(options: StoreOptions) {
     this.options = options;
@@ -150,7 +156,11 @@ export class RegistryStore {
   private async readAt(path: string): Promise<ReadResult> {
     const text = await readRegistryText(this.fs, path);
     if (text === undefined) return { registry: emptyRegistry(), exists: false };
-    return { registry: parseRegistry(text, path), exists: true };
+    const last = this.lastParsed;
+    if (last?.path === path && last.text === text) return { registry: last.registry, exists: true };
+    const registry = parseRegistry(text, path);
+    this.lastParsed = { path, text, registry };
+    return { registry, exists: true };
   }
 
   /**

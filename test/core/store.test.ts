@@ -46,6 +46,16 @@ describe('transactions', () => {
     expect((await store.read()).exists).toBe(true);
   });
 
+  it('sees an edit made between two reads, even one that keeps the size', async () => {
+    const path = join(tempDir(), 'registry.toml');
+    const store = new RegistryStore({ path });
+    writeFileSync(path, 'version = 1\n[projects.shop.ports]\nweb = 3000\n');
+    expect((await store.read()).registry.projects.get('shop')?.ports.get('web')).toBe(3000);
+    expect((await store.read()).registry.projects.get('shop')?.ports.get('web')).toBe(3000);
+    writeFileSync(path, 'version = 1\n[projects.shop.ports]\nweb = 3001\n');
+    expect((await store.read()).registry.projects.get('shop')?.ports.get('web')).toBe(3001);
+  });
+
   it('does not write when the change returns the same registry', async () => {
     const path = join(tempDir(), 'registry.toml');
     const store = new RegistryStore({ path });
