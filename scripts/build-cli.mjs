@@ -30,6 +30,8 @@ import { build } from 'esbuild';
 
 const ROOT = process.cwd();
 const MODULES_EXPORT = '__pmModules';
+/** The bin's export that loads a bundle (src/cli.ts). */
+const LOADER_EXPORT = '__pmRequire';
 
 /**
  * @param {object} options
@@ -123,7 +125,11 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
     );
     if (bundle.metafile && bundle.needs.size > 0 && !sameSet(closure, bundle.closure)) {
       throw new Error(
-        `build: exporting modules for lazy bundles changed what ${bundle.name} holds`,
+        `build: exporting modules for lazy bundles changed what ${bundle.name} holds: ${[...closure]
+          .filter((f) => !bundle.closure.has(f))
+          .concat([...bundle.closure].filter((f) => !closure.has(f)))
+          .map(rel)
+          .join(', ')}`,
       );
     }
     bundle.closure = closure;
@@ -178,7 +184,7 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
           // An ES module child stays a real import(); a CommonJS one is require()d (an
           // import() of it would start the ESM loader this layout exists to avoid).
           if (child.format === 'esm') return { path: target, external: true };
-          return { path: file, namespace: 'pm-lazy', pluginData: { target } };
+          return { path: file, namespace: 'pm-lazy', pluginData: { target, bundle: true } };
         }
         return undefined;
       });
@@ -187,8 +193,14 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
         loader: 'js',
         resolveDir: ROOT,
       }));
+      // Another bundle loads through the bin's loader (the code cache on Node 20: src/cli.ts);
+      // a package or a Node module is a plain require().
+      const root = bundles[0];
       builder.onLoad({ filter: /.*/, namespace: 'pm-lazy' }, ({ pluginData }) => ({
-        contents: `module.exports = require(${JSON.stringify(pluginData.target)});`,
+        contents:
+          pluginData.bundle && bundle !== root
+            ? `module.exports = require(${JSON.stringify(relativeRequire(bundle.outfile, root.outfile))}).${LOADER_EXPORT}(require.resolve(${JSON.stringify(pluginData.target)}));`
+            : `module.exports = require(${JSON.stringify(pluginData.target)});`,
         loader: 'js',
         resolveDir: ROOT,
       }));
@@ -225,13 +237,16 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
       hoisted.set(common.entry, moved);
     }
   }
-  // The bin names the main bundle's code cache by a digest of it (src/cli/code-cache.ts).
-  const [root, main] = bundles;
-  const digest = createHash('sha256')
-    .update(await readFile(main.outfile))
-    .digest('hex')
-    .slice(0, 16);
-  await buildOne(root, { PM_MAIN_DIGEST: JSON.stringify(digest) });
+  // The bin names each bundle's code cache by a digest of it (src/cli/code-cache.ts).
+  const digests = {};
+  for (const bundle of bundles.slice(1).filter(({ format }) => format === 'cjs')) {
+    const bytes = await readFile(bundle.outfile);
+    digests[basename(bundle.outfile)] = createHash('sha256')
+      .update(bytes)
+      .digest('hex')
+      .slice(0, 16);
+  }
+  await buildOne(bundles[0], { PM_BUNDLE_DIGESTS: JSON.stringify(digests) });
   return {
     bundles,
     metafile: {
@@ -284,7 +299,7 @@ function rel(file) {
 
 /** The one-line modules this plugin writes, and the generated entry: not files. */
 function isVirtual(input) {
-  return /^(pm-host|pm-lazy):|^<stdin>$/.test(input);
+  return /^(pm-host|pm-lazy):|^<stdin>$|^<define:/.test(input);
 }
 
 function sameSet(a, b) {

@@ -1,9 +1,10 @@
 // Node 20 keeps no compiled code between runs (22.1+ does: the bin calls
 // module.enableCompileCache there instead). Compiling pm's main bundle is ~4.5 ms of a
 // `pm query` whose whole budget over `node -e 0` is ~18 ms, so on Node 20 pm keeps V8's code
-// cache of that bundle itself: it is compiled with the cached data when there is some, and
-// V8's code (with the functions this run compiled) is saved at exit when there was none or
-// V8 refused it. Measured: pm query 74.8 -> 69.2 ms, node -e 0 58.9 (docs/benchmarks.md).
+// cache of its CommonJS bundles itself: each is compiled with its cached data when there is
+// some, and V8's code (with the functions this run compiled) is saved at exit when there was
+// none or V8 refused it. Measured: pm query 74.2 -> 71.4 ms, node -e 0 58.4
+// (docs/benchmarks.md).
 //
 // The cached data is code pm runs, so it is read and written only with the checks of
 // native/private-cache.ts (this user's, in a directory nobody else may write). V8 checks its
@@ -11,31 +12,35 @@
 // digest of the bundle, computed by the build, so a rebuilt bundle never meets an old cache.
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDirectory, readPrivateFile, writePrivateFile } from '../native/private-cache.js';
 
-/** Far more than V8 writes for pm's bundle (~150 kB); a larger file is not ours. */
+/** Far more than V8 writes for pm's largest CommonJS bundle (~150 kB); larger is not ours. */
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;
-const CACHE_FILE = /^code-[0-9a-f]+-v[\d.]+-\w+\.v8$/;
 
-/** Loads the CommonJS file `file` as require() would, through the code cache. */
-export function requireWithCodeCache(file: string, digest: string): unknown {
+/**
+ * Loads the CommonJS bundle `file` as require() would, through its code cache when `digest`
+ * (the build's digest of it) is known; else, and on Windows (no uid to tell a private
+ * directory by), as a plain require().
+ */
+export function requireWithCodeCache(file: string, digest: string | undefined): unknown {
   const require = createRequire(file);
-  // Windows has no uid to tell a private directory by: no cache there (see private-cache.ts).
-  if (process.platform === 'win32') return require(file);
+  if (digest === undefined || process.platform === 'win32') return require(file);
+  const cached = require.cache[file];
+  if (cached) return cached.exports;
+  const bundle = basename(file, '.js');
   const directory = cacheDirectory();
-  const name = `code-${digest}-${process.version}-${process.arch}.v8`;
-  const source = readFileSync(file, 'utf8');
+  const name = `code-${bundle}-${digest}-${process.version}-${process.arch}.v8`;
   const cachedData = readPrivateFile(directory, name, MAX_CACHE_BYTES);
-  const script = new Script(Module.wrap(source), {
+  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
   if (cachedData === undefined || script.cachedDataRejected === true) {
     process.once('exit', () => {
       writePrivateFile(directory, name, () => script.createCachedData());
-      removeOtherCaches(directory, name);
+      removeOtherCaches(directory, bundle, name);
     });
   }
   // Registered before it runs, as require() does: the bundles it loads require it back.
@@ -48,11 +53,12 @@ export function requireWithCodeCache(file: string, digest: string): unknown {
   return module.exports;
 }
 
-/** Caches of other builds or Node versions: one file per pm, not one per upgrade. */
-function removeOtherCaches(directory: string, keep: string): void {
+/** The bundle's caches of other builds or Node versions: one file per bundle, not per upgrade. */
+function removeOtherCaches(directory: string, bundle: string, keep: string): void {
+  const mine = new RegExp(`^code-${bundle}-[0-9a-f]+-v[\\d.]+-\\w+\\.v8$`);
   try {
     for (const entry of readdirSync(directory)) {
-      if (entry !== keep && CACHE_FILE.test(entry)) unlinkSync(join(directory, entry));
+      if (entry !== keep && mine.test(entry)) unlinkSync(join(directory, entry));
     }
   } catch {
     // an unreadable directory held no cache of ours

@@ -29,7 +29,9 @@ describe.skipIf(builtIn || process.platform === 'win32')('on Node 20: pm’s own
     const dir = newDir();
     expect(pm(dir)).toBe(version);
     const [file] = codeCaches(dir);
-    expect(file).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version}-${process.arch}\\.v8$`));
+    expect(file).toMatch(
+      new RegExp(`^code-main-[0-9a-f]{16}-${process.version}-${process.arch}\\.v8$`),
+    );
     const stat = statSync(join(dir, file as string));
     expect(stat.mode & 0o777).toBe(0o600);
     expect(stat.size).toBeGreaterThan(10_000);
@@ -44,11 +46,34 @@ describe.skipIf(builtIn || process.platform === 'win32')('on Node 20: pm’s own
     pm(dir);
     const [file] = codeCaches(dir) as [string];
     writeFileSync(join(dir, file), 'not V8 code', { mode: 0o600 });
-    const stale = `code-0000000000000000-${process.version}-${process.arch}.v8`;
+    const stale = `code-main-0000000000000000-${process.version}-${process.arch}.v8`;
     writeFileSync(join(dir, stale), 'old', { mode: 0o600 });
     expect(pm(dir)).toBe(version);
     expect(codeCaches(dir)).toEqual([file]);
     expect(statSync(join(dir, file)).size).toBeGreaterThan(10_000);
+  });
+
+  it('keeps one cache per bundle a command loaded: pm run loads run.js', () => {
+    const dir = newDir();
+    const home = newDir();
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        '--registry',
+        join(home, 'r.toml'),
+        'run',
+        'shop',
+        'web',
+        '--',
+        process.execPath,
+        '-e',
+        '0',
+      ],
+      { env: { ...homeEnv(home), PATH: process.env.PATH, PM_CACHE_DIR: dir } },
+    );
+    const bundles = codeCaches(dir).map((name) => name.split('-')[1]);
+    expect(bundles).toEqual(expect.arrayContaining(['main', 'run']));
   });
 
   it('neither reads nor writes a cache in a directory others may write', () => {
