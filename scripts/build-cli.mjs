@@ -183,7 +183,10 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
           const target = relativeRequire(bundle.outfile, child.outfile);
           // An ES module child stays a real import(); a CommonJS one is require()d (an
           // import() of it would start the ESM loader this layout exists to avoid).
-          if (child.format === 'esm') return { path: target, external: true };
+          if (child.format === 'esm') {
+            bundle.importsEsm = true;
+            return { path: target, external: true };
+          }
           return { path: file, namespace: 'pm-lazy', pluginData: { target, bundle: true } };
         }
         return undefined;
@@ -239,7 +242,9 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
   }
   // The bin names each bundle's code cache by a digest of it (src/cli/code-cache.ts).
   const digests = {};
-  for (const bundle of bundles.slice(1).filter(({ format }) => format === 'cjs')) {
+  // Not for a bundle that import()s an ES module: that fails in code compiled from a cache.
+  const cached = bundles.slice(1).filter((bundle) => bundle.format === 'cjs' && !bundle.importsEsm);
+  for (const bundle of cached) {
     const bytes = await readFile(bundle.outfile);
     digests[basename(bundle.outfile)] = createHash('sha256')
       .update(bytes)

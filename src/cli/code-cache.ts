@@ -10,6 +10,9 @@
 // native/private-cache.ts (this user's, in a directory nobody else may write). V8 checks its
 // version and flags but tells sources apart only by their length: the file name carries a
 // digest of the bundle, computed by the build, so a rebuilt bundle never meets an old cache.
+// A bundle that import()s an ES module (run-dashboard, for Ink) has no digest: import() in a
+// script compiled from cached data fails on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING,
+// even with vm's USE_MAIN_CONTEXT_DEFAULT_LOADER), so it is require()d as usual.
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
