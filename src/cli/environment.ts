@@ -25,7 +25,8 @@ export const ENVIRONMENT_VARIABLES = {
     'a lock of another machine or an older pm not refreshed for this long is taken over',
   PM_LOCK_TIMEOUT_MS:
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
-  PM_CACHE_DIR: 'where Linux keeps the socket-owner cache (a hint only; safe to delete)',
+  PM_CACHE_DIR:
+    'where pm keeps its caches: socket owners (Linux), compiled code (Node 20); hints only, safe to delete',
   NO_COLOR: 'any value turns colours off',
 } as const;
 
