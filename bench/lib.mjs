@@ -8,11 +8,17 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Wall time of each command, `runs` rounds, commands interleaved within a round. */
+/**
+ * Wall time of each command, `runs` rounds, commands interleaved within a round in a new
+ * random order each round: a command that always follows `node -e 0` was measured up to 7 ms
+ * slower than the same command right after another pm command (an effect of the order alone,
+ * seen on the project VM), so no command may keep one position.
+ */
 export function timeCommands(commands, { runs = 15, warmup = 2, env = process.env } = {}) {
   const samples = commands.map(() => []);
   for (let round = -warmup; round < runs; round++) {
-    for (const [index, command] of commands.entries()) {
+    for (const index of shuffled(commands.length)) {
+      const command = commands[index];
       const started = process.hrtime.bigint();
       const result = spawnSync(command.argv[0], command.argv.slice(1), {
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -32,6 +38,16 @@ export function timeCommands(commands, { runs = 15, warmup = 2, env = process.en
     runs,
     ...(command.target === undefined ? {} : { target: command.target }),
   }));
+}
+
+/** 0..n-1 in a random order (Fisher-Yates). */
+function shuffled(n) {
+  const order = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
 }
 
 export function printRows(title, rows, baselineName, target) {

@@ -14,7 +14,7 @@
 // script compiled from cached data fails on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING,
 // even with vm's USE_MAIN_CONTEXT_DEFAULT_LOADER), so it is require()d as usual.
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDirectory, readPrivateFile, writePrivateFile } from '../native/private-cache.js';

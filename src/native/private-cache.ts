@@ -2,7 +2,19 @@
 // main bundle. Both are hints that save time and are never trusted further than that, and
 // the second is code pm runs: a cache file is used only if this user's own, in a directory
 // nobody else may write, opened without following links. Anything else reads as "no cache".
-import * as nodeFs from 'node:fs';
+import type * as nodeFs from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
@@ -20,6 +32,19 @@ export type CacheFs = Pick<
   | 'unlinkSync'
 >;
 
+/** Named, not `import * as`: a CommonJS bundle would copy all of node:fs for that. */
+const systemFs: CacheFs = {
+  openSync,
+  fstatSync,
+  readSync,
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  writeFileSync,
+  renameSync,
+  unlinkSync,
+};
+
 export interface PrivateFileOptions {
   /** Effective uid the file and directory must belong to. Defaults to process.geteuid(). */
   readonly uid?: number;
@@ -34,7 +59,7 @@ export interface PrivateFileOptions {
 export function cacheDirectory(
   env: NodeJS.ProcessEnv = process.env,
   uid: number = process.geteuid?.() ?? -1,
-  fs: Pick<CacheFs, 'lstatSync'> = nodeFs,
+  fs: Pick<CacheFs, 'lstatSync'> = systemFs,
 ): string {
   if (env.PM_CACHE_DIR) return env.PM_CACHE_DIR;
   const runtime = env.XDG_RUNTIME_DIR;
@@ -66,11 +91,11 @@ export function readPrivateFile(
   maxBytes: number,
   options: PrivateFileOptions = {},
 ): Buffer | undefined {
-  const fs = options.fs ?? nodeFs;
+  const fs = options.fs ?? systemFs;
   const uid = options.uid ?? process.geteuid?.() ?? -1;
   try {
     if (!isPrivateDirectory(directory, uid, fs)) return undefined;
-    const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = nodeFs.constants;
+    const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
     const fd = fs.openSync(join(directory, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     try {
       const stat = fs.fstatSync(fd);
@@ -104,7 +129,7 @@ export function writePrivateFile(
   data: string | Uint8Array | (() => string | Uint8Array),
   options: PrivateFileOptions = {},
 ): void {
-  const fs = options.fs ?? nodeFs;
+  const fs = options.fs ?? systemFs;
   const uid = options.uid ?? process.geteuid?.() ?? -1;
   const temp = join(directory, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {

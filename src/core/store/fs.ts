@@ -2,7 +2,18 @@
 // and how their errors reach the user.
 import { watch } from 'node:fs';
 import type * as nodeFs from 'node:fs/promises';
-import * as nodeFsPromises from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PmError, type Remedy } from '../errors.js';
 
@@ -61,7 +72,17 @@ export const sleep = (ms: number): Promise<void> =>
 /** The real file system, with a directory watch that reports changed names. */
 export function systemFs(): StoreFs {
   return {
-    ...(nodeFsPromises as unknown as StoreFs),
+    // Named, not `import * as`: a CommonJS bundle would copy all of fs/promises for that.
+    readFile,
+    open,
+    rename,
+    unlink,
+    mkdir,
+    realpath,
+    readlink,
+    lstat,
+    readdir,
+    stat,
     watch: (dir, onEvent) => {
       // Not persistent: the caller's own timers decide how long the process lives.
       const watcher = watch(dir, { persistent: false }, (_event, name) => onEvent(name));

@@ -4,7 +4,18 @@
 // a sleeping laptop), because taking it over lets two writers interleave and lose an update.
 // A waiter keeps waiting while the lock changes hands, and gives up only when one holder
 // keeps it without progress for the whole timeout, and then names it.
-import * as callbackFs from 'node:fs';
+import type * as nodeFs from 'node:fs';
+import {
+  promises as fsPromises,
+  mkdir,
+  realpath,
+  rmdir,
+  rmdirSync,
+  stat,
+  unlink,
+  utimes,
+  writeFile,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import {
@@ -148,7 +159,7 @@ async function recover(
 ): Promise<boolean> {
   const guard = `${lockPath}.recover`;
   try {
-    await callbackFs.promises.mkdir(guard);
+    await fsPromises.mkdir(guard);
   } catch (error) {
     if (errnoOf(error) !== 'EEXIST') throw error;
     // Recovery takes milliseconds; a guard older than the stale time was left by a crash.
@@ -156,7 +167,7 @@ async function recover(
       (info) => Date.now() - info.mtimeMs,
       () => 0,
     );
-    if (age > staleMs) await callbackFs.promises.rmdir(guard).catch(() => undefined);
+    if (age > staleMs) await fsPromises.rmdir(guard).catch(() => undefined);
     return false;
   }
   try {
@@ -165,10 +176,10 @@ async function recover(
     const same = now.owner ? now.owner.nonce === dead.owner?.nonce : now.ino === dead.ino;
     if (!same || verdict(now, probe, staleMs) !== 'dead') return false;
     await fs.unlink(join(lockPath, LOCK_OWNER_FILE)).catch(() => undefined);
-    await callbackFs.promises.rmdir(lockPath);
+    await fsPromises.rmdir(lockPath);
     return true;
   } finally {
-    await callbackFs.promises.rmdir(guard).catch(() => undefined);
+    await fsPromises.rmdir(guard).catch(() => undefined);
   }
 }
 
@@ -177,28 +188,38 @@ async function recover(
  * proper-lockfile records the directory's mtime (a later write would look like a takeover),
  * and removes it again before the `rmdir` of release.
  */
-function ownedLockFs(owner: LockOwner): typeof callbackFs {
+function ownedLockFs(owner: LockOwner): LockfileFs {
   return {
-    ...callbackFs,
+    // What proper-lockfile calls (lib/lockfile.js, lib/mtime-precision.js), named: a spread of
+    // `import * as fs` would make the CommonJS bundle copy all of node:fs on every start.
+    realpath,
+    stat,
+    utimes,
+    rmdirSync,
     mkdir: ((path: string, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      callbackFs.mkdir(path, (error) => {
+      mkdir(path, (error) => {
         if (error) return callback(error);
-        callbackFs.writeFile(
+        writeFile(
           join(path, LOCK_OWNER_FILE),
           `${JSON.stringify(owner)}\n`,
           { flag: 'wx', mode: 0o644 },
           (writeError) => {
             if (!writeError) return callback(null);
-            callbackFs.rmdir(path, () => callback(writeError));
+            rmdir(path, () => callback(writeError));
           },
         );
       });
-    }) as unknown as typeof callbackFs.mkdir,
+    }) as unknown as typeof nodeFs.mkdir,
     rmdir: ((path: string, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      callbackFs.unlink(join(path, LOCK_OWNER_FILE), () => callbackFs.rmdir(path, callback));
-    }) as unknown as typeof callbackFs.rmdir,
+      unlink(join(path, LOCK_OWNER_FILE), () => rmdir(path, callback));
+    }) as unknown as typeof nodeFs.rmdir,
   };
 }
+
+type LockfileFs = Pick<
+  typeof nodeFs,
+  'realpath' | 'stat' | 'utimes' | 'rmdirSync' | 'mkdir' | 'rmdir'
+>;
 
 export async function acquireLock(
   file: string,
