@@ -56,6 +56,41 @@ describe('transactions', () => {
     expect((await store.read()).registry.projects.get('shop')?.ports.get('web')).toBe(3001);
   });
 
+  it('reads the whole file when reads come back short, or it grew after fstat', async () => {
+    const path = join(tempDir(), 'registry.toml');
+    const text = `version = 1\n${Array.from({ length: 40 }, (_, i) => `[projects.p${i}.ports]\nweb = ${3000 + i}\n`).join('')}`;
+    writeFileSync(path, text);
+    const { open } = await import('node:fs/promises');
+    const store = new RegistryStore({
+      path,
+      fs: {
+        open: async (file, flags, mode) => {
+          const handle = await open(file, flags, mode);
+          return new Proxy(handle, {
+            get(target, key) {
+              // fstat says a third of the size; every read returns at most 5 bytes.
+              if (key === 'stat') {
+                return async () => {
+                  const info = await target.stat();
+                  return Object.assign(info, { size: Math.floor(info.size / 3) });
+                };
+              }
+              if (key === 'read') {
+                return (buffer: Buffer, offset: number, length: number, position: number) =>
+                  target.read(buffer, offset, Math.min(length, 5), position);
+              }
+              const value = Reflect.get(target, key);
+              return typeof value === 'function' ? value.bind(target) : value;
+            },
+          });
+        },
+      },
+    });
+    const { registry } = await store.read();
+    expect(registry.projects.size).toBe(40);
+    expect(registry.projects.get('p39')?.ports.get('web')).toBe(3039);
+  });
+
   it('does not write when the change returns the same registry', async () => {
     const path = join(tempDir(), 'registry.toml');
     const store = new RegistryStore({ path });

@@ -71,6 +71,17 @@ async function unreadable(fs: StoreFs, path: string, error: unknown): Promise<Pm
   );
 }
 
+function tooLarge(shownPath: string, size: number): PmError {
+  return new PmError(
+    'IO',
+    `registry ${shownPath} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than the ${MAX_REGISTRY_BYTES / 1024 / 1024} MiB pm reads (100,000 allocations fit in far less); it was not parsed`,
+    [
+      { kind: 'text', text: 'this is not a registry pm wrote: move it away' },
+      { kind: 'other-registry' },
+    ],
+  );
+}
+
 /** The file's text, or undefined when it does not exist. */
 export async function readRegistryText(
   fs: StoreFs,
@@ -91,21 +102,43 @@ export async function readRegistryText(
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw notRegular(shownPath, kindOf(info.mode));
-    if (info.size > MAX_REGISTRY_BYTES) {
-      throw new PmError(
-        'IO',
-        `registry ${shownPath} is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${MAX_REGISTRY_BYTES / 1024 / 1024} MiB pm reads (100,000 allocations fit in far less); it was not parsed`,
-        [
-          { kind: 'text', text: 'this is not a registry pm wrote: move it away' },
-          { kind: 'other-registry' },
-        ],
-      );
-    }
-    return await handle.readFile({ encoding: 'utf8' });
+    if (info.size > MAX_REGISTRY_BYTES) throw tooLarge(shownPath, info.size);
+    return await readAll(handle, info.size, shownPath);
   } catch (error) {
     if (error instanceof PmError) throw error;
     throw ioError('read', shownPath, error);
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * The whole file, in one read when it still has the size fstat gave (FileHandle.readFile
+ * stats it again and reads until a read returns nothing: three trips to the thread pool
+ * instead of one, on every registry read). A file that grew meanwhile is read to its end,
+ * within the same size limit.
+ */
+async function readAll(
+  handle: Awaited<ReturnType<StoreFs['open']>>,
+  size: number,
+  shownPath: string,
+): Promise<string> {
+  // One byte more than expected: getting it means the file grew.
+  let buffer = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    length += bytesRead;
+    if (bytesRead === 0 || length <= size) {
+      if (bytesRead === 0 || length === size) break;
+      continue; // a short read before the size fstat gave: not the end yet
+    }
+    if (length === buffer.length) {
+      if (buffer.length > MAX_REGISTRY_BYTES) throw tooLarge(shownPath, buffer.length);
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+  }
+  return buffer.toString('utf8', 0, length);
 }
