@@ -10,6 +10,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   unlinkSync,
@@ -30,6 +31,7 @@ export type CacheFs = Pick<
   | 'writeFileSync'
   | 'renameSync'
   | 'unlinkSync'
+  | 'readdirSync'
 >;
 
 /** Named, not `import * as`: a CommonJS bundle would copy all of node:fs for that. */
@@ -43,6 +45,7 @@ const systemFs: CacheFs = {
   writeFileSync,
   renameSync,
   unlinkSync,
+  readdirSync,
 };
 
 export interface PrivateFileOptions {
@@ -121,7 +124,8 @@ export function readPrivateFile(
  * Replaces the file atomically (a private temp file renamed over it), creating the
  * directory 0700 if need be. Does nothing in a directory that is not private (one named by
  * PM_CACHE_DIR is never chmod-ed); `data` may be a function, then called only when the file
- * will be written. Never throws: a cache that cannot be written is no cache.
+ * will be written. Temp files of this name left by a pm that died mid-write are removed.
+ * Never throws: a cache that cannot be written is no cache.
  */
 export function writePrivateFile(
   directory: string,
@@ -141,12 +145,38 @@ export function writePrivateFile(
       flag: 'wx',
     });
     fs.renameSync(temp, join(directory, name));
+    sweepDeadTemps(directory, name, fs);
   } catch {
     try {
       fs.unlinkSync(temp);
     } catch {
       // never created
     }
+  }
+}
+
+/** `<name>.<pid>.<random>.tmp` whose writer is gone (no such process): nobody will rename it. */
+function sweepDeadTemps(directory: string, name: string, fs: CacheFs): void {
+  const prefix = `${name}.`;
+  for (const entry of fs.readdirSync(directory)) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    try {
+      fs.unlinkSync(join(directory, entry));
+    } catch {
+      // another pm swept it first
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

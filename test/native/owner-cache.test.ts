@@ -3,7 +3,7 @@
 // for later pm processes) that must confirm or reject what the file says.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStatFields } from '../../src/native/decode/procfs-process.js';
 import {
@@ -187,6 +187,19 @@ describe.runIf(linux)('owner cache between processes (real /proc)', () => {
     expect(resolver.resolve(theListener()).get(inode)?.pid).toBe(held.pid);
     expect(fs.readdirSync(dir)).toEqual([]);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o777);
+  });
+
+  it('removes temp files a pm left when it died mid-write, not those of a live writer', () => {
+    const dir = newDir();
+    fs.chmodSync(dir, 0o700);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const deadTemp = join(dir, `socket-owners.${dead}.k3j2.tmp`);
+    const liveTemp = join(dir, `socket-owners.${process.pid}.a1b2.tmp`);
+    fs.writeFileSync(deadTemp, 'half', { mode: 0o600 });
+    fs.writeFileSync(liveTemp, 'half', { mode: 0o600 });
+    const resolver = resolverWith(new OwnerCacheFile({ directory: dir }));
+    expect(resolver.resolve(theListener()).get(inode)?.pid).toBe(held.pid);
+    expect(fs.readdirSync(dir).sort()).toEqual(['socket-owners', basename(liveTemp)]);
   });
 
   it('keeps working when the cache directory cannot be created', () => {
