@@ -1,10 +1,10 @@
-// Node 20 keeps no compiled code between runs (22.1+ does: the bin calls
-// module.enableCompileCache there instead). Compiling pm's main bundle is ~4.5 ms of a
-// `pm query` whose whole budget over `node -e 0` is ~18 ms, so on Node 20 pm keeps V8's code
-// cache of its CommonJS bundles itself: each is compiled with its cached data when there is
-// some, and V8's code (with the functions this run compiled) is saved at exit when there was
-// none or V8 refused it. Measured: pm query 74.2 -> 71.4 ms, node -e 0 58.4
-// (docs/benchmarks.md).
+// pm's CommonJS bundles are loaded through V8's code cache, kept in pm's cache directory:
+// each is compiled with its cached data when there is some, and V8's code (with the functions
+// this run compiled) is saved at exit when there was none or V8 refused it. Compiling the main
+// bundle from scratch was ~4.5 ms of a `pm query` on Node 20, whose whole budget over `node -e
+// 0` is ~18 ms; Node 22.1+ has a compile cache of its own, but it keeps only what compiling
+// produced, not the functions a run compiled later (why pm uses its own there too: src/cli.ts).
+// Measured on Node 20: pm query 74.2 -> 71.4 ms, node -e 0 58.4 (docs/benchmarks.md).
 //
 // The cached data is code pm runs, so it is read and written only with the checks of
 // native/private-cache.ts (this user's, in a directory nobody else may write). V8 checks its
