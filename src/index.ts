@@ -79,7 +79,14 @@ export type { GitCheckout } from './core/project.js';
 export type { Defaults, Extra, Project } from './core/registry.js';
 export type { NamedListener, StatusOptions, UnmanagedRow } from './core/status.js';
 export type { LockOwner, LockState } from './core/store/lock.js';
-export type { Change, FileHealth, ReadResult, StoreFs, StoreHealth } from './core/store.js';
+export type {
+  Change,
+  FileHealth,
+  ReadResult,
+  StoreFile,
+  StoreFs,
+  StoreHealth,
+} from './core/store.js';
 export type { BindProbe } from './native/bind-probe.js';
 export type { Family, Protocol, ScannerOptions, ScanOptions } from './native/index.js';
 export type { Liveness, ProcessIdentity, ProcessProbe } from './native/process-identity.js';

@@ -21,7 +21,7 @@ import {
 } from './store/lock.js';
 import { modeText, readRegistryText, refuseNonRegular } from './store/read-file.js';
 
-export type { StoreFs } from './store/fs.js';
+export type { StoreFile, StoreFs } from './store/fs.js';
 export { resolveRegistryPath } from './store/location.js';
 export { LOCK_SUFFIX, type LockOwner, type LockState } from './store/lock.js';
 export { MAX_REGISTRY_BYTES } from './store/read-file.js';
