@@ -26,7 +26,7 @@ export const ENVIRONMENT_VARIABLES = {
   PM_LOCK_TIMEOUT_MS:
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
   PM_CACHE_DIR:
-    'where pm keeps its caches: socket owners (Linux), compiled code (Node 20); hints only, safe to delete',
+    'where pm keeps its caches: socket owners (Linux), compiled code; hints only, safe to delete',
   NO_COLOR: 'any value turns colours off',
 } as const;
 

@@ -1,4 +1,4 @@
-// pm's caches: the socket owners it saw (Linux) and, on Node 20, V8's compiled code of its
+// pm's caches: the socket owners it saw (Linux) and V8's compiled code of its
 // main bundle. Both are hints that save time and are never trusted further than that, and
 // the second is code pm runs: a cache file is used only if this user's own, in a directory
 // nobody else may write, opened without following links. Anything else reads as "no cache".
