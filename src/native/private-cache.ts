@@ -1,5 +1,5 @@
 // pm's caches: the socket owners it saw (Linux) and V8's compiled code of its
-// main bundle. Both are hints that save time and are never trusted further than that, and
+// bundles. Both are hints that save time and are never trusted further than that, and
 // the second is code pm runs: a cache file is used only if this user's own, in a directory
 // nobody else may write, opened without following links. Anything else reads as "no cache".
 import type * as nodeFs from 'node:fs';
