@@ -6,7 +6,7 @@ import { type Scripts, withPortFlag } from './dev-servers.js';
 import { type EnvNames, parseEnvName, runVariables, type Variables } from './env-vars.js';
 import { PmError } from './errors.js';
 import type { Port } from './port.js';
-import { SERVICE_MARKER, serviceMarker } from './status.js';
+import { REGISTRY_VARIABLE, SERVICE_MARKER, serviceMarker } from './status.js';
 
 export interface RunRequest {
   readonly project: string;
@@ -43,6 +43,8 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
     warnings: allocated.warnings,
     variables: [
       ...runVariables(services, allocated.service, ownName),
+      // The registry the marker belongs to; a pm the command runs uses it too.
+      [REGISTRY_VARIABLE, deps.store.path],
       [SERVICE_MARKER, serviceMarker(allocated.project, allocated.service)],
     ],
     argv: portPlan.argv,

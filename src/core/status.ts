@@ -51,6 +51,11 @@ export interface StatusOptions {
 
 /** The marker `pm run` puts in its child's environment, inherited by the whole tree. */
 export const SERVICE_MARKER = 'PM_SERVICE';
+/**
+ * The registry `pm run` used, also in its child's environment: the marker means this
+ * registry's service, and a `pm` the child runs uses the same registry.
+ */
+export const REGISTRY_VARIABLE = 'PM_REGISTRY';
 
 export function serviceMarker(project: string, service: string): string {
   return `${project}/${service}`;

@@ -2,7 +2,7 @@
 // signalled here was started by this file (pm, or the command pm started for it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers/child.js';
 import { CLI, runPm, runPmIn } from '../helpers/cli.js';
@@ -92,6 +92,7 @@ const SERVER = `
     .listen(port, '127.0.0.1', () => console.log(JSON.stringify({
       pid: process.pid, listening: port, PORT: process.env.PORT,
       WEB_PORT: process.env.WEB_PORT, API_GW_PORT: process.env.API_GW_PORT,
+      PM_REGISTRY: process.env.PM_REGISTRY,
     })));
 `;
 
@@ -106,6 +107,8 @@ describe('pm run', () => {
       PORT: String(web),
       WEB_PORT: String(web),
       API_GW_PORT: String(api),
+      // The registry pm run used, so the marker is this registry's and a nested pm uses it.
+      PM_REGISTRY: resolve(path),
     });
     const response = await fetch(`http://127.0.0.1:${web}/`);
     expect(await response.text()).toBe('hello from shop/web');

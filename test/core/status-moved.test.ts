@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allocate, queryProject, statusView } from '../../src/core/actions.js';
 import {
   emptyRegistry,
   type Registry,
@@ -6,9 +10,10 @@ import {
   withProjectPath,
 } from '../../src/core/registry.js';
 import { statusRows } from '../../src/core/status.js';
+import type { ProcessTree } from '../../src/native/process-tree.js';
 import type { Listener } from '../../src/native/types.js';
 import { rowCells } from '../../src/view/cells.js';
-import { tcp } from '../helpers/fakes.js';
+import { fakeScanner, tcp, testDeps } from '../helpers/fakes.js';
 
 function shop(): Registry {
   let registry = withAllocation(emptyRegistry(), 'shop', 'web', 5173);
@@ -50,5 +55,51 @@ describe('the moved state', () => {
     expect(row?.moved?.port).toBe(5175);
     // With both services idle, the path cannot say which one moved.
     expect(web(registry, [tcp(5175, 30)], { cwdOf })?.state).toBe('idle');
+  });
+});
+
+describe('the pm run marker and its registry', () => {
+  const registryPath = join(tmpdir(), 'pm-moved', 'registry.toml');
+  /** A process table of environments: pid -> variables. */
+  function processes(envs: Record<number, Record<string, string>>): ProcessTree {
+    return {
+      descendants: (pid) => new Set([pid]),
+      environmentValue: (pid, name) => envs[pid]?.[name],
+    };
+  }
+  const view = (envs: Record<number, Record<string, string>>) =>
+    statusView(
+      { scanner: fakeScanner([]), processes: processes(envs), store: { path: registryPath } },
+      shop(),
+      scan([tcp(5174, 20, 'node')]),
+    ).rows.find((row) => row.service === 'web');
+
+  it('counts for this registry, or when the process names none (an older pm run)', () => {
+    expect(view({ 20: { PM_SERVICE: 'shop/web', PM_REGISTRY: registryPath } })?.state).toBe(
+      'moved',
+    );
+    expect(view({ 20: { PM_SERVICE: 'shop/web' } })?.state).toBe('moved');
+  });
+
+  it('does not count for a pm run against another registry with the same names', () => {
+    const other = join(tmpdir(), 'pm-moved', 'other.toml');
+    expect(view({ 20: { PM_SERVICE: 'shop/web', PM_REGISTRY: other } })?.state).toBe('idle');
+  });
+
+  it('is read by pm query <project> too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pm-moved-'));
+    try {
+      const path = join(dir, 'registry.toml');
+      const deps = {
+        ...testDeps(path, { listeners: [tcp(5174, 20, 'node')] }),
+        processes: processes({ 20: { PM_SERVICE: 'shop/web', PM_REGISTRY: path } }),
+      };
+      await allocate(deps, { project: 'shop', service: 'web', port: 5173 });
+      const answer = await queryProject(deps, 'shop');
+      expect(answer.services[0]).toMatchObject({ service: 'web', state: 'moved' });
+      expect(answer.services[0]?.moved?.port).toBe(5174);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
 import { type Allocation, findPort, ownerOf, type Registry } from '../registry.js';
 import { type PortState, type StatusRow, statusRows } from '../status.js';
+import { scanForRows, statusOptions } from './live.js';
 
 export interface ProjectQuery {
   readonly project: string;
@@ -43,13 +44,13 @@ export async function projectPorts(
 }
 
 export async function queryProject(
-  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf' | 'processes'>,
   project: string,
 ): Promise<ProjectQuery> {
   const { registry } = await deps.store.read();
   const ports = new Set(servicesOf(registry, project).map((entry) => entry.port));
-  const scan = await deps.scanner.scan({ attribute: (port) => ports.has(port) });
-  const services = statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {})
+  const scan = await scanForRows(deps, registry, (port) => ports.has(port));
+  const services = statusRows(registry, scan, statusOptions(deps))
     .filter((row) => row.project === project)
     .sort((a, b) => compareNames(a.service, b.service));
   const path = registry.projects.get(project)?.path;

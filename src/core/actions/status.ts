@@ -2,15 +2,9 @@
 // listeners, and (for idle services) where a service moved to.
 import type { ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
-import { allocatedPorts, allocations, type Registry } from '../registry.js';
-import {
-  listenersByPort,
-  SERVICE_MARKER,
-  type StatusRow,
-  statusRows,
-  type UnmanagedRow,
-  unmanagedRows,
-} from '../status.js';
+import { allocatedPorts, type Registry } from '../registry.js';
+import { type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from '../status.js';
+import { scanForRows, statusOptions } from './live.js';
 import { type PortQuery, scannerInfo } from './query.js';
 
 export interface StatusView {
@@ -32,58 +26,25 @@ export async function status(
   const { registry } = await deps.store.read();
   const allocated = allocatedPorts(registry);
   if (options.all) return statusView(deps, registry, await deps.scanner.scan({}));
-  const scan = await deps.scanner.scan({ attribute: (port) => allocated.has(port) });
-  const unowned = movedCandidates(registry, scan);
-  if (unowned.size === 0 || !(deps.processes || deps.cwdOf)) {
-    return statusView(deps, registry, scan);
-  }
-  // An idle service may have moved to one of these ports: their owners are needed too. The
-  // scanner keeps owners it already found, so this second scan looks up only the new ones.
-  const again = await deps.scanner.scan({
-    attribute: (port) => allocated.has(port) || unowned.has(port),
-  });
-  return statusView(deps, registry, again);
-}
-
-/**
- * Unallocated TCP ports in the range, when some allocation is idle: where a service that
- * ignored its port usually ends up (the next port up, a framework's default). Owners cost a
- * walk of every process's open files, so they are looked up only then.
- */
-function movedCandidates(registry: Registry, scan: ScanOutcome): Set<number> {
-  if (!scan.ok) return new Set();
-  const byPort = listenersByPort(scan.listeners);
-  const allocated = allocations(registry);
-  if (allocated.every(({ port }) => byPort.has(port))) return new Set();
-  return new Set(unmanagedRows(registry, scan).map((row) => row.port));
+  return statusView(
+    deps,
+    registry,
+    await scanForRows(deps, registry, (port) => allocated.has(port)),
+  );
 }
 
 export function statusView(
-  deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'>,
+  deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'> & {
+    readonly store?: { readonly path: string };
+  },
   registry: Registry,
   scan: ScanOutcome,
 ): StatusView {
-  const { processes, cwdOf } = deps;
-  const options = {
-    ...(cwdOf ? { cwdOf } : {}),
-    ...(processes
-      ? { serviceOf: memo((pid) => processes.environmentValue(pid, SERVICE_MARKER)) }
-      : {}),
-  };
   return {
     registry,
-    rows: statusRows(registry, scan, options),
+    rows: statusRows(registry, scan, statusOptions(deps)),
     unmanaged: unmanagedRows(registry, scan),
     scan,
     scanner: scannerInfo(deps.scanner, scan),
-  };
-}
-
-/** One read per process and view: the moved check asks about a listener more than once. */
-function memo<T>(read: (pid: number) => T): (pid: number) => T {
-  const seen = new Map<number, T>();
-  return (pid) => {
-    if (!seen.has(pid)) seen.set(pid, read(pid));
-    return seen.get(pid) as T;
   };
 }
