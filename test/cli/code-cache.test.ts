@@ -14,9 +14,10 @@ const builtIn =
   typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
 
-function pm(cacheDir: string, extra: NodeJS.ProcessEnv = {}): string {
+/** The built bin with `args` (default --version), a private home and registry, `cacheDir`. */
+function pm(cacheDir: string, args = ['--version'], extra: NodeJS.ProcessEnv = {}): string {
   const home = newDir();
-  return execFileSync(process.execPath, [CLI, '--version'], {
+  return execFileSync(process.execPath, [CLI, '--registry', join(home, 'r.toml'), ...args], {
     env: { ...homeEnv(home), PATH: process.env.PATH, PM_CACHE_DIR: cacheDir, ...extra },
     encoding: 'utf8',
   }).trim();
@@ -55,23 +56,7 @@ describe.skipIf(process.platform === 'win32')('pm’s own code cache', () => {
 
   it('keeps one cache per bundle a command loaded: pm run loads run.js', () => {
     const dir = newDir();
-    const home = newDir();
-    execFileSync(
-      process.execPath,
-      [
-        CLI,
-        '--registry',
-        join(home, 'r.toml'),
-        'run',
-        'shop',
-        'web',
-        '--',
-        process.execPath,
-        '-e',
-        '0',
-      ],
-      { env: { ...homeEnv(home), PATH: process.env.PATH, PM_CACHE_DIR: dir } },
-    );
+    pm(dir, ['run', 'shop', 'web', '--', process.execPath, '-e', '0']);
     const bundles = codeCaches(dir).map((name) => name.split('-')[1]);
     expect(bundles).toEqual(expect.arrayContaining(['main', 'run']));
   });
@@ -90,13 +75,9 @@ describe.skipIf(!builtIn || process.platform !== 'linux')(
     it('is on for what pm’s own does not cover: koffi’s files, loaded by a scan', () => {
       const dir = newDir();
       const tmp = newDir();
-      const home = newDir();
       // No NODE_COMPILE_CACHE (which alone would turn the cache on): only pm's call can, and
       // then Node keeps it in the OS temp dir.
-      const args = [CLI, '--registry', join(home, 'r.toml'), 'status', '--json'];
-      execFileSync(process.execPath, args, {
-        env: { ...homeEnv(home), PATH: process.env.PATH, PM_CACHE_DIR: dir, TMPDIR: tmp },
-      });
+      pm(dir, ['status', '--json'], { TMPDIR: tmp });
       const cached = readdirSync(join(tmp, 'node-compile-cache'), {
         recursive: true,
         withFileTypes: true,
