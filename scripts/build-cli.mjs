@@ -3,7 +3,7 @@
 // Why CommonJS: a `pm query` is over when Node's bootstrap is, so what pm adds to a bare
 // `node -e 0` is the start-up. Node 20 starts an ES module through its ESM loader (async file
 // reads, module jobs, linking: ~4 ms for an empty file on the project VM) and a bundle split
-// by esbuild costs it once per chunk (12 chunks on the query path: ~1 ms each). A CommonJS
+// by esbuild costs it once per chunk (13 chunks on the query path: ~1 ms each). A CommonJS
 // entry is read and compiled synchronously, once. Measured side by side (docs/benchmarks.md):
 // `pm query` 85 ms as split ES modules, 80 ms as one ES module, 75 ms as one CommonJS file,
 // `node -e 0` 61 ms.
@@ -17,11 +17,13 @@
 // only what is new. Every module exists once at run time, and a command loads exactly the
 // bundles on its path.
 //
-// The graph: dist/cli.js (the shim: compile cache, then main) -> dist/cli/main.js (parsing,
-// every scripting command, the store, the view) -> one bundle per dynamic import (the
-// backends, the dashboard, run, env, kill, doctor, ...). render-app is an ES module: Ink and
-// Yoga use top-level await, which CommonJS cannot express; it loads only after the
-// dashboard's first frame is on screen.
+// The graph: dist/cli.js (the bin: src/cli.ts) -> dist/cli/main.js (parsing, the everyday
+// commands, the store, the view) -> one bundle per dynamic import (the backends, the
+// dashboard, run, env, kill, doctor, ...). Bundles load one another through the bin's
+// `__pmRequire`, which keeps V8's code cache of each (src/cli/code-cache.ts) under a digest
+// of the bundle this build writes into the bin. render-app is an ES module: Ink and Yoga use
+// top-level await, which CommonJS cannot express; it loads only after the dashboard's first
+// frame is on screen.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
