@@ -102,7 +102,8 @@ export function systemFs(): StoreFs {
     rename: promisify(rename),
     unlink: promisify(unlink),
     mkdir: promisify(mkdir) as StoreFs['mkdir'],
-    realpath: promisify(realpath) as StoreFs['realpath'],
+    // The native realpath(3), as fs/promises' realpath is (fs.realpath walks in JavaScript).
+    realpath: promisify(realpath.native) as StoreFs['realpath'],
     readlink: promisify(readlink) as StoreFs['readlink'],
     lstat: promisify(lstat) as StoreFs['lstat'],
     readdir: promisify(readdir) as StoreFs['readdir'],
