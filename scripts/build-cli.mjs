@@ -87,11 +87,14 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
 
   const buildOne = async (bundle, define = {}) => {
     const exported = [...new Set([...bundle.needs, ...(hoisted.get(bundle.entry) ?? [])])].sort();
+    // The lent modules are imported before the entry, so they are evaluated before its body
+    // runs, and handed out by a function, which exists before any code runs: the bin's body
+    // loads main at once, and main takes modules from the bin while the bin is still running.
     const entryText = [
-      `export * from ${JSON.stringify(bundle.entry)};`,
       ...exported.map((file, index) => `import * as m${index} from ${JSON.stringify(file)};`),
+      `export * from ${JSON.stringify(bundle.entry)};`,
       exported.length > 0
-        ? `export const ${MODULES_EXPORT} = { ${exported.map((file, index) => `${JSON.stringify(rel(file))}: m${index}`).join(', ')} };`
+        ? `export function ${MODULES_EXPORT}() { return { ${exported.map((file, index) => `${JSON.stringify(rel(file))}: m${index}`).join(', ')} }; }`
         : '',
     ].join('\n');
     const result = await build({
@@ -194,7 +197,7 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
         return undefined;
       });
       builder.onLoad({ filter: /.*/, namespace: 'pm-host' }, ({ path, pluginData }) => ({
-        contents: `module.exports = require(${JSON.stringify(relativeRequire(bundle.outfile, pluginData.host.outfile))}).${MODULES_EXPORT}[${JSON.stringify(rel(path))}];`,
+        contents: `module.exports = require(${JSON.stringify(relativeRequire(bundle.outfile, pluginData.host.outfile))}).${MODULES_EXPORT}()[${JSON.stringify(rel(path))}];`,
         loader: 'js',
         resolveDir: ROOT,
       }));

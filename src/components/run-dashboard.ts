@@ -5,9 +5,10 @@
 // This module loads neither React nor Ink: the first frame is painted from the first scan
 // as plain lines (first-frame.ts), and only then is the interactive part (render-app.tsx)
 // imported. Keys pressed meanwhile wait in the terminal (raw mode, no echo) for Ink to read.
-import { constants, homedir } from 'node:os';
+import { constants } from 'node:os';
 import { sep } from 'node:path';
 import type { Deps } from '../core/actions.js';
+import { homeDirectory } from '../native/home.js';
 import { openUrl } from '../native/open-url.js';
 import type { NoticeSource } from './app.js';
 import { firstFrame } from './first-frame.js';
@@ -73,7 +74,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   // A process.exit elsewhere (SIGINT in the CLI) must not strand the user on this screen.
   process.once('exit', restore);
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
-  const registryPath = displayPath(options.registryPath, homedir());
+  const registryPath = displayPath(options.registryPath, homeDirectory() ?? '');
   const onRefreshed = () => screen.setStatus(`refreshed ${formatClock(Date.now())}`);
   const suspend = suspender(screen);
   const terminal = { redraw: () => screen.redraw(), ...(suspend ? { suspend } : {}) };

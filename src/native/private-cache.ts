@@ -16,8 +16,9 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { homeDirectory } from './home.js';
 
 /** The parts of node:fs the caches use; tests replace fstatSync to fake another owner. */
 export type CacheFs = Pick<
@@ -57,7 +58,8 @@ export interface PrivateFileOptions {
 /**
  * Where pm's caches live: $PM_CACHE_DIR if set; else $XDG_RUNTIME_DIR/port-manager when that
  * directory exists and belongs to this user (private, and gone at logout: owners do not
- * outlive the session anyway); else the user's cache directory ($XDG_CACHE_HOME or ~/.cache).
+ * outlive the session anyway); else the user's cache directory ($XDG_CACHE_HOME or ~/.cache),
+ * or, with no home directory at all, $TMPDIR/port-manager-<uid>.
  */
 export function cacheDirectory(
   env: NodeJS.ProcessEnv = process.env,
@@ -74,11 +76,15 @@ export function cacheDirectory(
       // unset in practice: fall through to the cache directory
     }
   }
-  const cacheHome =
-    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-      ? env.XDG_CACHE_HOME
-      : join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'port-manager');
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) {
+    return join(env.XDG_CACHE_HOME, 'port-manager');
+  }
+  const home = homeDirectory(env);
+  // No home at all (a container's arbitrary uid): a directory of this uid in the temp dir; one
+  // someone else made there is not private, so it is never used.
+  return home === undefined
+    ? join(tmpdir(), `port-manager-${uid}`)
+    : join(home, '.cache', 'port-manager');
 }
 
 /**

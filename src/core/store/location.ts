@@ -1,5 +1,6 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { homeDirectory } from '../../native/home.js';
+import { PmError } from '../errors.js';
 
 /** --registry, then $PM_REGISTRY, then the per-user config directory (README, "The registry"). */
 export function resolveRegistryPath(
@@ -10,9 +11,19 @@ export function resolveRegistryPath(
   if (flag) return resolve(flag);
   if (env.PM_REGISTRY) return resolve(env.PM_REGISTRY);
   if (platform === 'win32') {
-    const appData = env.APPDATA ?? join(homedir(), 'AppData', 'Roaming');
+    const appData = env.APPDATA ?? join(home(env), 'AppData', 'Roaming');
     return join(appData, 'port-manager', 'registry.toml');
   }
-  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  const config = env.XDG_CONFIG_HOME || join(home(env), '.config');
   return join(resolve(config), 'port-manager', 'registry.toml');
+}
+
+function home(env: NodeJS.ProcessEnv): string {
+  const found = homeDirectory(env);
+  if (found !== undefined) return found;
+  throw new PmError(
+    'IO',
+    'no home directory to keep the registry in: HOME is not set and this user has no entry in the password database',
+    [{ kind: 'text', text: 'set HOME or XDG_CONFIG_HOME' }, { kind: 'other-registry' }],
+  );
 }
