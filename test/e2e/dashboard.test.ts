@@ -59,9 +59,13 @@ describe.skipIf(process.platform === 'win32')('the dashboard in a real terminal'
   });
 
   it('shows the listener as active with its PID', async () => {
+    // The refresh clock (top right) is drawn by the screen itself, in its own write just after
+    // the frame: wait for both, or a capture can fall between the two.
     const screen = await (session as TmuxSession).waitFor(
-      (text) => new RegExp(`e2e\\s+web\\s+${port}\\s+active\\s+${server?.pid}\\s+node`).test(text),
-      `e2e/web active with pid ${server?.pid}`,
+      (text) =>
+        new RegExp(`e2e\\s+web\\s+${port}\\s+active\\s+${server?.pid}\\s+node`).test(text) &&
+        /refreshed \d\d:\d\d:\d\d$/.test(text.split('\n')[0] ?? ''),
+      `e2e/web active with pid ${server?.pid}, and the refresh clock`,
     );
     expect(screen).toContain(registry);
     const backend = { linux: /linux-(netlink|procfs)/, darwin: /darwin/, win32: /win32/ }[
