@@ -11,7 +11,8 @@ export function resolveRegistryPath(
   if (flag) return resolve(flag);
   if (env.PM_REGISTRY) return resolve(env.PM_REGISTRY);
   if (platform === 'win32') {
-    const appData = env.APPDATA ?? join(home(env), 'AppData', 'Roaming');
+    // Windows: the profile directory, as os.homedir() finds it (USERPROFILE), never HOME.
+    const appData = env.APPDATA ?? join(home({}), 'AppData', 'Roaming');
     return join(appData, 'port-manager', 'registry.toml');
   }
   const config = env.XDG_CONFIG_HOME || join(home(env), '.config');
