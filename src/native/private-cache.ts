@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { homeDirectory } from './home.js';
+import { isDeadWritersTemp, tempPathFor } from './temp-file.js';
 
 /** The parts of node:fs the caches use; tests replace fstatSync to fake another owner. */
 export type CacheFs = Pick<
@@ -141,7 +142,7 @@ export function writePrivateFile(
 ): void {
   const fs = options.fs ?? systemFs;
   const uid = options.uid ?? process.geteuid?.() ?? -1;
-  const temp = join(directory, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const temp = tempPathFor(join(directory, name));
   try {
     fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
     if (!isPrivateDirectory(directory, uid, fs)) return;
@@ -161,28 +162,15 @@ export function writePrivateFile(
   }
 }
 
-/** `<name>.<pid>.<random>.tmp` whose writer is gone (no such process): nobody will rename it. */
+/** Temp files of this cache left by a pm that died mid-write: nobody will rename them. */
 function sweepDeadTemps(directory: string, name: string, fs: CacheFs): void {
-  const prefix = `${name}.`;
   for (const entry of fs.readdirSync(directory)) {
-    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
-    const pid = Number(entry.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    if (!isDeadWritersTemp(entry, name)) continue;
     try {
       fs.unlinkSync(join(directory, entry));
     } catch {
       // another pm swept it first
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,22 +1,15 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
-import { basename, dirname, join } from 'node:path';
-import { pidExists } from '../../native/process-identity.js';
+import { dirname, join } from 'node:path';
+import { isDeadWritersTemp, tempPathFor } from '../../native/temp-file.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
-const TEMP_PATTERN = /\.tmp$/;
-/** Temp files are named <target>.<pid>.<random>.tmp. */
-const TEMP_OWNER = /\.(\d+)\.[a-z0-9]+\.tmp$/;
+export { isTempFileOf } from '../../native/temp-file.js';
 
 export interface FileContext {
   readonly fs: StoreFs;
   readonly platform: NodeJS.Platform;
-}
-
-/** Temp files of `file` (or of its backup) in a directory listing. */
-export function isTempFileOf(name: string, file: string): boolean {
-  return name.startsWith(`${basename(file)}.`) && TEMP_PATTERN.test(name);
 }
 
 /**
@@ -35,12 +28,9 @@ export async function sweepTempFiles(
     return;
   }
   for (const name of names) {
-    if (!isTempFileOf(name, file)) continue;
     // A live writer's temp file is its own (a writer that lost the lock may still finish
     // writing it); only a dead writer's file is debris.
-    const pid = Number(TEMP_OWNER.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && pidExists(pid)) continue;
-    await fs.unlink(join(dir, name)).catch(() => undefined);
+    if (isDeadWritersTemp(name, file)) await fs.unlink(join(dir, name)).catch(() => undefined);
   }
 }
 
@@ -53,7 +43,7 @@ export async function writeAtomic(
   mode = 0o600,
 ): Promise<void> {
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const temp = tempPathFor(target);
   let renamed = false;
   try {
     const handle = await context.fs.open(temp, 'wx', mode);
