@@ -93,8 +93,9 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
     const entryText = [
       ...exported.map((file, index) => `import * as m${index} from ${JSON.stringify(file)};`),
       `export * from ${JSON.stringify(bundle.entry)};`,
+      // Built on first call, once: `var` is hoisted, so the call may come before this line runs.
       exported.length > 0
-        ? `export function ${MODULES_EXPORT}() { return { ${exported.map((file, index) => `${JSON.stringify(rel(file))}: m${index}`).join(', ')} }; }`
+        ? `var lent; export function ${MODULES_EXPORT}() { return lent || (lent = { ${exported.map((file, index) => `${JSON.stringify(rel(file))}: m${index}`).join(', ')} }); }`
         : '',
     ].join('\n');
     const result = await build({

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseStatFields } from './decode/procfs-process.js';
+import { pidExists } from './pid-exists.js';
 
 /** What a lock records about its holder. */
 export interface ProcessIdentity {
@@ -41,17 +42,6 @@ function linuxStartTime(pid: number): string | undefined {
   const stat = readProc(`/proc/${pid}/stat`);
   const ticks = stat === undefined ? undefined : parseStatFields(stat)?.startTicks;
   return ticks === undefined ? undefined : String(ticks);
-}
-
-/** Whether a process with this pid exists (any owner); signal 0 delivers nothing. */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function systemProbe(platform: NodeJS.Platform = process.platform): ProcessProbe {
