@@ -86,6 +86,27 @@ describe('the pm run marker and its registry', () => {
     expect(view({ 20: { PM_SERVICE: 'shop/web', PM_REGISTRY: other } })?.state).toBe('idle');
   });
 
+  it('costs pm query a second scan only when one of its own services is idle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pm-moved-'));
+    try {
+      // shop/web listens; 5174 is a listener no allocation owns, where blog/web could have moved.
+      const scanner = fakeScanner([tcp(5173, 20, 'node'), tcp(5174, 21, 'node')]);
+      const deps = {
+        ...testDeps(join(dir, 'registry.toml'), { scanner }),
+        processes: processes({}),
+      };
+      await allocate(deps, { project: 'shop', service: 'web', port: 5173, force: true });
+      await allocate(deps, { project: 'blog', service: 'web', port: 5180 });
+      const before = scanner.calls;
+      await queryProject(deps, 'shop'); // blog is idle, shop is not
+      expect(scanner.calls - before).toBe(1);
+      await queryProject(deps, 'blog');
+      expect(scanner.calls - before).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is read by pm query <project> too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pm-moved-'));
     try {

@@ -15,9 +15,10 @@ import {
 } from '../status.js';
 
 /**
- * A scan with owners for the ports `wanted` names; when some allocation is idle, owners of
- * the unallocated ports in the range too, where a service that moved would be (a second
- * scan, which looks up only owners the first did not find).
+ * A scan with owners for the ports `wanted` names; when one of those allocations is idle,
+ * owners of the unallocated ports in the range too, where a service that moved would be (a
+ * second scan, which looks up only owners the first did not find). `pm query shop` rescans
+ * only for an idle service of shop, not for another project's.
  */
 export async function scanForRows(
   deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'>,
@@ -25,21 +26,25 @@ export async function scanForRows(
   wanted: (port: number) => boolean,
 ): Promise<ScanOutcome> {
   const scan = await deps.scanner.scan({ attribute: wanted });
-  const unowned = movedCandidates(registry, scan);
+  const unowned = movedCandidates(registry, scan, wanted);
   if (unowned.size === 0 || !(deps.processes || deps.cwdOf)) return scan;
   return deps.scanner.scan({ attribute: (port) => wanted(port) || unowned.has(port) });
 }
 
 /**
- * Unallocated TCP ports in the range, when some allocation is idle: where a service that
+ * Unallocated TCP ports in the range, when a wanted allocation is idle: where a service that
  * ignored its port usually ends up (the next port up, a framework's default). Owners cost a
  * walk of every process's open files, so they are looked up only then.
  */
-function movedCandidates(registry: Registry, scan: ScanOutcome): Set<number> {
+function movedCandidates(
+  registry: Registry,
+  scan: ScanOutcome,
+  wanted: (port: number) => boolean,
+): Set<number> {
   if (!scan.ok) return new Set();
   const byPort = listenersByPort(scan.listeners);
-  const allocated = allocations(registry);
-  if (allocated.every(({ port }) => byPort.has(port))) return new Set();
+  const idle = allocations(registry).some(({ port }) => wanted(port) && !byPort.has(port));
+  if (!idle) return new Set();
   return new Set(unmanagedRows(registry, scan).map((row) => row.port));
 }
 
