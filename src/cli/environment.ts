@@ -1,6 +1,6 @@
 // Every environment variable pm reads, checked in one place: a bad value is a usage error
 // naming the variable, instead of a Node warning or a silently ignored setting.
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { PmError } from '../core/errors.js';
 import { resolveRegistryPath } from '../core/store.js';
 import { colorWanted } from '../view/style.js';
@@ -52,6 +52,7 @@ export function readEnvironment(
     scannerMode: scannerMode(env.PM_SCANNER),
     lockStaleMs: milliseconds(env, 'PM_LOCK_STALE_MS'),
     lockTimeoutMs: milliseconds(env, 'PM_LOCK_TIMEOUT_MS'),
+    ...checkedCacheDir(env.PM_CACHE_DIR),
     color: (flag) => colorWanted(flag, { isTTY: options.isTTY }, env),
   };
 }
@@ -67,6 +68,18 @@ function scannerMode(raw: string | undefined): ScannerMode | undefined {
     );
   }
   return mode as ScannerMode;
+}
+
+/** A relative PM_CACHE_DIR would name a directory of whatever checkout pm runs in. */
+function checkedCacheDir(raw: string | undefined): object {
+  if (raw !== undefined && raw !== '' && !isAbsolute(raw)) {
+    throw new PmError(
+      'USAGE',
+      `invalid PM_CACHE_DIR '${raw}': an absolute path`,
+      'set PM_CACHE_DIR to an absolute path, or unset it for the per-user cache directory',
+    );
+  }
+  return {};
 }
 
 function milliseconds(env: Env, name: string): number | undefined {

@@ -88,8 +88,17 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'NO_PROJECT',
 ]);
 
+/**
+ * The brand of a PmError, shared through the global symbol registry: a second copy of this
+ * module (the dashboard's bundle, a package installed twice) makes a second class, and its
+ * errors must still be recognised as PmErrors by this one.
+ */
+const PM_ERROR: unique symbol = Symbol.for('port-ledger.PmError');
+
 export class PmError extends Error {
   override readonly name = 'PmError';
+  /** @internal */
+  readonly [PM_ERROR] = true;
   readonly code: ErrorCode;
   readonly remedies: readonly Remedy[];
 
@@ -115,10 +124,19 @@ export class PmError extends Error {
   get exitCode(): 1 | 2 {
     return USAGE_CODES.has(this.code) ? 2 : 1;
   }
+
+  /** `instanceof PmError` is the brand check too, so it agrees across copies of this module. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isPmError(value);
+  }
 }
 
 export function isPmError(value: unknown): value is PmError {
-  return value instanceof PmError;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[PM_ERROR] === true
+  );
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
