@@ -97,8 +97,10 @@ const PM_ERROR: unique symbol = Symbol.for('port-ledger.PmError');
 
 export class PmError extends Error {
   override readonly name = 'PmError';
-  /** @internal */
-  readonly [PM_ERROR] = true;
+  /** @internal On the prototype: not an own property that inspect() prints with every error. */
+  get [PM_ERROR](): true {
+    return true;
+  }
   readonly code: ErrorCode;
   readonly remedies: readonly Remedy[];
 
