@@ -127,7 +127,8 @@ try {
     }),
     build({
       ...common,
-      entryPoints: { index: 'src/index.ts' },
+      // internal.js: what pm's own tests and benchmarks use of the internals; not shipped.
+      entryPoints: { index: 'src/index.ts', internal: 'src/api/internal.ts' },
       outdir: `${next}/api`,
       format: 'esm',
       splitting: true,

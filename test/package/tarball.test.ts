@@ -136,7 +136,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       ]),
     );
     const unwanted = paths.filter((path) =>
-      /^(src|test|bench|scripts|docs|\.ci)\/|\.map$|\.tsx?$|tsconfig|biome|vitest/.test(
+      /^(src|test|bench|scripts|docs|\.ci)\/|\.map$|\.tsx?$|tsconfig|biome|vitest|internal\.js$/.test(
         path.replace(/\.d\.ts$/, ''),
       ),
     );

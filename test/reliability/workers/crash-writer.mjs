@@ -7,7 +7,7 @@
 // argv: <registry> <chunk bytes>
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { parseRegistry, RegistryStore, serializeRegistry } from '../../../dist/api/index.js';
+import { parseRegistry, RegistryStore, serializeRegistry } from '../../../dist/api/internal.js';
 
 const [path, chunkText] = process.argv.slice(2);
 const chunk = Number(chunkText);
