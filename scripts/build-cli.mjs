@@ -289,7 +289,7 @@ function duplicatedModules(bundles, exclusive) {
 
 function bundleName(file) {
   const name = basename(file, extname(file));
-  // src/commands/run.ts and src/native/linux.ts keep their names; an index is named by its folder.
+  // src/commands/run.ts keeps its name; an index (src/os/linux/index.ts) is named by its folder.
   return name === 'index' ? basename(dirname(file)) : name;
 }
 

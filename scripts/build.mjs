@@ -83,7 +83,7 @@ try {
       outDir: next,
       esbuild: options,
       esmOnly: (file) => /[\\/]components[\\/]render-app\.tsx$/.test(file),
-      exclusive: [/^backend-/],
+      exclusive: [/^(linux|darwin|win32)$/],
     }),
     build({
       ...options,

@@ -2,11 +2,11 @@
 // bind probe, the process-directory lookup and the process tree (for `pm run` and moved). The CLI and the programmatic API both use it.
 import type { Deps } from './core/actions.js';
 import { RegistryStore } from './core/store.js';
-import { bindProbe } from './native/bind-probe.js';
-import { createProcessInspector, createScanner } from './native/index.js';
-import { processCwd } from './native/process-cwd.js';
-import { createProcessTree } from './native/process-tree.js';
-import { createProcessControl } from './native/signal.js';
+import { createProcessInspector, createScanner } from './os/index.js';
+import { processCwd } from './os/linux/cwd.js';
+import { createProcessTree } from './os/linux/tree.js';
+import { bindProbe } from './os/shared/bind-probe.js';
+import { createProcessControl } from './os/shared/signal.js';
 
 export interface DepsOptions {
   /** An absolute path; callers resolve --registry / $PM_REGISTRY / the default first. */

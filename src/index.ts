@@ -41,8 +41,8 @@ export {
   resolveRegistryPath,
   type StoreOptions,
 } from './core/store.js';
-export { bindProbe } from './native/bind-probe.js';
-export { createScanner, type Listener, type Scanner, type ScanOutcome } from './native/index.js';
+export { createScanner, type Listener, type Scanner, type ScanOutcome } from './os/index.js';
+export { bindProbe } from './os/shared/bind-probe.js';
 
 import type { Deps } from './core/actions.js';
 import { resolveRegistryPath } from './core/store.js';
@@ -75,6 +75,12 @@ export type { EphemeralPorts } from './core/config-warnings.js';
 export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
 export type { ManifestText } from './core/manifest.js';
 export type { NameKind } from './core/names.js';
+export type {
+  ProcessDetail,
+  ProcessDetailField,
+  ProcessInspector,
+  ProcessSocket,
+} from './core/ports.js';
 export type { GitCheckout } from './core/project.js';
 export type { Defaults, Extra, Project } from './core/registry.js';
 export type { NamedListener, StatusOptions, UnmanagedRow } from './core/status.js';
@@ -87,13 +93,7 @@ export type {
   StoreFs,
   StoreHealth,
 } from './core/store.js';
-export type { BindProbe } from './native/bind-probe.js';
-export type { Family, Protocol, ScannerOptions, ScanOptions } from './native/index.js';
-export type { Liveness, ProcessIdentity, ProcessProbe } from './native/process-identity.js';
-export type { ProcessTree } from './native/process-tree.js';
-export type {
-  ProcessDetail,
-  ProcessDetailField,
-  ProcessInspector,
-  ProcessSocket,
-} from './native/types.js';
+export type { Family, Protocol, ScannerOptions, ScanOptions } from './os/index.js';
+export type { ProcessTree } from './os/linux/tree.js';
+export type { BindProbe } from './os/shared/bind-probe.js';
+export type { Liveness, ProcessIdentity, ProcessProbe } from './os/shared/process-identity.js';

@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheDirectory, readPrivateFile, writePrivateFile } from '../native/private-cache.js';
+import { cacheDirectory, readPrivateFile, writePrivateFile } from '../os/shared/private-cache.js';
 
 /** Far more than V8 writes for pm's largest CommonJS bundle (~150 kB); larger is not ours. */
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;

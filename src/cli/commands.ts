@@ -13,7 +13,7 @@ import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
 import { PmError } from '../core/errors.js';
-import { ephemeralRange } from '../native/ephemeral-range.js';
+import { ephemeralRange } from '../os/shared/ephemeral-range.js';
 import type { Env, Environment } from './environment.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 

@@ -8,8 +8,8 @@ import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
 import { declaredEnvNames } from '../core/manifest.js';
 import { planRun } from '../core/run-plan.js';
-import { runCommand } from '../native/child-process.js';
-import type { ProcessTree } from '../native/process-tree.js';
+import type { ProcessTree } from '../os/linux/tree.js';
+import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 

@@ -2,7 +2,7 @@
 // opening its URL. The state it adds to the dashboard and the reducer for it, kept apart
 // from state.ts so the table's own reducer stays as it was. Pure: IO goes out as requests.
 import type { KillResult } from '../core/kill.js';
-import type { ProcessDetail } from '../native/types.js';
+import type { ProcessDetail } from '../core/ports.js';
 import type { ProcessPart } from '../view/detail.js';
 import { killMessage } from '../view/kill.js';
 import { sanitize } from '../view/sanitize.js';

@@ -2,9 +2,9 @@
 // table, the filter and the selection all work on the same strings the snapshot prints.
 import type { StatusView } from '../core/actions.js';
 import { formatRange } from '../core/port.js';
+import type { ScanOutcome } from '../core/ports.js';
 import { processLabel } from '../core/program.js';
 import { type NamedListener, primaryListener } from '../core/status.js';
-import type { ScanOutcome } from '../native/types.js';
 import { type Cells, COLUMNS, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
 import { type SortKey, sortRows } from './sort.js';
 

@@ -8,8 +8,8 @@
 import { constants } from 'node:os';
 import { sep } from 'node:path';
 import type { Deps } from '../core/actions.js';
-import { homeDirectory } from '../native/home.js';
-import { openUrl } from '../native/open-url.js';
+import { homeDirectory } from '../os/shared/home.js';
+import { openUrl } from '../os/shared/open-url.js';
 import type { NoticeSource } from './app.js';
 import { firstFrame } from './first-frame.js';
 import { loadFirstView } from './first-view.js';

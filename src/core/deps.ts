@@ -1,8 +1,8 @@
 // What every user operation is given to work with: the registry store and the OS behind
 // small interfaces, so the CLI, the dashboard and tests each pass their own.
-import type { ProcessTree } from '../native/process-tree.js';
-import type { ProcessInspector, Scanner } from '../native/types.js';
+import type { ProcessTree } from '../os/linux/tree.js';
 import type { ProcessControl } from './kill.js';
+import type { ProcessInspector, Scanner } from './ports.js';
 import type { RegistryStore } from './store.js';
 
 export interface Deps {

@@ -2,8 +2,9 @@
 // or found the port taken and moved on). Watched cheaply while the child runs: the scanner
 // keeps the owners it found (so after the first check only new sockets cost anything), and
 // the process tree is read only when a listener's pid has not been placed in or out of it.
-import type { Scanner, ScanOutcome } from '../native/types.js';
+
 import type { Port } from './port.js';
+import type { Scanner, ScanOutcome } from './ports.js';
 
 export interface Drift {
   readonly port: Port;

@@ -2,9 +2,9 @@
 // injected process table, so every refusal is tested without going near a real process; the
 // signalling and the waiting go through ProcessControl, which src/native implements.
 
-import type { Listener, Scanner } from '../native/types.js';
 import { PmError } from './errors.js';
 import type { Port } from './port.js';
+import type { Listener, Scanner } from './ports.js';
 import { processLabel } from './program.js';
 import { listenersByPort, type NamedListener, withProgram } from './status.js';
 import { sleep as realSleep } from './store/fs.js';

@@ -1,7 +1,8 @@
 // Joins what the registry says with what the OS reports: the rows every view shows.
-import type { Listener, ScanOutcome } from '../native/types.js';
+
 import { groupWorktrees } from './grouping.js';
 import type { Port } from './port.js';
+import type { Listener, ScanOutcome } from './ports.js';
 import { programName } from './program.js';
 import { allocatedPorts, allocations, isInside, type Registry } from './registry.js';
 

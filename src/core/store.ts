@@ -1,7 +1,7 @@
 // The one IO module of the core: where registry.toml lives, how it is read, and the locked,
 // atomic transaction every change goes through (docs/reliability.md, "How a change is made").
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ProcessProbe } from '../native/process-identity.js';
+import type { ProcessProbe } from '../os/shared/process-identity.js';
 import { PmError } from './errors.js';
 import { emptyRegistry, type Registry } from './registry.js';
 import { parseRegistry, serializeRegistry } from './registry-file.js';

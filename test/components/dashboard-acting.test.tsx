@@ -1,7 +1,7 @@
 // Acting on the selected row: details, stopping its process, f on an active row, prefill,
 // sort, copy and open. Fake scanner, inspector and process table: nothing real is signalled.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProcessDetail, ProcessInspector } from '../../src/native/types.js';
+import type { ProcessDetail, ProcessInspector } from '../../src/core/ports.js';
 import { type FakeControl, fakeControl, tcp } from '../helpers/fakes.js';
 import {
   type DashboardHarness,

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstFrame } from '../../src/components/first-frame.js';
 import { statusView } from '../../src/core/actions.js';
-import type { ScanOutcome } from '../../src/native/types.js';
+import type { ScanOutcome } from '../../src/core/ports.js';
 import { stripAnsi } from '../../src/view/ansi.js';
 import { tcp as listener } from '../helpers/fakes.js';
 import { type DashboardHarness, startDashboard } from './helpers/dashboard.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Drift, watchDrift } from '../../src/core/drift.js';
-import type { Listener, Scanner } from '../../src/native/types.js';
+import type { Listener, Scanner } from '../../src/core/ports.js';
 import { tcp } from '../helpers/fakes.js';
 
 /** A scanner whose listeners the test sets, counting scans so tests wait on them. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PmError } from '../../src/core/errors.js';
 import { killPort, parseKillTimeout, parseSignal, planKill } from '../../src/core/kill.js';
-import type { Listener } from '../../src/native/types.js';
+import type { Listener } from '../../src/core/ports.js';
 import { fakeControl, fakeScanner, tcp } from '../helpers/fakes.js';
 
 const PORT = 4100;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allocate, queryProject, statusView } from '../../src/core/actions.js';
+import type { Listener } from '../../src/core/ports.js';
 import {
   emptyRegistry,
   type Registry,
@@ -10,8 +11,7 @@ import {
   withProjectPath,
 } from '../../src/core/registry.js';
 import { statusRows } from '../../src/core/status.js';
-import type { ProcessTree } from '../../src/native/process-tree.js';
-import type { Listener } from '../../src/native/types.js';
+import type { ProcessTree } from '../../src/os/linux/tree.js';
 import { rowCells } from '../../src/view/cells.js';
 import { fakeScanner, tcp, testDeps } from '../helpers/fakes.js';
 

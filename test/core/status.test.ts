@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Listener } from '../../src/core/ports.js';
 import {
   emptyRegistry,
   type Registry,
@@ -6,7 +7,6 @@ import {
   withProjectPath,
 } from '../../src/core/registry.js';
 import { statusRows, unmanagedRows } from '../../src/core/status.js';
-import type { Listener } from '../../src/native/types.js';
 import { rowCells, unmanagedCells } from '../../src/view/cells.js';
 import { tcp } from '../helpers/fakes.js';
 

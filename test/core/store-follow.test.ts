@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { withAllocation } from '../../src/core/registry.js';
 import { RegistryStore } from '../../src/core/store.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
-import { waitFor } from '../native/helpers/wait.js';
+import { waitFor } from '../os/helpers/wait.js';
 
 const tempDir = tempDirPerTest('pm-follow-');
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withAllocation } from '../../src/core/registry.js';
 import { RegistryStore } from '../../src/core/store.js';
-import { systemProbe } from '../../src/native/process-identity.js';
+import { systemProbe } from '../../src/os/shared/process-identity.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 

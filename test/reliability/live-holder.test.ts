@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseRegistry } from '../../src/core/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
-import { waitFor } from '../native/helpers/wait.js';
+import { waitFor } from '../os/helpers/wait.js';
 import { cleanEnv, requireBuild, runPm, Worker, worker } from './harness.js';
 
 const STALE_MS = 2000;

@@ -4,7 +4,7 @@
 import type { Dispatch } from 'react';
 import type { Deps } from '../../core/actions.js';
 import { killPort } from '../../core/kill.js';
-import type { OpenOutcome } from '../../native/open-url.js';
+import type { OpenOutcome } from '../../os/shared/open-url.js';
 import type { ActingRequest } from '../acting.js';
 import { osc52 } from '../clipboard.js';
 import type { UiAction } from '../state.js';

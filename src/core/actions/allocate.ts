@@ -1,11 +1,12 @@
 // Handing out ports: `allocate` (idempotent, checked against live listeners and a bind probe,
 // decided under the registry lock) and `suggest` (the same rule, nothing reserved).
-import type { Listener, ScanOutcome } from '../../native/types.js';
+
 import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
 import { listenerName } from '../explain.js';
 import { parseName } from '../names.js';
 import { formatRange, type Port } from '../port.js';
+import type { Listener, ScanOutcome } from '../ports.js';
 import {
   type Allocation,
   candidatePorts,

@@ -3,8 +3,8 @@
 // and what a listening process is beyond its socket: the directory it runs in (conflict,
 // moved) and the service `pm run` started it for (moved).
 import { resolve } from 'node:path';
-import type { ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
+import type { ScanOutcome } from '../ports.js';
 import { allocations, type Registry, samePath } from '../registry.js';
 import {
   listenersByPort,

@@ -1,10 +1,11 @@
 // Looking things up: a project's services with their live state, one service's port, and who
 // owns and who listens on a port.
-import type { Listener, Scanner, ScanOutcome } from '../../native/types.js';
+
 import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
 import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
+import type { Listener, Scanner, ScanOutcome } from '../ports.js';
 import { type Allocation, findPort, ownerOf, type Registry } from '../registry.js';
 import { type PortState, type StatusRow, statusRows } from '../status.js';
 import { scanForRows, statusOptions } from './live.js';

@@ -1,7 +1,8 @@
 // The table every front end shows: allocations joined with the live scan, the unmanaged
 // listeners, and (for idle services) where a service moved to.
-import type { ScanOutcome } from '../../native/types.js';
+
 import type { Deps } from '../deps.js';
+import type { ScanOutcome } from '../ports.js';
 import { allocatedPorts, type Registry } from '../registry.js';
 import { type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from '../status.js';
 import { scanForRows, statusOptions } from './live.js';

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { homeDirectory } from '../../native/home.js';
+import { homeDirectory } from '../../os/shared/home.js';
 import { PmError } from '../errors.js';
 
 /** --registry, then $PM_REGISTRY, then the per-user config directory (README, "The registry"). */

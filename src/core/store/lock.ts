@@ -23,7 +23,7 @@ import {
   type ProcessIdentity,
   type ProcessProbe,
   systemProbe,
-} from '../../native/process-identity.js';
+} from '../../os/shared/process-identity.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
