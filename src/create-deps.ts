@@ -1,7 +1,7 @@
 // The one place the real dependencies are wired: the registry store, the OS scanner, the
 // bind probe, the process-directory lookup and the process tree (for `pm run` and moved). The CLI and the programmatic API both use it.
-import type { Deps } from './core/actions.js';
-import { RegistryStore } from './core/store.js';
+import type { Deps } from './core/actions/index.js';
+import { RegistryStore } from './core/store/registry-store.js';
 import { createProcessInspector, createScanner } from './os/index.js';
 import { processCwd } from './os/linux/cwd.js';
 import { createProcessTree } from './os/linux/tree.js';

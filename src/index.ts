@@ -1,7 +1,5 @@
 // The programmatic API: the same core the CLI uses, for tools that want ports without a shell.
 
-export { type PruneResult, prune } from './core/actions/prune.js';
-export { type UpRequest, type UpResult, up } from './core/actions/up.js';
 export {
   type AllocateRequest,
   type AllocateResult,
@@ -15,37 +13,44 @@ export {
   queryService,
   status,
   suggest,
-} from './core/actions.js';
+} from './core/actions/index.js';
+export { type PruneResult, prune } from './core/actions/prune.js';
+export { type UpRequest, type UpResult, up } from './core/actions/up.js';
 export { type ErrorCode, isPmError, PmError, type Remedy } from './core/errors.js';
+export { parseName } from './core/model/names.js';
+export { type Port, type PortRange, parsePort, parseRange } from './core/model/port.js';
+export {
+  type Allocation,
+  allocations,
+  emptyRegistry,
+  type Registry,
+} from './core/model/registry.js';
+export { type PortState, type StatusRow, statusRows } from './core/model/status.js';
+export {
+  findGitCheckout,
+  inferProject,
+  type ProjectContext,
+  requireProject,
+} from './core/project/inference.js';
 export {
   defaultEnvName,
   loadManifest,
   type Manifest,
   type ManifestService,
   parseManifest,
-} from './core/manifest.js';
-export { parseName } from './core/names.js';
-export { type Port, type PortRange, parsePort, parseRange } from './core/port.js';
-export {
-  findGitCheckout,
-  inferProject,
-  type ProjectContext,
-  requireProject,
-} from './core/project.js';
-export { type Allocation, allocations, emptyRegistry, type Registry } from './core/registry.js';
-export { parseRegistry, serializeRegistry } from './core/registry-file.js';
-export { type PortState, type StatusRow, statusRows } from './core/status.js';
+} from './core/project/manifest.js';
+export { parseRegistry, serializeRegistry } from './core/store/registry-file.js';
 export {
   MAX_REGISTRY_BYTES,
   RegistryStore,
   resolveRegistryPath,
   type StoreOptions,
-} from './core/store.js';
+} from './core/store/registry-store.js';
 export { createScanner, type Listener, type Scanner, type ScanOutcome } from './os/index.js';
 export { bindProbe } from './os/shared/bind-probe.js';
 
-import type { Deps } from './core/actions.js';
-import { resolveRegistryPath } from './core/store.js';
+import type { Deps } from './core/actions/index.js';
+import { resolveRegistryPath } from './core/store/registry-store.js';
 import { createDeps } from './create-deps.js';
 
 /** Dependencies as the CLI builds them: the user's registry, the OS scanner, the bind probe. */
@@ -61,8 +66,6 @@ export {
   type PortOptions,
   port,
 } from './api/shortcuts.js';
-export type { PruneDeps, PrunedProject } from './core/actions/prune.js';
-export type { UpService } from './core/actions/up.js';
 // Types the signatures above use, exported so callers can name what they receive and pass.
 export type {
   ConfigChange,
@@ -70,20 +73,28 @@ export type {
   PortQuery,
   ProjectQuery,
   StatusView,
-} from './core/actions.js';
-export type { EphemeralPorts } from './core/config-warnings.js';
-export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
-export type { ManifestText } from './core/manifest.js';
-export type { NameKind } from './core/names.js';
+} from './core/actions/index.js';
+export type { KillSignal } from './core/actions/kill.js';
+export type { PruneDeps, PrunedProject } from './core/actions/prune.js';
+export type { UpService } from './core/actions/up.js';
+export type { EphemeralPorts } from './core/model/config-warnings.js';
+export type { NameKind } from './core/model/names.js';
+export type { Defaults, Extra, Project } from './core/model/registry.js';
+export type { NamedListener, StatusOptions, UnmanagedRow } from './core/model/status.js';
 export type {
+  Liveness,
+  ProcessControl,
   ProcessDetail,
   ProcessDetailField,
+  ProcessIdentity,
   ProcessInspector,
+  ProcessProbe,
   ProcessSocket,
+  ProcessTree,
+  SignalOutcome,
 } from './core/ports.js';
-export type { GitCheckout } from './core/project.js';
-export type { Defaults, Extra, Project } from './core/registry.js';
-export type { NamedListener, StatusOptions, UnmanagedRow } from './core/status.js';
+export type { GitCheckout } from './core/project/inference.js';
+export type { ManifestText } from './core/project/manifest.js';
 export type { LockOwner, LockState } from './core/store/lock.js';
 export type {
   Change,
@@ -92,8 +103,6 @@ export type {
   StoreFile,
   StoreFs,
   StoreHealth,
-} from './core/store.js';
+} from './core/store/registry-store.js';
 export type { Family, Protocol, ScannerOptions, ScanOptions } from './os/index.js';
-export type { ProcessTree } from './os/linux/tree.js';
 export type { BindProbe } from './os/shared/bind-probe.js';
-export type { Liveness, ProcessIdentity, ProcessProbe } from './os/shared/process-identity.js';

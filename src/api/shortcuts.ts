@@ -2,14 +2,14 @@
 // `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
 // project is inferred from the working directory like the CLI does when it is left out.
 import { resolve } from 'node:path';
-import { allocate, type Deps, projectPorts } from '../core/actions.js';
-import { projectVariables } from '../core/env-vars.js';
+import { allocate, type Deps, projectPorts } from '../core/actions/index.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { declaredEnvNames } from '../core/manifest.js';
-import { parseName } from '../core/names.js';
-import { isPort, type Port } from '../core/port.js';
-import { type ProjectContext, requireProject } from '../core/project.js';
-import { resolveRegistryPath } from '../core/store.js';
+import { projectVariables } from '../core/model/env-vars.js';
+import { parseName } from '../core/model/names.js';
+import { isPort, type Port } from '../core/model/port.js';
+import { type ProjectContext, requireProject } from '../core/project/inference.js';
+import { declaredEnvNames } from '../core/project/manifest.js';
+import { resolveRegistryPath } from '../core/store/registry-store.js';
 import { createDeps } from '../create-deps.js';
 import { wordRemedies } from '../view/remedies.js';
 

@@ -2,7 +2,7 @@
 // naming the variable, instead of a Node warning or a silently ignored setting.
 import { resolve } from 'node:path';
 import { PmError } from '../core/errors.js';
-import { resolveRegistryPath } from '../core/store.js';
+import { resolveRegistryPath } from '../core/store/registry-store.js';
 import { colorWanted } from '../view/style.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

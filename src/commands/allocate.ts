@@ -1,7 +1,7 @@
-import { allocate } from '../core/actions.js';
+import { allocate } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
-import type { Port } from '../core/port.js';
-import type { ProjectContext } from '../core/project.js';
+import type { Port } from '../core/model/port.js';
+import type { ProjectContext } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectHere } from './context.js';
 

@@ -1,8 +1,8 @@
-import type { Deps } from '../core/actions.js';
+import type { Deps } from '../core/actions/index.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
-import type { NamedListener } from '../core/status.js';
-import { withProgram } from '../core/status.js';
+import type { NamedListener } from '../core/model/status.js';
+import { withProgram } from '../core/model/status.js';
+import { inferProject, type ProjectContext, requireProject } from '../core/project/inference.js';
 import type { Style } from '../view/style.js';
 
 export interface Io {

@@ -2,7 +2,7 @@
 // when it says something new.
 import * as nodeFs from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { updateFence } from '../core/env-file.js';
+import { updateFence } from '../core/model/env-file.js';
 import { replaceFile } from '../core/store/atomic-file.js';
 import { errnoOf, ioError, type StoreFs } from '../core/store/fs.js';
 

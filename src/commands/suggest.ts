@@ -1,6 +1,6 @@
-import { suggest } from '../core/actions.js';
+import { suggest } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
-import type { Port } from '../core/port.js';
+import type { Port } from '../core/model/port.js';
 import { type Context, expectArgs, printJson } from './context.js';
 
 export const MAX_SUGGESTIONS = 100;

@@ -1,7 +1,7 @@
 // Acting on the selected row: the detail view, stopping its process, sorting, copying and
 // opening its URL. The state it adds to the dashboard and the reducer for it, kept apart
 // from state.ts so the table's own reducer stays as it was. Pure: IO goes out as requests.
-import type { KillResult } from '../core/kill.js';
+import type { KillResult } from '../core/actions/kill.js';
 import type { ProcessDetail } from '../core/ports.js';
 import type { ProcessPart } from '../view/detail.js';
 import { killMessage } from '../view/kill.js';

@@ -1,7 +1,7 @@
 import { Box, type Key, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
-import type { Deps, StatusView } from '../core/actions.js';
-import { formatRange } from '../core/port.js';
+import type { Deps, StatusView } from '../core/actions/index.js';
+import { formatRange } from '../core/model/port.js';
 import { detailLines } from '../view/detail.js';
 import { shownRows } from './acting.js';
 import { detailSource } from './detail-source.js';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { describeTarget as describeKillTarget } from '../core/kill.js';
+import { describeTarget as describeKillTarget } from '../core/actions/kill.js';
 import { sanitize } from '../view/sanitize.js';
 import type { KillRequest } from './acting.js';
 import type { FreeRequest } from './free-target.js';

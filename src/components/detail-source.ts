@@ -1,6 +1,6 @@
 // Finds what the detail view describes in the current data: the row stays live (its state
 // follows refreshes); the process part is what was read once when the view opened.
-import type { StatusView } from '../core/actions.js';
+import type { StatusView } from '../core/actions/index.js';
 import type { DetailSource, ProcessPart } from '../view/detail.js';
 import { allocationKey, unmanagedKey } from './rows.js';
 

@@ -4,8 +4,8 @@
 // state (first row selected, no panel, no filter). Ink then draws the same frame, and the
 // screen repaints only lines that differ. Built from the same words and cells as the
 // components (frame-text.ts); a test compares the two frames.
-import type { StatusView } from '../core/actions.js';
-import { formatRange } from '../core/port.js';
+import type { StatusView } from '../core/actions/index.js';
+import { formatRange } from '../core/model/port.js';
 import { STATE_PALETTE, TONE_PALETTE } from '../view/palette.js';
 import { createStyle, paint, type Style } from '../view/style.js';
 import { fitColumns } from '../view/table.js';

@@ -1,7 +1,7 @@
 // The dashboard's first table, loaded before React and Ink are imported: the scan and the
 // registry read need neither, so the first frame can show the table at once instead of a
 // placeholder followed by the table one load later (docs/benchmarks.md has the figures).
-import { type Deps, type StatusView, statusView } from '../core/actions.js';
+import { type Deps, type StatusView, statusView } from '../core/actions/index.js';
 
 /**
  * The view of the first refresh. Never rejects: on any problem (a corrupt registry) it gives

@@ -1,9 +1,9 @@
 // The allocate form: its fields, what Enter does with them, and how typing edits them.
 // Pure: the reducer in state.ts applies these to the UI state.
 
-import type { AllocateRequest } from '../core/actions.js';
-import { parseName } from '../core/names.js';
-import { parsePort } from '../core/port.js';
+import type { AllocateRequest } from '../core/actions/index.js';
+import { parseName } from '../core/model/names.js';
+import { parsePort } from '../core/model/port.js';
 import { messageOf } from './messages.js';
 
 export type FieldName = 'project' | 'service' | 'port';

@@ -1,7 +1,7 @@
 // The words and cells of the dashboard's lines, without Ink or React: the components wrap
 // them in <Text>, and the first frame (first-frame.ts) paints them as plain strings before
 // Ink has loaded. One source, so the two cannot drift apart.
-import type { StatusView } from '../core/actions.js';
+import type { StatusView } from '../core/actions/index.js';
 import { sanitize } from '../view/sanitize.js';
 import { type FittedColumn, fitCell, joinCells, MARKER_WIDTH } from '../view/table.js';
 import { type HintItem, hintsFor, type KeyAction, type KeySituation, type Mode } from './keymap.js';

@@ -1,6 +1,6 @@
 // What `f` frees: the selected allocation, in the vocabulary of core/actions.
 
-import type { FreeTarget } from '../core/actions.js';
+import type { FreeTarget } from '../core/actions/index.js';
 import type { Message } from './messages.js';
 import type { DashboardRow } from './rows.js';
 

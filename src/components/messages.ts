@@ -1,6 +1,6 @@
 // What the message line says: the words for outcomes and errors, in the dashboard's terms.
 
-import type { AllocateResult } from '../core/actions.js';
+import type { AllocateResult } from '../core/actions/index.js';
 import { isPmError } from '../core/errors.js';
 import { formatError } from '../view/errors.js';
 import type { FreeRequest } from './free-target.js';

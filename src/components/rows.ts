@@ -1,10 +1,10 @@
 // The dashboard's rows: a StatusView turned into display cells once per data change, so the
 // table, the filter and the selection all work on the same strings the snapshot prints.
-import type { StatusView } from '../core/actions.js';
-import { formatRange } from '../core/port.js';
+import type { StatusView } from '../core/actions/index.js';
+import { formatRange } from '../core/model/port.js';
+import { processLabel } from '../core/model/program.js';
+import { type NamedListener, primaryListener } from '../core/model/status.js';
 import type { ScanOutcome } from '../core/ports.js';
-import { processLabel } from '../core/program.js';
-import { type NamedListener, primaryListener } from '../core/status.js';
 import { type Cells, COLUMNS, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
 import { type SortKey, sortRows } from './sort.js';
 

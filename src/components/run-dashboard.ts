@@ -7,7 +7,7 @@
 // imported. Keys pressed meanwhile wait in the terminal (raw mode, no echo) for Ink to read.
 import { constants } from 'node:os';
 import { sep } from 'node:path';
-import type { Deps } from '../core/actions.js';
+import type { Deps } from '../core/actions/index.js';
 import { homeDirectory } from '../os/shared/home.js';
 import { openUrl } from '../os/shared/open-url.js';
 import type { NoticeSource } from './app.js';

@@ -1,7 +1,7 @@
 // The dashboard's UI state and its reducer. Live data (registry, scan) is not here: it lives
 // in the data hooks; this is only what the user did (selection, filter, open panel, message).
 
-import type { AllocateRequest, AllocateResult } from '../core/actions.js';
+import type { AllocateRequest, AllocateResult } from '../core/actions/index.js';
 import {
   type ActingAction,
   type ActingOverlay,

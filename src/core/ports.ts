@@ -1,5 +1,8 @@
-// The one contract between pm and the operating system's socket tables. Everything outside
-// src/native sees only these types; which OS call produced them is the backend's business.
+// The contracts between pm's core and the operating system: the socket tables, one process's
+// detail, signalling, the process tree, lock-holder identity, and `Deps`, what every user
+// operation is given. src/os implements them; which OS call answers is its business.
+import type { KillSignal } from './actions/kill.js';
+import type { RegistryStore } from './store/registry-store.js';
 
 export type Protocol = 'tcp' | 'udp';
 export type Family = 'ipv4' | 'ipv6';
@@ -126,4 +129,71 @@ export interface ProcessInspector {
    * passwd, command line). Absent: ask `detail`.
    */
   uid?(pid: number): Promise<number | undefined>;
+}
+
+/**
+ * What signalling one process came to. `unsupported`: the OS has no graceful request for this
+ * process (Windows: a console program has no window to close), so pm goes straight to KILL.
+ */
+export type SignalOutcome = 'sent' | 'gone' | 'denied' | 'unsupported';
+
+/** The OS side of a kill; src/os implements it, tests inject a table. */
+export interface ProcessControl {
+  /** pm's own process; `uid` is the effective uid, undefined where the OS has none (Windows). */
+  readonly self: { readonly pid: number; readonly uid?: number };
+  /** Start time in ms since the epoch, undefined when the process is gone or hidden. */
+  startTime(pid: number): Promise<number | undefined>;
+  parentPid(pid: number): Promise<number | undefined>;
+  /** The owner's uid where the OS says (used when the scanner did not). */
+  uidOf(pid: number): Promise<number | undefined>;
+  /** Signals exactly this pid: never a process group (the pid is always positive). */
+  signal(pid: number, signal: KillSignal): Promise<SignalOutcome>;
+}
+
+export interface ProcessTree {
+  /** `root` and every live descendant of it; just `root` where the OS cannot say. */
+  descendants(root: number): Set<number>;
+  /** The value of the variable `name` in the process's environment, where readable. */
+  environmentValue(pid: number, name: string): string | undefined;
+}
+
+/** What a lock records about its holder. */
+export interface ProcessIdentity {
+  readonly pid: number;
+  readonly host: string;
+  /** Linux: field 22 of /proc/<pid>/stat (clock ticks after boot); elsewhere undefined. */
+  readonly startTime?: string;
+  /** Linux: /proc/sys/kernel/random/boot_id; a different boot means every holder is gone. */
+  readonly bootId?: string;
+}
+
+export type Liveness = 'alive' | 'dead';
+
+/** The OS reads the lock needs; tests replace it to fake dead, reused or foreign holders. */
+export interface ProcessProbe {
+  readonly self: () => ProcessIdentity;
+  /**
+   * Whether the process that `identity` describes still runs on this machine. Linux compares
+   * the start time too (a reused pid is a different process); macOS and Windows can only ask
+   * whether the pid exists (signal 0), so a reused pid there counts as alive.
+   */
+  readonly liveness: (identity: ProcessIdentity) => Liveness;
+}
+
+/**
+ * What every user operation is given to work with: the registry store and the OS behind
+ * small interfaces, so the CLI, the dashboard and tests each pass their own.
+ */
+export interface Deps {
+  readonly store: RegistryStore;
+  readonly scanner: Scanner;
+  /** True when the port can be bound on every local address family. */
+  readonly probe: (port: number) => Promise<boolean>;
+  readonly cwdOf?: (pid: number) => string | undefined;
+  /** Process ancestry and `pm run` markers, for drift and the moved state. */
+  readonly processes?: ProcessTree;
+  /** One process's detail on demand (the dashboard's detail view, `pm kill`'s messages). */
+  readonly inspector?: ProcessInspector;
+  /** Signalling, for `pm kill` and the dashboard's `x`. */
+  readonly control?: ProcessControl;
 }

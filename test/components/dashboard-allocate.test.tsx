@@ -1,6 +1,6 @@
 import lockfile from 'proper-lockfile';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RegistryStore } from '../../src/core/store.js';
+import { RegistryStore } from '../../src/core/store/registry-store.js';
 import { tcp } from '../helpers/fakes.js';
 import {
   type DashboardHarness,

@@ -59,8 +59,8 @@ describe('live data', () => {
     const { ui, registry } = harness;
     await ui.waitForText('3000');
     // Another pm: its own store on the same file, writing by atomic rename.
-    const { RegistryStore } = await import('../../src/core/store.js');
-    const { withAllocation } = await import('../../src/core/registry.js');
+    const { RegistryStore } = await import('../../src/core/store/registry-store.js');
+    const { withAllocation } = await import('../../src/core/model/registry.js');
     const other = new RegistryStore({ path: registry.path });
     await other.transaction((current) => ({
       registry: withAllocation(current, 'blog', 'api', 4500),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPort } from '../../src/core/registry.js';
+import { findPort } from '../../src/core/model/registry.js';
 import { tcp } from '../helpers/fakes.js';
 import { type DashboardHarness, selectedLine, startDashboard } from './helpers/dashboard.js';
 

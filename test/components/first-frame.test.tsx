@@ -3,7 +3,7 @@
 // App renders for the same registry, scan and terminal size, line for line.
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstFrame } from '../../src/components/first-frame.js';
-import { statusView } from '../../src/core/actions.js';
+import { statusView } from '../../src/core/actions/index.js';
 import type { ScanOutcome } from '../../src/core/ports.js';
 import { stripAnsi } from '../../src/view/ansi.js';
 import { tcp as listener } from '../helpers/fakes.js';

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFirstView } from '../../src/components/first-view.js';
-import { statusView } from '../../src/core/actions.js';
-import { RegistryStore } from '../../src/core/store.js';
+import { statusView } from '../../src/core/actions/index.js';
+import { RegistryStore } from '../../src/core/store/registry-store.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const newDir = tempDirPerTest('pm-first-view-');

@@ -2,8 +2,8 @@
 // inspector and the kill control come through the dashboard's deps, the terminal writer and
 // the browser opener as ports: components never load a native backend themselves.
 import type { Dispatch } from 'react';
-import type { Deps } from '../../core/actions.js';
-import { killPort } from '../../core/kill.js';
+import type { Deps } from '../../core/actions/index.js';
+import { killPort } from '../../core/actions/kill.js';
 import type { OpenOutcome } from '../../os/shared/open-url.js';
 import type { ActingRequest } from '../acting.js';
 import { osc52 } from '../clipboard.js';

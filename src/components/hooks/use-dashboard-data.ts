@@ -1,8 +1,8 @@
 // The live data behind the table: the registry (re-read on every refresh and whenever its
 // directory changes) joined with a fresh scan, recomputed only off the render path.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { type Deps, type StatusView, statusView } from '../../core/actions.js';
-import { emptyRegistry, type Registry } from '../../core/registry.js';
+import { type Deps, type StatusView, statusView } from '../../core/actions/index.js';
+import { emptyRegistry, type Registry } from '../../core/model/registry.js';
 import { type DashboardRows, dashboardRows, scanSignature, viewSignature } from '../rows.js';
 import { usePolling } from './use-polling.js';
 import { useRegistry } from './use-registry.js';

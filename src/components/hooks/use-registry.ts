@@ -1,8 +1,8 @@
 // The registry as the dashboard sees it: the last good copy, the current read error (a corrupt
 // file, a permission problem), re-read when the store reports the file changed.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Registry } from '../../core/registry.js';
-import type { RegistryStore } from '../../core/store.js';
+import type { Registry } from '../../core/model/registry.js';
+import type { RegistryStore } from '../../core/store/registry-store.js';
 
 export interface RegistryState {
   /** Re-reads the file; resolves to the last good registry (undefined if none was ever read). */

@@ -2,7 +2,7 @@
 // core functions the CLI calls. Results and errors come back as reducer actions; the data is
 // refreshed right after every change.
 import { type Dispatch, useEffect, useRef } from 'react';
-import { allocate, type Deps, free, suggest } from '../../core/actions.js';
+import { allocate, type Deps, free, suggest } from '../../core/actions/index.js';
 import { freeTarget } from '../free-target.js';
 import { SUGGESTION_COUNT } from '../layout.js';
 import type { Outgoing, Request, UiAction } from '../state.js';

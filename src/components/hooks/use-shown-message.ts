@@ -4,7 +4,7 @@
 // else has to be said. An action's error is stamped with the registry it was shown with and
 // gives way once the registry differs: fixed, changed or broken in another way.
 import { type Dispatch, useEffect, useMemo, useRef } from 'react';
-import { serializeRegistry } from '../../core/registry-file.js';
+import { serializeRegistry } from '../../core/store/registry-file.js';
 import { dataProblem, scannerNote } from '../frame-text.js';
 import type { Message } from '../messages.js';
 import type { UiAction } from '../state.js';

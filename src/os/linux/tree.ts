@@ -10,14 +10,8 @@
 //   process's memory (NtQueryInformationProcess + ReadProcessMemory); pm does not do that.
 
 import { readdirSync, readFileSync } from 'node:fs';
+import type { ProcessTree } from '../../core/ports.js';
 import { parseStatFields } from './decode/procfs-process.js';
-
-export interface ProcessTree {
-  /** `root` and every live descendant of it; just `root` where the OS cannot say. */
-  descendants(root: number): Set<number>;
-  /** The value of the variable `name` in the process's environment, where readable. */
-  environmentValue(pid: number, name: string): string | undefined;
-}
 
 export interface ProcessTreeOptions {
   readonly platform?: NodeJS.Platform;

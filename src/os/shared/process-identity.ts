@@ -4,31 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { ProcessProbe } from '../../core/ports.js';
 import { parseStatFields } from '../linux/decode/procfs-process.js';
 import { pidExists } from './pid-exists.js';
-
-/** What a lock records about its holder. */
-export interface ProcessIdentity {
-  readonly pid: number;
-  readonly host: string;
-  /** Linux: field 22 of /proc/<pid>/stat (clock ticks after boot); elsewhere undefined. */
-  readonly startTime?: string;
-  /** Linux: /proc/sys/kernel/random/boot_id; a different boot means every holder is gone. */
-  readonly bootId?: string;
-}
-
-export type Liveness = 'alive' | 'dead';
-
-/** The OS reads the lock needs; tests replace it to fake dead, reused or foreign holders. */
-export interface ProcessProbe {
-  readonly self: () => ProcessIdentity;
-  /**
-   * Whether the process that `identity` describes still runs on this machine. Linux compares
-   * the start time too (a reused pid is a different process); macOS and Windows can only ask
-   * whether the pid exists (signal 0), so a reused pid there counts as alive.
-   */
-  readonly liveness: (identity: ProcessIdentity) => Liveness;
-}
 
 function readProc(path: string): string | undefined {
   try {

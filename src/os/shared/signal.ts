@@ -6,8 +6,8 @@
 // Windows: there are no signals. The graceful request is `taskkill /PID n` without /F, which
 //   asks the process's windows to close (WM_CLOSE); a console program has none, so taskkill
 //   fails and pm goes straight on. KILL is TerminateProcess (what libuv's process.kill does).
-import type { KillSignal, ProcessControl, SignalOutcome } from '../../core/kill.js';
-import type { ProcessInspector } from '../../core/ports.js';
+import type { KillSignal } from '../../core/actions/kill.js';
+import type { ProcessControl, ProcessInspector, SignalOutcome } from '../../core/ports.js';
 
 export interface ProcessControlOptions {
   readonly platform?: NodeJS.Platform;

@@ -1,9 +1,9 @@
 // Starts the real App against a temporary registry and a fake scanner.
 import { App, type NoticeSource } from '../../../src/components/app.js';
 import type { ActingPorts } from '../../../src/components/hooks/acting-requests.js';
-import type { Deps } from '../../../src/core/actions.js';
+import type { Deps } from '../../../src/core/actions/index.js';
+import { findPort } from '../../../src/core/model/registry.js';
 import type { Listener, ScanOutcome } from '../../../src/core/ports.js';
-import { findPort } from '../../../src/core/registry.js';
 import { type FakeScanner, fakeScanner, testDeps } from '../../helpers/fakes.js';
 import { registryToml, type TempRegistry, tempRegistry } from './fixtures.js';
 import { type Rendered, renderInk } from './render.js';

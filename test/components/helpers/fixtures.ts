@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RegistryStore } from '../../../src/core/store.js';
+import { RegistryStore } from '../../../src/core/store/registry-store.js';
 
 export interface TempRegistry {
   readonly dir: string;
