@@ -82,7 +82,7 @@ try {
     buildCli({
       outDir: next,
       esbuild: options,
-      esmOnly: (file) => /[\\/]components[\\/]render-app\.tsx$/.test(file),
+      esmOnly: (file) => /[\\/]dashboard[\\/]terminal[\\/]render-app\.tsx$/.test(file),
       exclusive: [/^(linux|darwin|win32)$/],
     }),
     build({

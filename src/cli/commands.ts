@@ -68,7 +68,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       if (flags.once || ctx.json || !interactive) {
         return runStatus(ctx, [], { all: flags.all }, environment.registryPath);
       }
-      const { runDashboard } = await import('../components/run-dashboard.js');
+      const { runDashboard } = await import('../dashboard/terminal/run-dashboard.js');
       return runDashboard({
         deps: ctx.deps,
         registryPath: environment.registryPath,
