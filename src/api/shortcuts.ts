@@ -10,8 +10,8 @@ import { isPort, type Port } from '../core/model/port.js';
 import { type ProjectContext, requireProject } from '../core/project/inference.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
 import { resolveRegistryPath } from '../core/store/registry-store.js';
-import { createDeps } from '../create-deps.js';
 import { wordRemedies } from '../view/remedies.js';
+import { createDeps } from '../wiring.js';
 
 export interface PortOptions {
   /** The directory the project is inferred from; relative to `process.cwd()`, the default. */

@@ -3,10 +3,10 @@
 // tests run it in-process and the bin (src/cli.ts) is a shim.
 import type { Context, Io } from '../commands/context.js';
 import { EXIT, isPmError } from '../core/errors.js';
-import { createDeps } from '../create-deps.js';
 import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { createStyle } from '../view/style.js';
+import { createDeps } from '../wiring.js';
 import type { NoticeSource } from './commands.js';
 import { type Env, readEnvironment } from './environment.js';
 import { renderHelp } from './help.js';

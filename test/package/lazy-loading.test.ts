@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { port } from '../../src/index.js';
+import { port } from '../../src/api/index.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const ENTRY = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
