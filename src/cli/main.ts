@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     };
     const deps = createDeps({
       registryPath: environment.registryPath,
-      scannerMode: environment.scannerMode ?? '',
+      scannerMode: environment.scannerMode,
       ...(environment.lockStaleMs !== undefined ? { lockStaleMs: environment.lockStaleMs } : {}),
       ...(environment.lockTimeoutMs !== undefined
         ? { lockTimeoutMs: environment.lockTimeoutMs }

@@ -197,3 +197,28 @@ export interface Deps {
   /** Signalling, for `pm kill` and the dashboard's `x`. */
   readonly control?: ProcessControl;
 }
+
+/**
+ * How the socket scanner is chosen: 'none' turns scanning off; on Linux 'procfs' forces the
+ * /proc/net source and 'netlink' forbids falling back to it. Undefined lets pm choose.
+ */
+export type ScannerMode = 'none' | 'off' | 'procfs' | 'netlink';
+
+/**
+ * Everything pm asks of the operating system it runs on, picked once (src/os/index.ts). The
+ * scanner and the inspector load their native code (koffi) on first use.
+ */
+export interface Platform {
+  /** The OS as Node names it ('linux', 'darwin', 'win32', ...). */
+  readonly name: string;
+  /** A new socket scanner; each keeps its own caches. */
+  scanner(mode?: ScannerMode): Scanner;
+  readonly inspector: ProcessInspector;
+  readonly control: ProcessControl;
+  readonly tree: ProcessTree;
+  /**
+   * A process's working directory, for telling "my project's dev server" from "someone else
+   * on my port"; undefined when the OS will not say, which never makes a conflict.
+   */
+  cwdOf(pid: number): string | undefined;
+}

@@ -1,7 +1,11 @@
-// Backend choice. This module and the backends it imports are the only place that knows
-// which OS pm runs on; backends are imported lazily so koffi is loaded only when a scan
-// is actually wanted, and only the current platform's module is ever evaluated.
-import type { ProcessInspector, Scanner, ScanOptions, ScanOutcome } from '../core/ports.js';
+// The one place that asks which OS pm runs on: everything else gets the Platform picked here
+// (or, in tests, one for another OS). Each OS's native code loads only when first used.
+import type { Platform, ProcessInspector, Scanner, ScannerMode } from '../core/ports.js';
+import { darwinPlatform } from './darwin/index.js';
+import { linuxPlatform } from './linux/index.js';
+import { createProcessTree } from './linux/tree.js';
+import { platformWithoutBackend } from './shared/native-platform.js';
+import { win32Platform } from './win32/index.js';
 
 export type {
   Family,
@@ -16,146 +20,49 @@ export type {
   ScanOutcome,
 } from '../core/ports.js';
 
+/** The Platform for `name`: a new one, with its own scanner caches and inspector. */
+export function platformFor(name: NodeJS.Platform): Platform {
+  switch (name) {
+    case 'linux':
+      return linuxPlatform();
+    case 'darwin':
+      return darwinPlatform();
+    case 'win32':
+      return win32Platform();
+    default:
+      return platformWithoutBackend(name, createProcessTree({ platform: name }));
+  }
+}
+
+let current: Platform | undefined;
+
+/** The OS pm runs on, picked once. */
+export function currentPlatform(): Platform {
+  current ??= platformFor(process.platform);
+  return current;
+}
+
 export interface ScannerOptions {
-  /** Defaults to process.platform. */
+  /** Defaults to the OS pm runs on. */
   readonly platform?: NodeJS.Platform;
   /**
-   * PM_SCANNER: 'none' disables scanning; on Linux 'procfs' forces the /proc/net fallback and
-   * 'netlink' forbids it. Used by tests and by users in sandboxes that misbehave.
+   * 'none' disables scanning; on Linux 'procfs' forces the /proc/net fallback and 'netlink'
+   * forbids it. Used by tests and by users in sandboxes that misbehave.
    */
   readonly mode?: string;
 }
 
-/** A scanner that can never see anything; pm keeps working and shows state "unknown". */
-export function unavailableScanner(reason: string, backend = 'none'): Scanner {
-  const outcome: ScanOutcome = { ok: false, reason };
-  return {
-    backend,
-    scan: async () => outcome,
-    seesOtherUsers: () => false,
-  };
-}
-
-/**
- * A scanner whose backend module is imported on first scan. Import failures (koffi missing
- * its platform package, a libc without the symbols) become an "unavailable" outcome.
- */
-function lazyScanner(backend: string, load: () => Promise<Scanner>): Scanner {
-  let inner: Promise<Scanner> | undefined;
-  const get = (): Promise<Scanner> => {
-    inner ??= load().catch((error: unknown) =>
-      unavailableScanner(`could not load the ${backend} backend: ${describe(error)}`, backend),
-    );
-    return inner;
-  };
-  let loaded: Scanner | undefined;
-  return {
-    // The loaded backend may refine its name (netlink falling back to /proc/net).
-    get backend() {
-      return loaded?.backend ?? backend;
-    },
-    async scan(options?: ScanOptions) {
-      loaded = await get();
-      try {
-        return await loaded.scan(options);
-      } catch (error) {
-        return { ok: false, reason: `${backend} scan failed: ${describe(error)}` };
-      }
-    },
-    seesOtherUsers: () => loaded?.seesOtherUsers?.() ?? false,
-    dispose() {
-      loaded?.dispose?.();
-    },
-  };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
+/** A socket scanner, for the programmatic API and tests. */
 export function createScanner(options: ScannerOptions = {}): Scanner {
-  const platform = options.platform ?? process.platform;
-  const mode = (options.mode ?? process.env.PM_SCANNER ?? '').toLowerCase();
-  if (mode === 'none' || mode === 'off') {
-    return unavailableScanner('scanning is turned off (PM_SCANNER=none)');
-  }
-  switch (platform) {
-    case 'linux':
-      return lazyScanner(mode === 'procfs' ? 'linux-procfs' : 'linux-netlink', async () =>
-        (await import('./linux/index.js')).createLinuxScanner({
-          force: mode === 'procfs' ? 'procfs' : mode === 'netlink' ? 'netlink' : undefined,
-        }),
-      );
-    case 'darwin':
-      return lazyScanner('darwin-sysctl', async () =>
-        (await import('./darwin/index.js')).createDarwinScanner(),
-      );
-    case 'win32':
-      return lazyScanner('win32-iphlpapi', async () =>
-        (await import('./win32/index.js')).createWin32Scanner(),
-      );
-    default:
-      return unavailableScanner(`no socket scanner for platform '${platform}'`);
-  }
+  const mode = (options.mode ?? '').toLowerCase();
+  return (options.platform ? platformFor(options.platform) : currentPlatform()).scanner(
+    mode === '' ? undefined : (mode as ScannerMode),
+  );
 }
 
-/** Answers "nothing" for every pid: a platform pm cannot inspect, or a backend that failed to load. */
-function blindInspector(reason: string): ProcessInspector {
-  return {
-    detail: async (pid) => ({
-      pid,
-      unavailable: {
-        ppid: reason,
-        uid: reason,
-        user: reason,
-        name: reason,
-        executable: reason,
-        command: reason,
-        cwd: reason,
-        startTime: reason,
-        sockets: reason,
-      },
-    }),
-    startTime: async () => undefined,
-    parentPid: async () => undefined,
-  };
-}
-
-/** An inspector whose backend module is imported on first use, like the scanner's. */
-function lazyInspector(backend: string, load: () => Promise<ProcessInspector>): ProcessInspector {
-  let inner: Promise<ProcessInspector> | undefined;
-  const get = (): Promise<ProcessInspector> => {
-    inner ??= load().catch((error: unknown) =>
-      blindInspector(`could not load the ${backend} backend: ${describe(error)}`),
-    );
-    return inner;
-  };
-  return {
-    detail: async (pid) => (await get()).detail(pid),
-    startTime: async (pid) => (await get()).startTime(pid),
-    parentPid: async (pid) => (await get()).parentPid(pid),
-  };
-}
-
-/** Per-process detail, start time and parent for the current OS (docs/platforms.md). */
+/** Per-process detail, start time and parent (docs/platforms.md), for the API and tests. */
 export function createProcessInspector(
   options: Pick<ScannerOptions, 'platform'> = {},
 ): ProcessInspector {
-  const platform = options.platform ?? process.platform;
-  switch (platform) {
-    case 'linux':
-      return lazyInspector('linux-procfs', async () =>
-        (await import('./linux/index.js')).createLinuxInspector(),
-      );
-    case 'darwin':
-      return lazyInspector('darwin-libproc', async () =>
-        (await import('./darwin/index.js')).createDarwinInspector(),
-      );
-    case 'win32':
-      return lazyInspector('win32-kernel32', async () =>
-        (await import('./win32/index.js')).createWin32Inspector(),
-      );
-    default:
-      return blindInspector(`no process inspector for platform '${platform}'`);
-  }
+  return platformFor(options.platform ?? process.platform).inspector;
 }

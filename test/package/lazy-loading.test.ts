@@ -50,7 +50,7 @@ function loadedBy(registry: string, service?: string): Loaded {
     .map((url) => fileURLToPath(url));
   return {
     koffi: files.some((file) => /[\\/]node_modules[\\/]koffi[\\/]/.test(file)),
-    backend: files.some((file) => /[\\/]chunks[\\/](linux|darwin|win32)-/.test(file)),
+    backend: files.some((file) => /[\\/]chunks[\\/]backend-/.test(file)),
     react: files.some((file) => readFileSync(file, 'utf8').includes('react.transitional.element')),
   };
 }

@@ -1,6 +1,16 @@
-// Everything pm reads natively on Darwin, as one module: the socket scanner and the process
-// inspector share their decoders, so they load together (one lazy bundle of the CLI,
-// scripts/build-cli.mjs; one chunk of the API) and each decoder exists once.
+// macOS: sockets from sysctl pcblists, processes from libproc, both through koffi, loaded
+// with the backend module on first use.
+import type { Platform } from '../../core/ports.js';
+import { createProcessTree } from '../linux/tree.js';
+import { nativePlatform } from '../shared/native-platform.js';
 
-export { createDarwinInspector } from './inspector.js';
-export { createDarwinScanner } from './scanner.js';
+export function darwinPlatform(): Platform {
+  return nativePlatform({
+    name: 'darwin',
+    scannerName: () => 'darwin-sysctl',
+    inspectorName: 'darwin-libproc',
+    load: () => import('./backend.js'),
+    // Not wired on macOS yet (src/os/linux/tree.ts says what it would take): reports nothing.
+    tree: createProcessTree({ platform: 'darwin' }),
+  });
+}

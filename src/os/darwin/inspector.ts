@@ -43,6 +43,15 @@ function because(errno: number, what: string): string {
   }
 }
 
+/** The process's working directory, or undefined (errno says why). */
+export function workingDirectory(libc: DarwinBinding, pid: number): string | undefined {
+  const vnode = Buffer.alloc(VNODE_PATH_INFO_SIZE);
+  return decodeVnodePathInfo(
+    vnode,
+    libc.proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, vnode, vnode.length),
+  );
+}
+
 export function createDarwinInspector(binding?: DarwinBinding): ProcessInspector {
   let libc: DarwinBinding;
   try {
@@ -100,11 +109,7 @@ export function createDarwinInspector(binding?: DarwinBinding): ProcessInspector
       if (args.ok && args.value.argv.length > 0) detail.command = args.value.argv;
       else unavailable.command = because(args.ok ? 0 : args.errno, 'sysctl KERN_PROCARGS2');
 
-      const vnode = Buffer.alloc(VNODE_PATH_INFO_SIZE);
-      const cwd = decodeVnodePathInfo(
-        vnode,
-        libc.proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, vnode, vnode.length),
-      );
+      const cwd = workingDirectory(libc, pid);
       if (cwd !== undefined) detail.cwd = cwd;
       else unavailable.cwd = because(libc.errno(), 'PROC_PIDVNODEPATHINFO');
 

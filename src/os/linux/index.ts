@@ -1,6 +1,17 @@
-// Everything pm reads natively on Linux, as one module: the socket scanner and the process
-// inspector share their decoders, so they load together (one lazy bundle of the CLI,
-// scripts/build-cli.mjs; one chunk of the API) and each decoder exists once.
+// Linux: sockets from netlink sock_diag (or /proc/net), processes from /proc. The tree and
+// the working directory are plain /proc reads; the rest loads with its backend module.
+import type { Platform } from '../../core/ports.js';
+import { nativePlatform } from '../shared/native-platform.js';
+import { processCwd } from './cwd.js';
+import { createProcessTree } from './tree.js';
 
-export { createLinuxInspector } from './inspector.js';
-export { createLinuxScanner } from './scanner.js';
+export function linuxPlatform(): Platform {
+  return nativePlatform({
+    name: 'linux',
+    scannerName: (mode) => (mode === 'procfs' ? 'linux-procfs' : 'linux-netlink'),
+    inspectorName: 'linux-procfs',
+    load: () => import('./backend.js'),
+    tree: createProcessTree({ platform: 'linux' }),
+    cwdOf: processCwd,
+  });
+}

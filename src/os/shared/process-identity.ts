@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ProcessProbe } from '../../core/ports.js';
 import { parseStatFields } from '../linux/decode/procfs-process.js';
-import { pidExists } from './pid-exists.js';
 
 function readProc(path: string): string | undefined {
   try {
@@ -42,4 +41,15 @@ export function systemProbe(platform: NodeJS.Platform = process.platform): Proce
       return now === identity.startTime ? 'alive' : 'dead';
     },
   };
+}
+
+/** Whether a process with this pid exists (any owner); signal 0 delivers nothing. */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the pid exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

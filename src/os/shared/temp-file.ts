@@ -2,7 +2,7 @@
 // are named <file>.<pid>.<random>.tmp: a later pm can then tell a dead writer's debris from a
 // live writer's file in progress, and only the first is removed.
 import { basename } from 'node:path';
-import { pidExists } from './pid-exists.js';
+import { pidExists } from './process-identity.js';
 
 const TEMP_OWNER = /\.(\d+)\.[a-z0-9]+\.tmp$/;
 
