@@ -43,19 +43,32 @@ export { parseRegistry, serializeRegistry } from '../core/store/registry-file.js
 export {
   MAX_REGISTRY_BYTES,
   RegistryStore,
-  resolveRegistryPath,
   type StoreOptions,
 } from '../core/store/registry-store.js';
-export { createScanner, type Listener, type Scanner, type ScanOutcome } from '../os/index.js';
+export type { Listener, Scanner, ScanOutcome } from '../os/index.js';
 export { bindProbe } from '../os/shared/bind-probe.js';
 
+import { processScannerChoice, processSettings } from '../cli/settings.js';
 import type { Deps } from '../core/actions/index.js';
-import { resolveRegistryPath } from '../core/store/registry-store.js';
+import type { Scanner } from '../core/ports.js';
+import { type ScannerOptions, scannerFor } from '../os/index.js';
 import { createDeps } from '../wiring.js';
+
+export { resolveRegistryPath } from '../cli/settings.js';
+
+/** The OS's socket scanner; PM_SCANNER and PM_CACHE_DIR apply unless `options` say. */
+export function createScanner(options: ScannerOptions = {}): Scanner {
+  const settings = processScannerChoice();
+  return scannerFor({
+    ...(settings.mode !== undefined ? { mode: settings.mode } : {}),
+    ...(settings.cacheDirectory ? { cacheDirectory: settings.cacheDirectory } : {}),
+    ...options,
+  });
+}
 
 /** Dependencies as the CLI builds them: the user's registry, the OS scanner, the bind probe. */
 export function defaultDeps(registryPath?: string): Deps {
-  return createDeps({ registryPath: resolveRegistryPath(registryPath) });
+  return createDeps(processSettings({ registry: registryPath }));
 }
 
 // Types the signatures above use, exported so callers can name what they receive and pass.

@@ -2,6 +2,7 @@
 // `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
 // project is inferred from the working directory like the CLI does when it is left out.
 import { resolve } from 'node:path';
+import { processSettings } from '../cli/settings.js';
 import { allocate, type Deps, projectPorts } from '../core/actions/index.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { projectVariables } from '../core/model/env-vars.js';
@@ -9,7 +10,6 @@ import { parseName } from '../core/model/names.js';
 import { isPort, type Port } from '../core/model/port.js';
 import { type ProjectContext, requireProject } from '../core/project/inference.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
-import { resolveRegistryPath } from '../core/store/registry-store.js';
 import { wordRemedies } from '../view/remedies.js';
 import { createDeps } from '../wiring.js';
 
@@ -84,7 +84,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
 
 /** The CLI's wiring. The scanner loads koffi only when a scan is needed (a new service). */
 function apiDeps(options: EnvOptions): Deps {
-  return createDeps({ registryPath: resolveRegistryPath(options.registry) });
+  return createDeps(processSettings({ registry: options.registry }));
 }
 
 /**

@@ -33,7 +33,7 @@ export function requireWithCodeCache(file: string, digest: string | undefined): 
   const cached = require.cache[file];
   if (cached) return cached.exports;
   const bundle = basename(file, '.js');
-  const directory = cacheDirectory();
+  const directory = cacheDirectory(process.env);
   const name = `code-${bundle}-${digest}-${process.version}-${process.arch}.v8`;
   const cachedData = readPrivateFile(directory, name, MAX_CACHE_BYTES);
   const script = new Script(Module.wrap(readFileSync(file, 'utf8')), {

@@ -14,8 +14,8 @@ import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
 import { PmError } from '../core/errors.js';
 import { ephemeralRange } from '../os/shared/ephemeral-range.js';
-import type { Env, Environment } from './environment.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
+import type { Env, Settings } from './settings.js';
 
 export interface NoticeSource {
   subscribe(listener: (text: string) => void): () => void;
@@ -30,7 +30,7 @@ export interface Invocation {
   /** The caller's environment, passed on to a command `pm run` starts. */
   readonly env: Env;
   readonly flags: FlagValues;
-  readonly environment: Environment;
+  readonly environment: Settings;
   /** Both ends are terminals: only then is the live dashboard shown. */
   readonly interactive: boolean;
   readonly notices: NoticeSource;
@@ -72,6 +72,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       return runDashboard({
         deps: ctx.deps,
         registryPath: environment.registryPath,
+        home: environment.home,
         intervalMs: flags.interval ?? DEFAULT_INTERVAL_MS,
         color: environment.color(flags.color),
         notices,

@@ -204,6 +204,12 @@ export interface Deps {
  */
 export type ScannerMode = 'none' | 'off' | 'procfs' | 'netlink';
 
+export interface ScannerChoice {
+  readonly mode?: ScannerMode | undefined;
+  /** pm's private cache directory, where a scanner keeps what outlives one run (owners). */
+  readonly cacheDirectory?: (() => string) | undefined;
+}
+
 /**
  * Everything pm asks of the operating system it runs on, picked once (src/os/index.ts). The
  * scanner and the inspector load their native code (koffi) on first use.
@@ -212,7 +218,7 @@ export interface Platform {
   /** The OS as Node names it ('linux', 'darwin', 'win32', ...). */
   readonly name: string;
   /** A new socket scanner; each keeps its own caches. */
-  scanner(mode?: ScannerMode): Scanner;
+  scanner(choice?: ScannerChoice): Scanner;
   readonly inspector: ProcessInspector;
   readonly control: ProcessControl;
   readonly tree: ProcessTree;

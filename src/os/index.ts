@@ -50,14 +50,17 @@ export interface ScannerOptions {
    * forbids it. Used by tests and by users in sandboxes that misbehave.
    */
   readonly mode?: string;
+  /** Where the scanner may keep its caches; without one it keeps them in memory only. */
+  readonly cacheDirectory?: () => string;
 }
 
-/** A socket scanner, for the programmatic API and tests. */
-export function createScanner(options: ScannerOptions = {}): Scanner {
+/** A socket scanner for `options.platform` (default: this OS), for the API and tests. */
+export function scannerFor(options: ScannerOptions = {}): Scanner {
   const mode = (options.mode ?? '').toLowerCase();
-  return (options.platform ? platformFor(options.platform) : currentPlatform()).scanner(
-    mode === '' ? undefined : (mode as ScannerMode),
-  );
+  return (options.platform ? platformFor(options.platform) : currentPlatform()).scanner({
+    mode: mode === '' ? undefined : (mode as ScannerMode),
+    cacheDirectory: options.cacheDirectory,
+  });
 }
 
 /** Per-process detail, start time and parent (docs/platforms.md), for the API and tests. */

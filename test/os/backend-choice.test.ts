@@ -1,13 +1,13 @@
 // Backend choice through the public entry point. On Linux the macOS and Windows libraries
 // cannot load, so these scanners must resolve { ok: false } with a reason, never throw.
 import { describe, expect, it } from 'vitest';
-import { createScanner } from '../../src/os/index.js';
+import { scannerFor } from '../../src/os/index.js';
 
-describe('createScanner backend choice', () => {
+describe('scannerFor backend choice', () => {
   it.runIf(process.platform !== 'darwin')(
     "picks 'darwin-sysctl' on darwin and resolves { ok: false } where libSystem is missing",
     async () => {
-      const scanner = createScanner({ platform: 'darwin', mode: '' });
+      const scanner = scannerFor({ platform: 'darwin', mode: '' });
       expect(scanner.backend).toBe('darwin-sysctl');
       const outcome = await scanner.scan();
       expect(outcome.ok).toBe(false);
@@ -19,7 +19,7 @@ describe('createScanner backend choice', () => {
   it.runIf(process.platform !== 'win32')(
     "picks 'win32-iphlpapi' on win32 and resolves { ok: false } where the DLLs are missing",
     async () => {
-      const scanner = createScanner({ platform: 'win32', mode: '' });
+      const scanner = scannerFor({ platform: 'win32', mode: '' });
       expect(scanner.backend).toBe('win32-iphlpapi');
       const outcome = await scanner.scan();
       expect(outcome.ok).toBe(false);
@@ -29,7 +29,7 @@ describe('createScanner backend choice', () => {
   );
 
   it('has no scanner for other platforms and says why', async () => {
-    const scanner = createScanner({ platform: 'freebsd' as NodeJS.Platform, mode: '' });
+    const scanner = scannerFor({ platform: 'freebsd' as NodeJS.Platform, mode: '' });
     expect(scanner.seesOtherUsers?.()).toBe(false);
     expect(await scanner.scan()).toEqual({
       ok: false,

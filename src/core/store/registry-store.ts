@@ -71,13 +71,6 @@ export const BACKUP_SUFFIX = '.bak';
 /** Editors and sync tools write in bursts; one re-read per burst is enough. */
 export const FOLLOW_DEBOUNCE_MS = 50;
 
-function envNumber(name: string): number | undefined {
-  const raw = process.env[name];
-  if (!raw) return undefined;
-  const value = Number(raw);
-  return Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
 export class RegistryStore {
   readonly path: string;
   private readonly fs: StoreFs;
@@ -103,13 +96,9 @@ export class RegistryStore {
     this.path = resolve(options.path);
     this.fs = { ...systemFs(), ...options.fs };
     this.platform = options.platform ?? process.platform;
-    this.staleMs = Math.max(
-      MIN_STALE_MS,
-      options.staleMs ?? envNumber('PM_LOCK_STALE_MS') ?? DEFAULT_STALE_MS,
-    );
+    this.staleMs = Math.max(MIN_STALE_MS, options.staleMs ?? DEFAULT_STALE_MS);
     // Longer than `stale`, so a lock left by a crashed process is recovered, not reported.
-    this.lockTimeoutMs =
-      options.lockTimeoutMs ?? envNumber('PM_LOCK_TIMEOUT_MS') ?? this.staleMs + 5000;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? this.staleMs + 5000;
   }
 
   private get files(): FileContext {

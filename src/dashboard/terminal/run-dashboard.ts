@@ -8,7 +8,7 @@
 import { constants } from 'node:os';
 import { sep } from 'node:path';
 import type { Deps } from '../../core/actions/index.js';
-import { homeDirectory } from '../../os/shared/home.js';
+import { currentPlatform } from '../../os/index.js';
 import { openUrl } from '../../os/shared/open-url.js';
 import { loadFirstView } from '../effects/first-view.js';
 import type { NoticeSource } from '../ui/app.js';
@@ -18,6 +18,8 @@ import { formatClock, Screen } from './screen.js';
 export interface DashboardOptions {
   readonly deps: Deps;
   readonly registryPath: string;
+  /** The user's home directory (Settings), to show the registry's path under `~`. */
+  readonly home?: string | undefined;
   readonly intervalMs: number;
   readonly color: boolean;
   readonly notices?: NoticeSource;
@@ -43,7 +45,7 @@ export function displayPath(path: string, home: string): string {
  * on. Windows has no job control.
  */
 function suspender(screen: Screen): (() => void) | undefined {
-  if (process.platform === 'win32') return undefined;
+  if (currentPlatform().name === 'win32') return undefined;
   return () => {
     screen.close();
     process.stdin.setRawMode?.(false);
@@ -74,7 +76,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   // A process.exit elsewhere (SIGINT in the CLI) must not strand the user on this screen.
   process.once('exit', restore);
   for (const signal of HANDLED_SIGNALS) process.once(signal, onSignal);
-  const registryPath = displayPath(options.registryPath, homeDirectory() ?? '');
+  const registryPath = displayPath(options.registryPath, options.home ?? '');
   const onRefreshed = () => screen.setStatus(`refreshed ${formatClock(Date.now())}`);
   const suspend = suspender(screen);
   const terminal = { redraw: () => screen.redraw(), ...(suspend ? { suspend } : {}) };

@@ -17,7 +17,6 @@ import type {
   ScanOutcome,
 } from '../../core/ports.js';
 import { CommandLineCache, type CommandReader } from '../shared/command-lines.js';
-import { cacheDirectory } from '../shared/private-cache.js';
 import { decodeCmdline } from './decode/cmdline.js';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from './decode/netlink.js';
 import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/socket-record.js';
@@ -35,6 +34,8 @@ export interface LinuxScannerOptions {
   readonly readCommand?: CommandReader;
   /** Owners remembered between processes; default the per-user cache file, false for none. */
   readonly ownerMemory?: OwnerMemory | false;
+  /** pm's private cache directory, for the owner cache file; without it owners stay in memory. */
+  readonly cacheDirectory?: () => string;
 }
 
 /** argv from /proc/<pid>/cmdline; undefined when unreadable (hidepid, the process exited). */
@@ -104,7 +105,9 @@ const DUMP_QUERIES = TABLES.map((table) => ({
 
 export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   const force = options.force;
-  const memory = options.ownerMemory ?? new OwnerCacheFile({ directory: cacheDirectory() });
+  const memory =
+    options.ownerMemory ??
+    (options.cacheDirectory ? new OwnerCacheFile({ directory: options.cacheDirectory() }) : false);
   const owners = new SocketOwnerResolver(memory ? { memory } : {});
   const procNet = new ProcNetReader();
   const commands = new CommandLineCache(options.readCommand ?? ((pid) => readProcCommand(pid)));

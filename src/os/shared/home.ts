@@ -3,7 +3,9 @@
 // an arbitrary uid (OpenShift's default) runs pm. Callers then fall back or say so.
 import { homedir } from 'node:os';
 
-export function homeDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function homeDirectory(
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   if (env.HOME) return env.HOME;
   try {
     return homedir() || undefined;

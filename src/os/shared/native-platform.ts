@@ -6,6 +6,7 @@ import type {
   ProcessInspector,
   ProcessTree,
   Scanner,
+  ScannerChoice,
   ScannerMode,
   ScanOptions,
   ScanOutcome,
@@ -14,7 +15,7 @@ import { createProcessControl } from './signal.js';
 
 /** What an OS's lazily loaded backend module provides. */
 export interface NativeBackend {
-  scanner(mode: ScannerMode | undefined): Scanner;
+  scanner(choice: ScannerChoice): Scanner;
   inspector(): ProcessInspector;
   /** Where the working directory needs a native call (macOS); absent: the Platform's own. */
   cwdOf?(pid: number): string | undefined;
@@ -44,10 +45,10 @@ export function nativePlatform(spec: NativePlatformSpec): Platform {
   const inspector = lazyInspector(spec.inspectorName, async () => (await load()).inspector());
   return {
     name: spec.name,
-    scanner: (mode) =>
-      mode === 'none' || mode === 'off'
+    scanner: (choice = {}) =>
+      turnedOff(choice.mode)
         ? unavailableScanner('scanning is turned off (PM_SCANNER=none)')
-        : lazyScanner(spec.scannerName(mode), async () => (await load()).scanner(mode)),
+        : lazyScanner(spec.scannerName(choice.mode), async () => (await load()).scanner(choice)),
     inspector,
     control: createProcessControl(inspector, { platform: spec.name as NodeJS.Platform }),
     tree: spec.tree,
@@ -61,8 +62,8 @@ export function platformWithoutBackend(name: string, tree: ProcessTree): Platfor
   const inspector = blindInspector(`no process inspector for platform '${name}'`);
   return {
     name,
-    scanner: (mode) =>
-      mode === 'none' || mode === 'off'
+    scanner: (choice = {}) =>
+      turnedOff(choice.mode)
         ? unavailableScanner('scanning is turned off (PM_SCANNER=none)')
         : unavailableScanner(`no socket scanner for platform '${name}'`),
     inspector,
@@ -70,6 +71,10 @@ export function platformWithoutBackend(name: string, tree: ProcessTree): Platfor
     tree,
     cwdOf: () => undefined,
   };
+}
+
+function turnedOff(mode: ScannerMode | undefined): boolean {
+  return mode === 'none' || mode === 'off';
 }
 
 /** A scanner that can never see anything; pm keeps working and shows state "unknown". */

@@ -63,7 +63,7 @@ export interface PrivateFileOptions {
  * or, with no home directory at all, $TMPDIR/port-manager-<uid>.
  */
 export function cacheDirectory(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>>,
   uid: number = process.geteuid?.() ?? -1,
   fs: Pick<CacheFs, 'lstatSync'> = systemFs,
 ): string {

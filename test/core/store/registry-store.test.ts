@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveRegistryPath } from '../../../src/cli/settings.js';
 import { PmError } from '../../../src/core/errors.js';
 import { emptyRegistry, withAllocation } from '../../../src/core/model/registry.js';
-import { RegistryStore, resolveRegistryPath } from '../../../src/core/store/registry-store.js';
+import { RegistryStore } from '../../../src/core/store/registry-store.js';
 import { tempDirPerTest } from '../../helpers/tmp.js';
 
 const tempDir = tempDirPerTest();

@@ -3,7 +3,7 @@
 // own /proc/net fallback.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScanner, type Listener } from '../../../src/os/index.js';
+import { type Listener, scannerFor } from '../../../src/os/index.js';
 import { LISTENERS_SCRIPT, type RunningChild, startChild } from '../helpers/listener-child.js';
 
 interface SsListener {
@@ -56,7 +56,7 @@ async function agreeWithin<T>(attempts: number, compare: () => Promise<{ left: T
 }
 
 async function scanWith(mode: 'netlink' | 'procfs'): Promise<readonly Listener[]> {
-  const scanner = createScanner({ platform: 'linux', mode });
+  const scanner = scannerFor({ platform: 'linux', mode });
   const outcome = await scanner.scan();
   scanner.dispose?.();
   if (!outcome.ok) throw new Error(`${mode} scan failed: ${outcome.reason}`);
@@ -73,7 +73,7 @@ describe.runIf(process.platform === 'linux')('agreement', () => {
   });
 
   it('pm finds the same TCP listeners and owners as ss -ltnp', async () => {
-    const scanner = createScanner({ platform: 'linux', mode: 'netlink' });
+    const scanner = scannerFor({ platform: 'linux', mode: 'netlink' });
     await agreeWithin(5, async () => {
       const ss = runSs();
       const outcome = await scanner.scan();

@@ -1,8 +1,8 @@
 // The Linux scanner against real sockets of a real child process, through the same
-// createScanner() the CLI uses, on both sources (netlink and the /proc/net fallback).
+// scannerFor() the CLI uses, on both sources (netlink and the /proc/net fallback).
 import { basename } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScanner, type Listener, type Scanner } from '../../../src/os/index.js';
+import { type Listener, type Scanner, scannerFor } from '../../../src/os/index.js';
 import {
   LISTENERS_SCRIPT,
   type ListenerPorts,
@@ -27,7 +27,7 @@ async function start<T>(script: string): Promise<RunningChild<T>> {
 }
 
 function scanner(mode: 'netlink' | 'procfs'): Scanner {
-  const created = createScanner({ platform: 'linux', mode });
+  const created = scannerFor({ platform: 'linux', mode });
   scanners.push(created);
   return created;
 }

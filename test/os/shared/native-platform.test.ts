@@ -41,7 +41,7 @@ it('loads the backend once, on first use, and answers cwdOf from it', async () =
 
 it("turns scanning off for mode 'none' without loading anything", async () => {
   const loads = { count: 0 };
-  const outcome = await platform(loads).scanner('none').scan();
+  const outcome = await platform(loads).scanner({ mode: 'none' }).scan();
   expect(outcome).toEqual({ ok: false, reason: 'scanning is turned off (PM_SCANNER=none)' });
   expect(loads.count).toBe(0);
 });
