@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC = join(ROOT, 'src');
 
-export interface SourceFile {
+interface SourceFile {
   /** Relative to src/, with forward slashes: 'core/model/port.ts'. */
   readonly path: string;
   readonly text: string;
@@ -31,7 +31,7 @@ function code(text: string): string {
 const STATIC = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
 const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-export function importsOf(file: SourceFile): ImportEdge[] {
+function importsOf(file: SourceFile): ImportEdge[] {
   const text = code(file.text);
   const target = (specifier: string) =>
     specifier.startsWith('.')
@@ -59,7 +59,7 @@ const under = (path: string | undefined, folder: string) =>
   path !== undefined && (path === folder || path.startsWith(`${folder}/`));
 
 /** Every broken rule in `files`, one line each. */
-export function violations(files: readonly SourceFile[]): string[] {
+function violations(files: readonly SourceFile[]): string[] {
   const found: string[] = [];
   for (const file of files) {
     const text = code(file.text);
