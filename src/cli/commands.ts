@@ -13,13 +13,10 @@ import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
 import { PmError } from '../core/errors.js';
+import type { NoticeSource } from '../dashboard/ui/app.js';
 import { ephemeralRange } from '../os/shared/ephemeral-range.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 import type { Env, Settings } from './settings.js';
-
-export interface NoticeSource {
-  subscribe(listener: (text: string) => void): () => void;
-}
 
 /** Everything a command's runner gets: parsed input, the wired context, the checked env. */
 export interface Invocation {

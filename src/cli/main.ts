@@ -3,12 +3,12 @@
 // tests run it in-process and the bin (src/cli.ts) is a shim.
 import type { Context, Io } from '../commands/context.js';
 import { EXIT, isPmError } from '../core/errors.js';
+import type { NoticeSource } from '../dashboard/ui/app.js';
 import { currentPlatform } from '../os/index.js';
 import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { createStyle } from '../view/style.js';
 import { createDeps } from '../wiring.js';
-import type { NoticeSource } from './commands.js';
 import { renderHelp } from './help.js';
 import { commandOf, flagValues, splitCommandLine } from './parse.js';
 import { type Env, readSettings } from './settings.js';

@@ -5,7 +5,7 @@
 // leaves <project> out, and a git process costs more than the whole budget (5 ms).
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { PmError } from '../errors.js';
+import { isPmError, PmError, type Remedy } from '../errors.js';
 import { toValidName } from '../model/names.js';
 import { isInside, projectAt, type Registry, samePath } from '../model/registry.js';
 import { loadManifest, type Manifest } from './manifest.js';
@@ -190,4 +190,22 @@ function shortHash(text: string): string {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0).toString(16).padStart(8, '0').slice(0, 4);
+}
+
+/**
+ * The project the working directory belongs to (manifest, worktree, recorded path), so a
+ * caller need not repeat its name. Without one, the error carries `remedies`: each front end
+ * names its own way to say the project.
+ */
+export async function projectHere(
+  store: { read(): Promise<{ readonly registry: Registry }> },
+  cwd: string,
+  remedies: readonly Remedy[],
+): Promise<ProjectContext> {
+  try {
+    return requireProject((await store.read()).registry, cwd);
+  } catch (error) {
+    if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
+    throw new PmError(error.code, error.message, [...remedies], { cause: error });
+  }
 }

@@ -12,7 +12,7 @@ import { isPort, type Port } from '../model/port.js';
 import {
   describeValue as describe,
   isTable,
-  sanitize as printableExcerpt,
+  maskControlBytes as printableExcerpt,
 } from '../store/registry-file.js';
 import { readRegularFile } from './regular-file.js';
 

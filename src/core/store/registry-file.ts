@@ -90,7 +90,7 @@ function locate(where: string): string {
 }
 
 /** The code excerpt echoes the file; control bytes (NUL...) would garble the terminal. */
-export function sanitize(text: string): string {
+export function maskControlBytes(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control bytes is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
 }
@@ -142,7 +142,7 @@ export function parseRegistry(text: string, path: string): Registry {
   } catch (error) {
     if (error instanceof TomlError) {
       const firstLine = error.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '');
-      const block = error.codeblock ? `\n${sanitize(error.codeblock.trimEnd())}` : '';
+      const block = error.codeblock ? `\n${maskControlBytes(error.codeblock.trimEnd())}` : '';
       throw corrupt(path, `${error.line}:${error.column}`, `${firstLine}${block}`);
     }
     // smol-toml reports a few limits (unsafe keys, depth) with plain errors.

@@ -42,6 +42,6 @@ export function allocatedMessage(result: AllocateResult): Message {
     : { tone: 'success', text };
 }
 
-export function describeTarget(target: FreeRequest): string {
+export function describeFreeTarget(target: FreeRequest): string {
   return `${target.project}/${target.service} (port ${target.port})`;
 }

@@ -12,7 +12,7 @@ import {
 } from './acting.js';
 import { editFocused, type FormState, type FormStep, fieldsOf, newForm } from './form.js';
 import type { FreeRequest } from './free-target.js';
-import { allocatedMessage, describeTarget, type Message, messageOf } from './messages.js';
+import { allocatedMessage, describeFreeTarget, type Message, messageOf } from './messages.js';
 import { allocationKey } from './rows.js';
 import type { SortKey } from './sort.js';
 
@@ -260,12 +260,12 @@ export function update(state: UiState, action: UiAction): UiState {
       return {
         ...state,
         overlay: { kind: 'none' },
-        message: { tone: 'info', text: `freeing ${describeTarget(action.target)}…` },
+        message: { tone: 'info', text: `freeing ${describeFreeTarget(action.target)}…` },
       };
     case 'freed':
       return {
         ...state,
-        message: { tone: 'success', text: `freed ${describeTarget(action.target)}` },
+        message: { tone: 'success', text: `freed ${describeFreeTarget(action.target)}` },
       };
     case 'openSuggest':
       return { ...state, overlay: { kind: 'suggest', index: 0 } };

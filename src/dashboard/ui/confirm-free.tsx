@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { describeTarget as describeKillTarget } from '../../core/actions/kill.js';
+import { describeTarget } from '../../core/actions/kill.js';
 import { sanitize } from '../../view/sanitize.js';
 import type { KillRequest } from '../model/acting.js';
 import type { FreeRequest } from '../model/free-target.js';
-import { describeTarget } from '../model/messages.js';
+import { describeFreeTarget } from '../model/messages.js';
 import { toneStyle } from './theme.js';
 
 export interface ConfirmFreeProps {
@@ -17,7 +17,7 @@ export interface ConfirmFreeProps {
 function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   const question = (
     <Text wrap="truncate-end">
-      <Text {...toneStyle('warning', color)}>Free {sanitize(describeTarget(target))}?</Text> y/n
+      <Text {...toneStyle('warning', color)}>Free {sanitize(describeFreeTarget(target))}?</Text> y/n
       {stillListening ? ', or x to stop the process' : ''}
     </Text>
   );
@@ -25,7 +25,7 @@ function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        {`Port ${stillListening.port} is still listened on by ${sanitize(describeKillTarget(stillListening))}: freeing does not stop the process.`}
+        {`Port ${stillListening.port} is still listened on by ${sanitize(describeTarget(stillListening))}: freeing does not stop the process.`}
       </Text>
       {question}
     </Box>

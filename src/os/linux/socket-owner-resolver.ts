@@ -42,7 +42,7 @@ export interface SocketOwnerResolverOptions {
   readonly now?: () => number;
 }
 
-interface ProcessIdentity {
+interface SeenProcess {
   /** /proc/<pid>/stat field 22: distinguishes a reused pid from the process we saw. */
   readonly startTime: string;
   readonly owner: SocketOwner;
@@ -66,7 +66,7 @@ export class SocketOwnerResolver {
   private readonly ownerByInode = new Map<number, CachedOwner>();
   /** Sockets a complete walk did not find (kernel sockets, fd passing in flight), by last scan seen. */
   private readonly unresolvedInodes = new Map<number, number>();
-  private readonly processes = new Map<number, ProcessIdentity>();
+  private readonly processes = new Map<number, SeenProcess>();
   /** Pids present at the last walk: only newer ones can hold a socket that walk missed. */
   private pidsAtLastWalk = new Set<number>();
   private readonly statBuffer = Buffer.allocUnsafe(4096);
@@ -401,7 +401,7 @@ export class SocketOwnerResolver {
   }
 
   /** The process now at `pid`, read at most once per scan; undefined if it is gone. */
-  private identityOf(pid: number, scan: number): ProcessIdentity | undefined {
+  private identityOf(pid: number, scan: number): SeenProcess | undefined {
     const known = this.processes.get(pid);
     if (known?.checkedInScan === scan) return known.alive ? known : undefined;
     const stat = this.readStat(pid);
@@ -413,7 +413,7 @@ export class SocketOwnerResolver {
       return undefined;
     }
     // Reuse the owner object while nothing changed, so steady scans allocate nothing here.
-    const identity: ProcessIdentity =
+    const identity: SeenProcess =
       known && known.startTime === stat.startTime && known.owner.process === stat.name
         ? known
         : {
