@@ -96,7 +96,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       env: io.env,
       flags,
       environment,
-      // A getter: only the dashboard asks, and asking creates process.stdin (~1.7 ms).
+      // A getter: only the dashboard asks, and asking creates process.stdin, which costs.
       get interactive() {
         return io.isTTY && io.stdinIsTTY === true;
       },

@@ -10,8 +10,8 @@ export type NameKind = 'project' | 'service';
 
 /**
  * Order of project and service names: by code point, as the registry file lists them. Not
- * localeCompare: names are ASCII, and its first call loads ICU's collator, ~6 ms of a
- * `pm env` or `pm query <project>` whose whole budget is ~18 ms over `node -e 0`.
+ * localeCompare: names are ASCII, and its first call loads ICU's collator, a large part
+ * of what a `pm env` or `pm query <project>` may add to `node -e 0` (docs/benchmarks.md).
  */
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -19,7 +19,7 @@ export interface Defaults {
 export interface Project {
   /** Lets pm infer the project from the working directory, and mark foreign listeners. */
   readonly path?: string;
-  /** Set on a linked git worktree's entry: the project it is a worktree of (DESIGN §5a). */
+  /** Set on a linked git worktree's entry: the project it is a worktree of (README, "Projects, manifests and worktrees"). */
   readonly worktreeOf?: string;
   readonly ports: ReadonlyMap<string, Port>;
   readonly extra: Extra;

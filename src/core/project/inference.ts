@@ -1,8 +1,8 @@
-// Which project a directory belongs to (DESIGN §5a): the nearest manifest first, then the
+// Which project a directory belongs to (README, "Projects, manifests and worktrees"): the nearest manifest first, then the
 // recorded paths (deepest wins). A linked git worktree is a project of its own, named after
 // the project and the worktree's directory, so parallel branches never share ports.
 // Git's own files are read instead of spawning git: inference runs on every command that
-// leaves <project> out, and a git process costs more than the whole budget (5 ms).
+// leaves <project> out, and a git process costs more than its whole budget (docs/benchmarks.md).
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isPmError, PmError, type Remedy } from '../errors.js';

@@ -1,4 +1,4 @@
-// .pm.toml: the services a repository declares (DESIGN §5a), and .pm.local.toml beside it,
+// .pm.toml: the services a repository declares (README, "Projects, manifests and worktrees"), and .pm.local.toml beside it,
 // which overrides them per machine. Unlike the registry (which pm writes and keeps foreign keys
 // of), a manifest is written by people, so an unknown key is a typo to report, not data to keep.
 

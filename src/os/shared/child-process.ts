@@ -53,7 +53,7 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   const [command, ...args] = argv as [string, ...string[]];
   const platform = options.platform ?? process.platform;
   // isatty, not process.stdin.isTTY: pm never reads stdin here, and creating the stream
-  // costs ~1.7 ms of every `pm run`'s start (measured) before the command even starts.
+  // would delay every `pm run`'s command (docs/benchmarks.md, "Measured reasons").
   const detached = platform !== 'win32' && (options.detached ?? !isatty(0));
   const child = spawn(command, args, {
     stdio: 'inherit',
