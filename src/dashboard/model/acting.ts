@@ -11,7 +11,7 @@ import type { FormState } from './form.js';
 import type { Message } from './messages.js';
 import { type DashboardRow, type DashboardRows, visibleRows } from './rows.js';
 import { nextSort, type SortKey } from './sort.js';
-import { activeFilter, type Request, selectedIndex, type UiState } from './state.js';
+import { activeFilter, selectedIndex, send, type UiState } from './state.js';
 
 /** The process the user is asked to stop, as the question named it. */
 export interface KillRequest {
@@ -87,14 +87,6 @@ function targetRow(state: UiState, rows: DashboardRows): DashboardRow | undefine
 }
 
 const notify = (state: UiState, message: Message): UiState => ({ ...state, message });
-
-function send(state: UiState, request: Request): UiState {
-  return {
-    ...state,
-    outbox: [...state.outbox, { id: state.nextRequestId, request }],
-    nextRequestId: state.nextRequestId + 1,
-  };
-}
 
 /** The y/n question for the row's listener, or why there is nothing pm can stop. */
 export function killRequestOf(row: DashboardRow | undefined): KillRequest | Message {

@@ -13,8 +13,8 @@ import {
   type Movement,
   modeOf,
   type Overlay,
-  type Request,
   selectedIndex,
+  send,
   situationOf,
   type UiAction,
   type UiState,
@@ -36,8 +36,6 @@ export type DashboardAction =
       readonly key: KeyPress;
       readonly context: KeyContext;
     };
-
-const send = (state: UiState, request: Request) => update(state, { type: 'send', request });
 
 function move(state: UiState, movement: Movement, context: KeyContext): UiState {
   const height = context.tableHeight(state.overlay);

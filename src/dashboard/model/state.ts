@@ -186,6 +186,15 @@ function moveIndex(current: number, movement: Movement, count: number, pageSize:
 }
 
 /** Applies one intent. Key presses are turned into intents by key-reducer.ts. */
+/** Queues a request for the effects (the outbox); each gets the next id. */
+export function send(state: UiState, request: Request): UiState {
+  return {
+    ...state,
+    outbox: [...state.outbox, { id: state.nextRequestId, request }],
+    nextRequestId: state.nextRequestId + 1,
+  };
+}
+
 export function update(state: UiState, action: UiAction): UiState {
   switch (action.type) {
     case 'move': {
@@ -305,11 +314,7 @@ export function update(state: UiState, action: UiAction): UiState {
       return rest;
     }
     case 'send':
-      return {
-        ...state,
-        outbox: [...state.outbox, { id: state.nextRequestId, request: action.request }],
-        nextRequestId: state.nextRequestId + 1,
-      };
+      return send(state, action.request);
     case 'taken':
       return { ...state, outbox: state.outbox.filter((item) => item.id > action.upTo) };
     case 'failed': {
