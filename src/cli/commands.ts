@@ -8,7 +8,6 @@ import { runAllocate } from '../commands/allocate.js';
 import { runConfig } from '../commands/config.js';
 import type { Context } from '../commands/context.js';
 import { runFree } from '../commands/free.js';
-import { DEFAULT_INTERVAL_MS } from '../commands/interval.js';
 import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
@@ -17,6 +16,7 @@ import type { NoticeSource } from '../dashboard/ui/app.js';
 import { ephemeralRange } from '../os/shared/ephemeral-range.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
 import type { Env, Settings } from './settings.js';
+import { DEFAULT_INTERVAL_MS } from './values.js';
 
 /** Everything a command's runner gets: parsed input, the wired context, the checked env. */
 export interface Invocation {

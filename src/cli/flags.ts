@@ -2,8 +2,6 @@
 // completions all read this table, so a flag cannot be accepted without being documented.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseInterval } from '../commands/interval.js';
-import { parseCount } from '../commands/suggest.js';
 import { parseKillTimeout, parseSignal } from '../core/actions/kill.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { parseEnvFormat, parseEnvName } from '../core/model/env-vars.js';
@@ -14,6 +12,7 @@ import {
   parsePortList,
   parseRange,
 } from '../core/model/port.js';
+import { parseCount, parseInterval } from './values.js';
 
 /** What a value parser may need: paths are relative to the caller's directory, not pm's. */
 export interface FlagContext {
