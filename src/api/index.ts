@@ -79,10 +79,10 @@ export type {
   ProjectQuery,
   StatusView,
 } from '../core/actions/index.js';
-export type { KillSignal } from '../core/actions/kill.js';
 export type { PruneDeps, PrunedProject } from '../core/actions/prune.js';
 export type { UpService } from '../core/actions/up.js';
 export type { EphemeralPorts } from '../core/model/config-warnings.js';
+export type { KillSignal } from '../core/model/kill.js';
 export type { NameKind } from '../core/model/names.js';
 export type { Defaults, Extra, Project } from '../core/model/registry.js';
 export type { NamedListener, StatusOptions, UnmanagedRow } from '../core/model/status.js';

@@ -2,9 +2,9 @@
 // completions all read this table, so a flag cannot be accepted without being documented.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseKillTimeout, parseSignal } from '../core/actions/kill.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { parseEnvFormat, parseEnvName } from '../core/model/env-vars.js';
+import { parseKillTimeout, parseSignal } from '../core/model/kill.js';
 import {
   type Port,
   type PortRange,

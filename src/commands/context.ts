@@ -1,5 +1,5 @@
 import type { Deps } from '../core/actions/index.js';
-import { isPmError, PmError } from '../core/errors.js';
+import { PmError } from '../core/errors.js';
 import type { NamedListener } from '../core/model/status.js';
 import { withProgram } from '../core/model/status.js';
 import { inferProject, type ProjectContext, projectHere } from '../core/project/inference.js';

@@ -1,6 +1,7 @@
 import { queryService } from '../core/actions/index.js';
-import { type KillSignal, killPort } from '../core/actions/kill.js';
+import { killPort } from '../core/actions/kill.js';
 import { PmError } from '../core/errors.js';
+import type { KillSignal } from '../core/model/kill.js';
 import { type Port, parsePort } from '../core/model/port.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { killMessage } from '../view/kill.js';

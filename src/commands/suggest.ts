@@ -1,5 +1,4 @@
 import { suggest } from '../core/actions/index.js';
-import { PmError } from '../core/errors.js';
 import type { Port } from '../core/model/port.js';
 import { type Context, expectArgs, printJson } from './context.js';
 

@@ -1,7 +1,7 @@
 // The contracts between pm's core and the operating system: the socket tables, one process's
 // detail, signalling, the process tree, lock-holder identity, and `Deps`, what every user
 // operation is given. src/os implements them; which OS call answers is its business.
-import type { KillSignal } from './actions/kill.js';
+import type { KillSignal } from './model/kill.js';
 import type { RegistryStore } from './store/registry-store.js';
 
 export type Protocol = 'tcp' | 'udp';

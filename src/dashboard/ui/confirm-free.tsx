@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { describeTarget } from '../../core/actions/kill.js';
+import { describeTarget } from '../../core/model/kill.js';
 import { sanitize } from '../../view/sanitize.js';
 import type { KillRequest } from '../model/acting.js';
 import type { FreeRequest } from '../model/free-target.js';

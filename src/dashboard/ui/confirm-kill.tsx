@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { memo } from 'react';
-import { DEFAULT_KILL_TIMEOUT_MS } from '../../core/actions/kill.js';
+import { DEFAULT_KILL_TIMEOUT_MS } from '../../core/model/kill.js';
 import { describeKill, type KillRequest } from '../model/acting.js';
 import { toneStyle } from './theme.js';
 

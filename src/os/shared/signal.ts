@@ -6,7 +6,7 @@
 // Windows: there are no signals. The graceful request is `taskkill /PID n` without /F, which
 //   asks the process's windows to close (WM_CLOSE); a console program has none, so taskkill
 //   fails and pm goes straight on. KILL is TerminateProcess (what libuv's process.kill does).
-import type { KillSignal } from '../../core/actions/kill.js';
+import type { KillSignal } from '../../core/model/kill.js';
 import type { ProcessControl, ProcessInspector, SignalOutcome } from '../../core/ports.js';
 
 export interface ProcessControlOptions {

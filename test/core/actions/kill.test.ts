@@ -1,12 +1,8 @@
 // Who pm kill may signal, over an injected process table: no real process is signalled here.
 import { describe, expect, it } from 'vitest';
-import {
-  killPort,
-  parseKillTimeout,
-  parseSignal,
-  planKill,
-} from '../../../src/core/actions/kill.js';
+import { killPort } from '../../../src/core/actions/kill.js';
 import type { PmError } from '../../../src/core/errors.js';
+import { parseKillTimeout, parseSignal, planKill } from '../../../src/core/model/kill.js';
 import type { Listener } from '../../../src/core/ports.js';
 import { fakeControl, fakeScanner, tcp } from '../../helpers/fakes.js';
 
