@@ -1,6 +1,5 @@
 // `pm mcp`: the MCP server on stdio, for coding agents (docs/mcp.md). The server and the SDK
 // are imported only here, when the command runs, so no other command loads them.
-import { loopbackReach } from '../native/reach.js';
 import { type Context, expectArgs } from './context.js';
 
 declare const PM_VERSION: string;
@@ -14,7 +13,7 @@ export async function runMcp(
   const { serveStdio } = await import('../mcp/server.js');
   try {
     await serveStdio(
-      { deps: ctx.deps, registryPath, cwd: ctx.cwd, reach: loopbackReach, log: ctx.io.err },
+      { deps: ctx.deps, registryPath, cwd: ctx.cwd, log: ctx.io.err },
       typeof PM_VERSION === 'string' ? PM_VERSION : 'development',
     );
   } finally {

@@ -5,7 +5,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { isPmError } from '../core/errors.js';
+import { loopbackReach } from '../native/reach.js';
 import { formatError } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import type { ToolEnv } from './targets.js';
@@ -15,11 +18,25 @@ import { TOOLS, type ToolSpec } from './tools.js';
 const INSTRUCTIONS =
   'pm gives every local project and git worktree stable ports, recorded in a registry per user. Before starting a dev server, call context (or port) for the directory you work in and use the port it gives instead of a default such as 3000; wait for it to come up; use who before assuming what holds a port, and kill (never pkill) only what is yours, after showing the user what kill would stop.';
 
+/**
+ * The SDK's server builds an Ajv instance up front, for answers to elicitation requests,
+ * which pm never makes: built on first use instead, it is off `pm mcp`'s start-up.
+ */
+function lazyValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator: (schema) => {
+      ajv ??= new AjvJsonSchemaValidator();
+      return ajv.getValidator(schema);
+    },
+  };
+}
+
 /** The server with every tool of the table, not yet connected. */
 export function createPmServer(env: ToolEnv, version: string): McpServer {
   const server = new McpServer(
     { name: 'pm', title: 'pm (port-manager)', version },
-    { instructions: INSTRUCTIONS },
+    { instructions: INSTRUCTIONS, jsonSchemaValidator: lazyValidator() },
   );
   for (const spec of TOOLS) {
     server.registerTool(
@@ -82,12 +99,16 @@ export interface StdioStreams {
   readonly stdout: NodeJS.WritableStream;
 }
 
-/** Serves until the client closes stdin (it ended the session, or went away). */
+/**
+ * Serves until the client closes stdin (it ended the session, or went away). `wait` knocks on
+ * loopback for real; the rest of the OS comes in `deps`.
+ */
 export async function serveStdio(
-  env: ToolEnv,
+  options: Omit<ToolEnv, 'reach'>,
   version: string,
   streams: StdioStreams = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<void> {
+  const env: ToolEnv = { ...options, reach: loopbackReach };
   const server = createPmServer(env, version);
   const transport = new StdioServerTransport(
     streams.stdin as NodeJS.ReadStream,

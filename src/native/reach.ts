@@ -1,8 +1,7 @@
 // Knocking on a local port: does something accept a TCP connection there, and what does it
 // answer to an HTTP GET. Loopback only (127.0.0.1, then ::1): pm asks about the user's own
 // services, never about another machine.
-import { request } from 'node:http';
-import { connect } from 'node:net';
+// Node's net and http load on the first knock, not with `pm mcp`'s start-up.
 
 const LOOPBACK = ['127.0.0.1', '::1'] as const;
 
@@ -18,7 +17,8 @@ export interface Reach {
   ): Promise<number | undefined>;
 }
 
-function connectsTo(host: string, port: number, timeoutMs: number): Promise<boolean> {
+async function connectsTo(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean) => {
@@ -36,7 +36,8 @@ export const loopbackReach: Reach = {
     for (const host of LOOPBACK) if (await connectsTo(host, port, timeoutMs)) return host;
     return undefined;
   },
-  httpStatus(host, port, path, timeoutMs) {
+  async httpStatus(host, port, path, timeoutMs) {
+    const { request } = await import('node:http');
     return new Promise((resolve) => {
       const req = request(
         { host, port, path, method: 'GET', timeout: timeoutMs, agent: false },
