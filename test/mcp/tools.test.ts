@@ -14,6 +14,7 @@ import { createPmServer } from '../../src/mcp/server.js';
 import type { ToolEnv } from '../../src/mcp/targets.js';
 import { FOREIGN_MAX } from '../../src/mcp/text.js';
 import { TOOLS } from '../../src/mcp/tools.js';
+import { bindProbe } from '../../src/native/bind-probe.js';
 import { loopbackReach } from '../../src/native/reach.js';
 import type { Listener } from '../../src/native/types.js';
 import { type FakeControl, fakeControl, fakeScanner, tcp, testDeps } from '../helpers/fakes.js';
@@ -39,6 +40,8 @@ const closers: (() => Promise<void>)[] = [];
 async function open(
   listeners: Listener[] = [],
   table: Parameters<typeof fakeControl>[1] = {},
+  cwdOf?: (pid: number) => string | undefined,
+  probe?: (port: number) => Promise<boolean>,
 ): Promise<Session> {
   const dir = tempDir();
   const registry = join(dir, 'registry.toml');
@@ -49,7 +52,12 @@ async function open(
   );
   const logs: string[] = [];
   const env: ToolEnv = {
-    deps: { ...testDeps(registry, { scanner }), control },
+    deps: {
+      ...testDeps(registry, { scanner }),
+      control,
+      ...(cwdOf ? { cwdOf } : {}),
+      ...(probe ? { probe } : {}),
+    },
     registryPath: registry,
     cwd: dir,
     reach: loopbackReach,
@@ -223,6 +231,27 @@ describe('pm mcp tools, in-process', () => {
       ready: false,
       listening_instead: { port: closed, listeners: [{ pid: 77, process: 'python3' }] },
     });
+  });
+
+  it("wait names the port the service's own process listens on instead", async () => {
+    const project = join(tempDir(), 'shop');
+    mkdirSync(project);
+    writeFileSync(join(project, '.pm.toml'), '[services.web]\n');
+    // The process 888 works inside the project: when web is idle, it is web, moved. The real
+    // bind probe: the fake one would hand out 3000, which another process may hold.
+    session = await open([], {}, (pid) => (pid === 888 ? project : undefined), bindProbe);
+    const port = await session.call('port', { service: 'web', cwd: project });
+    const web = (port.structuredContent as { port: number }).port;
+    session.scanner.set([tcp(web + 1, 888, 'node')]);
+    const result = await session.call('wait', { service: 'web', cwd: project, timeout_s: 0.2 });
+    expect(result.isError).toBe(true);
+    expectValid('wait', result);
+    expect(result.structuredContent).toMatchObject({
+      port: web,
+      ready: false,
+      listening_instead: { port: web + 1, listeners: [{ pid: 888 }] },
+    });
+    expect(textOf(result)).toContain(`listens on port ${web + 1} instead: pid 888 "node"`);
   });
 
   it('gives isError results with the code and an agent remedy for every user error', async () => {
