@@ -87,8 +87,11 @@ export async function targetPort(env: ToolEnv, args: TargetArgs): Promise<Port> 
       'pass service for a service of the project, or port for any port',
     );
   }
-  const project =
-    args.project ??
-    (await projectHere(contextFor(env, directoryOf(env, args.cwd)), 'allocate')).project;
-  return (await queryService(env.deps, project, args.service)).port;
+  return (await queryService(env.deps, await projectOf(env, args), args.service)).port;
+}
+
+/** The `project` argument, else the project `cwd` (or the server's directory) belongs to. */
+export async function projectOf(env: ToolEnv, args: TargetArgs): Promise<string> {
+  if (args.project !== undefined) return args.project;
+  return (await projectHere(contextFor(env, directoryOf(env, args.cwd)), 'allocate')).project;
 }

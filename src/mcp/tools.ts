@@ -3,7 +3,8 @@
 // over core/actions, with the CLI's own project inference for its `cwd`.
 import * as z from 'zod/v4';
 import { allocateFor } from '../commands/allocate.js';
-import { listenerJson, projectFor, projectHere } from '../commands/context.js';
+import { listenerJson, projectFor } from '../commands/context.js';
+import { portJson } from '../commands/query.js';
 import { statusJson } from '../commands/status.js';
 import { scanForRows, statusOptions } from '../core/actions/live.js';
 import { waitForPort } from '../core/actions/wait.js';
@@ -33,6 +34,7 @@ import {
   checkedPort,
   contextFor,
   directoryOf,
+  projectOf,
   type TargetArgs,
   type ToolEnv,
   targetPort,
@@ -77,6 +79,14 @@ const READ_ONLY: ToolAnnotations = {
   readOnlyHint: true,
   destructiveHint: false,
   idempotentHint: true,
+  openWorldHint: false,
+};
+
+/** free and kill: they undo something (an allocation, a process), and twice is not once. */
+const DESTRUCTIVE: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
   openWorldHint: false,
 };
 
@@ -394,16 +404,7 @@ const whoTool = tool({
             })),
     ];
     return {
-      structured: {
-        port: result.port,
-        owner: result.owner
-          ? { project: result.owner.project, service: result.owner.service }
-          : null,
-        path: result.path ?? null,
-        state: result.state ?? null,
-        listeners,
-        scanner: result.scanner,
-      },
+      structured: { ...portJson(result), listeners },
       lines,
     };
   },
@@ -483,12 +484,7 @@ const freeTool = tool({
   title: 'Release a port',
   description:
     "Releases an allocation in pm's registry: one service, every service of a project (all: true), or whichever service owns a port. It stops no process.",
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: false,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   input: {
     ...targetInput,
     all: z.boolean().optional().describe('Every service of the project (leave service out).'),
@@ -526,9 +522,7 @@ async function freeTarget(
       'pass service for one service, all: true for the whole project, or port',
     );
   }
-  const project =
-    args.project ??
-    (await projectHere(contextFor(env, directoryOf(env, args.cwd)), 'allocate')).project;
+  const project = await projectOf(env, args);
   return args.all === true
     ? { kind: 'project', project }
     : { kind: 'service', project, service: args.service as string };
@@ -539,12 +533,7 @@ const killTool = tool({
   title: 'Stop a listener',
   description:
     "Stops the process listening on a service's port (or a port) with pm kill's rules: SIGTERM, then SIGKILL after timeout_s; it re-checks the process's start time, and never signals pid 1, pm, pm's parents or another user's process. Without confirm: true it only says what it would stop (an error result): show that to the user, then call again with confirm: true and expect_pid.",
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: false,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   input: {
     ...targetInput,
     confirm: z.boolean().optional().describe('true to really signal; else a dry run'),

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { CLI, homeEnv } from '../helpers/cli.js';
+import { INITIALIZE } from '../helpers/mcp.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-mcp-loading-');
@@ -37,19 +38,8 @@ function loadedBy(args: readonly string[], input?: string): string[] {
   return (JSON.parse(line as string) as string[]).map((file) => basename(file));
 }
 
-const INITIALIZE = `${JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 't', version: '1' },
-  },
-})}\n`;
-
 it('pm mcp loads the server bundle and no dashboard; other commands never load it', () => {
-  const mcp = loadedBy(['mcp'], INITIALIZE);
+  const mcp = loadedBy(['mcp'], `${JSON.stringify(INITIALIZE)}\n`);
   expect(mcp).toContain('server.js');
   expect(mcp.filter((file) => /render-app|run-dashboard/.test(file))).toEqual([]);
   const server = readFileSync(join(DIST, 'cli', 'server.js'), 'utf8');

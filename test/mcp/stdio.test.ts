@@ -13,6 +13,7 @@ import { RegistryStore } from '../../src/core/store.js';
 import { type RunningChild, startChild } from '../helpers/child.js';
 import { assertPrivateRegistry, CLI, homeEnv } from '../helpers/cli.js';
 import { addWorktree, gitRepo } from '../helpers/git.js';
+import { INITIALIZE } from '../helpers/mcp.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-mcp-stdio-');
@@ -186,15 +187,7 @@ describe('pm mcp over stdio', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const requests = [
-      {
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 't', version: '1' },
-        },
-      },
+      INITIALIZE,
       { method: 'notifications/initialized' },
       { id: 2, method: 'tools/list' },
       {
