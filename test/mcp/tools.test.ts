@@ -2,6 +2,7 @@
 // registry file in a temp dir, a scanner and a process table the test writes (no real process
 // is ever signalled here), and real loopback sockets for `wait`.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -231,6 +232,31 @@ describe('pm mcp tools, in-process', () => {
       ready: false,
       listening_instead: { port: closed, listeners: [{ pid: 77, process: 'python3' }] },
     });
+  });
+
+  it('wait with http_path waits for an answer below 500', async () => {
+    let asked = 0;
+    const server = createHttpServer((_request, res) => {
+      asked++;
+      res.statusCode = asked < 3 ? 503 : 204;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const ready = await session.call('wait', { port, http_path: '/health', timeout_s: 10 });
+      expectValid('wait', ready);
+      expect(ready.structuredContent).toMatchObject({ ready: true, http_status: 204 });
+      expect(asked).toBe(3);
+      // Always 503: not ready, and the last status says why.
+      asked = -1000;
+      const down = await session.call('wait', { port, http_path: '/', timeout_s: 0.3 });
+      expect(down.isError).toBe(true);
+      expect(down.structuredContent).toMatchObject({ ready: false, http_status: 503 });
+      expect(textOf(down)).toContain('last HTTP status 503');
+    } finally {
+      server.close();
+    }
   });
 
   it("wait names the port the service's own process listens on instead", async () => {
