@@ -250,7 +250,7 @@ describe('pm mcp tools, in-process', () => {
       expect(asked).toBe(3);
       // Always 503: not ready, and the last status says why.
       asked = -1000;
-      const down = await session.call('wait', { port, http_path: '/', timeout_s: 0.3 });
+      const down = await session.call('wait', { port, http_path: '/', timeout_s: 1.5 });
       expect(down.isError).toBe(true);
       expect(down.structuredContent).toMatchObject({ ready: false, http_status: 503 });
       expect(textOf(down)).toContain('last HTTP status 503');

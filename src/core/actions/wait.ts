@@ -55,10 +55,12 @@ export async function waitForPort(
       if (options.httpPath === undefined) {
         return { port, ready: true, waitedMs: now() - started, address };
       }
-      httpStatus = await deps.reach.httpStatus(address, port, options.httpPath, left());
-      if (httpStatus !== undefined && httpStatus < 500) {
-        return { port, ready: true, waitedMs: now() - started, address, httpStatus };
+      const answer = await deps.reach.httpStatus(address, port, options.httpPath, left());
+      if (answer !== undefined && answer < 500) {
+        return { port, ready: true, waitedMs: now() - started, address, httpStatus: answer };
       }
+      // A knock cut short by the deadline does not hide the status seen before it.
+      httpStatus = answer ?? httpStatus;
     }
     if (now() >= deadline) break;
     await sleep(Math.min(POLL_MS, Math.max(0, deadline - now())));
