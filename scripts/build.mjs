@@ -8,6 +8,7 @@
 //   top-level await, which CommonJS cannot express. run-dashboard.ts import()s it once the
 //   first frame is on screen. It carries its own copy of the modules it shares with the bin:
 //   PmError is recognised by a brand (core/errors.ts), not by class identity.
+// - dist/cli/server.js: pm mcp's server (MCP SDK, zod), CommonJS, loaded by `pm mcp` only.
 // - dist/api/: the package's programmatic API as ES modules, split by esbuild.
 // Every package in package.json's `dependencies` stays external (today only koffi: it ships
 // its native binary in per-platform packages); everything else is bundled, which is why Ink,
@@ -28,9 +29,11 @@ const old = `dist.old-${process.pid}`;
 const started = performance.now();
 
 /** The dashboard's entry: the bin import()s it as the ES module beside it. */
-const DASHBOARD_ENTRY = 'src/components/render-app.tsx';
+const DASHBOARD_ENTRY = 'src/dashboard/terminal/render-app.tsx';
 const DASHBOARD_FILE = 'dashboard.mjs';
 const DASHBOARD_LOADER = 'load-dashboard.js';
+const MCP_ENTRY = 'src/mcp/server.ts';
+const MCP_FILE = 'server.js';
 
 // Yoga (Ink's layout engine) ships its WebAssembly inlined as base64, yet its loader first
 // tries `fetch` on that data: URL whenever a global fetch exists, as it does in Node 18+.
@@ -89,7 +92,7 @@ const esmRequire = {
 // The declarations by the compiler itself (TypeScript 7 is native and has no JS API to
 // transpile declarations file by file), in parallel with esbuild.
 const declarations = runTsc(['-p', 'tsconfig.build.json', '--outDir', `${next}/api/types`]).then(
-  () => pruneDeclarations(`${next}/api/types`, 'index.d.ts'),
+  () => pruneDeclarations(`${next}/api/types`, 'api/index.d.ts'),
 );
 
 try {
@@ -111,7 +114,20 @@ try {
       // `pm --once`). The dashboard, an ES module, is reached through a CommonJS file that
       // import()s it for real (written below).
       supported: { 'dynamic-import': false },
-      plugins: [builtApart(/[\\/]render-app\.js$/, `./${DASHBOARD_LOADER}`)],
+      plugins: [
+        builtApart(/[\\/]render-app\.js$/, `./${DASHBOARD_LOADER}`),
+        builtApart(/[\\/]mcp[\\/]server\.js$/, `./${MCP_FILE}`),
+      ],
+    }),
+    // pm mcp's server (the MCP SDK, zod): a CommonJS file of its own, so the scripting
+    // commands never read it. Its own copy of the modules it shares with the bundle, as the
+    // dashboard has.
+    build({
+      ...common,
+      entryPoints: [MCP_ENTRY],
+      outfile: `${next}/cli/${MCP_FILE}`,
+      format: 'cjs',
+      supported: { 'dynamic-import': false },
     }),
     build({
       ...common,
@@ -128,7 +144,7 @@ try {
     build({
       ...common,
       // internal.js: what pm's own tests and benchmarks use of the internals; not shipped.
-      entryPoints: { index: 'src/index.ts', internal: 'src/api/internal.ts' },
+      entryPoints: { index: 'src/api/index.ts', internal: 'src/api/internal.ts' },
       outdir: `${next}/api`,
       format: 'esm',
       splitting: true,
@@ -152,6 +168,8 @@ try {
   };
   await writeThirdPartyNotices(metafile, `${next}/THIRD-PARTY-NOTICES.txt`);
   await declarations;
+  // The API's source is src/api/index.ts; package.json names the types at the root of types/.
+  await writeFile(`${next}/api/types/index.d.ts`, "export * from './api/index.js';\n");
 } catch (error) {
   await declarations.catch(() => undefined);
   await rm(next, { recursive: true, force: true });

@@ -6,9 +6,9 @@
 // cache. The cache covers only what loads after it is on, hence a bin apart from the bundle.
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
-import { cacheDirectory, ensurePrivateDirectory } from './native/private-cache.js';
+import { cacheDirectory, ensurePrivateDirectory } from './os/shared/private-cache.js';
 
-const cache = cacheDirectory();
+const cache = cacheDirectory(process.env);
 const compiled = join(cache, 'node-compile-cache');
 if (ensurePrivateDirectory(cache) && ensurePrivateDirectory(compiled)) {
   enableCompileCache(compiled);

@@ -1,9 +1,9 @@
 // The API's read side: what `pm status --json` and `pm query <project> --json` answer, as values.
 // Its types are written out here, apart from core's, so the package's declarations stay a small
 // surface a caller can rely on (docs/api.md) and need nothing of Node's own types.
-import { type Deps, queryProject, status as statusOfAll } from '../core/actions.js';
-import { resolveRegistryPath } from '../core/store.js';
-import { createDeps } from '../create-deps.js';
+import { processSettings } from '../cli/settings.js';
+import { type Deps, queryProject, status as statusOfAll } from '../core/actions/index.js';
+import { createDeps } from '../wiring.js';
 
 /** What a service's port is doing now (docs/cli.md, `pm status`). */
 export type ServiceState = 'active' | 'idle' | 'conflict' | 'moved' | 'unknown';
@@ -65,5 +65,5 @@ export async function query(project: string, options: StatusOptions = {}): Promi
 }
 
 function apiDeps(options: StatusOptions): Deps {
-  return createDeps({ registryPath: resolveRegistryPath(options.registry) });
+  return createDeps(processSettings({ registry: options.registry }));
 }

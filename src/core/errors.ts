@@ -89,18 +89,14 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 /**
- * The brand of a PmError, shared through the global symbol registry: a second copy of this
- * module (the dashboard's bundle, a package installed twice) makes a second class, and its
- * errors must still be recognised as PmErrors by this one.
+ * Marks every PmError, whichever copy of this module made it (two bundles, a dependency's
+ * own copy of port-ledger): Symbol.for names one symbol per process, so the brand agrees
+ * where `instanceof` would not.
  */
-const PM_ERROR: unique symbol = Symbol.for('port-ledger.PmError');
+const BRAND = Symbol.for('port-ledger.PmError');
 
 export class PmError extends Error {
   override readonly name = 'PmError';
-  /** @internal On the prototype: not an own property that inspect() prints with every error. */
-  get [PM_ERROR](): true {
-    return true;
-  }
   readonly code: ErrorCode;
   readonly remedies: readonly Remedy[];
 
@@ -133,11 +129,14 @@ export class PmError extends Error {
   }
 }
 
+// On the prototype, not the instance: it stays out of an error's own keys (equality, JSON).
+Object.defineProperty(PmError.prototype, BRAND, { value: true });
+
 export function isPmError(value: unknown): value is PmError {
   return (
     typeof value === 'object' &&
     value !== null &&
-    (value as Record<symbol, unknown>)[PM_ERROR] === true
+    (value as { readonly [BRAND]?: unknown })[BRAND] === true
   );
 }
 

@@ -5,17 +5,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allocate } from '../../src/core/actions.js';
-import { resolveRegistryPath } from '../../src/core/store.js';
-import { createDeps } from '../../src/create-deps.js';
-import { env, port, query, status } from '../../src/index.js';
+import { env, port, query, status } from '../../src/api/index.js';
+import { allocate, defaultDeps as depsFor } from '../../src/api/internal.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest();
 /** The CLI's wiring, to set up and check allocations beside the API (not part of it). */
-const defaultDeps = (registry: string) =>
-  createDeps({ registryPath: resolveRegistryPath(registry) });
+const defaultDeps = (registry: string) => depsFor(registry);
 const ENTRY = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
 
 /** Runs an ES module snippet in a fresh node, from `cwd`, with exactly `env`; its stdout. */

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensurePrivateDirectory } from '../../src/native/private-cache.js';
+import { ensurePrivateDirectory } from '../../src/os/shared/private-cache.js';
 import { homeEnv, type RunResult, runCli } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 const TYPES = fileURLToPath(new URL('../../dist/api/types/', import.meta.url));
-const ENTRY = join(TYPES, 'index.d.ts');
+// The root index.d.ts re-exports src/api/index.ts's declarations.
+const ENTRY = join(TYPES, 'api', 'index.d.ts');
 const RELATIVE_IMPORT = /(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)\.js['"]/g;
 const DECLARATION =
   /^export (?:declare )?(?:interface|type|class|function|const|enum|abstract class) (\w+)/gm;

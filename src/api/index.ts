@@ -1,0 +1,15 @@
+// The package's public API, and all of it (docs/api.md lists it and what semver covers): the
+// one-line calls, the read side, and the error type. The store, the parsers and the scanners
+// stay internal, free to change.
+
+export { type ErrorCode, isPmError, PmError, type Remedy } from '../core/errors.js';
+export { type EnvOptions, env, type PortEnv, type PortOptions, port } from './shortcuts.js';
+export {
+  type PortListener,
+  type ProjectStatus,
+  query,
+  type ServiceState,
+  type ServiceStatus,
+  type StatusOptions,
+  status,
+} from './status.js';
