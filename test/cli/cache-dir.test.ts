@@ -22,7 +22,7 @@ const newDir = tempDirPerTest('pm-cache-dir-');
 const linux = process.platform === 'linux';
 const root = process.getuid?.() === 0;
 /** Generous for a loaded CI machine; a pm that loops at exit never ends at all. */
-const PROMPT_MS = 10_000;
+const PROMPT_MS = 20_000;
 
 /** Every file below `dir`, as paths relative to it. */
 function filesUnder(dir: string): string[] {
