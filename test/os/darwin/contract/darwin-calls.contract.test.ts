@@ -34,7 +34,7 @@ import {
   PROC_PIDTBSDINFO,
   PROC_PIDVNODEPATHINFO,
 } from './contract-library.js';
-import { LISTENER, macWithServer } from './darwin.contract.test.js';
+import { LISTENER, macWithServer } from './mac-machines.js';
 
 const TCP = 'net.inet.tcp.pcblist_n';
 const UDP = 'net.inet.udp.pcblist_n';
