@@ -16,6 +16,7 @@ export const UNIT_FILES = [
   'test/native/win32-toolhelp.test.ts',
   'test/native/win32-scanner.test.ts',
   'test/native/darwin-win32-backend-choice.test.ts',
+  'test/native/win32-kill.test.ts',
 ];
 
 /**

@@ -4,6 +4,7 @@
 // (argv) and the descriptor list only for the user's own processes unless pm runs as root.
 import { type DarwinBinding, LIBSYSTEM_PATH, listSocketFds, loadDarwinLibc } from './darwin.js';
 import { readBsdInfo, readProcArgs } from './darwin-args.js';
+import { darwinCwd } from './darwin-tree.js';
 import {
   BSD_SHORT_INFO_SIZE,
   decodeBsdShortInfo,
@@ -11,7 +12,6 @@ import {
   readCString,
   SOCKET_FDINFO_SIZE,
 } from './decode/darwin-proc.js';
-import { decodeVnodePathInfo, VNODE_PATH_INFO_SIZE } from './decode/darwin-process.js';
 import type {
   ProcessDetail,
   ProcessDetailField,
@@ -19,7 +19,6 @@ import type {
   ProcessSocket,
 } from './types.js';
 
-const PROC_PIDVNODEPATHINFO = 9;
 const PROC_PIDT_SHORTBSDINFO = 13;
 const PROC_PIDFDSOCKETINFO = 3;
 const PATH_BUFFER_SIZE = 4096;
@@ -99,11 +98,7 @@ export function createDarwinInspector(binding?: DarwinBinding): ProcessInspector
       if (args.ok && args.value.argv.length > 0) detail.command = args.value.argv;
       else unavailable.command = because(args.ok ? 0 : args.errno, 'sysctl KERN_PROCARGS2');
 
-      const vnode = Buffer.alloc(VNODE_PATH_INFO_SIZE);
-      const cwd = decodeVnodePathInfo(
-        vnode,
-        libc.proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, vnode, vnode.length),
-      );
+      const cwd = darwinCwd(libc, pid);
       if (cwd !== undefined) detail.cwd = cwd;
       else unavailable.cwd = because(libc.errno(), 'PROC_PIDVNODEPATHINFO');
 
