@@ -1,12 +1,14 @@
 // The one place the real dependencies are wired: the registry store, the OS scanner, the
 // bind probe, the process-directory lookup and the process tree (for `pm run` and moved). The CLI and the programmatic API both use it.
 import type { Deps } from './core/actions.js';
+import { scannerWithContainers } from './core/actions/containers.js';
 import { RegistryStore } from './core/store.js';
 import { bindProbe } from './native/bind-probe.js';
 import { createProcessInspector, createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
 import { createProcessTree } from './native/process-tree.js';
 import { createProcessControl } from './native/signal.js';
+import { createContainerDirectory, type EngineSettings } from './os/shared/container-engine.js';
 
 export interface DepsOptions {
   /** An absolute path; callers resolve --registry / $PM_REGISTRY / the default first. */
@@ -17,11 +19,15 @@ export interface DepsOptions {
   readonly lockTimeoutMs?: number;
   /** Told when a dead process's lock was taken over. */
   readonly onNotice?: (message: string) => void;
+  /** DOCKER_HOST and XDG_RUNTIME_DIR, read by the CLI; absent: the engines' usual sockets. */
+  readonly containerEngine?: EngineSettings;
 }
 
 export function createDeps(options: DepsOptions): Deps {
   // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
   const inspector = createProcessInspector();
+  const containers = createContainerDirectory(options.containerEngine);
+  const scanner = createScanner(options.scannerMode !== undefined ? { mode: options.scannerMode } : {});
   return {
     store: new RegistryStore({
       path: options.registryPath,
@@ -29,7 +35,8 @@ export function createDeps(options: DepsOptions): Deps {
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     }),
-    scanner: createScanner(options.scannerMode !== undefined ? { mode: options.scannerMode } : {}),
+    scanner: scannerWithContainers(scanner, containers),
+    containers,
     probe: bindProbe,
     cwdOf: processCwd,
     processes: createProcessTree(),

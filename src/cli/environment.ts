@@ -13,6 +13,8 @@ export interface Environment {
   readonly scannerMode: ScannerMode | undefined;
   readonly lockStaleMs: number | undefined;
   readonly lockTimeoutMs: number | undefined;
+  /** Where the container engine's API socket is: DOCKER_HOST, and Podman's runtime directory. */
+  readonly containerEngine: { readonly host?: string; readonly runtimeDir?: string };
   /** Colour for stdout, given the --no-color flag; NO_COLOR, FORCE_COLOR and TERM decide too. */
   readonly color: (flag: boolean) => boolean;
 }
@@ -27,6 +29,8 @@ export const ENVIRONMENT_VARIABLES = {
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
   PM_CACHE_DIR:
     'where pm keeps its caches: socket owners (Linux), compiled code; hints only, safe to delete',
+  DOCKER_HOST:
+    "the container engine's socket (unix://PATH); else Docker's or Podman's usual one",
   NO_COLOR: 'any value turns colours off',
 } as const;
 
@@ -52,6 +56,10 @@ export function readEnvironment(
     scannerMode: scannerMode(env.PM_SCANNER),
     lockStaleMs: milliseconds(env, 'PM_LOCK_STALE_MS'),
     lockTimeoutMs: milliseconds(env, 'PM_LOCK_TIMEOUT_MS'),
+    containerEngine: {
+      ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}),
+      ...(env.XDG_RUNTIME_DIR ? { runtimeDir: env.XDG_RUNTIME_DIR } : {}),
+    },
     color: (flag) => colorWanted(flag, { isTTY: options.isTTY }, env),
   };
 }

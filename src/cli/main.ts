@@ -74,6 +74,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     const deps = createDeps({
       registryPath: environment.registryPath,
       scannerMode: environment.scannerMode ?? '',
+      containerEngine: environment.containerEngine,
       ...(environment.lockStaleMs !== undefined ? { lockStaleMs: environment.lockStaleMs } : {}),
       ...(environment.lockTimeoutMs !== undefined
         ? { lockTimeoutMs: environment.lockTimeoutMs }

@@ -1,9 +1,10 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
+import { containerLabel, shortId } from '../core/model/containers.js';
 import { processLabel } from '../core/program.js';
 import { requireProject } from '../core/project.js';
 import { withProgram } from '../core/status.js';
-import type { Listener } from '../native/types.js';
+import type { Listener, ListenerContainer } from '../native/types.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
@@ -38,6 +39,17 @@ function conflictLines(ctx: Context, listeners: readonly Listener[], path: strin
     );
   }
   return lines;
+}
+
+/** `container web-1 (postgres:16) id 0123456789ab, compose shop/db, port 80 inside`. */
+function containerWho(container: ListenerContainer): string {
+  const compose =
+    container.composeProject !== undefined
+      ? `, compose ${container.composeProject}/${container.composeService ?? '?'}`
+      : '';
+  return sanitize(
+    `${containerLabel(container)} id ${shortId(container.id)}${compose}, port ${container.privatePort} inside`,
+  );
 }
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
@@ -77,8 +89,9 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       ctx.io.out('listening: nothing');
     } else {
       for (const listener of result.listeners.map(withProgram)) {
-        const who =
-          listener.pid === undefined
+        const who = listener.container
+          ? containerWho(listener.container)
+          : listener.pid === undefined
             ? 'pid hidden (another user)'
             : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
         ctx.io.out(

@@ -25,6 +25,24 @@ export interface Listener {
    * process chose it, so sanitize before it reaches a terminal.
    */
   readonly command?: readonly string[];
+  /**
+   * The container whose published port this is, when the socket belongs to a container
+   * engine's forwarder (docker-proxy, rootlessport, ...): added after the scan from the
+   * engine's API, never by a backend. Foreign text, like `command`.
+   */
+  readonly container?: ListenerContainer;
+}
+
+/** A running container as a row shows it, with the mapping that publishes this port. */
+export interface ListenerContainer {
+  readonly id: string;
+  /** Without the leading slash the Docker API puts there. */
+  readonly name: string;
+  readonly image: string;
+  readonly composeProject?: string;
+  readonly composeService?: string;
+  /** The container's own side of the mapping (80 in `-p 8080:80`). */
+  readonly privatePort: number;
 }
 
 export type ScanOutcome =
