@@ -1,7 +1,8 @@
 // The one place the real dependencies are wired: the registry store, the OS scanner, the
 // bind probe, the process-directory lookup and the process tree (for `pm run` and moved). The CLI and the programmatic API both use it.
-import type { Deps } from './core/actions.js';
+
 import { scannerWithContainers } from './core/actions/containers.js';
+import type { Deps } from './core/actions.js';
 import { RegistryStore } from './core/store.js';
 import { bindProbe } from './native/bind-probe.js';
 import { createProcessInspector, createScanner } from './native/index.js';
@@ -27,7 +28,9 @@ export function createDeps(options: DepsOptions): Deps {
   // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
   const inspector = createProcessInspector();
   const containers = createContainerDirectory(options.containerEngine);
-  const scanner = createScanner(options.scannerMode !== undefined ? { mode: options.scannerMode } : {});
+  const scanner = createScanner(
+    options.scannerMode !== undefined ? { mode: options.scannerMode } : {},
+  );
   return {
     store: new RegistryStore({
       path: options.registryPath,

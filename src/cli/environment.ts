@@ -29,8 +29,7 @@ export const ENVIRONMENT_VARIABLES = {
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
   PM_CACHE_DIR:
     'where pm keeps its caches: socket owners (Linux), compiled code; hints only, safe to delete',
-  DOCKER_HOST:
-    "the container engine's socket (unix://PATH); else Docker's or Podman's usual one",
+  DOCKER_HOST: "the container engine's socket (unix://PATH); else Docker's or Podman's usual one",
   NO_COLOR: 'any value turns colours off',
 } as const;
 

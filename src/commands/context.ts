@@ -1,10 +1,10 @@
 import type { Deps } from '../core/actions.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
 import { shortId } from '../core/model/containers.js';
+import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
 import type { NamedListener } from '../core/status.js';
-import type { ListenerContainer } from '../native/types.js';
 import { withProgram } from '../core/status.js';
+import type { ListenerContainer } from '../native/types.js';
 import type { Style } from '../view/style.js';
 
 export interface Io {

@@ -265,7 +265,6 @@ export async function runDoctor(
       checks,
       engine: engine ? engineJson(engine) : null,
     });
-  }
-  else renderChecks(ctx, checks);
+  } else renderChecks(ctx, checks);
   return healthy ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
-import { parsePort } from '../core/port.js';
 import { containerLabel, shortId } from '../core/model/containers.js';
+import { parsePort } from '../core/port.js';
 import { processLabel } from '../core/program.js';
 import { requireProject } from '../core/project.js';
 import { withProgram } from '../core/status.js';

@@ -1,8 +1,8 @@
 // The dashboard's rows: a StatusView turned into display cells once per data change, so the
 // table, the filter and the selection all work on the same strings the snapshot prints.
 import type { StatusView } from '../core/actions.js';
-import { formatRange } from '../core/port.js';
 import { holderLabel } from '../core/model/containers.js';
+import { formatRange } from '../core/port.js';
 import { type NamedListener, primaryListener } from '../core/status.js';
 import type { ScanOutcome } from '../native/types.js';
 import { type Cells, COLUMNS, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';

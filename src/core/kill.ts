@@ -356,7 +356,8 @@ function checkExpected(plan: KillPlan, options: KillOptions): void {
   const { expectPid, expectContainer } = options;
   const pidGone = expectPid !== undefined && !plan.targets.some((t) => t.pid === expectPid);
   const containerGone =
-    expectContainer !== undefined && !plan.containers.some((c) => c.container.id === expectContainer);
+    expectContainer !== undefined &&
+    !plan.containers.some((c) => c.container.id === expectContainer);
   if (pidGone || containerGone) {
     const agreed = containerGone
       ? `the container ${shortId(expectContainer as string)}`
@@ -407,7 +408,13 @@ export async function killPort(
     await stopContainers(deps.containers, containers, first === 'KILL' ? 0 : timeoutMs, port);
   }
   if (targets.length === 0) {
-    return { port, targets, containers, sent: [], freed: await released(deps, port, AFTER_KILL_MS) };
+    return {
+      port,
+      targets,
+      containers,
+      sent: [],
+      freed: await released(deps, port, AFTER_KILL_MS),
+    };
   }
   const sent: KillSignal[] = [first];
   const { graceless } = await signalAll(deps.control, targets, first, port);

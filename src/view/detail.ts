@@ -2,7 +2,12 @@
 // string from the registry or another process goes through sanitize here, once.
 import { explainState, listenerName } from '../core/explain.js';
 import { shortId } from '../core/model/containers.js';
-import { type NamedListener, primaryListener, type StatusRow, type UnmanagedRow } from '../core/status.js';
+import {
+  type NamedListener,
+  primaryListener,
+  type StatusRow,
+  type UnmanagedRow,
+} from '../core/status.js';
 import type { ProcessDetail } from '../native/types.js';
 import { sanitize } from './sanitize.js';
 

@@ -46,6 +46,8 @@ export function dryRunMessage(plan: KillPlan, timeoutMs: number, signal: string)
       `would send SIG${signal} to ${sanitize(describeTarget(target))}${signal === 'KILL' ? '' : `, then SIGKILL after ${timeoutMs / 1000} s if port ${plan.port} is still held`}`,
     );
   }
-  lines.push(`nothing was stopped (dry run): port ${plan.port} is held by ${sanitize(describePlan(plan))}`);
+  lines.push(
+    `nothing was stopped (dry run): port ${plan.port} is held by ${sanitize(describePlan(plan))}`,
+  );
   return lines.join('\n');
 }

@@ -16,12 +16,17 @@ export function scannerWithContainers(scanner: Scanner, directory: ContainerDire
       const outcome = await scanner.scan(options);
       if (!outcome.ok) return outcome;
       const lookedUp = options?.attribute ?? (() => true);
-      if (!outcome.listeners.some((listener) => mayBeContainer(listener, lookedUp(listener.port)))) {
+      if (
+        !outcome.listeners.some((listener) => mayBeContainer(listener, lookedUp(listener.port)))
+      ) {
         return outcome;
       }
       const listing = await directory.list();
       if (!listing.ok) return outcome;
-      return { ok: true, listeners: attachContainers(outcome.listeners, listing.containers, lookedUp) };
+      return {
+        ok: true,
+        listeners: attachContainers(outcome.listeners, listing.containers, lookedUp),
+      };
     },
   };
   if (scanner.seesOtherUsers) decorated.seesOtherUsers = () => scanner.seesOtherUsers?.() ?? false;

@@ -219,9 +219,10 @@ export function parseContainers(raw: unknown): EngineContainer[] {
     if (id === undefined) continue;
     const names = Array.isArray(entry.Names) ? entry.Names : [];
     const name = (text(names[0]) ?? id.slice(0, 12)).replace(/^\//, '');
-    const labels = (
-      entry.Labels && typeof entry.Labels === 'object' ? entry.Labels : {}
-    ) as Record<string, unknown>;
+    const labels = (entry.Labels && typeof entry.Labels === 'object' ? entry.Labels : {}) as Record<
+      string,
+      unknown
+    >;
     const composeProject = text(labels['com.docker.compose.project']);
     const composeService = text(labels['com.docker.compose.service']);
     containers.push({
@@ -237,10 +238,7 @@ export function parseContainers(raw: unknown): EngineContainer[] {
 }
 
 /** `GET /version`: Docker names itself "Engine" in Components, Podman "Podman Engine". */
-export function parseVersion(
-  raw: unknown,
-  endpoint: string,
-): Extract<EngineInfo, { ok: true }> {
+export function parseVersion(raw: unknown, endpoint: string): Extract<EngineInfo, { ok: true }> {
   const report = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const components = Array.isArray(report.Components) ? report.Components : [];
   const podman = components.some((component: { Name?: unknown }) =>
