@@ -3,7 +3,7 @@
 // the engine's version, and stopping a container. Paths are unversioned, so every engine
 // answers in its own API version and an old one is understood as well as a new one.
 import { statSync } from 'node:fs';
-import { request } from 'node:http';
+import type { request as httpRequest } from 'node:http';
 import type {
   ContainerDirectory,
   ContainerListing,
@@ -95,12 +95,23 @@ class EngineError extends Error {
   }
 }
 
+// Loaded on the first request: node:http costs every pm command that never asks an engine
+// (most of them) a noticeable part of its start-up.
+let request: typeof httpRequest | undefined;
+
 /** One request on the socket; every way it can fail becomes an EngineProblem. */
-function call(socketPath: string, method: string, path: string, timeoutMs: number): Promise<Reply> {
+async function call(
+  socketPath: string,
+  method: string,
+  path: string,
+  timeoutMs: number,
+): Promise<Reply> {
+  request ??= (await import('node:http')).request;
+  const send = request;
   return new Promise((resolve, reject) => {
     const fail = (kind: EngineProblem['kind'], message: string) =>
       reject(new EngineError({ kind, endpoint: socketPath, message }));
-    const req = request({ socketPath, method, path, headers: { host: 'engine' } }, (res) => {
+    const req = send({ socketPath, method, path, headers: { host: 'engine' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
