@@ -16,6 +16,15 @@ export {
   status,
   suggest,
 } from './core/actions.js';
+export type {
+  ContainerDirectory,
+  ContainerListing,
+  EngineContainer,
+  EngineInfo,
+  EngineProblem,
+  PublishedPort,
+  StopOutcome,
+} from './core/deps.js';
 export { type ErrorCode, isPmError, PmError, type Remedy } from './core/errors.js';
 export {
   defaultEnvName,
@@ -42,7 +51,13 @@ export {
   type StoreOptions,
 } from './core/store.js';
 export { bindProbe } from './native/bind-probe.js';
-export { createScanner, type Listener, type Scanner, type ScanOutcome } from './native/index.js';
+export {
+  createScanner,
+  type Listener,
+  type ListenerContainer,
+  type Scanner,
+  type ScanOutcome,
+} from './native/index.js';
 
 import type { Deps } from './core/actions.js';
 import { resolveRegistryPath } from './core/store.js';

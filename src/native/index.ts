@@ -6,6 +6,7 @@ import type { ProcessInspector, Scanner, ScanOptions, ScanOutcome } from './type
 export type {
   Family,
   Listener,
+  ListenerContainer,
   ProcessDetail,
   ProcessDetailField,
   ProcessInspector,
