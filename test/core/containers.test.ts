@@ -21,7 +21,7 @@ import { statusRows } from '../../src/core/status.js';
 import type { Listener } from '../../src/native/types.js';
 import { rowCells } from '../../src/view/cells.js';
 import { detailLines } from '../../src/view/detail.js';
-import { killMessage } from '../../src/view/kill.js';
+import { dryRunMessage, killMessage } from '../../src/view/kill.js';
 import { failure } from '../helpers/errors.js';
 import { fakeControl, fakeScanner, tcp } from '../helpers/fakes.js';
 
@@ -135,6 +135,28 @@ describe('container forwarders and matching', () => {
   });
 });
 
+describe('foreign text from the engine', () => {
+  it('is escaped before a terminal (compose labels and images are anyone’s text), exact in JSON', async () => {
+    const evil: EngineContainer = {
+      ...WEB,
+      image: 'img\u001b]0;PWNED\u0007',
+      composeProject: 'shop\u001b[2J',
+    };
+    const scan = await scannerWithContainers(fakeScanner([proxy(5433)]), directory([evil])).scan();
+    const listeners = scan.ok ? scan.listeners : [];
+    const registry = parseRegistry('version = 1\n[projects.shop.ports]\ndb = 5433\n', 'r.toml');
+    const [row] = statusRows(registry, { ok: true, listeners });
+    const text = [
+      rowCells(row!).PROCESS,
+      ...detailLines({ row: row!, process: { kind: 'none' }, now: 0 }).map((line) => line.text),
+    ].join('\n');
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('img\\x1b]0;PWNED\\x07');
+    expect(text).toContain('shop\\x1b[2J');
+    expect(listeners[0]?.container?.image).toBe(evil.image);
+  });
+});
+
 describe('the scan with containers', () => {
   it('asks the engine only when a forwarder (or a hidden owner) is in the scan, once per scan', async () => {
     const engine = directory([WEB]);
@@ -185,7 +207,11 @@ describe('the scan with containers', () => {
 });
 
 const SELF = { pid: 500, uid: 0 };
-const TABLE = { 500: { startTime: 3, uid: 0, ppid: 1 }, 900: { startTime: 9, uid: 0, ppid: 1 } };
+const TABLE = {
+  500: { startTime: 3, uid: 0, ppid: 1 },
+  700: { startTime: 7, uid: 0, ppid: 1 },
+  900: { startTime: 9, uid: 0, ppid: 1 },
+};
 
 /** Time that passes only when pm waits: the kill's release polling without real sleeps. */
 function fakeClock() {
@@ -229,11 +255,16 @@ describe('pm kill on a container’s port', () => {
     );
   });
 
-  it('plans without stopping (dry run)', async () => {
-    const { deps, control, engine } = world([proxy(5433)]);
+  it('plans without stopping (dry run), for a container and for a process', async () => {
+    const { deps, control, engine } = world([proxy(5433), tcp(5433, 700, 'node', '::1')]);
     const plan = await planPortKill(deps, 5433);
     expect(plan.containers.map((c) => c.label)).toEqual(['container web-1 (postgres:16)']);
-    expect(plan.targets).toEqual([]);
+    expect(plan.targets.map((t) => t.pid)).toEqual([700]);
+    expect(dryRunMessage(plan, 5000, 'TERM').split('\n')).toEqual([
+      'would stop container web-1 (postgres:16) (id a1b2c3d4e5f6) through its engine: its stop signal, then KILL after 5 s',
+      'would send SIGTERM to node (pid 700), then SIGKILL after 5 s if port 5433 is still held',
+      'nothing was stopped (dry run): port 5433 is held by container web-1 (postgres:16), node (pid 700)',
+    ]);
     expect(engine.stopped).toEqual([]);
     expect(control.sent).toEqual([]);
   });
