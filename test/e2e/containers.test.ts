@@ -4,7 +4,18 @@
 // Only the engine's socket and pm's scan are used: nothing connects to a published port.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +24,7 @@ import type { KillSignal } from '../../src/core/kill.js';
 import { killPort } from '../../src/core/kill.js';
 import { createDeps } from '../../src/create-deps.js';
 import { createContainerDirectory } from '../../src/os/shared/container-engine.js';
-import { runPm } from '../helpers/cli.js';
+import { CLI, runPm } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const IMAGE = 'pm-test-busybox';
@@ -141,6 +152,63 @@ async function statusJson(registry: string, extra: Record<string, string> = {}) 
   };
 }
 
+const NOBODY = 65534;
+
+/**
+ * Runs the built pm as the unprivileged user `nobody` (setpriv, from root), in a directory of
+ * its own: the engine's root forwarder then has a hidden pid, as it has for every user.
+ * `engineGroup`: with the socket's group (a member of the docker group), else without any.
+ */
+let nobodyDir = '';
+/** The pinned Node may live under root's private home: nobody gets a copy, made once. */
+function nobodyNode(): string {
+  if (nobodyDir === '') {
+    nobodyDir = mkdtempSync(join(tmpdir(), 'pm-containers-node-'));
+    chmodSync(nobodyDir, 0o755);
+    copyFileSync(process.execPath, join(nobodyDir, 'node'));
+    chmodSync(join(nobodyDir, 'node'), 0o755);
+  }
+  return join(nobodyDir, 'node');
+}
+
+async function asNobody(registryText: string, args: string[], engineGroup: boolean) {
+  const home = mkdtempSync(join(tmpdir(), 'pm-containers-nobody-'));
+  try {
+    const node = nobodyNode();
+    writeFileSync(join(home, 'registry.toml'), registryText);
+    for (const path of [home, join(home, 'registry.toml')]) chownSync(path, NOBODY, NOBODY);
+    const socketGid = statSync(engine.ok ? engine.endpoint : '/').gid;
+    const group = engineGroup ? socketGid : NOBODY;
+    const { stdout, stderr } = await run(
+      'setpriv',
+      [
+        `--reuid=${NOBODY}`,
+        `--regid=${group}`,
+        '--clear-groups',
+        node,
+        CLI,
+        ...args,
+        '--registry',
+        join(home, 'registry.toml'),
+      ],
+      { env: { PATH: process.env.PATH, HOME: home, PM_CACHE_DIR: join(home, 'cache'), ...env() } },
+    ).catch((error: { stdout: string; stderr: string; code: number }) => {
+      throw new Error(`pm ${args.join(' ')} as nobody exited ${error.code}: ${error.stderr}`);
+    });
+    return { stdout, stderr };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const canBeNobody = async () =>
+  process.getuid?.() === 0 &&
+  engine.ok &&
+  (await run('setpriv', ['--version']).then(
+    () => true,
+    () => false,
+  ));
+
 const state = (name: string) => dockerCli('inspect', '-f', '{{.State.Status}}', name);
 
 describe.skipIf(skipReason !== undefined)(
@@ -175,6 +243,7 @@ describe.skipIf(skipReason !== undefined)(
     afterAll(async () => {
       if (created.length > 0) await dockerCli('rm', '-f', ...new Set(created)).catch(() => '');
       if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
+      if (nobodyDir !== '') rmSync(nobodyDir, { recursive: true, force: true });
     }, 60_000);
 
     it('pm status --all --json names the container, and the allocation holding its port shows it', async () => {
@@ -242,6 +311,30 @@ describe.skipIf(skipReason !== undefined)(
       expect(await state(web.name)).toBe('running');
       const after = await statusJson(registry);
       expect(after.listeners.find((listener) => listener.port === web.port)?.pid).toBe(holder?.pid);
+    });
+
+    it('as a user who cannot see the forwarder’s pid, the container is still named; without the engine’s group, rows as before and doctor says denied', async (context) => {
+      if (!(await canBeNobody())) {
+        context.skip('needs root (to run pm as nobody through setpriv) and a socket engine');
+        return;
+      }
+      const text = readFileSync(registry, 'utf8');
+      const member = JSON.parse((await asNobody(text, ['status', '--all', '--json'], true)).stdout);
+      const row = member.allocations.find(
+        (allocation: { service: string }) => allocation.service === 'web',
+      );
+      expect(row.pid).toBeNull();
+      expect(row.container).toMatchObject({ id: web.id, name: web.name });
+      const outsider = await asNobody(text, ['status', '--all', '--json'], false);
+      expect(outsider.stderr).toBe('');
+      const plain = JSON.parse(outsider.stdout).allocations.find(
+        (allocation: { service: string }) => allocation.service === 'web',
+      );
+      expect(plain).toMatchObject({ state: 'active', pid: null, container: null });
+      const doctor = await asNobody(text, ['doctor'], false);
+      expect(doctor.stdout).toMatch(
+        /ok {3}containers container engine denied: permission denied on /,
+      );
     });
 
     it('pm doctor reports the engine and its API version', async () => {
