@@ -1,15 +1,14 @@
-import { queryService } from '../core/actions.js';
+import { queryService } from '../core/actions/index.js';
+import { killPort, planPortKill } from '../core/actions/kill.js';
 import { PmError } from '../core/errors.js';
 import {
   type ContainerTarget,
   DEFAULT_KILL_TIMEOUT_MS,
   type KillSignal,
   type KillTarget,
-  killPort,
-  planPortKill,
-} from '../core/kill.js';
-import { type Port, parsePort } from '../core/port.js';
-import { inferProject, noProjectError } from '../core/project.js';
+} from '../core/model/kill.js';
+import { type Port, parsePort } from '../core/model/port.js';
+import { inferProject, noProjectError } from '../core/project/inference.js';
 import { dryRunMessage, killMessage } from '../view/kill.js';
 import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
 

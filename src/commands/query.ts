@@ -1,10 +1,10 @@
-import { queryPort, queryProject, queryService } from '../core/actions.js';
+import { queryPort, queryProject, queryService } from '../core/actions/index.js';
 import { containerLabel, shortId } from '../core/model/containers.js';
-import { parsePort } from '../core/port.js';
-import { processLabel } from '../core/program.js';
-import { requireProject } from '../core/project.js';
-import { withProgram } from '../core/status.js';
-import type { Listener, ListenerContainer } from '../native/types.js';
+import { parsePort } from '../core/model/port.js';
+import { processLabel } from '../core/model/program.js';
+import { withProgram } from '../core/model/status.js';
+import type { Listener, ListenerContainer } from '../core/ports.js';
+import { requireProject } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';

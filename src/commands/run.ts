@@ -3,13 +3,13 @@
 // server ends up listening somewhere else.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scripts } from '../core/dev-servers.js';
-import { type Drift, watchDrift } from '../core/drift.js';
+import { type Drift, watchDrift } from '../core/actions/drift.js';
+import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
-import { declaredEnvNames } from '../core/manifest.js';
-import { planRun } from '../core/run-plan.js';
-import { runCommand } from '../native/child-process.js';
-import type { ProcessTree } from '../native/process-tree.js';
+import type { Scripts } from '../core/model/dev-servers.js';
+import type { ProcessTree } from '../core/ports.js';
+import { declaredEnvNames } from '../core/project/manifest.js';
+import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 

@@ -1,14 +1,14 @@
 // The detail view's text: the allocation, why its state is what it is, and the process. Every
 // string from the registry or another process goes through sanitize here, once.
-import { explainState, listenerName } from '../core/explain.js';
 import { shortId } from '../core/model/containers.js';
+import { explainState, listenerName } from '../core/model/explain.js';
 import {
   type NamedListener,
   primaryListener,
   type StatusRow,
   type UnmanagedRow,
-} from '../core/status.js';
-import type { ProcessDetail } from '../native/types.js';
+} from '../core/model/status.js';
+import type { ProcessDetail } from '../core/ports.js';
 import { sanitize } from './sanitize.js';
 
 export interface DetailLine {

@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KillSignal } from '../../src/core/kill.js';
-import { killPort } from '../../src/core/kill.js';
-import { createDeps } from '../../src/create-deps.js';
+import { killPort } from '../../src/core/actions/kill.js';
+import type { KillSignal } from '../../src/core/model/kill.js';
 import { createContainerDirectory } from '../../src/os/shared/container-engine.js';
+import { createDeps } from '../../src/wiring.js';
 import { CLI, runPm } from '../helpers/cli.js';
 
 const run = promisify(execFile);

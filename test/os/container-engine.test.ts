@@ -13,7 +13,7 @@ import {
 } from '../../src/os/shared/container-engine.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'containers');
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'containers');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
 const tempDir = tempDirPerTest('pm-engine-');

@@ -2,9 +2,9 @@
 // their container. The engine is asked only when such a socket is in the scan, at most once
 // per refresh (its directory reuses a fresh listing), and a missing, refusing or hung engine
 // leaves the scan exactly as the OS reported it.
-import type { Scanner, ScanOptions } from '../../native/types.js';
-import type { ContainerDirectory } from '../deps.js';
+
 import { attachContainers, mayBeContainer } from '../model/containers.js';
+import type { ContainerDirectory, Scanner, ScanOptions } from '../ports.js';
 
 export function scannerWithContainers(scanner: Scanner, directory: ContainerDirectory): Scanner {
   const decorated: Scanner = {

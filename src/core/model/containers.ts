@@ -1,8 +1,7 @@
 // Which host sockets are a container's published ports, and how a container is named.
 // Pure: the scan and the engine's listing come in, listeners that carry their container go out.
-import type { Listener, ListenerContainer } from '../../native/types.js';
-import type { EngineContainer, PublishedPort } from '../deps.js';
-import { processLabel } from '../program.js';
+import type { EngineContainer, Listener, ListenerContainer, PublishedPort } from '../ports.js';
+import { processLabel } from './program.js';
 
 /**
  * Processes that hold host ports on a container engine's behalf: Docker's userland proxy,

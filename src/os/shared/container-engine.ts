@@ -12,7 +12,7 @@ import type {
   EngineProblem,
   PublishedPort,
   StopOutcome,
-} from '../../core/deps.js';
+} from '../../core/ports.js';
 
 export interface EngineSettings {
   /** DOCKER_HOST as the user set it ('unix:///run/user/1000/docker.sock'); '' or absent: none. */

@@ -1,0 +1,59 @@
+// Why a row's state is what it is, in words: the detail view shows it under the state. Pure;
+// the caller gives the facts (the project's path, the listener's working directory).
+import { containerLabel } from './containers.js';
+import { processLabel } from './program.js';
+import {
+  addressesOf,
+  type NamedListener,
+  type PortState,
+  primaryListener,
+  type StatusRow,
+} from './status.js';
+
+/** "vite (node) (pid 42)" or "a process of another user (pid hidden)". */
+export function listenerName(listener: NamedListener | undefined): string {
+  if (listener === undefined) return 'nothing';
+  if (listener.container) return containerLabel(listener.container);
+  if (listener.pid === undefined) return 'a process of another user (pid hidden)';
+  const label = processLabel(listener.process, listener.program);
+  return `${label ? `${label} ` : ''}(pid ${listener.pid})`;
+}
+
+export interface StateFacts {
+  /** The project's recorded directory, when it has one. */
+  readonly projectPath?: string;
+  /** Working directory of the listening process, where the OS lets pm see it. */
+  readonly listenerCwd?: string;
+  /** The scanner's reason when states are unknown. */
+  readonly scannerReason?: string;
+}
+
+/** One sentence on why `row` is in its state. */
+export function explainState(
+  row: Pick<StatusRow, 'port' | 'state' | 'listeners' | 'moved'>,
+  facts: StateFacts = {},
+): string {
+  const holder = primaryListener(row.listeners);
+  const reasons: Record<PortState, () => string> = {
+    idle: () => `nothing listens on port ${row.port}`,
+    active: () =>
+      `${listenerName(holder)} listens on ${addressesOf(row.listeners)} port ${row.port}${
+        facts.projectPath !== undefined && facts.listenerCwd !== undefined
+          ? `, working in ${facts.listenerCwd} (inside the project)`
+          : ''
+      }`,
+    conflict: () =>
+      `${listenerName(holder)} holds port ${row.port} but works in ${
+        facts.listenerCwd ?? 'a directory pm cannot see'
+      }, outside the project's path ${facts.projectPath ?? '(not recorded)'}`,
+    moved: () =>
+      row.moved
+        ? `nothing listens on port ${row.port}; the service's own process ${listenerName(
+            primaryListener(row.moved.listeners),
+          )} listens on port ${row.moved.port} instead`
+        : `the service listens on another port`,
+    unknown: () =>
+      `the socket scanner is unavailable${facts.scannerReason ? `: ${facts.scannerReason}` : ''}`,
+  };
+  return reasons[row.state]();
+}
