@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { isEnvName, servicePortName } from './env-vars.js';
+import { isEnvName, isPortVariableName, PORT_VARIABLE_RULE, servicePortName } from './env-vars.js';
 import { PmError } from './errors.js';
 import { isValidName, NAME_RULE } from './names.js';
 import { isPort, type Port } from './port.js';
@@ -181,6 +181,13 @@ function readEnv(value: unknown, keyPath: string, file: string): { env?: string 
       file,
       keyPath,
       `expected a variable name (letters, digits and "_", not starting with a digit), found ${describe(value)}`,
+    );
+  }
+  if (!isPortVariableName(value)) {
+    throw invalid(
+      file,
+      keyPath,
+      `${describe(value)} is not a port variable: a manifest may name only ${PORT_VARIABLE_RULE}`,
     );
   }
   return { env: value };
