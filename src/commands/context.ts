@@ -1,8 +1,10 @@
 import type { Deps } from '../core/actions.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
+import { defaultSearchOptions, type SearchOptions } from '../core/repo-search.js';
 import type { NamedListener } from '../core/status.js';
 import { withProgram } from '../core/status.js';
+import { sanitize } from '../view/sanitize.js';
 import type { Style } from '../view/style.js';
 
 export interface Io {
@@ -59,6 +61,11 @@ export function expectArgs(
   }
 }
 
+/** How a command looks for the repository's files: a file another user owns is named on stderr. */
+export function searchOptions(ctx: Context): SearchOptions {
+  return defaultSearchOptions((message) => ctx.io.err(`warning: ${sanitize(message)}`));
+}
+
 /**
  * The project the working directory belongs to (manifest, worktree, recorded path), so
  * `pm allocate web` inside a project need not repeat its name.
@@ -68,7 +75,7 @@ export async function projectHere(
   command: 'allocate' | 'run' | 'env',
 ): Promise<ProjectContext> {
   try {
-    return requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
+    return requireProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx));
   } catch (error) {
     if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
     throw new PmError(
@@ -93,6 +100,6 @@ export async function projectFor(
     const here = await projectHere(ctx, command);
     return { project: here.project, here };
   }
-  const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd);
+  const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx));
   return { project: named, here: here?.project === named ? here : undefined };
 }

@@ -4,7 +4,7 @@ import { type KillSignal, killPort } from '../core/kill.js';
 import { type Port, parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
 import { killMessage } from '../view/kill.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
 
 const USAGE =
   'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME]   (the project of the current directory when left out)';
@@ -30,7 +30,11 @@ async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
   if (target.kind === 'port') return target.port;
   let project = target.project;
   if (project === undefined) {
-    project = inferProject((await ctx.deps.store.read()).registry, ctx.cwd)?.project;
+    project = inferProject(
+      (await ctx.deps.store.read()).registry,
+      ctx.cwd,
+      searchOptions(ctx),
+    )?.project;
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
   return (await queryService(ctx.deps, project, target.service)).port;

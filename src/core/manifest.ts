@@ -2,7 +2,6 @@
 // which overrides them per machine. Unlike the registry (which pm writes and keeps foreign keys
 // of), a manifest is written by people, so an unknown key is a typo to report, not data to keep.
 
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { isEnvName, isPortVariableName, PORT_VARIABLE_RULE, servicePortName } from './env-vars.js';
@@ -15,6 +14,7 @@ import {
   sanitize as printableExcerpt,
 } from './registry-file.js';
 import { readRegularFile } from './regular-file.js';
+import { defaultSearchOptions, findUpward, type SearchOptions, trusted } from './repo-search.js';
 
 export const MANIFEST_FILE = '.pm.toml';
 export const LOCAL_MANIFEST_FILE = '.pm.local.toml';
@@ -63,25 +63,25 @@ export function declaredEnvNames(manifest: Manifest | undefined): Map<string, st
   return names;
 }
 
-/** The nearest .pm.toml at or above `from`, without reading it. */
-export function findManifestFile(from: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const file = join(dir, MANIFEST_FILE);
-    if (existsSync(file)) return file;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+/** The nearest .pm.toml at or above `from` that pm may use (repo-search.ts), without reading it. */
+export function findManifestFile(
+  from: string,
+  options: SearchOptions = defaultSearchOptions(),
+): string | undefined {
+  return findUpward(from, MANIFEST_FILE, options);
 }
 
 /** The manifest that governs `from`, merged with its local override; undefined when none. */
-export function loadManifest(from: string): Manifest | undefined {
-  const file = findManifestFile(from);
+export function loadManifest(
+  from: string,
+  options: SearchOptions = defaultSearchOptions(),
+): Manifest | undefined {
+  const file = findManifestFile(from, options);
   if (file === undefined) return undefined;
   const main = readManifestText(file);
   if (main === undefined) return undefined;
-  const local = readManifestText(join(dirname(file), LOCAL_MANIFEST_FILE));
+  const localFile = join(dirname(file), LOCAL_MANIFEST_FILE);
+  const local = trusted(localFile, options) ? readManifestText(localFile) : undefined;
   return parseManifest(main, local);
 }
 

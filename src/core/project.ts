@@ -3,13 +3,13 @@
 // the project and the worktree's directory, so parallel branches never share ports.
 // Git's own files are read instead of spawning git: inference runs on every command that
 // leaves <project> out, and a git process costs more than the whole budget (5 ms).
-import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PmError } from './errors.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { toValidName } from './names.js';
 import { isInside, projectAt, type Registry, samePath } from './registry.js';
 import { readRegularFile } from './regular-file.js';
+import { defaultSearchOptions, findUpward, type SearchOptions } from './repo-search.js';
 
 export interface GitCheckout {
   /** The top directory of this checkout (where its `.git` is). */
@@ -31,16 +31,13 @@ export interface ProjectContext {
   readonly manifest?: Manifest;
 }
 
-/** The git checkout holding `from`, found by walking up to the nearest `.git`. */
-export function findGitCheckout(from: string): GitCheckout | undefined {
-  let dir = from;
-  for (;;) {
-    const dotGit = join(dir, '.git');
-    if (existsSync(dotGit)) return checkoutAt(dir, dotGit);
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+/** The git checkout holding `from`, found by walking up to the nearest `.git` pm may use. */
+export function findGitCheckout(
+  from: string,
+  options: SearchOptions = defaultSearchOptions(),
+): GitCheckout | undefined {
+  const dotGit = findUpward(from, '.git', options);
+  return dotGit === undefined ? undefined : checkoutAt(dirname(dotGit), dotGit);
 }
 
 /**
@@ -108,9 +105,13 @@ export function worktreeProjectName(
  * The project `cwd` belongs to, or undefined. Reads the manifest (which may throw
  * MANIFEST_INVALID) and git's files; never writes anything.
  */
-export function inferProject(registry: Registry, cwd: string): ProjectContext | undefined {
-  const manifest = loadManifest(cwd);
-  const checkout = findGitCheckout(cwd);
+export function inferProject(
+  registry: Registry,
+  cwd: string,
+  options: SearchOptions = defaultSearchOptions(),
+): ProjectContext | undefined {
+  const manifest = loadManifest(cwd, options);
+  const checkout = findGitCheckout(cwd, options);
   if (manifest) {
     const base = manifest.project ?? defaultProjectName(manifest.dir, checkout);
     if (checkout?.linked && isInside(manifest.dir, checkout.root)) {
@@ -159,8 +160,12 @@ function linkedToRecorded(
 }
 
 /** inferProject, or an error that says how to make the directory a project. */
-export function requireProject(registry: Registry, cwd: string): ProjectContext {
-  const found = inferProject(registry, cwd);
+export function requireProject(
+  registry: Registry,
+  cwd: string,
+  options?: SearchOptions,
+): ProjectContext {
+  const found = inferProject(registry, cwd, options);
   if (found) return found;
   throw noProjectError(cwd);
 }
