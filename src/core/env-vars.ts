@@ -30,7 +30,8 @@ export function isPortVariableName(name: string): boolean {
   return isEnvName(name) && (name === 'PORT' || /._(PORT|URL)$/.test(name));
 }
 
-export const PORT_VARIABLE_RULE = 'PORT, or a name ending in _PORT or _URL (e.g. WEB_PORT, API_URL)';
+export const PORT_VARIABLE_RULE =
+  'PORT, or a name ending in _PORT or _URL (e.g. WEB_PORT, API_URL)';
 
 /** `api-gw` -> `API_GW_PORT`. Service names are already limited to letters, digits, _ and -. */
 export function servicePortName(service: string): string {

@@ -2,12 +2,14 @@
 // which overrides them per machine. Unlike the registry (which pm writes and keeps foreign keys
 // of), a manifest is written by people, so an unknown key is a typo to report, not data to keep.
 
+import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { isEnvName, isPortVariableName, PORT_VARIABLE_RULE, servicePortName } from './env-vars.js';
 import { PmError } from './errors.js';
 import { isValidName, NAME_RULE } from './names.js';
 import { isPort, type Port } from './port.js';
+import { isInside } from './registry.js';
 import {
   describeValue as describe,
   isTable,
@@ -85,7 +87,30 @@ export function loadManifest(
   return parseManifest(main, local);
 }
 
+/**
+ * A committed symlink could point a manifest at any file the user can read (`/etc/shadow`
+ * as root), and a TOML error would quote its lines: a link must stay inside the manifest's
+ * own directory, and one that does not is refused unread.
+ */
+function rejectLinkOut(file: string): void {
+  let target: string;
+  try {
+    if (!lstatSync(file).isSymbolicLink()) return;
+    target = realpathSync(file);
+  } catch {
+    return; // missing or dangling: readRegularFile says so
+  }
+  const dir = realpathSync(dirname(file));
+  if (!isInside(target, dir))
+    throw invalid(
+      file,
+      '',
+      `it is a symbolic link to ${target}, outside ${dir}; pm reads a manifest only from inside the repository, so the file was not read`,
+    );
+}
+
 function readManifestText(file: string): ManifestText | undefined {
+  rejectLinkOut(file);
   const read = readRegularFile(file);
   if (read.ok) return { file, text: read.text };
   if (read.reason === 'missing') return undefined;

@@ -9,26 +9,36 @@ import { hostileRepo } from './hostile-repo.js';
 
 const tempDir = tempDirPerTest('pm-sec-env-');
 
-const DANGEROUS = ['PATH', 'BASH_ENV', 'GIT_CONFIG_GLOBAL', 'LD_PRELOAD', 'PM_CACHE_DIR', 'NODE_OPTIONS'];
+const DANGEROUS = [
+  'PATH',
+  'BASH_ENV',
+  'GIT_CONFIG_GLOBAL',
+  'LD_PRELOAD',
+  'PM_CACHE_DIR',
+  'NODE_OPTIONS',
+];
 
 describe('a manifest names only port variables', () => {
-  it.each(DANGEROUS)('env = "%s" is MANIFEST_INVALID naming the key, for pm env and pm run', async (name) => {
-    const repo = hostileRepo(tempDir(), {
-      '.pm.toml': `project = "evil"\n[services.web]\nenv = "${name}"\nprefer = 9123\n`,
-      // What a relative PATH=9123 would run instead of the system's ls.
-      '9123/ls': `#!/bin/sh\ntouch "${'$'}(dirname "$0")/../ran"\n`,
-    });
-    // `pm up` allocates the manifest's services; then `pm env` prints their variables.
-    await repo.pm(['up']);
-    const env = await repo.pm(['env']);
-    expect(env.code).toBe(1);
-    expect(env.stdout).not.toContain(`${name}=`);
-    expect(env.stderr).toContain('services.web.env');
-    expect(env.stderr).toMatch(/PORT.*_URL/);
-    const run = await repo.pm(['run', 'web', '--', 'ls']);
-    expect(run.code).toBe(1);
-    expect(existsSync(join(repo.dir, 'ran'))).toBe(false);
+  it.each(DANGEROUS)(
+    'env = "%s" is MANIFEST_INVALID naming the key, for pm env and pm run',
+    async (name) => {
+      const repo = hostileRepo(tempDir(), {
+        '.pm.toml': `project = "evil"\n[services.web]\nenv = "${name}"\nprefer = 9123\n`,
+        // What a relative PATH=9123 would run instead of the system's ls.
+        '9123/ls': `#!/bin/sh\ntouch "${'$'}(dirname "$0")/../ran"\n`,
       });
+      // `pm up` allocates the manifest's services; then `pm env` prints their variables.
+      await repo.pm(['up']);
+      const env = await repo.pm(['env']);
+      expect(env.code).toBe(1);
+      expect(env.stdout).not.toContain(`${name}=`);
+      expect(env.stderr).toContain('services.web.env');
+      expect(env.stderr).toMatch(/PORT.*_URL/);
+      const run = await repo.pm(['run', 'web', '--', 'ls']);
+      expect(run.code).toBe(1);
+      expect(existsSync(join(repo.dir, 'ran'))).toBe(false);
+    },
+  );
 
   it('accepts PORT and names ending in _PORT or _URL', async () => {
     const repo = hostileRepo(tempDir(), {

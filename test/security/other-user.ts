@@ -22,9 +22,13 @@ function create(): OtherUser | string {
   } catch {
     try {
       // Two test files may race to create it: the loser's "already exists" is fine.
-      execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', OTHER_USER], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'useradd',
+        ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', OTHER_USER],
+        {
+          stdio: 'ignore',
+        },
+      );
     } catch {
       // checked below
     }
