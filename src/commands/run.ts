@@ -1,12 +1,12 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
 import { declaredEnvNames } from '../core/manifest.js';
+import { readRegularFile } from '../core/regular-file.js';
 import { planRun } from '../core/run-plan.js';
 import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
@@ -31,6 +31,8 @@ export interface RunHooks {
 
 const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
 
+const PACKAGE_JSON_MAX_BYTES = 8 * 1024 * 1024;
+
 /** The `scripts` of package.json in `dir`, read once when first asked. */
 export function packageScripts(dir: string): Scripts {
   let scripts: Record<string, unknown> | undefined;
@@ -39,8 +41,11 @@ export function packageScripts(dir: string): Scripts {
     get(name) {
       if (!read) {
         read = true;
+        // A FIFO or a device named package.json would block pm or fill memory (regular-file.ts).
+        const file = readRegularFile(join(dir, 'package.json'), PACKAGE_JSON_MAX_BYTES);
         try {
-          const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          if (!file.ok) throw new Error(file.reason);
+          const parsed = JSON.parse(file.text) as {
             scripts?: unknown;
           };
           if (parsed.scripts && typeof parsed.scripts === 'object') {

@@ -15,7 +15,7 @@ import {
   isTable,
   sanitize as printableExcerpt,
 } from './registry-file.js';
-import { readRegularFile } from './regular-file.js';
+import { readRegularFile, refusalText } from './regular-file.js';
 import { defaultSearchOptions, findUpward, type SearchOptions, trusted } from './repo-search.js';
 
 export const MANIFEST_FILE = '.pm.toml';
@@ -114,11 +114,7 @@ function readManifestText(file: string): ManifestText | undefined {
   const read = readRegularFile(file);
   if (read.ok) return { file, text: read.text };
   if (read.reason === 'missing') return undefined;
-  const why = {
-    'not-regular': 'it is not a regular file (a directory, FIFO or device)',
-    'too-large': 'it is larger than 1 MiB',
-    unreadable: 'it cannot be read (permissions?)',
-  }[read.reason];
+  const why = refusalText(read.reason);
   throw invalid(file, '', why);
 }
 

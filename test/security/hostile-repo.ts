@@ -8,7 +8,12 @@ export interface HostileRepo {
   readonly dir: string;
   readonly registry: string;
   /** The built pm, run inside the repository with a private HOME and registry. */
-  pm(args: readonly string[], env?: NodeJS.ProcessEnv, cwd?: string): ReturnType<typeof runCli>;
+  pm(
+    args: readonly string[],
+    env?: NodeJS.ProcessEnv,
+    cwd?: string,
+    timeoutMs?: number,
+  ): ReturnType<typeof runCli>;
 }
 
 /** A repository at `<root>/repo` holding `files` (path -> content), with a fresh registry. */
@@ -25,7 +30,7 @@ export function hostileRepo(root: string, files: Readonly<Record<string, string>
   return {
     dir,
     registry,
-    pm: (args, env = {}, cwd = dir) =>
+    pm: (args, env = {}, cwd = dir, timeoutMs = 25_000) =>
       runCli(
         ['--registry', registry, ...args],
         {
@@ -35,7 +40,7 @@ export function hostileRepo(root: string, files: Readonly<Record<string, string>
           ...(process.env.PM_CACHE_DIR ? { PM_CACHE_DIR: process.env.PM_CACHE_DIR } : {}),
           ...env,
         },
-        25_000,
+        timeoutMs,
         cwd,
       ),
   };

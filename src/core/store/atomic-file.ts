@@ -1,6 +1,7 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
 import { dirname, join } from 'node:path';
+import { ownerToKeep } from '../../native/keep-owner.js';
 import { isDeadWritersTemp, tempPathFor } from '../../native/temp-file.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
@@ -46,10 +47,14 @@ export async function writeAtomic(
   const temp = tempPathFor(target);
   let renamed = false;
   try {
+    const owner = ownerToKeep(
+      await context.fs.stat(target).catch(() => context.fs.stat(dir).catch(() => undefined)),
+    );
     const handle = await context.fs.open(temp, 'wx', mode);
     try {
       // The umask would narrow the mode of a file pm replaces; keep the one it had.
       if (mode !== 0o600) await handle.chmod(mode);
+      if (owner) await handle.chown?.(owner.uid, owner.gid);
       let offset = 0;
       while (offset < data.length) {
         const { bytesWritten } = await handle.write(data, offset, data.length - offset);
