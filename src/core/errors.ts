@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'MANIFEST_INVALID'
   | 'NO_MANIFEST'
   | 'NO_PROJECT'
+  /** A manifest names a project recorded at another existing directory. */
+  | 'PROJECT_ELSEWHERE'
   | 'ENV_FILE_DAMAGED'
   /** `pm env --write` will not write there: a link out of the project, pm's registry, a FIFO... */
   | 'ENV_FILE_REFUSED'

@@ -3,9 +3,10 @@
 // the project and the worktree's directory, so parallel branches never share ports.
 // Git's own files are read instead of spawning git: inference runs on every command that
 // leaves <project> out, and a git process costs more than the whole budget (5 ms).
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PmError } from './errors.js';
-import { loadManifest, type Manifest } from './manifest.js';
+import { LOCAL_MANIFEST_FILE, loadManifest, type Manifest } from './manifest.js';
 import { toValidName } from './names.js';
 import { isInside, projectAt, type Registry, samePath } from './registry.js';
 import { readRegularFile } from './regular-file.js';
@@ -122,6 +123,7 @@ export function inferProject(
         manifest,
       };
     }
+    refuseRecordedElsewhere(registry, base, manifest);
     return { project: base, path: manifest.dir, manifest };
   }
   const recorded = projectAt(registry, cwd);
@@ -157,6 +159,30 @@ function linkedToRecorded(
     path,
     worktreeOf: base,
   };
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A manifest naming a project recorded at another directory that still exists is someone
+ * else's checkout claiming it (a clone saying `project = "bank"`): following it would move
+ * bank's path there, and `pm free --all` or `pm kill` in the clone would act on bank.
+ */
+function refuseRecordedElsewhere(registry: Registry, project: string, manifest: Manifest): void {
+  const recorded = registry.projects.get(project)?.path;
+  if (recorded === undefined || samePath(realOrSame(recorded), realOrSame(manifest.dir))) return;
+  if (!existsSync(recorded)) return; // a moved checkout: the manifest's directory takes over
+  throw new PmError(
+    'PROJECT_ELSEWHERE',
+    `${manifest.file} declares project '${project}', which is recorded at ${recorded}, not at ${manifest.dir}; pm changed nothing`,
+    `if this is another checkout, give it its own name (project = "..." in ${LOCAL_MANIFEST_FILE}); if the project moved here, free it first (pm free ${project} --all) or remove ${recorded}`,
+  );
 }
 
 /** inferProject, or an error that says how to make the directory a project. */
