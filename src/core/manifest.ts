@@ -48,6 +48,8 @@ export interface ManifestText {
 }
 
 const TOP_KEYS = ['project', 'services'] as const;
+/** More services than any project has; a manifest asking for more could drain the range. */
+export const MAX_SERVICES = 200;
 const SERVICE_KEYS = ['env', 'prefer'] as const;
 
 /** WEB_PORT for web, API_V2_PORT for api-v2: the variable a service gets unless it names one. */
@@ -140,6 +142,12 @@ export function parseManifest(main: ManifestText, local?: ManifestText): Manifes
       ...(prefer !== undefined ? { prefer } : {}),
     };
   });
+  if (services.length > MAX_SERVICES)
+    throw invalid(
+      local?.file ?? main.file,
+      'services',
+      `${services.length} services declared; a manifest may declare at most ${MAX_SERVICES}`,
+    );
   rejectSharedEnv(services, local?.file ?? main.file);
   const project = over?.project ?? base.project;
   return {
