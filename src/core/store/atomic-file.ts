@@ -1,5 +1,6 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
+import { rm } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ownerToKeep } from '../../native/keep-owner.js';
 import { isDeadWritersTemp, tempPathFor } from '../../native/temp-file.js';
@@ -31,8 +32,14 @@ export async function sweepTempFiles(
   for (const name of names) {
     // A live writer's temp file is its own (a writer that lost the lock may still finish
     // writing it); only a dead writer's file is debris.
-    if (isDeadWritersTemp(name, file)) await fs.unlink(join(dir, name)).catch(() => undefined);
+    // A dead lock-taker's temp directory (lock.ts) holds its owner.json.
+    if (isDeadWritersTemp(name, file))
+      await fs.unlink(join(dir, name)).catch(() => removeTempDirectory(join(dir, name)));
   }
+}
+
+function removeTempDirectory(path: string): Promise<void> {
+  return new Promise((resolve) => rm(path, { recursive: true, force: true }, () => resolve()));
 }
 
 export async function writeAtomic(

@@ -9,6 +9,7 @@ import {
   promises as fsPromises,
   mkdir,
   realpath,
+  rename,
   rmdir,
   rmdirSync,
   stat,
@@ -24,6 +25,7 @@ import {
   type ProcessProbe,
   systemProbe,
 } from '../../native/process-identity.js';
+import { tempPathFor } from '../../native/temp-file.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
@@ -184,9 +186,13 @@ async function recover(
 }
 
 /**
- * proper-lockfile creates the lock with `mkdir`; this one writes owner.json into it before
- * proper-lockfile records the directory's mtime (a later write would look like a takeover),
- * and removes it again before the `rmdir` of release.
+ * proper-lockfile creates the lock with `mkdir`; this one creates it complete: a temp
+ * directory holding owner.json, renamed to the lock's name. A lock directory therefore never
+ * exists without its owner record, so a holder stopped while taking the lock (SIGSTOP, a
+ * debugger) cannot be mistaken for one that died without recording itself and be taken
+ * over. The rename fails (ENOTEMPTY/EEXIST) when the lock exists; that is reported to
+ * proper-lockfile as the EEXIST of its mkdir. An empty directory of that name (left by an
+ * older pm that died between its mkdir and its write) is replaced by the rename.
  */
 function ownedLockFs(owner: LockOwner): LockfileFs {
   return {
@@ -197,15 +203,30 @@ function ownedLockFs(owner: LockOwner): LockfileFs {
     utimes,
     rmdirSync,
     mkdir: ((path: string, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      mkdir(path, (error) => {
+      const temp = tempPathFor(path);
+      const discard = (then: () => void) =>
+        unlink(join(temp, LOCK_OWNER_FILE), () => rmdir(temp, () => then()));
+      mkdir(temp, (error) => {
         if (error) return callback(error);
         writeFile(
-          join(path, LOCK_OWNER_FILE),
+          join(temp, LOCK_OWNER_FILE),
           `${JSON.stringify(owner)}\n`,
           { flag: 'wx', mode: 0o644 },
           (writeError) => {
-            if (!writeError) return callback(null);
-            rmdir(path, () => callback(writeError));
+            if (writeError) return discard(() => callback(writeError));
+            rename(temp, path, (renameError) => {
+              if (!renameError) return callback(null);
+              const code = renameError.code;
+              const held =
+                code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM' || code === 'EACCES';
+              discard(() =>
+                callback(
+                  held
+                    ? Object.assign(new Error(`${path} exists`), { code: 'EEXIST' })
+                    : renameError,
+                ),
+              );
+            });
           },
         );
       });
