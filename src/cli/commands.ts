@@ -121,14 +121,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'kill',
     usage: [
-      'kill <project> <service> [--timeout S] [--signal NAME]',
-      'kill :<port> [--timeout S] [--signal NAME]',
+      'kill <project> <service> [--timeout S] [--signal NAME] [--force]',
+      'kill :<port> [--timeout S] [--signal NAME] [--force]',
       'kill <service>   (of the project of the current directory)',
     ],
     summary:
       'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; exit 0 when the port is free',
     examples: ['pm kill shop web', 'pm kill :3000 --timeout 2', 'pm kill :3000 --signal INT'],
-    flags: ['timeout', 'signal'],
+    flags: ['timeout', 'signal', 'force'],
+    flagNotes: {
+      force: "as root: also stop another user's process that pm run did not start for this service",
+    },
     run: async ({ ctx, input, flags }) =>
       (await import('../commands/kill.js')).runKill(ctx, input, flags),
   },

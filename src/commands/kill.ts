@@ -3,11 +3,12 @@ import { PmError } from '../core/errors.js';
 import { type KillSignal, killPort } from '../core/kill.js';
 import { type Port, parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
+import { SERVICE_MARKER, serviceMarker } from '../core/status.js';
 import { killMessage } from '../view/kill.js';
 import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
 
 const USAGE =
-  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME]   (the project of the current directory when left out)';
+  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--force]   (the project of the current directory when left out)';
 
 export type KillTargetArgs =
   | { readonly kind: 'port'; readonly port: Port }
@@ -26,8 +27,11 @@ export function parseKillTarget(input: readonly string[]): KillTargetArgs {
     : { kind: 'service', project: first, service: second };
 }
 
-async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
-  if (target.kind === 'port') return target.port;
+async function portOf(
+  ctx: Context,
+  target: KillTargetArgs,
+): Promise<{ port: Port; marker?: string }> {
+  if (target.kind === 'port') return { port: target.port };
   let project = target.project;
   if (project === undefined) {
     project = inferProject(
@@ -37,23 +41,37 @@ async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
     )?.project;
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
-  return (await queryService(ctx.deps, project, target.service)).port;
+  const { port } = await queryService(ctx.deps, project, target.service);
+  return { port, marker: serviceMarker(project, target.service) };
 }
 
 export async function runKill(
   ctx: Context,
   input: readonly string[],
-  flags: { readonly timeout?: number | undefined; readonly signal?: KillSignal | undefined },
+  flags: {
+    readonly timeout?: number | undefined;
+    readonly signal?: KillSignal | undefined;
+    readonly force?: boolean | undefined;
+  },
 ): Promise<number> {
-  const port = await portOf(ctx, parseKillTarget(input));
+  const { port, marker } = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
   }
-  const result = await killPort({ scanner: ctx.deps.scanner, control }, port, {
-    ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
-    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-  });
+  const processes = ctx.deps.processes;
+  const markerOf = processes
+    ? (pid: number) => processes.environmentValue(pid, SERVICE_MARKER)
+    : undefined;
+  const result = await killPort(
+    { scanner: ctx.deps.scanner, control, ...(markerOf ? { markerOf } : {}) },
+    port,
+    {
+      consent: { force: flags.force === true, ...(marker !== undefined ? { marker } : {}) },
+      ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    },
+  );
   if (ctx.json) {
     printJson(ctx.io, {
       port,

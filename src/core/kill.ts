@@ -70,7 +70,20 @@ export interface KillTable {
   readonly self: { readonly pid: number; readonly uid?: number };
   /** pm's parent, its parent, ... (the shell, the terminal, init). */
   readonly ancestors: ReadonlySet<number>;
-  readonly processes: ReadonlyMap<number, { readonly startTime?: number; readonly uid?: number }>;
+  readonly processes: ReadonlyMap<
+    number,
+    { readonly startTime?: number; readonly uid?: number; readonly marker?: string }
+  >;
+}
+
+/**
+ * What makes pm, running as root, stop another user's process: the user's --force, or the
+ * process being the one `pm run` started for the service asked for (its PM_SERVICE marker).
+ */
+export interface KillConsent {
+  readonly force?: boolean;
+  /** `project/service` when the kill names a service; a port alone has none. */
+  readonly marker?: string;
 }
 
 /** "vite (node) (pid 4242)": how every kill message names a process. */
@@ -90,6 +103,7 @@ export function planKill(
   port: Port,
   listeners: readonly Listener[],
   table: KillTable,
+  consent: KillConsent = {},
 ): KillTarget[] {
   if (listeners.length === 0) {
     throw new PmError('NOT_LISTENING', `nothing listens on port ${port}`, 'nothing to stop');
@@ -134,6 +148,13 @@ export function planKill(
         'stop it as its owner (or as root)',
       );
     }
+    const marked = consent.marker !== undefined && facts?.marker === consent.marker;
+    if (mine === 0 && uid !== undefined && uid !== 0 && !consent.force && !marked) {
+      throw refuse(
+        `${who} holding port ${port} belongs to another user (uid ${uid}) and is not what pm run started for this service; pm runs as root and does not stop another user's process unasked; nothing was signalled`,
+        `if you mean it, stop it with pm kill :${port} --force`,
+      );
+    }
     if (facts?.startTime === undefined) {
       throw refuse(
         `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
@@ -162,6 +183,8 @@ export function checkSameProcess(target: KillTarget, startTimeNow: number | unde
 export interface KillDeps {
   readonly scanner: Scanner;
   readonly control: ProcessControl;
+  /** A process's PM_SERVICE marker (the environment `pm run` gave it), where readable. */
+  readonly markerOf?: (pid: number) => string | undefined;
   /** Waits between scans; tests may pass a faster one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
@@ -175,6 +198,7 @@ export interface KillOptions {
    * port is held by someone else by the time pm looks again.
    */
   readonly expectPid?: number;
+  readonly consent?: KillConsent;
 }
 
 export interface KillResult {
@@ -215,15 +239,18 @@ export async function ancestorsOf(control: ProcessControl, pid: number): Promise
 export async function killTable(
   control: ProcessControl,
   listeners: readonly Listener[],
+  markerOf?: (pid: number) => string | undefined,
 ): Promise<KillTable> {
-  const processes = new Map<number, { startTime?: number; uid?: number }>();
+  const processes = new Map<number, { startTime?: number; uid?: number; marker?: string }>();
   for (const listener of listeners) {
     const pid = listener.pid;
     if (pid === undefined || processes.has(pid)) continue;
     const startTime = await control.startTime(pid);
     const uid = listener.uid ?? (await control.uidOf(pid));
+    const marker = markerOf?.(pid);
     processes.set(pid, {
       ...(startTime !== undefined ? { startTime } : {}),
+      ...(marker !== undefined ? { marker } : {}),
       ...(uid !== undefined ? { uid } : {}),
     });
   }
@@ -283,7 +310,12 @@ export async function killPort(
   const first = options.signal ?? 'TERM';
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
   const listeners = await listenersOn(deps.scanner, port);
-  const targets = planKill(port, listeners, await killTable(deps.control, listeners));
+  const targets = planKill(
+    port,
+    listeners,
+    await killTable(deps.control, listeners, deps.markerOf),
+    options.consent,
+  );
   if (options.expectPid !== undefined && !targets.some((t) => t.pid === options.expectPid)) {
     throw refuse(
       `port ${port} is now held by ${targets.map(describeTarget).join(', ')}, not the pid ${options.expectPid} you agreed to stop; nothing was signalled`,

@@ -33,12 +33,22 @@ describe.skipIf(process.platform !== 'linux')('a lock holder stopped while takin
   it('is never taken over, and finishes its change when continued', async () => {
     const dir = tempDir();
     const registry = join(dir, 'registry.toml');
-    const env = { PATH: process.env.PATH, HOME: dir, PM_SCANNER: 'none', PM_LOCK_STALE_MS: '2000', PM_LOCK_TIMEOUT_MS: '5000' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      PM_SCANNER: 'none',
+      PM_LOCK_STALE_MS: '2000',
+      PM_LOCK_TIMEOUT_MS: '5000',
+    };
     expect((await runCli(['--registry', registry, 'allocate', 'seed', 'web'], env)).code).toBe(0);
-    const holder = spawn(process.execPath, ['--require', STOP, CLI, '--registry', registry, 'allocate', 'first', 'web'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const holder = spawn(
+      process.execPath,
+      ['--require', STOP, CLI, '--registry', registry, 'allocate', 'first', 'web'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let holderErr = '';
     holder.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       holderErr += chunk;
