@@ -210,8 +210,8 @@ export interface KillResult {
   readonly freed: boolean;
 }
 
-async function listenersOn(scanner: Scanner, port: Port): Promise<Listener[]> {
-  const scan = await scanner.scan({ attribute: (candidate) => candidate === port });
+async function listenersOn(scanner: Scanner, port: Port, allHolders = false): Promise<Listener[]> {
+  const scan = await scanner.scan({ attribute: (candidate) => candidate === port, allHolders });
   if (!scan.ok) {
     throw new PmError(
       'KILL_REFUSED',
@@ -309,7 +309,8 @@ export async function killPort(
 ): Promise<KillResult> {
   const first = options.signal ?? 'TERM';
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
-  const listeners = await listenersOn(deps.scanner, port);
+  // Every holder: a socket shared across fork stays open until each one has exited.
+  const listeners = await listenersOn(deps.scanner, port, true);
   const targets = planKill(
     port,
     listeners,
