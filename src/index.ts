@@ -34,6 +34,7 @@ export {
 } from './core/project.js';
 export { type Allocation, allocations, emptyRegistry, type Registry } from './core/registry.js';
 export { parseRegistry, serializeRegistry } from './core/registry-file.js';
+export type { SearchOptions } from './core/repo-search.js';
 export { type PortState, type StatusRow, statusRows } from './core/status.js';
 export {
   MAX_REGISTRY_BYTES,

@@ -71,10 +71,24 @@ export async function foreignListener(options: {
 
 /** Whether `pid` is still running (a zombie nobody reaped yet has ended). */
 export function alive(pid: number): boolean {
+  const state = processState(pid);
+  return state !== undefined && state !== 'Z';
+}
+
+/** Waits for `check` to hold, polling; fails naming `what` after `timeoutMs`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The state letter of /proc/<pid>/stat (R, S, T, Z...), undefined when the pid is gone. */
+export function processState(pid: number): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.replace(/^.*\) /s, '')[0] !== 'Z';
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
+import { processState, until } from './foreign-listener.js';
 
 // Issue 29 item 13: a holder stopped between creating the lock directory and writing its
 // owner.json was taken over once the directory looked stale (6 of 6 rounds), and then
@@ -12,22 +13,6 @@ import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-sec-lock-');
 const STOP = fileURLToPath(new URL('./fixtures/stop-at-lock-owner.cjs', import.meta.url));
-
-function processState(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe.skipIf(process.platform !== 'linux')('a lock holder stopped while taking the lock', () => {
   it('is never taken over, and finishes its change when continued', async () => {

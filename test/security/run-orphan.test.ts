@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
-import { alive } from './foreign-listener.js';
+import { alive, until } from './foreign-listener.js';
 import { hostileRepo } from './hostile-repo.js';
 
 // Issue 29 item 12: `pm run` left its command running and listening when pm was killed
@@ -42,14 +42,6 @@ function startRun(repo: ReturnType<typeof hostileRepo>, log: string) {
   // 'exit', not 'close': an orphaned command keeps pm's stdout pipe open.
   const closed = new Promise<number | null>((resolve) => pm.on('exit', resolve));
   return { pm, serverPid, closed, stderr: () => stderr };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe.skipIf(process.platform !== 'linux')('pm run and its command', () => {

@@ -6,6 +6,7 @@
 // keeps it without progress for the whole timeout, and then names it.
 import type * as nodeFs from 'node:fs';
 import {
+  existsSync,
   promises as fsPromises,
   mkdir,
   realpath,
@@ -191,8 +192,9 @@ async function recover(
  * exists without its owner record, so a holder stopped while taking the lock (SIGSTOP, a
  * debugger) cannot be mistaken for one that died without recording itself and be taken
  * over. The rename fails (ENOTEMPTY/EEXIST) when the lock exists; that is reported to
- * proper-lockfile as the EEXIST of its mkdir. An empty directory of that name (left by an
- * older pm that died between its mkdir and its write) is replaced by the rename.
+ * proper-lockfile as the EEXIST of its mkdir. The rename would replace an empty directory
+ * (an older pm's lock before its owner record): that is checked just before it, which
+ * leaves only an older pm's mkdir in that instant unseen.
  */
 function ownedLockFs(owner: LockOwner): LockfileFs {
   return {
@@ -214,6 +216,12 @@ function ownedLockFs(owner: LockOwner): LockfileFs {
           { flag: 'wx', mode: 0o644 },
           (writeError) => {
             if (writeError) return discard(() => callback(writeError));
+            // rename replaces an empty directory: one an older pm (or another tool using
+            // proper-lockfile) holds without an owner record is a held lock too.
+            if (existsSync(path))
+              return discard(() =>
+                callback(Object.assign(new Error(`${path} exists`), { code: 'EEXIST' })),
+              );
             rename(temp, path, (renameError) => {
               if (!renameError) return callback(null);
               const code = renameError.code;
