@@ -1,9 +1,9 @@
-import type { Deps } from '../core/actions.js';
-import { isPmError, PmError } from '../core/errors.js';
-import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
-import { defaultSearchOptions, type SearchOptions } from '../core/repo-search.js';
-import type { NamedListener } from '../core/status.js';
-import { withProgram } from '../core/status.js';
+import type { Deps } from '../core/actions/index.js';
+import { PmError } from '../core/errors.js';
+import type { NamedListener } from '../core/model/status.js';
+import { withProgram } from '../core/model/status.js';
+import { inferProject, type ProjectContext, projectHere } from '../core/project/inference.js';
+import { defaultSearchOptions, type SearchOptions } from '../core/project/repo-search.js';
 import { sanitize } from '../view/sanitize.js';
 import type { Style } from '../view/style.js';
 
@@ -66,25 +66,14 @@ export function searchOptions(ctx: Context): SearchOptions {
   return defaultSearchOptions((message) => ctx.io.err(`warning: ${sanitize(message)}`));
 }
 
-/**
- * The project the working directory belongs to (manifest, worktree, recorded path), so
- * `pm allocate web` inside a project need not repeat its name.
- */
-export async function projectHere(
-  ctx: Context,
-  command: 'allocate' | 'run' | 'env',
-): Promise<ProjectContext> {
-  try {
-    return requireProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx));
-  } catch (error) {
-    if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
-    throw new PmError(
-      error.code,
-      error.message,
-      [{ kind: 'name-project', command }, { kind: 'declare-manifest' }],
-      { cause: error },
-    );
-  }
+/** Without a project here, the CLI's remedies: name it on the command line, or declare it. */
+export function projectHereFor(ctx: Context, command: 'allocate' | 'run' | 'env') {
+  return projectHere(
+    ctx.deps.store,
+    ctx.cwd,
+    [{ kind: 'name-project', command }, { kind: 'declare-manifest' }],
+    searchOptions(ctx),
+  );
 }
 
 /**
@@ -97,7 +86,7 @@ export async function projectFor(
   command: 'allocate' | 'run' | 'env',
 ): Promise<{ project: string; here: ProjectContext | undefined }> {
   if (named === undefined) {
-    const here = await projectHere(ctx, command);
+    const here = await projectHereFor(ctx, command);
     return { project: here.project, here };
   }
   const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx));

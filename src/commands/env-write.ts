@@ -20,20 +20,21 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { updateFence } from '../core/env-file.js';
 import { PmError } from '../core/errors.js';
-import { isInside } from '../core/registry.js';
+import { updateFence } from '../core/model/env-file.js';
+import { isInside } from '../core/model/registry.js';
 import {
   openRegular,
   type RefusedRead,
   readOpenRegular,
   refusalText,
-} from '../core/regular-file.js';
+} from '../core/project/regular-file.js';
 import { errnoOf, ioError, systemFs } from '../core/store/fs.js';
+import { ownerToKeep } from '../core/store/keep-owner.js';
 import { acquireLock } from '../core/store/lock.js';
-import { ownerToKeep } from '../native/keep-owner.js';
-import { syncDirectory } from '../native/sync-directory.js';
-import { tempPathFor } from '../native/temp-file.js';
+import { currentPlatform } from '../os/index.js';
+import { syncDirectory } from '../os/shared/sync-directory.js';
+import { tempPathFor } from '../os/shared/temp-file.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -134,7 +135,7 @@ export async function writeEnvFile(
     target,
     {
       fs: systemFs(),
-      platform: process.platform,
+      platform: currentPlatform().name as NodeJS.Platform,
       staleMs,
       timeoutMs: guard.timeoutMs ?? staleMs + 5000,
       displayPath: target,

@@ -2,17 +2,22 @@
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
 import { join, resolve } from 'node:path';
-import type { Scripts } from '../core/dev-servers.js';
-import { type Drift, watchDrift } from '../core/drift.js';
+import { type Drift, watchDrift } from '../core/actions/drift.js';
+import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
-import { declaredEnvNames } from '../core/manifest.js';
-import { processLabel } from '../core/program.js';
-import { samePath } from '../core/registry.js';
-import { readRegularFile } from '../core/regular-file.js';
-import { planRun } from '../core/run-plan.js';
-import { REGISTRY_VARIABLE, SERVICE_MARKER, serviceMarker, withProgram } from '../core/status.js';
-import { runCommand } from '../native/child-process.js';
-import type { ProcessTree } from '../native/process-tree.js';
+import type { Scripts } from '../core/model/dev-servers.js';
+import { processLabel } from '../core/model/program.js';
+import { samePath } from '../core/model/registry.js';
+import {
+  REGISTRY_VARIABLE,
+  SERVICE_MARKER,
+  serviceMarker,
+  withProgram,
+} from '../core/model/status.js';
+import type { ProcessTree } from '../core/ports.js';
+import { declaredEnvNames } from '../core/project/manifest.js';
+import { readRegularFile } from '../core/project/regular-file.js';
+import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_SERVICES, parseManifest } from '../../src/core/manifest.js';
+import { MAX_SERVICES, parseManifest } from '../../src/core/project/manifest.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { hostileRepo } from './hostile-repo.js';
 

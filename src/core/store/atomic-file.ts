@@ -2,12 +2,12 @@
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
 import { rm } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ownerToKeep } from '../../native/keep-owner.js';
-import { isDeadWritersTemp, tempPathFor } from '../../native/temp-file.js';
+import { isDeadWritersTemp, tempPathFor } from '../../os/shared/temp-file.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
+import { ownerToKeep } from './keep-owner.js';
 
-export { isTempFileOf } from '../../native/temp-file.js';
+export { isTempFileOf } from '../../os/shared/temp-file.js';
 
 export interface FileContext {
   readonly fs: StoreFs;

@@ -20,14 +20,9 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import {
-  type Liveness,
-  type ProcessIdentity,
-  type ProcessProbe,
-  systemProbe,
-} from '../../native/process-identity.js';
-import { tempPathFor } from '../../native/temp-file.js';
+import { systemProbe } from '../../os/shared/process-identity.js';
 import { PmError } from '../errors.js';
+import type { Liveness, ProcessIdentity, ProcessProbe } from '../ports.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
 export const LOCK_SUFFIX = '.lock';
@@ -205,7 +200,9 @@ function ownedLockFs(owner: LockOwner): LockfileFs {
     utimes,
     rmdirSync,
     mkdir: ((path: string, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      const temp = tempPathFor(path);
+      // Named as os/shared/temp-file.ts names temp files (<name>.<pid>.<random>.tmp), so the
+      // directory of a taker that died here is swept with the registry's temp files.
+      const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
       const discard = (then: () => void) =>
         unlink(join(temp, LOCK_OWNER_FILE), () => rmdir(temp, () => then()));
       mkdir(temp, (error) => {
