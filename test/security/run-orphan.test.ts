@@ -96,51 +96,40 @@ describe.skipIf(process.platform !== 'linux')('pm run and its command', () => {
     }
   });
 
-  it('a rerun that finds its own orphan on the port says which pid holds it', async () => {
+  it('a rerun that finds its own orphan on the port says which pid holds it', {
+    timeout: 60_000,
+  }, async () => {
     const repo = hostileRepo(tempDir(), {});
     const log = join(repo.dir, 'signals.log');
     writeFileSync(log, '');
+    const allocated = await repo.pm(['allocate', 'shop', 'web']);
+    expect(allocated.code).toBe(0);
+    const port = Number(allocated.stdout.trim());
     // An orphan: the server a pm run started, still running after that pm is gone.
-    const server = spawn(process.execPath, ['-e', SERVER], {
-      env: { PATH: process.env.PATH, SIGNAL_LOG: log, PORT: '0' },
-      stdio: ['ignore', 'pipe', 'ignore'],
+    const orphan = spawn(process.execPath, ['-e', SERVER], {
+      env: {
+        PATH: process.env.PATH,
+        SIGNAL_LOG: log,
+        PORT: String(port),
+        PM_SERVICE: 'shop/web',
+        PM_REGISTRY: repo.registry,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      expect((await repo.pm(['allocate', 'shop', 'web'])).code).toBe(0);
-      const port = Number(
-        (await repo.pm(['query', 'shop', 'web', '--json'])).stdout.match(/"port": (\d+)/)?.[1],
-      );
-      server.kill('SIGKILL');
-      const orphan = spawn(process.execPath, ['-e', SERVER], {
-        env: {
-          PATH: process.env.PATH,
-          SIGNAL_LOG: log,
-          PORT: String(port),
-          PM_SERVICE: 'shop/web',
-          PM_REGISTRY: repo.registry,
-        },
-        stdio: ['ignore', 'pipe', 'ignore'],
+      const orphanPid = await new Promise<number>((resolve, reject) => {
+        let stderr = '';
+        orphan.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+        });
+        orphan.stdout.once('data', (c) => resolve(Number(String(c).trim())));
+        orphan.once('exit', () => reject(new Error(`the orphan could not listen: ${stderr}`)));
       });
-      const orphanPid = await new Promise<number>((resolve) =>
-        orphan.stdout.once('data', (c) => resolve(Number(String(c).trim()))),
-      );
-      try {
-        const rerun = await repo.pm([
-          'run',
-          'shop',
-          'web',
-          '--',
-          process.execPath,
-          '-e',
-          'setTimeout(() => {}, 2000)',
-        ]);
-        expect(rerun.stderr).toContain(`pid ${orphanPid}`);
-        expect(rerun.stderr).toContain('earlier pm run');
-      } finally {
-        orphan.kill('SIGKILL');
-      }
+      const rerun = await repo.pm(['run', 'shop', 'web', '--', process.execPath, '-e', '0']);
+      expect(rerun.stderr).toContain(`pid ${orphanPid}`);
+      expect(rerun.stderr).toContain('earlier pm run');
     } finally {
-      server.kill('SIGKILL');
+      orphan.kill('SIGKILL');
     }
   });
 });
