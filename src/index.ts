@@ -53,13 +53,14 @@ export function defaultDeps(registryPath?: string): Deps {
   return createDeps({ registryPath: resolveRegistryPath(registryPath) });
 }
 
-// The one-line API: `await port('web')`, `await env()`.
+// The one-line API: `await port('web')`, `await url('web')`, `await env()`.
 export {
   type EnvOptions,
   env,
   type PortEnv,
   type PortOptions,
   port,
+  url,
 } from './api/shortcuts.js';
 export type { PruneDeps, PrunedProject } from './core/actions/prune.js';
 export type { UpService } from './core/actions/up.js';
@@ -73,7 +74,7 @@ export type {
 } from './core/actions.js';
 export type { EphemeralPorts } from './core/config-warnings.js';
 export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
-export type { ManifestText } from './core/manifest.js';
+export type { ManifestText, PortStrategy } from './core/manifest.js';
 export type { NameKind } from './core/names.js';
 export type { GitCheckout } from './core/project.js';
 export type { Defaults, Extra, Project } from './core/registry.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
-import { declaredEnvNames } from '../core/manifest.js';
+import { declaredChoice, manifestWiring } from '../core/manifest.js';
 import { planRun } from '../core/run-plan.js';
 import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
@@ -85,7 +85,6 @@ export async function runRun(
   }
   const service = input.at(-1) as string;
   const { project, here } = await projectFor(ctx, input.length === 2 ? input[0] : undefined, 'run');
-  const envNames = hooks.envNames ?? declaredEnvNames(here?.manifest);
   const cwd = ctx.cwd;
   const plan = await planRun(ctx.deps, {
     project,
@@ -93,7 +92,9 @@ export async function runRun(
     argv: command,
     scripts: packageScripts(cwd),
     ...(flags.env !== undefined ? { envName: flags.env } : {}),
-    envNames,
+    wiring: manifestWiring(here?.manifest, project),
+    ...(hooks.envNames !== undefined ? { envNames: hooks.envNames } : {}),
+    ...declaredChoice(here?.manifest, service),
   });
   for (const warning of plan.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
   if (plan.appended) {

@@ -4,6 +4,8 @@ import type { Listener, ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
 import { PmError } from '../errors.js';
 import { listenerName } from '../explain.js';
+import type { PortStrategy } from '../manifest.js';
+import { pickPortFor } from '../model/hash-port.js';
 import { parseName } from '../names.js';
 import { formatRange, type Port } from '../port.js';
 import {
@@ -11,7 +13,6 @@ import {
   candidatePorts,
   findPort,
   ownerOf,
-  pickFreePort,
   type Registry,
   withAllocation,
   withProjectPath,
@@ -36,6 +37,8 @@ export interface AllocateRequest {
   readonly path?: string;
   /** With `path`: the project this one is a linked git worktree of. */
   readonly worktreeOf?: string;
+  /** The manifest's: 'hash' searches from a port derived from the name (without `prefer`). */
+  readonly strategy?: PortStrategy;
 }
 
 export interface AllocateResult extends Allocation {
@@ -155,7 +158,12 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
         );
       }
     } else {
-      port = await pickFreePort(registry, isFreeNow(deps, scan), request.prefer);
+      port = await pickPortFor(registry, isFreeNow(deps, scan), {
+        project,
+        service,
+        ...(request.prefer !== undefined ? { prefer: request.prefer } : {}),
+        ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+      });
     }
     return {
       registry: withAllocation(recorded, project, service, port),

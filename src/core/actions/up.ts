@@ -1,11 +1,11 @@
 // `pm up`: every service a manifest declares gets its port in one transaction, so a failure
 // part-way (no free port left) leaves the registry exactly as it was.
 import type { Deps } from '../deps.js';
-import type { ManifestService } from '../manifest.js';
+import type { ManifestService, PortStrategy } from '../manifest.js';
+import { pickPortFor } from '../model/hash-port.js';
 import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
 import {
-  pickFreePort,
   type Registry,
   withAllocation,
   withoutService,
@@ -21,6 +21,8 @@ export interface UpRequest {
   readonly services: readonly ManifestService[];
   /** Free the services the registry holds for the project but the manifest no longer names. */
   readonly prune?: boolean;
+  /** The manifest's; 'hash' gives a service without `prefer` a port derived from its name. */
+  readonly strategy?: PortStrategy;
 }
 
 export interface UpService {
@@ -67,7 +69,12 @@ export async function up(deps: Deps, request: UpRequest): Promise<UpResult> {
     for (const { service, prefer } of request.services) {
       if (next.projects.get(project)?.ports.has(service)) continue;
       // `next` already holds the ports taken a moment ago, so two services never share one.
-      const port = await pickFreePort(next, free, prefer);
+      const port = await pickPortFor(next, free, {
+        project,
+        service,
+        ...(prefer !== undefined ? { prefer } : {}),
+        ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+      });
       next = withAllocation(next, project, service, port);
       created.add(service);
     }
