@@ -7,6 +7,7 @@ import { createProcessInspector, createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
 import { createProcessTree } from './native/process-tree.js';
 import { createProcessControl } from './native/signal.js';
+import { createReachProbe } from './os/shared/reach.js';
 
 export interface DepsOptions {
   /** An absolute path; callers resolve --registry / $PM_REGISTRY / the default first. */
@@ -35,5 +36,6 @@ export function createDeps(options: DepsOptions): Deps {
     processes: createProcessTree(),
     inspector,
     control: createProcessControl(inspector),
+    reach: createReachProbe(),
   };
 }

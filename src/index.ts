@@ -16,7 +16,13 @@ export {
   status,
   suggest,
 } from './core/actions.js';
-export { type ErrorCode, isPmError, PmError, type Remedy } from './core/errors.js';
+export {
+  type ErrorCode,
+  isPmError,
+  PmError,
+  type ProjectCommand,
+  type Remedy,
+} from './core/errors.js';
 export {
   defaultEnvName,
   loadManifest,
@@ -72,6 +78,7 @@ export type {
   ProjectQuery,
   StatusView,
 } from './core/actions.js';
+export type { ReachProbe } from './core/deps.js';
 export type { EphemeralPorts } from './core/config-warnings.js';
 export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
 export type { ManifestText, PortStrategy } from './core/manifest.js';

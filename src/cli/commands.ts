@@ -195,6 +195,25 @@ export const COMMANDS: readonly CommandSpec[] = [
       (await import('../commands/env.js')).runEnv(ctx, input, flags),
   },
   {
+    name: 'wait',
+    usage: [
+      'wait <project> <service> [--timeout S] [--http /PATH]',
+      'wait :<port> [--timeout S] [--http /PATH]',
+      'wait <service>   (of the project of the current directory)',
+    ],
+    summary:
+      'until a service accepts connections on loopback (or answers HTTP below 500): exit 0, or 1 at the timeout saying why',
+    examples: [
+      'pm wait shop api && npm test',
+      'pm wait shop web --http / --timeout 60',
+      'pm wait :5432 --timeout 10',
+    ],
+    flags: ['timeout', 'http'],
+    flagNotes: { timeout: 'seconds to wait before giving up (default 30)' },
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/wait.js')).runWait(ctx, input, flags),
+  },
+  {
     name: 'doctor',
     usage: ['doctor [--restore]'],
     summary: 'check the registry, its backup, the lock and the scanner',

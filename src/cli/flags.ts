@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseInterval } from '../commands/interval.js';
 import { parseCount } from '../commands/suggest.js';
+import { parseHttpPath } from '../commands/wait-path.js';
 import { parseEnvFormat, parseEnvName } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { parseKillTimeout, parseSignal } from '../core/kill.js';
@@ -114,6 +115,11 @@ export const FLAGS = {
     placeholder: 'S',
     description: 'seconds to wait for the port to be released before SIGKILL (default 5)',
     parse: (raw) => parseKillTimeout(noSpaces('--timeout', raw), '--timeout'),
+  }),
+  http: value({
+    placeholder: '/PATH',
+    description: 'wait until GET /PATH answers with a status below 500 (not just a connection)',
+    parse: (raw) => parseHttpPath(raw),
   }),
   signal: value({
     placeholder: 'NAME',

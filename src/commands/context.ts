@@ -1,5 +1,5 @@
 import type { Deps } from '../core/actions.js';
-import { isPmError, PmError } from '../core/errors.js';
+import { isPmError, PmError, type ProjectCommand } from '../core/errors.js';
 import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
 import type { NamedListener } from '../core/status.js';
 import { withProgram } from '../core/status.js';
@@ -65,7 +65,7 @@ export function expectArgs(
  */
 export async function projectHere(
   ctx: Context,
-  command: 'allocate' | 'run' | 'env',
+  command: ProjectCommand,
 ): Promise<ProjectContext> {
   try {
     return requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
@@ -87,7 +87,7 @@ export async function projectHere(
 export async function projectFor(
   ctx: Context,
   named: string | undefined,
-  command: 'allocate' | 'run' | 'env',
+  command: ProjectCommand,
 ): Promise<{ project: string; here: ProjectContext | undefined }> {
   if (named === undefined) {
     const here = await projectHere(ctx, command);

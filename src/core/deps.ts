@@ -5,6 +5,14 @@ import type { ProcessInspector, Scanner } from '../native/types.js';
 import type { ProcessControl } from './kill.js';
 import type { RegistryStore } from './store.js';
 
+/** Whether a service answers on loopback (`pm wait`). */
+export interface ReachProbe {
+  /** True once a TCP connection to 127.0.0.1 or ::1 on `port` is accepted within `timeoutMs`. */
+  connect(port: number, timeoutMs: number): Promise<boolean>;
+  /** The status of `GET path` on loopback, or undefined when nothing answered in time. */
+  httpStatus(port: number, path: string, timeoutMs: number): Promise<number | undefined>;
+}
+
 export interface Deps {
   readonly store: RegistryStore;
   readonly scanner: Scanner;
@@ -17,4 +25,6 @@ export interface Deps {
   readonly inspector?: ProcessInspector;
   /** Signalling, for `pm kill` and the dashboard's `x`. */
   readonly control?: ProcessControl;
+  /** Connecting to a service, for `pm wait`. */
+  readonly reach?: ReachProbe;
 }

@@ -48,7 +48,7 @@ export interface AllocateResult extends Allocation {
 }
 
 /** "vite (node) (pid 32010) on 127.0.0.1": the program first, as the table names it. */
-function describeListener(listener: Listener): string {
+export function describeListener(listener: Listener): string {
   const where = listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address;
   return `${listenerName(withProgram(listener))} on ${where}`;
 }
