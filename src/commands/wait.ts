@@ -28,9 +28,7 @@ function describeResult(result: WaitResult): string {
   const what =
     result.project === undefined ? `port ${result.port}` : `${result.project}/${result.service}`;
   const how =
-    result.httpStatus === undefined
-      ? 'accepts connections'
-      : `answers HTTP ${result.httpStatus}`;
+    result.httpStatus === undefined ? 'accepts connections' : `answers HTTP ${result.httpStatus}`;
   return `${what} ${how} on port ${result.port} (after ${(result.waitedMs / 1000).toFixed(1)} s)`;
 }
 
@@ -51,10 +49,11 @@ export async function runWait(
       ...(flags.http !== undefined ? { httpPath: flags.http } : {}),
       onWaiting: (port) => {
         const what =
-          target.kind === 'service' ? `${target.project}/${target.service}` : `port ${port}`;
-        if (!ctx.json) {
-          ctx.io.err(ctx.style.dim(`waiting for ${what} on port ${port} (up to ${timeoutMs / 1000} s)`));
-        }
+          target.kind === 'service'
+            ? `${target.project}/${target.service} on port ${port}`
+            : `port ${port}`;
+        if (!ctx.json)
+          ctx.io.err(ctx.style.dim(`waiting for ${what} (up to ${timeoutMs / 1000} s)`));
       },
     },
   );
