@@ -81,9 +81,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'status',
-    usage: ['status [--all]'],
+    usage: [
+      'status [--all]',
+      'status <project> | status .   (one project and its worktrees; . is the current directory’s)',
+    ],
     summary: 'the allocation table with who listens on each port, once',
-    examples: ['pm status', 'pm status --all --json'],
+    examples: ['pm status', 'pm status --all --json', 'pm status shop', 'pm status . --json'],
     flags: ['all'],
     run: ({ ctx, input, flags, environment }) =>
       runStatus(ctx, input, { all: flags.all }, environment.registryPath),

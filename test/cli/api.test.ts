@@ -76,7 +76,9 @@ describe('port()', () => {
     expect(api).not.toBe(web);
     expect(await env('shop', { registry })).toEqual({
       API_PORT: String(api),
+      API_URL: `http://localhost:${api}`,
       WEB_PORT: String(web),
+      WEB_URL: `http://localhost:${web}`,
     });
   });
 
@@ -95,7 +97,10 @@ describe('port()', () => {
       console.log(JSON.stringify([await port('web'), await env()]));
     `;
     const out = runModule(script, { cwd: project, env: { PM_REGISTRY: registry } });
-    expect(JSON.parse(out)).toEqual([web, { WEB_PORT: String(web) }]);
+    expect(JSON.parse(out)).toEqual([
+      web,
+      { WEB_PORT: String(web), WEB_URL: `http://localhost:${web}` },
+    ]);
   });
 
   it('outside every project: NO_PROJECT naming the directory, registry untouched', async () => {
@@ -138,7 +143,9 @@ describe('env()', () => {
     await port('other', 'web', { registry });
     expect(await env('shop', { registry })).toEqual({
       API_GW_PORT: String(gateway),
+      API_GW_URL: `http://localhost:${gateway}`,
       WEB_PORT: String(web),
+      WEB_URL: `http://localhost:${web}`,
     });
   });
 

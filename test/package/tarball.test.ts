@@ -170,7 +170,12 @@ describe('the packed tarball, installed offline into a fresh project', () => {
          error: [bad instanceof PmError, bad.code] }));`,
     );
     const result = JSON.parse((await node(['esm.mjs'], { PM_REGISTRY: registry })).stdout);
-    expect(result.env).toEqual({ API_PORT: String(result.api), WEB_PORT: String(result.web) });
+    expect(result.env).toEqual({
+      API_PORT: String(result.api),
+      API_URL: `http://localhost:${result.api}`,
+      WEB_PORT: String(result.web),
+      WEB_URL: `http://localhost:${result.web}`,
+    });
     expect(result.error).toEqual([true, 'INVALID_NAME']);
   });
 
