@@ -1,11 +1,11 @@
 // The programmatic API as the README shows it: imported by package name like a user would,
 // and the one-line calls (port, env) against real registry files in temp directories.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allocate, defaultDeps, env, port } from '../../src/index.js';
+import { allocate, defaultDeps, env, port, url } from '../../src/index.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
@@ -156,5 +156,25 @@ describe('env()', () => {
     expect(nowhere.code).toBe('NO_PROJECT');
     expect(nowhere.message).toContain("name the project: env('<project>')");
     expect(existsSync(registry)).toBe(false);
+  });
+});
+
+describe('url()', () => {
+  it("gives http://localhost:<port> beside port(), and the manifest's template", async () => {
+    const root = tempDir();
+    const registry = join(root, 'registry.toml');
+    const project = join(root, 'shop');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, '.pm.toml'),
+      'project = "shop"\n[services.api]\nurl = "https://localhost:{port}/v1"\n[services.web]\n',
+    );
+    const web = await port('web', { registry, cwd: project });
+    expect(await url('web', { registry, cwd: project })).toBe(`http://localhost:${web}`);
+    const api = await url('api', { registry, cwd: project });
+    expect(api).toBe(`https://localhost:${await port('api', { registry, cwd: project })}/v1`);
+    // Named: the project's own allocation, the default form.
+    expect(await url('shop', 'web', { registry })).toBe(`http://localhost:${web}`);
+    expect((await failure(url('bad name', { registry, cwd: project }))).code).toBe('INVALID_NAME');
   });
 });
