@@ -9,6 +9,7 @@ import { runWatchBench } from './run-watch.mjs';
 import { runScanBench } from './scan.mjs';
 import { runSizeLimitBench } from './size-limit.mjs';
 import { runStartupBench } from './startup.mjs';
+import { runWaitBench } from './wait.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -24,3 +25,4 @@ if (wanted('size')) runSizeLimitBench();
 if (wanted('contention')) await runContentionBench();
 if (wanted('projects')) await runProjectsBench();
 if (wanted('run')) await runWatchBench();
+if (wanted('wait')) await runWaitBench();
