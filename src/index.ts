@@ -78,8 +78,8 @@ export type {
   ProjectQuery,
   StatusView,
 } from './core/actions.js';
-export type { ReachProbe } from './core/deps.js';
 export type { EphemeralPorts } from './core/config-warnings.js';
+export type { ReachProbe } from './core/deps.js';
 export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
 export type { ManifestText, PortStrategy } from './core/manifest.js';
 export type { NameKind } from './core/names.js';

@@ -63,10 +63,7 @@ export function expectArgs(
  * The project the working directory belongs to (manifest, worktree, recorded path), so
  * `pm allocate web` inside a project need not repeat its name.
  */
-export async function projectHere(
-  ctx: Context,
-  command: ProjectCommand,
-): Promise<ProjectContext> {
+export async function projectHere(ctx: Context, command: ProjectCommand): Promise<ProjectContext> {
   try {
     return requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
   } catch (error) {

@@ -2,8 +2,8 @@
 // sibling's port and URL under <SERVICE>_PORT and <SERVICE>_URL, so a front end finds its API
 // without being told.
 import { PmError } from './errors.js';
-import { compareNames } from './names.js';
 import { serviceUrl, serviceUrlName } from './model/urls.js';
+import { compareNames } from './names.js';
 import type { Port } from './port.js';
 
 export interface ServicePort {

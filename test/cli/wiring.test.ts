@@ -120,10 +120,8 @@ describe('strategy = "hash"', () => {
         project: string;
         services: { service: string; port: number }[];
       };
-      return {
-        project: result.project,
-        ...Object.fromEntries(result.services.map((s) => [s.service, s.port])),
-      };
+      const byService = Object.fromEntries(result.services.map((s) => [s.service, s.port]));
+      return { project: result.project, web: byService.web, api: byService.api };
     };
     const first = await ports('one.toml', repo);
     const second = await ports('two.toml', repo);

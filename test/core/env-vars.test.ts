@@ -59,7 +59,9 @@ describe('variables for a project', () => {
       ['WEB_URL', 'http://localhost:5173'],
     ]);
     // A value with ? or & is quoted where a shell or a dotenv reader would cut it.
-    expect(formatVariables(vars, 'dotenv')).toContain('API_GW_URL="https://localhost:4000/api?v=2&x"');
+    expect(formatVariables(vars, 'dotenv')).toContain(
+      'API_GW_URL="https://localhost:4000/api?v=2&x"',
+    );
     expect(formatVariables(vars, 'shell')).toContain(
       "export API_GW_URL='https://localhost:4000/api?v=2&x'",
     );

@@ -61,7 +61,11 @@ describe('parseManifest', () => {
   it.each([
     ['project = "my shop"', 'project', /invalid project name "my shop"/],
     ['project = 3', 'project', /expected a name in quotes, found 3/],
-    ['name = "shop"', 'name', /unknown key; the file takes only 'project', 'services', 'env_prefix' and 'strategy'/],
+    [
+      'name = "shop"',
+      'name',
+      /unknown key; the file takes only 'project', 'services', 'env_prefix' and 'strategy'/,
+    ],
     ['[services.web]\nport = 3000', 'services.web.port', /unknown key; a service takes only/],
     [
       '[services.web]\nprefer = 70000',

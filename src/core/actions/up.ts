@@ -5,12 +5,7 @@ import type { ManifestService, PortStrategy } from '../manifest.js';
 import { pickPortFor } from '../model/hash-port.js';
 import { compareNames, parseName } from '../names.js';
 import type { Port } from '../port.js';
-import {
-  type Registry,
-  withAllocation,
-  withoutService,
-  withProjectPlace,
-} from '../registry.js';
+import { type Registry, withAllocation, withoutService, withProjectPlace } from '../registry.js';
 import { isFreeNow } from './allocate.js';
 
 export interface UpRequest {

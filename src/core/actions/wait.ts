@@ -64,7 +64,8 @@ export async function waitFor(deps: WaitDeps, request: WaitRequest): Promise<Wai
     target.kind === 'port'
       ? target.port
       : (await queryService(deps, target.project, target.service)).port;
-  const named = target.kind === 'service' ? { project: target.project, service: target.service } : {};
+  const named =
+    target.kind === 'service' ? { project: target.project, service: target.service } : {};
   const clock = deps.clock ?? realClock;
   const started = clock.now();
   const deadline = started + request.timeoutMs;

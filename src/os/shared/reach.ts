@@ -1,13 +1,18 @@
 // Whether a service answers: a TCP connection on loopback (IPv4 and IPv6 at once, since a
 // server may listen on either), or an HTTP status for `pm wait --http`.
-import { connect } from 'node:net';
 import type { ReachProbe } from '../../core/deps.js';
+
+// node:net is loaded on the first attempt, not when pm starts: most commands never connect,
+// and with stdout not a terminal or pipe nothing else loads it.
+let connect: typeof import('node:net').connect | undefined;
 
 const LOOPBACKS = ['127.0.0.1', '::1'] as const;
 
-function connectTo(host: string, port: number, timeoutMs: number): Promise<boolean> {
+async function connectTo(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  connect ??= (await import('node:net')).connect;
+  const open = connect;
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = open({ host, port });
     const done = (ok: boolean) => {
       clearTimeout(timer);
       socket.destroy();
