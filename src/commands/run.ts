@@ -1,9 +1,6 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
 import { declaredChoice, manifestWiring } from '../core/manifest.js';
@@ -12,6 +9,7 @@ import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
+import { packageScripts } from './package-scripts.js';
 
 export interface RunFlags {
   /** The variable for the service's own port instead of PORT (checked by the flag table). */
@@ -30,31 +28,6 @@ export interface RunHooks {
 }
 
 const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
-
-/** The `scripts` of package.json in `dir`, read once when first asked. */
-export function packageScripts(dir: string): Scripts {
-  let scripts: Record<string, unknown> | undefined;
-  let read = false;
-  return {
-    get(name) {
-      if (!read) {
-        read = true;
-        try {
-          const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-            scripts?: unknown;
-          };
-          if (parsed.scripts && typeof parsed.scripts === 'object') {
-            scripts = parsed.scripts as Record<string, unknown>;
-          }
-        } catch {
-          // No package.json (or not JSON): then no command runs a script pm could recognise.
-        }
-      }
-      const value = scripts?.[name];
-      return typeof value === 'string' ? value : undefined;
-    },
-  };
-}
 
 export function driftMessage(service: string, drift: Drift): string {
   const elsewhere = drift.listening.join(', ');

@@ -89,3 +89,217 @@ describe('port flag for dev servers that ignore PORT', () => {
     expect(lastCommand('a && b; FOO="x y" vite "my dir"')).toEqual(['vite', 'my dir']);
   });
 });
+
+describe('servers that ignore PORT, each with its own form (issue 30, item 1)', () => {
+  it.each([
+    [
+      ['react-router', 'dev'],
+      ['react-router', 'dev', '--port', '5173'],
+    ],
+    [
+      ['npx', 'react-router', 'dev'],
+      ['npx', 'react-router', 'dev', '--port', '5173'],
+    ],
+    [
+      ['json-server', 'db.json'],
+      ['json-server', 'db.json', '--port', '5173'],
+    ],
+    [
+      ['json-server', '--watch', 'db.json'],
+      ['json-server', '--watch', 'db.json', '--port', '5173'],
+    ],
+    [
+      ['python3', '-m', 'http.server'],
+      ['python3', '-m', 'http.server', '5173'],
+    ],
+    [
+      ['python', '-m', 'http.server', '--bind', '127.0.0.1', '-d', 'public'],
+      ['python', '-m', 'http.server', '--bind', '127.0.0.1', '-d', 'public', '5173'],
+    ],
+    [
+      ['python', 'manage.py', 'runserver'],
+      ['python', 'manage.py', 'runserver', '5173'],
+    ],
+    [
+      ['./manage.py', 'runserver'],
+      ['./manage.py', 'runserver', '5173'],
+    ],
+    [
+      ['uv', 'run', 'python', 'manage.py', 'runserver'],
+      ['uv', 'run', 'python', 'manage.py', 'runserver', '5173'],
+    ],
+    [
+      ['django-admin', 'runserver'],
+      ['django-admin', 'runserver', '5173'],
+    ],
+    [
+      ['flask', 'run'],
+      ['flask', 'run', '--port', '5173'],
+    ],
+    [
+      ['flask', '--app', 'hello', 'run'],
+      ['flask', '--app', 'hello', 'run', '--port', '5173'],
+    ],
+    [
+      ['python', '-m', 'flask', 'run'],
+      ['python', '-m', 'flask', 'run', '--port', '5173'],
+    ],
+    [
+      ['poetry', 'run', 'flask', 'run'],
+      ['poetry', 'run', 'flask', 'run', '--port', '5173'],
+    ],
+    [
+      ['hugo', 'server'],
+      ['hugo', 'server', '--port', '5173'],
+    ],
+    [
+      ['hugo', 'serve', '-D'],
+      ['hugo', 'serve', '-D', '--port', '5173'],
+    ],
+    [
+      ['jekyll', 'serve'],
+      ['jekyll', 'serve', '--port', '5173'],
+    ],
+    [
+      ['bundle', 'exec', 'jekyll', 'serve'],
+      ['bundle', 'exec', 'jekyll', 'serve', '--port', '5173'],
+    ],
+  ])('%j gets its port', (argv, expected) => {
+    expect(plan(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [['python3', '-m', 'http.server', '8000']],
+    [['python3', '-m', 'http.server', '9000', '-p', 'HTTP/1.1']],
+    [['python', 'manage.py', 'runserver', '0.0.0.0:8000']],
+    [['python', 'manage.py', 'migrate']],
+    [['python', 'app.py']],
+    [['flask', 'run', '-p', '4000']],
+    [['flask', 'routes']],
+    [['hugo']],
+    [['hugo', 'server', '-p', '1313']],
+    [['jekyll', 'serve', '-P', '4001']],
+    [['jekyll', 'build']],
+    [['react-router', 'build']],
+  ])('leaves %j alone', (argv) => {
+    expect(plan(argv)).toEqual(argv);
+  });
+
+  it("reads jekyll's -p as its plugins option, not a port (issue 30, item 1)", () => {
+    expect(plan(['jekyll', 'serve', '-p', '_plugins'])).toEqual([
+      'jekyll',
+      'serve',
+      '-p',
+      '_plugins',
+      '--port',
+      '5173',
+    ]);
+  });
+});
+
+describe("a runner's own -p is not a port (issue 30, item 2)", () => {
+  it.each([
+    [
+      ['npx', '-p', 'vite', 'vite'],
+      ['npx', '-p', 'vite', 'vite', '--port', '5173'],
+    ],
+    [
+      ['npx', '--package', 'vite', 'vite', 'dev'],
+      ['npx', '--package', 'vite', 'vite', 'dev', '--port', '5173'],
+    ],
+    [
+      ['npx', '-p', 'vite', 'vite', '-p', '4000'],
+      ['npx', '-p', 'vite', 'vite', '-p', '4000'],
+    ],
+  ])('%j', (argv, expected) => {
+    expect(plan(argv)).toEqual(expected);
+  });
+});
+
+describe('monorepo start-ups from the root (issue 30, item 3)', () => {
+  // The root's scripts, and two workspaces: packages/web (package "web") and packages/api.
+  const tree: Record<string, Record<string, string>> = {
+    '.': {
+      dev: 'npm run dev -w web',
+      'dev:pnpm': 'pnpm --filter web dev',
+      api: 'npm run dev -w api',
+    },
+    'packages/web': { dev: 'vite' },
+    'packages/api': { dev: 'node server.js' },
+  };
+  const names: Record<string, string> = { web: 'packages/web', api: 'packages/api' };
+  const at = (dir: string): Scripts => ({
+    get: (name) => tree[dir]?.[name],
+    workspace: (selector) => {
+      const target =
+        'dir' in selector
+          ? selector.dir.replace(/^\.\//, '')
+          : (names[selector.name] ?? selector.name);
+      return target !== undefined && tree[target] ? at(target) : undefined;
+    },
+  });
+  const root = at('.');
+
+  it.each([
+    [
+      ['npm', 'run', 'dev', '-w', 'web'],
+      ['npm', 'run', 'dev', '-w', 'web', '--', '--port', '5173'],
+    ],
+    [
+      ['npm', 'run', 'dev', '--workspace=web'],
+      ['npm', 'run', 'dev', '--workspace=web', '--', '--port', '5173'],
+    ],
+    [
+      ['npm', 'run', 'dev', '--workspace', 'packages/web'],
+      ['npm', 'run', 'dev', '--workspace', 'packages/web', '--', '--port', '5173'],
+    ],
+    [
+      ['npm', '--prefix', 'packages/web', 'run', 'dev'],
+      ['npm', '--prefix', 'packages/web', 'run', 'dev', '--', '--port', '5173'],
+    ],
+    [
+      ['pnpm', '-C', 'packages/web', 'dev'],
+      ['pnpm', '-C', 'packages/web', 'dev', '--port', '5173'],
+    ],
+    [
+      ['pnpm', '--dir', 'packages/web', 'run', 'dev'],
+      ['pnpm', '--dir', 'packages/web', 'run', 'dev', '--port', '5173'],
+    ],
+    [
+      ['pnpm', '--filter', 'web', 'dev'],
+      ['pnpm', '--filter', 'web', 'dev', '--port', '5173'],
+    ],
+    [
+      ['pnpm', '-F', 'web', 'run', 'dev'],
+      ['pnpm', '-F', 'web', 'run', 'dev', '--port', '5173'],
+    ],
+    [
+      ['yarn', '--cwd', 'packages/web', 'dev'],
+      ['yarn', '--cwd', 'packages/web', 'dev', '--port', '5173'],
+    ],
+    [
+      ['yarn', 'workspace', 'web', 'dev'],
+      ['yarn', 'workspace', 'web', 'dev', '--port', '5173'],
+    ],
+    // A root script that calls one of these: each npm on the way needs its own `--`.
+    [
+      ['npm', 'run', 'dev'],
+      ['npm', 'run', 'dev', '--', '--', '--port', '5173'],
+    ],
+    [
+      ['pnpm', 'dev:pnpm'],
+      ['pnpm', 'dev:pnpm', '--port', '5173'],
+    ],
+  ])('%j', (argv, expected) => {
+    expect(plan(argv, root)).toEqual(expected);
+  });
+
+  it.each([
+    [['npm', 'run', 'dev', '-w', 'api']],
+    [['npm', 'run', 'api']],
+    [['npm', 'run', 'dev', '-w', 'missing']],
+    [['pnpm', '-C', 'packages/nowhere', 'dev']],
+  ])('leaves %j alone (not a server that ignores PORT, or no such workspace)', (argv) => {
+    expect(plan(argv, root)).toEqual(argv);
+  });
+});
