@@ -25,6 +25,8 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         state: row.state,
         worktree: row.worktreeOf ?? null,
         moved_to: row.moved?.port ?? null,
+        /** conflict: the service whose pm run process holds this port, else null. */
+        held_by: row.heldBy ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         program: first?.program ?? null,

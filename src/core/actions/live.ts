@@ -5,47 +5,52 @@
 import { resolve } from 'node:path';
 import type { ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
-import { allocations, type Registry, samePath } from '../registry.js';
-import {
-  listenersByPort,
-  REGISTRY_VARIABLE,
-  SERVICE_MARKER,
-  type StatusOptions,
-  unmanagedRows,
-} from '../status.js';
+import { allocatedPorts, type Registry, samePath } from '../registry.js';
+import { REGISTRY_VARIABLE, SERVICE_MARKER, type StatusOptions, statusRows } from '../status.js';
 
 /**
- * A scan with owners for the ports `wanted` names; when one of those allocations is idle,
- * owners of the unallocated ports in the range too, where a service that moved would be (a
- * second scan, which looks up only owners the first did not find). `pm query shop` rescans
- * only for an idle service of shop, not for another project's.
+ * A scan with owners for the ports `wanted` names; when one of those allocations is idle or
+ * in conflict, owners of every port no allocation owns too, where a service that moved would
+ * be, in the range or not (a second scan, which looks up only owners the first did not find).
+ * `pm query shop` rescans only for an idle service of shop, not for another project's.
  */
 export async function scanForRows(
-  deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'>,
+  deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'> & {
+    readonly store?: { readonly path: string };
+  },
   registry: Registry,
   wanted: (port: number) => boolean,
 ): Promise<ScanOutcome> {
   const scan = await deps.scanner.scan({ attribute: wanted });
-  const unowned = movedCandidates(registry, scan, wanted);
-  if (unowned.size === 0 || !(deps.processes || deps.cwdOf)) return scan;
+  if (!(deps.processes || deps.cwdOf)) return scan;
+  const unowned = movedCandidates(registry, scan, wanted, statusOptions(deps));
+  if (unowned.size === 0) return scan;
   return deps.scanner.scan({ attribute: (port) => wanted(port) || unowned.has(port) });
 }
 
 /**
- * Unallocated TCP ports in the range, when a wanted allocation is idle: where a service that
- * ignored its port usually ends up (the next port up, a framework's default). Owners cost a
- * walk of every process's open files, so they are looked up only then.
+ * Unallocated TCP ports, when a wanted allocation is idle or in conflict: where a service
+ * that ignored its port, or found it taken, ends up (the next port up, a framework's
+ * default, a port the OS picked). Owners cost a walk of every process's open files, so
+ * they are looked up only then.
  */
 function movedCandidates(
   registry: Registry,
   scan: ScanOutcome,
   wanted: (port: number) => boolean,
+  options: StatusOptions,
 ): Set<number> {
   if (!scan.ok) return new Set();
-  const byPort = listenersByPort(scan.listeners);
-  const idle = allocations(registry).some(({ port }) => wanted(port) && !byPort.has(port));
-  if (!idle) return new Set();
-  return new Set(unmanagedRows(registry, scan).map((row) => row.port));
+  const looking = statusRows(registry, scan, options).some(
+    (row) => wanted(row.port) && (row.state === 'idle' || row.state === 'conflict'),
+  );
+  if (!looking) return new Set();
+  const owned = allocatedPorts(registry);
+  return new Set(
+    scan.listeners
+      .filter((listener) => listener.protocol === 'tcp' && !owned.has(listener.port))
+      .map((listener) => listener.port),
+  );
 }
 
 /**
