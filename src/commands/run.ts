@@ -1,15 +1,16 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
-import { type Drift, watchDrift } from '../core/drift.js';
+import { watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
 import { declaredChoice, manifestWiring } from '../core/manifest.js';
-import { planRun } from '../core/run-plan.js';
+import { planRun, type RunPlan } from '../core/run-plan.js';
 import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 import { packageScripts } from './package-scripts.js';
+import { driftMessage, heldWarning, holdersOf, pinnedNote } from './run-notes.js';
 
 export interface RunFlags {
   /** The variable for the service's own port instead of PORT (checked by the flag table). */
@@ -28,11 +29,6 @@ export interface RunHooks {
 }
 
 const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
-
-export function driftMessage(service: string, drift: Drift): string {
-  const elsewhere = drift.listening.join(', ');
-  return `warning: ${service} listens on ${elsewhere}, not on its port ${drift.port}: the server ignored PORT (or found ${drift.port} taken). Start it with its port option (e.g. --port ${drift.port}), or make it read PORT`;
-}
 
 export async function runRun(
   ctx: Context,
@@ -73,6 +69,9 @@ export async function runRun(
   if (plan.appended) {
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
+  const name = `${project}/${service}`;
+  const pinned = pinnedNote(name, plan);
+  if (pinned !== undefined) ctx.io.err(sanitize(pinned));
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
@@ -80,11 +79,21 @@ export async function runRun(
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
+  const own = () =>
+    processes && child.pid > 0 ? processes.descendants(child.pid) : new Set<number>();
+  // Checked as the command starts, not before, so the command does not wait for a scan.
+  const held =
+    plan.pinned === undefined
+      ? holdersOf(ctx.deps.scanner, plan.port, own).then((holders) => {
+          if (holders.length > 0) ctx.io.err(heldWarning(name, plan.port, holders));
+        })
+      : Promise.resolve();
   const watch = processes
-    ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan.port, `${project}/${service}`)
+    ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan, name)
     : undefined;
   const outcome = await child.done;
   watch?.stop();
+  await held.catch(() => undefined);
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
 }
@@ -94,15 +103,20 @@ function startDriftWatch(
   processes: ProcessTree,
   watchMs: number | undefined,
   pid: number,
-  port: number,
+  plan: RunPlan,
   name: string,
 ): { stop(): void } | undefined {
   if (pid < 0) return undefined;
+  const tree = () => processes.descendants(pid);
   return watchDrift({
     scanner: ctx.deps.scanner,
-    tree: () => processes.descendants(pid),
-    port,
+    tree,
+    port: plan.port,
     intervalMs: watchMs ?? 1500,
-    onDrift: (drift) => ctx.io.err(driftMessage(name, drift)),
+    onDrift: (drift) => {
+      void holdersOf(ctx.deps.scanner, plan.port, tree)
+        .catch(() => [])
+        .then((holders) => ctx.io.err(driftMessage(name, drift, { holders, plan })));
+    },
   });
 }

@@ -311,6 +311,30 @@ export interface PortPlan {
   readonly argv: readonly string[];
   /** The server pm recognised (for telling the user), when it appended a flag. */
   readonly appended?: { readonly server: string; readonly args: readonly string[] };
+  /** The port the command or its script sets itself (`next dev -p 4000`): kept, and said. */
+  readonly pinned?: { readonly port: number; readonly by: 'command' | 'script' };
+}
+
+/** The port a command line sets with `--port N`, `--port=N`, `-p N` or `-pN`, if any. */
+export function pinnedPort(args: readonly string[]): number | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value =
+      arg === '--port' || arg === '-p'
+        ? args[i + 1]
+        : (/^--port=(\d+)$/.exec(arg)?.[1] ?? /^-p(\d+)$/.exec(arg)?.[1]);
+    if (value !== undefined && /^\d{1,5}$/.test(value)) {
+      const port = Number(value);
+      if (port >= 1 && port <= 65535) return port;
+    }
+  }
+  return undefined;
+}
+
+/** What a kept command says about its port, for the plan. */
+function pinnedBy(args: readonly string[], by: 'command' | 'script'): Pick<PortPlan, 'pinned'> {
+  const port = pinnedPort(args);
+  return port === undefined ? {} : { pinned: { port, by } };
 }
 
 interface ScriptCall {
@@ -405,6 +429,30 @@ function scriptCall(argv: readonly string[], scripts: Scripts): ScriptCall | und
   return { script, manager, args, scripts: from };
 }
 
+/**
+ * A script (or the command itself) that sets its own port, whatever the server: `next dev -p
+ * 4000` reads PORT too, but the flag wins, so the allocation is not what it listens on.
+ */
+function scriptPin(argv: readonly string[], scripts: Scripts): Pick<PortPlan, 'pinned'> {
+  let call = scriptCall(argv, scripts);
+  if (!call) return isRunner(argv) ? {} : pinnedBy(argv, 'command');
+  const given = pinnedBy(call.args, 'command');
+  if (given.pinned) return given;
+  for (let depth = 0; call && depth < SCRIPT_DEPTH; depth++) {
+    const body = call.scripts.get(call.script);
+    if (body === undefined) return {};
+    const words = lastCommand(body);
+    if (!scriptCall(words, call.scripts)) return isRunner(words) ? {} : pinnedBy(words, 'script');
+    call = scriptCall(words, call.scripts);
+  }
+  return {};
+}
+
+/** npx and friends take `-p` as their own option (a package), not a port. */
+function isRunner(argv: readonly string[]): boolean {
+  return EXEC_RUNNERS.has(commandName(argv[0] ?? ''));
+}
+
 /** Scripts calling scripts (`dev: "npm run dev -w web"`) are followed this deep. */
 const SCRIPT_DEPTH = 4;
 
@@ -415,12 +463,13 @@ const SCRIPT_DEPTH = 4;
 export function withPortFlag(argv: readonly string[], port: number, scripts: Scripts): PortPlan {
   const direct = matchServer(argv);
   if (direct) {
-    if (choosesPort(direct.server, direct.args)) return { argv };
+    if (choosesPort(direct.server, direct.args))
+      return { argv, ...pinnedBy(direct.args, 'command') };
     const args = portArgs(direct.server, port);
     return { argv: [...argv, ...args], appended: { server: direct.server.bin, args } };
   }
   const found = scriptServer(argv, scripts, SCRIPT_DEPTH);
-  if (!found) return { argv };
+  if (!found) return { argv, ...scriptPin(argv, scripts) };
   // From the innermost call out: npm and bun pass a script only what follows their `--`, so
   // each of them on the way needs one (a root `npm run dev` calling `npm run dev -w web`
   // gets `-- -- --port N`); pnpm and yarn pass everything on, and hand a `--` on too, where

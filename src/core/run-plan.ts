@@ -39,6 +39,8 @@ export interface RunPlan {
   readonly variables: Variables;
   readonly argv: readonly string[];
   readonly appended?: { readonly server: string; readonly args: readonly string[] };
+  /** The command or its script sets this port itself; pm leaves it so. */
+  readonly pinned?: { readonly port: number; readonly by: 'command' | 'script' };
 }
 
 export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan> {
@@ -71,5 +73,6 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
     ],
     argv: portPlan.argv,
     ...(portPlan.appended ? { appended: portPlan.appended } : {}),
+    ...(portPlan.pinned ? { pinned: portPlan.pinned } : {}),
   };
 }

@@ -303,3 +303,27 @@ describe('monorepo start-ups from the root (issue 30, item 3)', () => {
     expect(plan(argv, root)).toEqual(argv);
   });
 });
+
+describe('a port the command or its script sets itself (issue 30, item 4)', () => {
+  const pinned = (argv: string[], s = noScripts) => withPortFlag(argv, 5173, s).pinned;
+  it.each([
+    [['next', 'dev', '-p', '4000'], noScripts, { port: 4000, by: 'command' }],
+    [['vite', '--port=4001'], noScripts, { port: 4001, by: 'command' }],
+    [['npm', 'run', 'dev'], scripts({ dev: 'next dev -p 4000' }), { port: 4000, by: 'script' }],
+    [
+      ['pnpm', 'storybook'],
+      scripts({ storybook: 'storybook dev -p 6006' }),
+      { port: 6006, by: 'script' },
+    ],
+    [
+      ['npm', 'run', 'dev', '--', '--port', '4002'],
+      scripts({ dev: 'next dev' }),
+      { port: 4002, by: 'command' },
+    ],
+    [['npx', '-p', 'vite', 'vite'], noScripts, undefined],
+    [['npm', 'run', 'dev'], scripts({ dev: 'next dev' }), undefined],
+    [['node', 'server.js'], noScripts, undefined],
+  ])('%j', (argv, s, expected) => {
+    expect(pinned(argv as string[], s as Scripts)).toEqual(expected);
+  });
+});
