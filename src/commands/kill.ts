@@ -46,14 +46,23 @@ export async function runKill(
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
   }
-  const result = await killPort({ scanner: ctx.deps.scanner, control }, port, {
-    ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
-    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-  });
+  const session = ctx.deps.processes;
+  const result = await killPort(
+    { scanner: ctx.deps.scanner, control, ...(session ? { session } : {}) },
+    port,
+    {
+      ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    },
+  );
   if (ctx.json) {
     printJson(ctx.io, {
       port,
       freed: result.freed,
+      /** The pm run session stopped with the listener: its service and first process. */
+      session: result.session
+        ? { service: result.session.service, pid: result.session.head }
+        : null,
       signals: result.sent.map((name) => `SIG${name}`),
       processes: result.targets.map((target) => ({
         pid: target.pid,

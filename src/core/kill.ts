@@ -4,6 +4,7 @@
 
 import type { Listener, Scanner } from '../native/types.js';
 import { PmError } from './errors.js';
+import { type SessionLookup, sessionOf, sessionResult } from './kill-session.js';
 import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { listenersByPort, type NamedListener, withProgram } from './status.js';
@@ -108,45 +109,66 @@ export function planKill(
   }
   return [...byPid].map(([pid, held]) => {
     const first = held[0] as NamedListener;
-    const label = processLabel(first.process, first.program);
-    const who = describeTarget({ pid, ...(label !== undefined ? { label } : {}) });
-    const facts = table.processes.get(pid);
-    if (!Number.isInteger(pid) || pid <= 1) {
-      throw refuse(
-        `${who} holds port ${port}: pm never signals pid ${pid} (the system's init)`,
-        'stop the service through the system (e.g. systemctl)',
-      );
-    }
-    if (pid === table.self.pid) {
-      throw refuse(`${who} holding port ${port} is pm itself`, 'pm does not stop itself');
-    }
-    if (table.ancestors.has(pid)) {
-      throw refuse(
-        `${who} holding port ${port} started pm (it is one of pm's parent processes)`,
-        'stop it from its own terminal; pm never signals the programs it runs under',
-      );
-    }
-    const uid = first.uid ?? facts?.uid;
-    const mine = table.self.uid;
-    if (mine !== undefined && mine !== 0 && uid !== undefined && uid !== mine) {
-      throw refuse(
-        `${who} holding port ${port} belongs to another user (uid ${uid}); pm lacks the right to signal it`,
-        'stop it as its owner (or as root)',
-      );
-    }
-    if (facts?.startTime === undefined) {
-      throw refuse(
-        `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
-        'stop it by hand',
-      );
-    }
-    return {
-      pid,
-      startTime: facts.startTime,
-      ...(label !== undefined ? { label } : {}),
+    return checkedTarget(pid, port, table, {
+      label: processLabel(first.process, first.program),
       listeners: held,
-    };
+      uid: first.uid,
+    });
   });
+}
+
+/**
+ * One process pm may signal to free `port`, or the refusal: never init, pm, pm's ancestors,
+ * another user's process, or one whose start time cannot be read.
+ */
+export function checkedTarget(
+  pid: number,
+  port: Port,
+  table: KillTable,
+  known: {
+    readonly label?: string | undefined;
+    readonly listeners?: readonly NamedListener[];
+    readonly uid?: number | undefined;
+  } = {},
+): KillTarget {
+  const { label } = known;
+  const who = describeTarget({ pid, ...(label !== undefined ? { label } : {}) });
+  const facts = table.processes.get(pid);
+  if (!Number.isInteger(pid) || pid <= 1) {
+    throw refuse(
+      `${who} holds port ${port}: pm never signals pid ${pid} (the system's init)`,
+      'stop the service through the system (e.g. systemctl)',
+    );
+  }
+  if (pid === table.self.pid) {
+    throw refuse(`${who} holding port ${port} is pm itself`, 'pm does not stop itself');
+  }
+  if (table.ancestors.has(pid)) {
+    throw refuse(
+      `${who} holding port ${port} started pm (it is one of pm's parent processes)`,
+      'stop it from its own terminal; pm never signals the programs it runs under',
+    );
+  }
+  const uid = known.uid ?? facts?.uid;
+  const mine = table.self.uid;
+  if (mine !== undefined && mine !== 0 && uid !== undefined && uid !== mine) {
+    throw refuse(
+      `${who} holding port ${port} belongs to another user (uid ${uid}); pm lacks the right to signal it`,
+      'stop it as its owner (or as root)',
+    );
+  }
+  if (facts?.startTime === undefined) {
+    throw refuse(
+      `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
+      'stop it by hand',
+    );
+  }
+  return {
+    pid,
+    startTime: facts.startTime,
+    ...(label !== undefined ? { label } : {}),
+    listeners: known.listeners ?? [],
+  };
 }
 
 /** Refuses when the pid now names another process: pids are reused. */
@@ -165,6 +187,11 @@ export interface KillDeps {
   /** Waits between scans; tests may pass a faster one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /**
+   * Process environments and trees: a listener started by `pm run` is stopped with its whole
+   * `pm run` session (a watcher would otherwise restart it, or keep pm run alive for nothing).
+   */
+  readonly session?: SessionLookup;
 }
 
 export interface KillOptions {
@@ -184,6 +211,8 @@ export interface KillResult {
   readonly sent: readonly KillSignal[];
   /** True when nothing listens on the port any more. */
   readonly freed: boolean;
+  /** When the listener was a `pm run` child: its service, and the processes of that run. */
+  readonly session?: { readonly service: string; readonly head: number };
 }
 
 async function listenersOn(scanner: Scanner, port: Port): Promise<Listener[]> {
@@ -283,7 +312,15 @@ export async function killPort(
   const first = options.signal ?? 'TERM';
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
   const listeners = await listenersOn(deps.scanner, port);
-  const targets = planKill(port, listeners, await killTable(deps.control, listeners));
+  const table = await killTable(deps.control, listeners);
+  const listening = planKill(port, listeners, table);
+  const session = deps.session
+    ? await sessionOf(deps.control, deps.session, listening, port, table)
+    : undefined;
+  // The run's first process (a watcher) first, so it cannot restart what follows.
+  const targets = session
+    ? [...session.targets, ...listening.filter((t) => !session.pids.has(t.pid))]
+    : listening;
   if (options.expectPid !== undefined && !targets.some((t) => t.pid === options.expectPid)) {
     throw refuse(
       `port ${port} is now held by ${targets.map(describeTarget).join(', ')}, not the pid ${options.expectPid} you agreed to stop; nothing was signalled`,
@@ -293,12 +330,14 @@ export async function killPort(
   const sent: KillSignal[] = [first];
   const { graceless } = await signalAll(deps.control, targets, first, port);
   if (await released(deps, port, graceless || first === 'KILL' ? 0 : timeoutMs)) {
-    return { port, targets, sent, freed: true };
+    return { port, targets, sent, freed: true, ...sessionResult(session) };
   }
   if (first === 'KILL') {
-    return { port, targets, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+    const freed = await released(deps, port, AFTER_KILL_MS);
+    return { port, targets, sent, freed, ...sessionResult(session) };
   }
   sent.push('KILL');
   await signalAll(deps.control, targets, 'KILL', port, true);
-  return { port, targets, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+  const freed = await released(deps, port, AFTER_KILL_MS);
+  return { port, targets, sent, freed, ...sessionResult(session) };
 }

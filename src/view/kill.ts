@@ -10,7 +10,10 @@ export function killedNames(result: KillResult): string {
 export function killMessage(result: KillResult): string {
   const took =
     result.sent.length > 1 ? `SIG${result.sent[0]}, then SIGKILL` : `SIG${result.sent[0]}`;
+  const run = result.session
+    ? ` (the pm run of ${sanitize(result.session.service)}: its listener and every process of that run)`
+    : '';
   return result.freed
-    ? `stopped ${killedNames(result)} on port ${result.port} with ${took}; port ${result.port} is free`
+    ? `stopped ${killedNames(result)}${run} on port ${result.port} with ${took}; port ${result.port} is free`
     : `sent ${took} to ${killedNames(result)}, but port ${result.port} is still listened on`;
 }

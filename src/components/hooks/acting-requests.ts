@@ -52,7 +52,10 @@ export function performActing(
         return;
       }
       const { target } = request;
-      killPort({ scanner: deps.scanner, control }, target.port, { expectPid: target.pid })
+      const session = deps.processes;
+      killPort({ scanner: deps.scanner, control, ...(session ? { session } : {}) }, target.port, {
+        expectPid: target.pid,
+      })
         .then((result) => dispatch({ type: 'killed', result }), fail)
         // The row turns idle (or shows who holds the port now) without waiting for the timer.
         .finally(refresh);
