@@ -23,17 +23,8 @@ describe.skipIf(process.platform !== 'linux')('pm kill and a pm run session', ()
       server,
       `require('node:net').createServer(() => {}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('server ' + process.pid + ' on ' + process.env.PORT));\n`,
     );
-    const run = startPm([
-      '--registry',
-      path,
-      'run',
-      'shop',
-      'web',
-      '--',
-      'node',
-      '--watch',
-      server,
-    ]);
+    const command = ['node', '--watch', server];
+    const run = startPm(['--registry', path, 'run', 'shop', 'web', '--', ...command]);
     const [, serverPid] = (await run.waitFor(/server (\d+) on \d+/)) as unknown as [string, string];
     const killed = await pm('kill', 'shop', 'web', '--json');
     expect(killed.code).toBe(0);
