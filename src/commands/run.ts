@@ -28,6 +28,9 @@ export interface RunHooks {
   readonly envNames?: ReadonlyMap<string, string>;
 }
 
+/** A server on loopback accepts at once; this bounds a check of a port that hangs. */
+const HELD_CHECK_MS = 300;
+
 const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
 
 export async function runRun(
@@ -72,6 +75,15 @@ export async function runRun(
   const name = `${project}/${service}`;
   const pinned = pinnedNote(name, plan);
   if (pinned !== undefined) ctx.io.err(sanitize(pinned));
+  // Before the command starts: a connection attempt on loopback (cheaper than a bind probe
+  // or a scan, and it cannot take the port from the command), and only when something
+  // answers a scan to name who holds it. A port allocated just now was free a moment ago.
+  const answered =
+    plan.pinned === undefined && !plan.created && ctx.deps.reach
+      ? await ctx.deps.reach.connect(plan.port, HELD_CHECK_MS)
+      : false;
+  const held = answered ? await holdersOf(ctx.deps.scanner, plan.port, () => new Set()) : [];
+  if (held.length > 0) ctx.io.err(heldWarning(name, plan.port, held));
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
@@ -79,21 +91,11 @@ export async function runRun(
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
-  const own = () =>
-    processes && child.pid > 0 ? processes.descendants(child.pid) : new Set<number>();
-  // Checked as the command starts, not before, so the command does not wait for a scan.
-  const held =
-    plan.pinned === undefined
-      ? holdersOf(ctx.deps.scanner, plan.port, own).then((holders) => {
-          if (holders.length > 0) ctx.io.err(heldWarning(name, plan.port, holders));
-        })
-      : Promise.resolve();
   const watch = processes
     ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan, name)
     : undefined;
   const outcome = await child.done;
   watch?.stop();
-  await held.catch(() => undefined);
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
 }

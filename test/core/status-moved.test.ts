@@ -183,11 +183,17 @@ describe('a move outside the range (issue 30, item 7)', () => {
           descendants: (pid: number) => new Set([pid]),
           environmentValue: (pid: number, name: string) =>
             pid === 20 ? { PM_SERVICE: 'shop/web', PM_REGISTRY: path }[name] : undefined,
+          valuesOf: (name: string) => new Map(name === 'PM_SERVICE' ? [[20, 'shop/web']] : []),
         },
       };
       await allocate(deps, { project: 'shop', service: 'web', port: 5173 });
       const answer = await queryProject(deps, 'shop');
       expect(answer.services[0]).toMatchObject({ state: 'moved', moved: { port: 45000 } });
+      // Without a live marker of an idle service, owners outside the range are not looked up.
+      const unmarked = { ...deps, processes: { ...deps.processes, valuesOf: () => new Map() } };
+      asked.length = 0;
+      expect((await queryProject(unmarked, 'shop')).services[0]?.state).toBe('idle');
+      expect(asked).toEqual([[]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
