@@ -75,15 +75,6 @@ export async function runRun(
   const name = `${project}/${service}`;
   const pinned = pinnedNote(name, plan);
   if (pinned !== undefined) ctx.io.err(sanitize(pinned));
-  // Before the command starts: a connection attempt on loopback (cheaper than a bind probe
-  // or a scan, and it cannot take the port from the command), and only when something
-  // answers a scan to name who holds it. A port allocated just now was free a moment ago.
-  const answered =
-    plan.pinned === undefined && !plan.created && ctx.deps.reach
-      ? await ctx.deps.reach.connect(plan.port, HELD_CHECK_MS)
-      : false;
-  const held = answered ? await holdersOf(ctx.deps.scanner, plan.port, () => new Set()) : [];
-  if (held.length > 0) ctx.io.err(heldWarning(name, plan.port, held));
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
@@ -91,11 +82,25 @@ export async function runRun(
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
+  // As the command starts (it takes a while to bind, and pm does not delay it): a connection
+  // attempt on loopback, which cannot take the port from the command, and only when something
+  // answers, a scan to name who it is. A port allocated just now was free a moment ago.
+  const own = () =>
+    processes && child.pid > 0 ? processes.descendants(child.pid) : new Set<number>();
+  const reach = ctx.deps.reach;
+  const held =
+    plan.pinned === undefined && !plan.created && reach
+      ? reach.connect(plan.port, HELD_CHECK_MS).then(async (answered) => {
+          const holders = answered ? await holdersOf(ctx.deps.scanner, plan.port, own) : [];
+          if (holders.length > 0) ctx.io.err(heldWarning(name, plan.port, holders));
+        })
+      : Promise.resolve();
   const watch = processes
     ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan, name)
     : undefined;
   const outcome = await child.done;
   watch?.stop();
+  await held.catch(() => undefined);
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
 }
