@@ -1,16 +1,16 @@
 // `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
 // would set for a project's services (ports and URLs), printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
-import { projectPorts } from '../core/actions.js';
+import { projectPorts } from '../core/actions/index.js';
+import { PmError } from '../core/errors.js';
 import {
   dotenvLines,
   type EnvFormat,
   formatVariables,
   jsonVariables,
   projectVariables,
-} from '../core/env-vars.js';
-import { PmError } from '../core/errors.js';
-import { manifestWiring } from '../core/manifest.js';
+} from '../core/model/env-vars.js';
+import { manifestWiring } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 

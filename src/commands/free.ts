@@ -1,7 +1,7 @@
-import { type FreeTarget, free } from '../core/actions.js';
+import { type FreeTarget, free } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
-import { parsePort } from '../core/port.js';
-import { inferProject, noProjectError } from '../core/project.js';
+import { parsePort } from '../core/model/port.js';
+import { inferProject, noProjectError } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 

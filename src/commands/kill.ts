@@ -1,8 +1,9 @@
-import { queryService } from '../core/actions.js';
+import { queryService } from '../core/actions/index.js';
+import { killPort } from '../core/actions/kill.js';
 import { PmError } from '../core/errors.js';
-import { type KillSignal, killPort } from '../core/kill.js';
-import { type Port, parsePort } from '../core/port.js';
-import { inferProject, noProjectError } from '../core/project.js';
+import type { KillSignal } from '../core/model/kill.js';
+import { type Port, parsePort } from '../core/model/port.js';
+import { inferProject, noProjectError } from '../core/project/inference.js';
 import { killMessage } from '../view/kill.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 

@@ -3,7 +3,7 @@
 // only when a command names one.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Scripts, WorkspaceSelector } from '../core/dev-servers.js';
+import type { Scripts, WorkspaceSelector } from '../core/model/dev-servers.js';
 
 interface PackageJson {
   readonly name?: unknown;

@@ -1,9 +1,9 @@
-import { queryPort, queryProject, queryService } from '../core/actions.js';
-import { parsePort } from '../core/port.js';
-import { processLabel } from '../core/program.js';
-import { requireProject } from '../core/project.js';
-import { withProgram } from '../core/status.js';
-import type { Listener } from '../native/types.js';
+import { queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { parsePort } from '../core/model/port.js';
+import { processLabel } from '../core/model/program.js';
+import { withProgram } from '../core/model/status.js';
+import type { Listener } from '../core/ports.js';
+import { requireProject } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';

@@ -1,9 +1,9 @@
 // What `pm run` tells the user about the port, worded for the command line: a port the
 // script pins itself, a port someone else already holds, and drift (with who holds the port).
 import { describeListener } from '../core/actions/allocate.js';
-import type { Drift } from '../core/drift.js';
-import type { RunPlan } from '../core/run-plan.js';
-import type { Listener, Scanner } from '../native/types.js';
+import type { Drift } from '../core/actions/drift.js';
+import type { RunPlan } from '../core/actions/run-plan.js';
+import type { Listener, Scanner } from '../core/ports.js';
 import { sanitize } from '../view/sanitize.js';
 
 /** Said at start when the command sets a port other than the service's. */

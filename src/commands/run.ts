@@ -1,12 +1,12 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
-import { watchDrift } from '../core/drift.js';
+import { watchDrift } from '../core/actions/drift.js';
+import { planRun, type RunPlan } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
-import { declaredChoice, manifestWiring } from '../core/manifest.js';
-import { planRun, type RunPlan } from '../core/run-plan.js';
-import { runCommand } from '../native/child-process.js';
-import type { ProcessTree } from '../native/process-tree.js';
+import type { ProcessTree } from '../core/ports.js';
+import { declaredChoice, manifestWiring } from '../core/project/manifest.js';
+import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 import { packageScripts } from './package-scripts.js';

@@ -1,14 +1,14 @@
-import { type StatusView, status } from '../core/actions.js';
+import { type StatusView, status } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
-import { parseName } from '../core/names.js';
-import { formatRange } from '../core/port.js';
-import { primaryListener } from '../core/status.js';
+import { parseName } from '../core/model/names.js';
+import { formatRange } from '../core/model/port.js';
+import { primaryListener } from '../core/model/status.js';
 import { type Cells, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
 import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT } from '../view/table.js';
-import { type Context, expectArgs, listenerJson, printJson, projectHere } from './context.js';
+import { type Context, expectArgs, listenerJson, printJson, projectHereFor } from './context.js';
 
 export function statusJson(view: StatusView, registryPath: string, all: boolean) {
   return {
@@ -93,7 +93,7 @@ async function namedProject(ctx: Context, input: readonly string[]): Promise<str
   const [named] = input;
   if (named === undefined) return undefined;
   if (named !== '.') return parseName(named, 'project');
-  const here = await projectHere(ctx, 'status');
+  const here = await projectHereFor(ctx, 'status');
   return here.worktreeOf ?? here.project;
 }
 

@@ -1,7 +1,7 @@
 // `pm wait [<project>] <service> | :PORT [--timeout S] [--http /PATH]`: exit 0 once the service
 // answers, 1 at the timeout with the reason. Scripts chain on it: `pm wait shop api && npm test`.
 import { type WaitResult, type WaitTarget, waitFor } from '../core/actions/wait.js';
-import { parsePort } from '../core/port.js';
+import { parsePort } from '../core/model/port.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { packageScripts } from '../../src/commands/package-scripts.js';
-import { withPortFlag } from '../../src/core/dev-servers.js';
+import { withPortFlag } from '../../src/core/model/dev-servers.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-workspaces-');

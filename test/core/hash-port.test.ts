@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a, hashedPort, pickPortFor } from '../../src/core/model/hash-port.js';
-import { emptyRegistry } from '../../src/core/registry.js';
+import { emptyRegistry } from '../../src/core/model/registry.js';
 
 const inRange = (start: number, end: number) => ({
   ...emptyRegistry(),

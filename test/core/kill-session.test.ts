@@ -1,8 +1,10 @@
 // The pm run session a listener belongs to, over an injected process table: who is included
 // (the marker's processes under the run's first one), and that each passes pm kill's checks.
 import { describe, expect, it } from 'vitest';
-import type { KillTable, KillTarget, ProcessControl } from '../../src/core/kill.js';
-import { sessionOf } from '../../src/core/kill-session.js';
+import { sessionOf } from '../../src/core/actions/kill-session.js';
+import type { KillTable, KillTarget } from '../../src/core/model/kill.js';
+import type { ProcessControl } from '../../src/core/ports.js';
+
 import { failure } from '../helpers/errors.js';
 
 // 100 pm run (no marker) -> 200 node --watch -> 300 server (listens); 400 another service's.

@@ -5,10 +5,10 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { allocate } from '../../src/core/actions/index.js';
 import { type Clock, pollDelay, waitFor } from '../../src/core/actions/wait.js';
-import { allocate } from '../../src/core/actions.js';
-import { createDeps } from '../../src/create-deps.js';
 import { createReachProbe } from '../../src/os/shared/reach.js';
+import { createDeps } from '../../src/wiring.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 

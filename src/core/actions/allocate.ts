@@ -1,13 +1,11 @@
 // Handing out ports: `allocate` (idempotent, checked against live listeners and a bind probe,
 // decided under the registry lock) and `suggest` (the same rule, nothing reserved).
-import type { Listener, ScanOutcome } from '../../native/types.js';
-import type { Deps } from '../deps.js';
+
 import { PmError } from '../errors.js';
-import { listenerName } from '../explain.js';
-import type { PortStrategy } from '../manifest.js';
+import { listenerName } from '../model/explain.js';
 import { pickPortFor } from '../model/hash-port.js';
-import { parseName } from '../names.js';
-import { formatRange, type Port } from '../port.js';
+import { parseName } from '../model/names.js';
+import { formatRange, type Port } from '../model/port.js';
 import {
   type Allocation,
   candidatePorts,
@@ -17,9 +15,11 @@ import {
   withAllocation,
   withProjectPath,
   withProjectPlace,
-} from '../registry.js';
-import { listenersByPort, withProgram } from '../status.js';
-import { isBrowserUnsafePort } from '../unsafe-ports.js';
+} from '../model/registry.js';
+import { listenersByPort, withProgram } from '../model/status.js';
+import { isBrowserUnsafePort } from '../model/unsafe-ports.js';
+import type { Deps, Listener, ScanOutcome } from '../ports.js';
+import type { PortStrategy } from '../project/manifest.js';
 
 export interface AllocateRequest {
   readonly project: string;

@@ -1,11 +1,17 @@
 // `pm up`: every service a manifest declares gets its port in one transaction, so a failure
 // part-way (no free port left) leaves the registry exactly as it was.
-import type { Deps } from '../deps.js';
-import type { ManifestService, PortStrategy } from '../manifest.js';
+
 import { pickPortFor } from '../model/hash-port.js';
-import { compareNames, parseName } from '../names.js';
-import type { Port } from '../port.js';
-import { type Registry, withAllocation, withoutService, withProjectPlace } from '../registry.js';
+import { compareNames, parseName } from '../model/names.js';
+import type { Port } from '../model/port.js';
+import {
+  type Registry,
+  withAllocation,
+  withoutService,
+  withProjectPlace,
+} from '../model/registry.js';
+import type { Deps } from '../ports.js';
+import type { ManifestService, PortStrategy } from '../project/manifest.js';
 import { isFreeNow } from './allocate.js';
 
 export interface UpRequest {

@@ -1,10 +1,10 @@
 // `pm wait`: until a service accepts connections (or answers HTTP below 500), polling with a
 // growing pause so a long wait costs next to no CPU. At the timeout it says why: nothing
 // listens, something holds the port but does not answer, or the service moved elsewhere.
-import type { Listener } from '../../native/types.js';
-import type { Deps, ReachProbe } from '../deps.js';
+
 import { PmError } from '../errors.js';
-import type { Port } from '../port.js';
+import type { Port } from '../model/port.js';
+import type { Deps, Listener, ReachProbe } from '../ports.js';
 import { describeListener } from './allocate.js';
 import { queryPort, queryProject, queryService } from './query.js';
 

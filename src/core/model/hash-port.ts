@@ -2,8 +2,8 @@
 // machines with empty registries hand out the same ports. From there the registry's usual
 // search runs, wrapping to the range's start when the top of the range is full.
 import { isPmError } from '../errors.js';
-import type { Port, PortRange } from '../port.js';
-import { pickFreePort, type Registry } from '../registry.js';
+import type { Port, PortRange } from './port.js';
+import { pickFreePort, type Registry } from './registry.js';
 
 /** FNV-1a, 32 bits, over the UTF-16 code units (names are ASCII): stable on every platform. */
 export function fnv1a(text: string): number {

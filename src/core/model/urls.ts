@@ -1,6 +1,6 @@
 // The URL a service is reached at. Built in this one place (pm run, pm env, pm wait, the API),
 // so a later way of naming services (a proxy's host names) changes every front end at once.
-import type { Port } from '../port.js';
+import type { Port } from './port.js';
 
 export const DEFAULT_URL_TEMPLATE = 'http://localhost:{port}';
 

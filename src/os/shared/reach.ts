@@ -1,6 +1,6 @@
 // Whether a service answers: a TCP connection on loopback (IPv4 and IPv6 at once, since a
 // server may listen on either), or an HTTP status for `pm wait --http`.
-import type { ReachProbe } from '../../core/deps.js';
+import type { ReachProbe } from '../../core/ports.js';
 
 // node:net is loaded on the first attempt, not when pm starts: most commands never connect,
 // and with stdout not a terminal or pipe nothing else loads it.
