@@ -4,6 +4,7 @@
 import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
 import { runImportBench } from './import.mjs';
+import { runMcpBench } from './mcp.mjs';
 import { runProjectsBench } from './projects.mjs';
 import { runWatchBench } from './run-watch.mjs';
 import { runScanBench } from './scan.mjs';
@@ -26,3 +27,4 @@ if (wanted('contention')) await runContentionBench();
 if (wanted('projects')) await runProjectsBench();
 if (wanted('run')) await runWatchBench();
 if (wanted('wait')) await runWaitBench();
+if (wanted('mcp')) await runMcpBench();

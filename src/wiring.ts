@@ -8,7 +8,7 @@ import type { Platform } from './core/ports.js';
 import { RegistryStore } from './core/store/registry-store.js';
 import { currentPlatform } from './os/index.js';
 import { bindProbe } from './os/shared/bind-probe.js';
-import { createReachProbe } from './os/shared/reach.js';
+import { loopbackReach } from './os/shared/reach.js';
 
 /** What wiring needs of the Settings (src/cli/settings.ts) and how notices reach the user. */
 export interface DepsOptions
@@ -39,6 +39,6 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
     // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
     inspector: platform.inspector,
     control: platform.control,
-    reach: createReachProbe(),
+    reach: loopbackReach,
   };
 }

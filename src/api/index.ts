@@ -102,7 +102,7 @@ export type {
   ProcessProbe,
   ProcessSocket,
   ProcessTree,
-  ReachProbe,
+  Reach,
   SignalOutcome,
 } from '../core/ports.js';
 export type { GitCheckout } from '../core/project/inference.js';

@@ -1,4 +1,4 @@
-import { queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { type PortQuery, queryPort, queryProject, queryService } from '../core/actions/index.js';
 import { parsePort } from '../core/model/port.js';
 import { processLabel } from '../core/model/program.js';
 import { withProgram } from '../core/model/status.js';
@@ -40,6 +40,18 @@ function conflictLines(ctx: Context, listeners: readonly Listener[], path: strin
   return lines;
 }
 
+/** `pm query :<port> --json`, also the MCP `who` tool's answer (which adds to each listener). */
+export function portJson(result: PortQuery) {
+  return {
+    port: result.port,
+    owner: result.owner ? { project: result.owner.project, service: result.owner.service } : null,
+    path: result.path ?? null,
+    state: result.state ?? null,
+    listeners: result.listeners.map(listenerJson),
+    scanner: result.scanner,
+  };
+}
+
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(
     input,
@@ -54,16 +66,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
     if (ctx.json) {
-      printJson(ctx.io, {
-        port: result.port,
-        owner: result.owner
-          ? { project: result.owner.project, service: result.owner.service }
-          : null,
-        path: result.path ?? null,
-        state: result.state ?? null,
-        listeners: result.listeners.map(listenerJson),
-        scanner: result.scanner,
-      });
+      printJson(ctx.io, portJson(result));
       return 0;
     }
     const owner = result.owner

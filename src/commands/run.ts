@@ -90,8 +90,9 @@ export async function runRun(
   const reach = ctx.deps.reach;
   const held =
     plan.pinned === undefined && !plan.created && reach
-      ? reach.connect(plan.port, HELD_CHECK_MS).then(async (answered) => {
-          const holders = answered ? await holdersOf(ctx.deps.scanner, plan.port, own) : [];
+      ? reach.connects(plan.port, HELD_CHECK_MS).then(async (address) => {
+          const holders =
+            address !== undefined ? await holdersOf(ctx.deps.scanner, plan.port, own) : [];
           if (holders.length > 0) ctx.io.err(heldWarning(name, plan.port, holders));
         })
       : Promise.resolve();

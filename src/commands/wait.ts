@@ -47,7 +47,7 @@ export async function runWait(
       target,
       timeoutMs,
       ...(flags.http !== undefined ? { httpPath: flags.http } : {}),
-      onWaiting: (port) => {
+      onWaitingPort: (port) => {
         const what =
           target.kind === 'service'
             ? `${target.project}/${target.service} on port ${port}`

@@ -162,14 +162,6 @@ export interface ProcessTree {
   valuesOf?(name: string): Map<number, string>;
 }
 
-/** Whether a service answers on loopback (`pm wait`). */
-export interface ReachProbe {
-  /** True once a TCP connection to 127.0.0.1 or ::1 on `port` is accepted within `timeoutMs`. */
-  connect(port: number, timeoutMs: number): Promise<boolean>;
-  /** The status of `GET path` on loopback, or undefined when nothing answered in time. */
-  httpStatus(port: number, path: string, timeoutMs: number): Promise<number | undefined>;
-}
-
 /** What a lock records about its holder. */
 export interface ProcessIdentity {
   readonly pid: number;
@@ -210,7 +202,7 @@ export interface Deps {
   /** Signalling, for `pm kill` and the dashboard's `x`. */
   readonly control?: ProcessControl;
   /** Connecting to a service, for `pm wait`. */
-  readonly reach?: ReachProbe;
+  readonly reach?: Reach;
 }
 
 /**
@@ -242,4 +234,17 @@ export interface Platform {
    * on my port"; undefined when the OS will not say, which never makes a conflict.
    */
   cwdOf(pid: number): string | undefined;
+}
+
+/** Knocking on a local port (loopback only): for `wait`. */
+export interface Reach {
+  /** The loopback address that accepted a connection within `timeoutMs`, or undefined. */
+  connects(port: number, timeoutMs: number): Promise<string | undefined>;
+  /** The status of `GET path` on `host:port`, or undefined when no HTTP answer came in time. */
+  httpStatus(
+    host: string,
+    port: number,
+    path: string,
+    timeoutMs: number,
+  ): Promise<number | undefined>;
 }

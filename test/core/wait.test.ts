@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/core/actions/index.js';
-import { type Clock, pollDelay, waitFor } from '../../src/core/actions/wait.js';
-import { createReachProbe } from '../../src/os/shared/reach.js';
+import { pollDelay, waitFor } from '../../src/core/actions/wait.js';
+import { loopbackReach } from '../../src/os/shared/reach.js';
 import { createDeps } from '../../src/wiring.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
@@ -42,9 +42,9 @@ async function freePort(): Promise<number> {
 function testClock(onSleep: (count: number) => Promise<void> | void = () => {}) {
   let now = 0;
   const delays: number[] = [];
-  const clock: Clock = {
+  const clock = {
     now: () => now,
-    async sleep(ms) {
+    async sleep(ms: number) {
       delays.push(ms);
       now += ms;
       await onSleep(delays.length);
@@ -53,9 +53,9 @@ function testClock(onSleep: (count: number) => Promise<void> | void = () => {}) 
   return { clock, delays };
 }
 
-function deps(clock: Clock) {
+function deps(clock: { now(): number; sleep(ms: number): Promise<void> }) {
   const registryPath = join(tempDir(), 'registry.toml');
-  return { ...createDeps({ registryPath }), reach: createReachProbe(), clock };
+  return { ...createDeps({ registryPath }), reach: loopbackReach, ...clock };
 }
 
 describe('waitFor', () => {

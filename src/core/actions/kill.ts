@@ -104,6 +104,18 @@ export async function killTable(
   };
 }
 
+/**
+ * Who a kill of `port` would signal right now, or the refusal: the same checks killPort makes
+ * first, with nothing signalled (an agent is shown this before it confirms).
+ */
+export async function planPortKill(
+  deps: Pick<KillDeps, 'scanner' | 'control'>,
+  port: Port,
+): Promise<KillTarget[]> {
+  const listeners = await listenersOn(deps.scanner, port);
+  return planKill(port, listeners, await killTable(deps.control, listeners));
+}
+
 async function released(deps: KillDeps, port: Port, withinMs: number): Promise<boolean> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;

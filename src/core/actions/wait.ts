@@ -1,25 +1,127 @@
-// `pm wait`: until a service accepts connections (or answers HTTP below 500), polling with a
-// growing pause so a long wait costs next to no CPU. At the timeout it says why: nothing
-// listens, something holds the port but does not answer, or the service moved elsewhere.
+// Waiting for a service to come up (DESIGN §5g): until its port accepts a TCP connection on
+// loopback, or, with an HTTP path, answers it below 500, polling with a growing pause so a
+// long wait costs next to no CPU. When the wait ends without that, the outcome says what
+// listens instead: the service's own process on another port (moved), or whatever holds the
+// port without answering. `pm mcp`'s wait tool reads the outcome; `pm wait` words it as an
+// error (waitFor).
 
 import { PmError } from '../errors.js';
 import type { Port } from '../model/port.js';
-import type { Deps, Listener, ReachProbe } from '../ports.js';
+import { ownerOf } from '../model/registry.js';
+import { type NamedListener, statusRows, withProgram } from '../model/status.js';
+import type { Deps, Reach } from '../ports.js';
+import { sleep as realSleep } from '../store/fs.js';
 import { describeListener } from './allocate.js';
-import { queryPort, queryProject, queryService } from './query.js';
+import { scanForRows, statusOptions } from './live.js';
+import { queryService } from './query.js';
+
+/** The pause after each failed attempt doubles from the first to the last, then stays. */
+export const POLL_DELAYS = { firstMs: 25, maxMs: 250 } as const;
+/** One knock never waits longer than this, so a slow accept does not eat the whole wait. */
+const ATTEMPT_MS = 1000;
+/** The attempt at the deadline still gets long enough for a server on loopback to answer. */
+const LAST_ATTEMPT_MS = 100;
+
+export interface WaitDeps extends Pick<Deps, 'store' | 'scanner' | 'cwdOf' | 'processes'> {
+  readonly reach: Reach;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export interface WaitOptions {
+  readonly timeoutMs: number;
+  /** Also wait for `GET path` to answer with a status below 500. */
+  readonly httpPath?: string;
+  /** Told once, when the first attempt finds the port not ready yet. */
+  readonly onWaiting?: () => void;
+}
+
+export interface WaitOutcome {
+  readonly port: Port;
+  readonly ready: boolean;
+  readonly waitedMs: number;
+  /** How many attempts were made (the last one answered, when ready). */
+  readonly attempts: number;
+  /** The loopback address that accepted the connection. */
+  readonly address?: string;
+  /** The last HTTP status seen, when an HTTP path was asked for. */
+  readonly httpStatus?: number;
+  /** Not ready: who listens instead (the service moved to `port`, or holds it silently). */
+  readonly instead?: { readonly port: Port; readonly listeners: readonly NamedListener[] };
+}
+
+/** The pauses between attempts, in order: 25, 50, 100, 200, 250, 250, ... */
+export function pollDelay(attempt: number): number {
+  return Math.min(POLL_DELAYS.maxMs, POLL_DELAYS.firstMs * 2 ** Math.min(attempt - 1, 16));
+}
+
+export async function waitForPort(
+  deps: WaitDeps,
+  port: Port,
+  options: WaitOptions,
+): Promise<WaitOutcome> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  const started = now();
+  const deadline = started + options.timeoutMs;
+  let httpStatus: number | undefined;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const left = () => Math.max(LAST_ATTEMPT_MS, Math.min(ATTEMPT_MS, deadline - now()));
+    const address = await deps.reach.connects(port, left());
+    if (address !== undefined) {
+      if (options.httpPath === undefined) {
+        return { port, ready: true, waitedMs: now() - started, attempts, address };
+      }
+      const answer = await deps.reach.httpStatus(address, port, options.httpPath, left());
+      if (answer !== undefined && answer < 500) {
+        return {
+          port,
+          ready: true,
+          waitedMs: now() - started,
+          attempts,
+          address,
+          httpStatus: answer,
+        };
+      }
+      // A knock cut short by the deadline does not hide the status seen before it.
+      httpStatus = answer ?? httpStatus;
+    }
+    if (attempts === 1) options.onWaiting?.();
+    const remaining = deadline - now();
+    if (remaining <= 0) break;
+    await sleep(Math.min(pollDelay(attempts), remaining));
+  }
+  const instead = await listeningInstead(deps, port);
+  return {
+    port,
+    ready: false,
+    waitedMs: now() - started,
+    attempts,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(instead ? { instead } : {}),
+  };
+}
+
+async function listeningInstead(
+  deps: WaitDeps,
+  port: Port,
+): Promise<WaitOutcome['instead'] | undefined> {
+  const { registry } = await deps.store.read();
+  const scan = await scanForRows(deps, registry, (candidate) => candidate === port);
+  if (!scan.ok) return undefined;
+  if (ownerOf(registry, port)) {
+    const row = statusRows(registry, scan, statusOptions(deps)).find((r) => r.port === port);
+    if (row?.moved) return row.moved;
+  }
+  const holders = scan.listeners.filter((listener) => listener.port === port);
+  return holders.length > 0 ? { port, listeners: holders.map(withProgram) } : undefined;
+}
 
 export type WaitTarget =
   | { readonly kind: 'service'; readonly project: string; readonly service: string }
   | { readonly kind: 'port'; readonly port: Port };
-
-export interface WaitRequest {
-  readonly target: WaitTarget;
-  readonly timeoutMs: number;
-  /** Wait for `GET path` to answer below 500 instead of a bare TCP connection. */
-  readonly httpPath?: string;
-  /** Told once, when the first attempt finds the service not ready yet. */
-  readonly onWaiting?: (port: Port) => void;
-}
 
 export interface WaitResult {
   readonly port: Port;
@@ -31,34 +133,18 @@ export interface WaitResult {
   readonly httpStatus?: number;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export type WaitDeps = Pick<Deps, 'store' | 'scanner' | 'cwdOf' | 'processes'> & {
-  readonly reach: ReachProbe;
-  readonly clock?: Clock;
-};
-
-/** The pause after each failed attempt doubles from the first to the last, then stays. */
-export const POLL_DELAYS = { firstMs: 25, maxMs: 250 } as const;
-/** One attempt never outlasts this, so a hung connection cannot eat the whole timeout. */
-const ATTEMPT_MS = 2000;
-/** The attempt at the deadline still gets long enough for a server on loopback to answer. */
-const LAST_ATTEMPT_MS = 100;
-
-const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-/** The pauses between attempts, in order: 25, 50, 100, 200, 250, 250, ... */
-export function pollDelay(attempt: number): number {
-  return Math.min(POLL_DELAYS.maxMs, POLL_DELAYS.firstMs * 2 ** Math.min(attempt - 1, 16));
-}
-
-export async function waitFor(deps: WaitDeps, request: WaitRequest): Promise<WaitResult> {
+/**
+ * `pm wait`: the outcome of waitForPort for a service or a port, and at the timeout a
+ * WAIT_TIMEOUT error saying why (moved, held by someone who does not answer, HTTP >= 500,
+ * nothing listens).
+ */
+export async function waitFor(
+  deps: WaitDeps,
+  request: WaitOptions & {
+    readonly target: WaitTarget;
+    readonly onWaitingPort?: (port: Port) => void;
+  },
+): Promise<WaitResult> {
   const { target } = request;
   const port =
     target.kind === 'port'
@@ -66,72 +152,48 @@ export async function waitFor(deps: WaitDeps, request: WaitRequest): Promise<Wai
       : (await queryService(deps, target.project, target.service)).port;
   const named =
     target.kind === 'service' ? { project: target.project, service: target.service } : {};
-  const clock = deps.clock ?? realClock;
-  const started = clock.now();
-  const deadline = started + request.timeoutMs;
-  let lastStatus: number | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const budget = Math.max(LAST_ATTEMPT_MS, Math.min(ATTEMPT_MS, deadline - clock.now()));
-    let ready: boolean;
-    if (request.httpPath === undefined) {
-      ready = await deps.reach.connect(port, budget);
-    } else {
-      const status = await deps.reach.httpStatus(port, request.httpPath, budget);
-      // The last answer is what the timeout reports, even if a later attempt got none.
-      lastStatus = status ?? lastStatus;
-      ready = status !== undefined && status < 500;
-    }
-    if (ready) {
-      return {
-        port,
-        ...named,
-        waitedMs: Math.max(0, clock.now() - started),
-        attempts: attempt,
-        ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
-      };
-    }
-    if (attempt === 1) request.onWaiting?.(port);
-    const left = deadline - clock.now();
-    if (left <= 0) break;
-    await clock.sleep(Math.min(pollDelay(attempt), left));
+  const outcome = await waitForPort(deps, port, {
+    timeoutMs: request.timeoutMs,
+    ...(request.httpPath !== undefined ? { httpPath: request.httpPath } : {}),
+    onWaiting: () => request.onWaitingPort?.(port),
+  });
+  if (outcome.ready) {
+    return {
+      port,
+      ...named,
+      waitedMs: Math.max(0, outcome.waitedMs),
+      attempts: outcome.attempts,
+      ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
+    };
   }
-  throw await timeoutError(deps, request, port, lastStatus);
+  throw timeoutError(request, port, outcome);
 }
 
-function holders(listeners: readonly Listener[]): string {
+function holders(listeners: readonly NamedListener[]): string {
   return listeners.map(describeListener).join(', ');
 }
 
-/** Why the wait ended without an answer, with what the scanner sees now. */
-async function timeoutError(
-  deps: WaitDeps,
-  request: WaitRequest,
+function timeoutError(
+  request: WaitOptions & { readonly target: WaitTarget },
   port: Port,
-  lastStatus: number | undefined,
-): Promise<PmError> {
+  outcome: WaitOutcome,
+): PmError {
   const { target } = request;
   const what = target.kind === 'service' ? `${target.project}/${target.service}` : `port ${port}`;
   const seconds = `${Number((request.timeoutMs / 1000).toFixed(3))} s`;
-  let listeners: readonly Listener[] = [];
-  if (target.kind === 'service') {
-    const row = (await queryProject(deps, target.project)).services.find(
-      (candidate) => candidate.service === target.service,
-    );
-    if (row?.moved) {
-      return new PmError(
-        'WAIT_TIMEOUT',
-        `${what} moved: its process listens on port ${row.moved.port} (${holders(row.moved.listeners)}), not on its port ${port}`,
-        `start it on port ${port} (its port option, or make it read PORT), or wait for port ${row.moved.port} instead`,
-      );
-    }
-    listeners = row?.listeners ?? [];
-  } else {
-    listeners = (await queryPort(deps, port)).listeners;
-  }
-  if (lastStatus !== undefined) {
+  const instead = outcome.instead;
+  if (instead && instead.port !== port) {
     return new PmError(
       'WAIT_TIMEOUT',
-      `${what} answered ${request.httpPath} with HTTP ${lastStatus} for ${seconds}${listeners.length > 0 ? ` (port ${port}: ${holders(listeners)})` : ''}`,
+      `${what} moved: its process listens on port ${instead.port} (${holders(instead.listeners)}), not on its port ${port}`,
+      `start it on port ${port} (its port option, or make it read PORT), or wait for port ${instead.port} instead`,
+    );
+  }
+  const listeners = instead?.listeners ?? [];
+  if (outcome.httpStatus !== undefined) {
+    return new PmError(
+      'WAIT_TIMEOUT',
+      `${what} answered ${request.httpPath} with HTTP ${outcome.httpStatus} for ${seconds}${listeners.length > 0 ? ` (port ${port}: ${holders(listeners)})` : ''}`,
       'look at the server’s own log for the error, or wait for another path',
     );
   }

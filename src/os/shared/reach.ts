@@ -1,87 +1,46 @@
-// Whether a service answers: a TCP connection on loopback (IPv4 and IPv6 at once, since a
-// server may listen on either), or an HTTP status for `pm wait --http`.
-import type { ReachProbe } from '../../core/ports.js';
+// Knocking on a local port: does something accept a TCP connection there, and what does it
+// answer to an HTTP GET. Loopback only (127.0.0.1, then ::1): pm asks about the user's own
+// services, never about another machine.
+// Node's net and http load on the first knock, not with `pm mcp`'s start-up.
 
-// node:net is loaded on the first attempt, not when pm starts: most commands never connect,
-// and with stdout not a terminal or pipe nothing else loads it.
-let connect: typeof import('node:net').connect | undefined;
+import type { Reach } from '../../core/ports.js';
 
-const LOOPBACKS = ['127.0.0.1', '::1'] as const;
+export type { Reach };
 
-async function connectTo(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  connect ??= (await import('node:net')).connect;
-  const open = connect;
+const LOOPBACK = ['127.0.0.1', '::1'] as const;
+
+async function connectsTo(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const { connect } = await import('node:net');
   return new Promise((resolve) => {
-    const socket = open({ host, port });
+    const socket = connect({ host, port });
     const done = (ok: boolean) => {
-      clearTimeout(timer);
       socket.destroy();
       resolve(ok);
     };
-    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
-    // Refused, or a family the machine lacks (no ::1): not reachable there.
     socket.once('error', () => done(false));
   });
 }
 
-async function connectAny(port: number, timeoutMs: number): Promise<boolean> {
-  const attempts = LOOPBACKS.map((host) => connectTo(host, port, timeoutMs));
-  return new Promise((resolve) => {
-    let left = attempts.length;
-    for (const attempt of attempts) {
-      void attempt.then((ok) => {
-        left--;
-        if (ok) resolve(true);
-        else if (left === 0) resolve(false);
-      });
-    }
-  });
-}
-
-async function statusFrom(
-  host: string,
-  port: number,
-  path: string,
-  timeoutMs: number,
-): Promise<number | undefined> {
-  // Loaded only for --http: the HTTP client is a large part of Node's start-up otherwise.
-  const { request } = await import('node:http');
-  return new Promise((resolve) => {
-    const req = request({
-      host,
-      port,
-      path,
-      method: 'GET',
-      agent: false,
-      // Dev servers check the Host header (Vite's allowedHosts): they all accept localhost.
-      headers: { host: `localhost:${port}`, connection: 'close' },
-      timeout: timeoutMs,
+export const loopbackReach: Reach = {
+  async connects(port, timeoutMs) {
+    for (const host of LOOPBACK) if (await connectsTo(host, port, timeoutMs)) return host;
+    return undefined;
+  },
+  async httpStatus(host, port, path, timeoutMs) {
+    const { request } = await import('node:http');
+    return new Promise((resolve) => {
+      const req = request(
+        { host, port, path, method: 'GET', timeout: timeoutMs, agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.once('timeout', () => req.destroy());
+      req.once('error', () => resolve(undefined));
+      req.end();
     });
-    req.once('response', (response) => {
-      resolve(response.statusCode);
-      response.resume();
-      req.destroy();
-    });
-    req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve(undefined));
-    req.once('close', () => resolve(undefined));
-    req.end();
-  });
-}
-
-async function httpStatus(
-  port: number,
-  path: string,
-  timeoutMs: number,
-): Promise<number | undefined> {
-  for (const host of LOOPBACKS) {
-    if (!(await connectTo(host, port, timeoutMs))) continue;
-    return statusFrom(host, port, path, timeoutMs);
-  }
-  return undefined;
-}
-
-export function createReachProbe(): ReachProbe {
-  return { connect: connectAny, httpStatus };
-}
+  },
+};
