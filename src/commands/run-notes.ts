@@ -6,14 +6,6 @@ import type { RunPlan } from '../core/actions/run-plan.js';
 import type { Listener, Scanner } from '../core/ports.js';
 import { sanitize } from '../view/sanitize.js';
 
-/** Said at start when the command sets a port other than the service's. */
-export function pinnedNote(name: string, plan: RunPlan): string | undefined {
-  const pinned = plan.pinned;
-  if (pinned === undefined || pinned.port === plan.port) return undefined;
-  const [project, service] = name.split('/') as [string, string];
-  return `pm: the ${pinned.by} pins port ${pinned.port}, not ${name}'s port ${plan.port}: kept as it is. To make ${pinned.port} the service's port: pm free ${project} ${service} && pm allocate ${project} ${service} --port ${pinned.port}`;
-}
-
 /** Listeners on `port` that are not the command's own processes. */
 export async function holdersOf(
   scanner: Scanner,
@@ -52,7 +44,8 @@ export function driftMessage(
     return `${head}: ${drift.port} is held by ${named(facts.holders)}. Stop that process (pm kill :${drift.port}) or give ${name} another port`;
   }
   if (facts.plan?.pinned) {
-    return `${head}: the ${facts.plan.pinned.by} pins port ${facts.plan.pinned.port}`;
+    const pinned = facts.plan.pinned;
+    return `${head}: the command chooses ${pinned.server}'s port itself${pinned.port !== undefined ? ` (${pinned.port})` : ''}`;
   }
   if (facts.plan?.appended) {
     return `${head}, although pm gave it ${facts.plan.appended.args.join(' ')}: the server chose another port (its config may set one)`;

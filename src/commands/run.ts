@@ -6,11 +6,11 @@ import { planRun, type RunPlan } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
 import type { ProcessTree } from '../core/ports.js';
 import { declaredChoice, manifestWiring } from '../core/project/manifest.js';
+import { packageScripts } from '../core/project/package-scripts.js';
 import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
-import { packageScripts } from './package-scripts.js';
-import { driftMessage, heldWarning, holdersOf, pinnedNote } from './run-notes.js';
+import { driftMessage, heldWarning, holdersOf } from './run-notes.js';
 
 export interface RunFlags {
   /** The variable for the service's own port instead of PORT (checked by the flag table). */
@@ -32,6 +32,19 @@ export interface RunHooks {
 const HELD_CHECK_MS = 300;
 
 const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
+
+/** Said at start when the command (or its script) already chooses a port of its own. */
+export function pinnedMessage(
+  project: string,
+  service: string,
+  port: number,
+  pinned: { readonly server: string; readonly port?: number },
+): string {
+  if (pinned.port === undefined || pinned.port === port) {
+    return `pm: the command chooses ${pinned.server}'s port itself; pm left it as it is (${service}'s port is ${port})`;
+  }
+  return `pm: the command pins ${pinned.server} to port ${pinned.port}, not ${service}'s port ${port}; to record that port instead: pm free ${project} ${service} && pm allocate ${project} ${service} --port ${pinned.port}`;
+}
 
 export async function runRun(
   ctx: Context,
@@ -73,8 +86,7 @@ export async function runRun(
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
   const name = `${project}/${service}`;
-  const pinned = pinnedNote(name, plan);
-  if (pinned !== undefined) ctx.io.err(sanitize(pinned));
+  if (plan.pinned) ctx.io.err(pinnedMessage(project, service, plan.port, plan.pinned));
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {

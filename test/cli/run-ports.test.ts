@@ -78,7 +78,7 @@ describe('a script that pins its port', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(
-      /pm: the script pins port 4000, not shop\/web's port \d+: kept as it is\. To make 4000 the service's port: pm free shop web && pm allocate shop web --port 4000/,
+      /pm: the command pins next to port 4000, not web's port \d+; to record that port instead: pm free shop web && pm allocate shop web --port 4000/,
     );
   });
 });

@@ -40,8 +40,8 @@ export interface RunPlan {
   readonly variables: Variables;
   readonly argv: readonly string[];
   readonly appended?: { readonly server: string; readonly args: readonly string[] };
-  /** The command or its script sets this port itself; pm leaves it so. */
-  readonly pinned?: { readonly port: number; readonly by: 'command' | 'script' };
+  /** The command already chooses a port (pm said so at start). */
+  readonly pinned?: { readonly server: string; readonly port?: number };
 }
 
 export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan> {

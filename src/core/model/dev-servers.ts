@@ -7,7 +7,8 @@
 // server (empty: the bare command does), and the flag it takes.
 
 export interface DevServer {
-  /** The executable's base name as it appears in a command or script (a Python module's name). */
+  /** The executable's base name as it appears in a command or script (a Python module or
+   *  script for Python servers: `http.server`, `manage.py`). */
   readonly bin: string;
   /**
    * First arguments that start a server. `[]` matches the bare command too; any other first
@@ -16,62 +17,62 @@ export interface DevServer {
   readonly subcommands: readonly string[];
   /** Whether the bare command (no subcommand, or only flags) starts a server. */
   readonly bare: boolean;
-  /** How the port is given: `--port N`, or as the last positional argument. */
-  readonly form: { readonly flag: string } | 'positional';
-  /** The spellings of its port option the user may have written (default --port and -p). */
+  /** Whether any first argument starts a server too (`json-server db.json`). */
+  readonly anyArgument?: boolean;
+  /** How the port is given: `flag N` appended, or `N` as the last positional argument. */
+  readonly port: { readonly flag: string } | { readonly positional: true };
+  /** Spellings of the port flag beyond `--port`, `--port=N` and `-p` (jekyll's `-P`). */
   readonly portFlags?: readonly string[];
-  /** Its options that take a value, so the value is not read as a subcommand or a port. */
+  /** Flags before the subcommand that take a value (`flask --app hello run`). */
   readonly valueFlags?: readonly string[];
+  /** The server reads PORT: pm appends nothing, but says when the command pins a port. */
+  readonly readsPort?: boolean;
 }
 
-const PORT_FLAG = { flag: '--port' } as const;
+const flag = (name = '--port') => ({ flag: name }) as const;
 
 export const DEV_SERVERS: readonly DevServer[] = [
   // Vite and the frameworks that are Vite underneath when started as `vite` (SvelteKit,
   // SolidStart's `vite dev`, Qwik, React Router / Remix in Vite mode).
-  { bin: 'vite', subcommands: ['dev', 'serve', 'preview'], bare: true, form: PORT_FLAG },
-  { bin: 'remix', subcommands: ['vite:dev'], bare: false, form: PORT_FLAG },
-  { bin: 'react-router', subcommands: ['dev'], bare: false, form: PORT_FLAG },
-  { bin: 'astro', subcommands: ['dev', 'preview'], bare: false, form: PORT_FLAG },
-  { bin: 'ng', subcommands: ['serve', 's'], bare: false, form: PORT_FLAG },
-  { bin: 'webpack-dev-server', subcommands: ['serve'], bare: true, form: PORT_FLAG },
-  { bin: 'webpack', subcommands: ['serve', 'server', 's'], bare: false, form: PORT_FLAG },
-  { bin: 'storybook', subcommands: ['dev'], bare: false, form: PORT_FLAG },
-  { bin: 'json-server', subcommands: [], bare: true, form: PORT_FLAG },
-  {
-    bin: 'flask',
-    subcommands: ['run'],
-    bare: false,
-    form: PORT_FLAG,
-    valueFlags: ['--app', '-A', '--env-file', '-e'],
-  },
-  {
-    bin: 'hugo',
-    subcommands: ['server', 'serve'],
-    bare: false,
-    form: PORT_FLAG,
-    valueFlags: ['-s', '--source', '--config', '-e', '--environment'],
-  },
-  // jekyll's -p is --plugins; its short port option is -P.
+  { bin: 'vite', subcommands: ['dev', 'serve', 'preview'], bare: true, port: flag() },
+  { bin: 'remix', subcommands: ['vite:dev'], bare: false, port: flag() },
+  { bin: 'react-router', subcommands: ['dev'], bare: false, port: flag() },
+  { bin: 'astro', subcommands: ['dev', 'preview'], bare: false, port: flag() },
+  { bin: 'ng', subcommands: ['serve', 's'], bare: false, port: flag() },
+  { bin: 'webpack-dev-server', subcommands: ['serve'], bare: true, port: flag() },
+  { bin: 'webpack', subcommands: ['serve', 'server', 's'], bare: false, port: flag() },
+  { bin: 'storybook', subcommands: ['dev'], bare: false, port: flag() },
+  { bin: 'json-server', subcommands: [], bare: true, anyArgument: true, port: flag() },
+  { bin: 'hugo', subcommands: ['server', 'serve'], bare: false, port: flag() },
   {
     bin: 'jekyll',
-    subcommands: ['serve', 'server', 's'],
+    subcommands: ['serve', 's', 'server'],
     bare: false,
-    form: PORT_FLAG,
-    portFlags: ['--port', '-P'],
-    valueFlags: ['-p', '--plugins', '-s', '--source', '-d', '--destination'],
+    port: flag(),
+    portFlags: ['-P'],
   },
-  // Python's own server and Django's take the port as a positional argument (or addr:port).
+  // Python: `python -m http.server [port]`, `python manage.py runserver [addr:]port`, and
+  // `flask run` (which reads FLASK_RUN_PORT too, but not PORT).
   {
     bin: 'http.server',
     subcommands: [],
     bare: true,
-    form: 'positional',
-    valueFlags: ['-b', '--bind', '-d', '--directory', '-p', '--protocol'],
+    anyArgument: true,
+    port: { positional: true },
   },
-  { bin: 'manage.py', subcommands: ['runserver'], bare: false, form: 'positional' },
-  { bin: 'django-admin', subcommands: ['runserver'], bare: false, form: 'positional' },
-  { bin: 'django', subcommands: ['runserver'], bare: false, form: 'positional' },
+  { bin: 'manage.py', subcommands: ['runserver'], bare: false, port: { positional: true } },
+  { bin: 'django-admin', subcommands: ['runserver'], bare: false, port: { positional: true } },
+  {
+    bin: 'flask',
+    subcommands: ['run'],
+    bare: false,
+    port: flag(),
+    valueFlags: ['--app', '-A', '-e', '--env-file'],
+  },
+  // Servers that read PORT; listed so that a port their command pins is told at start.
+  { bin: 'next', subcommands: ['dev', 'start'], bare: false, port: flag(), readsPort: true },
+  { bin: 'nuxi', subcommands: ['dev', 'preview'], bare: false, port: flag(), readsPort: true },
+  { bin: 'nuxt', subcommands: ['dev', 'preview'], bare: false, port: flag(), readsPort: true },
 ];
 
 /** Commands that run a package's executable: `npx vite`, `bunx vite`, `pnpm exec vite`. */
@@ -89,32 +90,25 @@ const EXEC_RUNNERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['pipenv', ['run']],
 ]);
 
-/** Runner options whose value is not the command: `npx -p vite vite`, `uv run --with x`. */
-const RUNNER_VALUE_FLAGS = new Set(['-p', '--package', '--with', '--python', '--directory']);
-
-const PYTHON = /^(python|python3|py|pypy3?)(\d+(\.\d+)*)?$/i;
-/** Python's options that take a value (`-X dev`, `-W ignore`). */
-const PYTHON_VALUE_FLAGS = new Set(['-X', '-W', '-Q']);
+/** Runner flags whose value is the next word, not the command (`npx -p vite vite`). */
+const RUNNER_VALUE_FLAGS = new Set(['-p', '--package', '--with', '--python', '-c', '--call']);
 
 /**
  * Package managers that run package.json scripts. `separator`: whether arguments for the
  * script must follow `--` (npm and bun strip it; pnpm and yarn pass it on to the script, where
  * Vite would then ignore what follows, so for them pm appends directly).
  * `bareScripts`: whether `pnpm dev` / `yarn dev` / `bun dev` run the script named `dev`.
- * `dirFlags`/`nameFlags`: options naming the workspace the script is in, by directory or by
- * package name; `anywhere`: npm reads its options after the script name too (up to `--`).
+ * `workspaceFlags`: flags naming the package whose script runs, by directory or by name.
  */
 interface PackageManager {
   readonly run: readonly string[];
   readonly separator: boolean;
   readonly bareScripts: boolean;
   readonly start: boolean;
-  readonly dirFlags: readonly string[];
-  readonly nameFlags: readonly string[];
-  readonly anywhere: boolean;
+  readonly workspaceFlags: Readonly<Record<string, 'dir' | 'name'>>;
 }
 
-const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map([
+const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map<string, PackageManager>([
   [
     'npm',
     {
@@ -122,10 +116,7 @@ const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map([
       separator: true,
       bareScripts: false,
       start: true,
-      dirFlags: ['--prefix', '-C'],
-      // A workspace is named by its package name or its directory.
-      nameFlags: ['-w', '--workspace'],
-      anywhere: true,
+      workspaceFlags: { '-w': 'name', '--workspace': 'name', '--prefix': 'dir' },
     },
   ],
   [
@@ -135,9 +126,7 @@ const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map([
       separator: false,
       bareScripts: true,
       start: true,
-      dirFlags: ['-C', '--dir'],
-      nameFlags: ['--filter', '-F'],
-      anywhere: false,
+      workspaceFlags: { '-C': 'dir', '--dir': 'dir', '-F': 'name', '--filter': 'name' },
     },
   ],
   [
@@ -147,9 +136,7 @@ const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map([
       separator: false,
       bareScripts: true,
       start: true,
-      dirFlags: ['--cwd'],
-      nameFlags: [],
-      anywhere: false,
+      workspaceFlags: { '--cwd': 'dir' },
     },
   ],
   [
@@ -159,9 +146,7 @@ const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map([
       separator: true,
       bareScripts: false,
       start: false,
-      dirFlags: ['--cwd'],
-      nameFlags: ['--filter'],
-      anywhere: false,
+      workspaceFlags: { '--cwd': 'dir', '-F': 'name', '--filter': 'name' },
     },
   ],
 ]);
@@ -172,71 +157,49 @@ export function commandName(arg: string): string {
   return base.replace(/\.(cmd|exe|ps1|bat|js|mjs|cjs)$/i, '');
 }
 
-/** Whether the arguments already choose a port (`--port 5173`, `--port=5173`, `-p 5173`). */
-export function hasPortFlag(
-  args: readonly string[],
-  flags: readonly string[] = ['--port', '-p'],
-): boolean {
-  return args.some((arg) =>
-    flags.some((flag) =>
-      flag.startsWith('--')
-        ? arg === flag || arg.startsWith(`${flag}=`)
-        : arg === flag || new RegExp(`^${flag}\\d+$`).test(arg),
-    ),
-  );
-}
+const GENERIC_PORT_FLAGS = ['--port', '-p'];
 
-/** The arguments that are not options nor option values, in order. */
-function operands(args: readonly string[], valueFlags: ReadonlySet<string>): string[] {
-  const found: string[] = [];
+/**
+ * The port the arguments already choose (`--port 5173`, `--port=5173`, `-p 5173`, `-p5173`,
+ * a server's own spelling), or `true` when they choose one pm cannot read; undefined: none.
+ */
+export function chosenPort(args: readonly string[], server?: DevServer): number | true | undefined {
+  const flags = [...GENERIC_PORT_FLAGS, ...(server?.portFlags ?? [])];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--') break;
-    if (arg.startsWith('-')) {
-      if (valueFlags.has(arg)) i++;
-      continue;
-    }
-    found.push(arg);
+    if (flags.includes(arg)) return portValue(args[i + 1]);
+    const equals = flags.find((f) => f.startsWith('--') && arg.startsWith(`${f}=`));
+    if (equals) return portValue(arg.slice(equals.length + 1));
+    const attached = flags.find(
+      (f) => !f.startsWith('--') && arg.startsWith(f) && /^\d+$/.test(arg.slice(f.length)),
+    );
+    if (attached) return portValue(arg.slice(attached.length));
   }
-  return found;
-}
-
-/** Whether the user already chose the port in the server's own arguments. */
-function choosesPort(server: DevServer, args: readonly string[]): boolean {
-  if (server.form === 'positional') {
-    // `8000`, `0.0.0.0:8000`, `[::1]:8000`: Django's addrport and http.server's port.
-    return operands(args, new Set(server.valueFlags)).some((arg) => /^(\d+|.*:\d+)$/.test(arg));
-  }
-  return hasPortFlag(args, server.portFlags);
-}
-
-interface Matched {
-  readonly server: DevServer;
-  /** The server's own arguments, after its executable. */
-  readonly args: readonly string[];
-}
-
-/** `python -m http.server …` and `python manage.py runserver …`: the module or the script. */
-function pythonTarget(args: readonly string[]): readonly string[] | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '-m') return args.slice(i + 1);
-    if (/^-[^-]*m/.test(arg) && !arg.startsWith('--')) {
-      // Clustered: `-um flask` or `-mhttp.server`.
-      const rest = arg.slice(arg.indexOf('m') + 1);
-      return rest === '' ? args.slice(i + 1) : [rest, ...args.slice(i + 1)];
-    }
-    if (PYTHON_VALUE_FLAGS.has(arg)) {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) continue;
-    return args.slice(i);
+  if (server && 'positional' in server.port) {
+    // `runserver 8000`, `runserver 0.0.0.0:8000`, `http.server 8000`.
+    const operand = args.find((arg) => /^(?:[^\s:]*:|\[[^\]]*\]:)?\d+$/.test(arg));
+    if (operand) return portValue(operand.slice(operand.lastIndexOf(':') + 1));
   }
   return undefined;
 }
 
-function matchServer(argv: readonly string[]): Matched | undefined {
+function portValue(text: string | undefined): number | true {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 && value < 65536 ? value : true;
+}
+
+/** Whether the arguments already choose a port (`--port 5173`, `--port=5173`, `-p 5173`). */
+export function hasPortFlag(args: readonly string[], server?: DevServer): boolean {
+  return chosenPort(args, server) !== undefined;
+}
+
+const PYTHON = /^python(\d+(\.\d+)*)?$|^py$/;
+
+/** The dev server `argv` starts and the arguments it gets, through runners and Python. */
+function matchServer(
+  argv: readonly string[],
+): { server: DevServer; args: readonly string[] } | undefined {
   const [first, ...rest] = argv;
   if (first === undefined) return undefined;
   const name = commandName(first);
@@ -248,42 +211,41 @@ function matchServer(argv: readonly string[]): Matched | undefined {
       args = args.slice(1);
     }
     // Runner flags (`npx --yes vite`, `npx -p vite vite`): skip to the executable.
-    const index = args.findIndex((arg, i) => !arg.startsWith('-') && !isFlagValue(args, i));
+    const index = args.findIndex(
+      (arg, i) => !arg.startsWith('-') && !RUNNER_VALUE_FLAGS.has(args[i - 1] ?? ''),
+    );
     return index < 0 ? undefined : matchServer(args.slice(index));
   }
   if (PYTHON.test(name)) {
-    const target = pythonTarget(rest);
-    return target === undefined ? undefined : matchServer(target);
+    const module = rest.indexOf('-m');
+    if (module >= 0) return serverCall(rest[module + 1] ?? '', rest.slice(module + 2));
+    const script = rest.findIndex((arg) => !arg.startsWith('-'));
+    return script < 0
+      ? undefined
+      : serverCall(commandName(rest[script] as string), rest.slice(script + 1));
   }
+  return serverCall(name, rest);
+}
+
+function serverCall(name: string, rest: readonly string[]) {
   const server = DEV_SERVERS.find((entry) => entry.bin === name);
   if (!server) return undefined;
-  const [sub] = operands(rest, new Set(server.valueFlags));
-  const matched = { server, args: rest };
-  if (sub === undefined) return server.bare ? matched : undefined;
-  if (server.subcommands.includes(sub)) return matched;
-  // `vite ./app` (a root directory), `json-server db.json` (a file) start the server too.
-  return server.bare && /[./\\]/.test(sub) ? matched : undefined;
+  const sub = rest.find(
+    (arg, i) => !arg.startsWith('-') && !server.valueFlags?.includes(rest[i - 1] ?? ''),
+  );
+  if (sub === undefined) return server.bare ? { server, args: rest } : undefined;
+  if (server.subcommands.includes(sub) || server.anyArgument) return { server, args: rest };
+  // `vite ./app` (a root directory) starts the server too.
+  return server.bare && /[./\\]/.test(sub) ? { server, args: rest } : undefined;
 }
 
-/** `-p pkg` and `--package pkg` of npx take a value that is not the command. */
-function isFlagValue(args: readonly string[], i: number): boolean {
-  return RUNNER_VALUE_FLAGS.has(args[i - 1] ?? '');
-}
-
-/** The arguments that give the port, in the server's form. */
-function portArgs(server: DevServer, port: number): string[] {
-  return server.form === 'positional' ? [String(port)] : [server.form.flag, String(port)];
-}
-
+/** Which package's scripts a package manager's flags name: `-w web`, `--prefix packages/web`. */
 export type WorkspaceSelector = { readonly dir: string } | { readonly name: string };
 
 export interface Scripts {
   /** The package.json `scripts` of the working directory; undefined when there is none. */
   readonly get: (name: string) => string | undefined;
-  /**
-   * The scripts of a workspace of this directory's repository: by its directory (relative to
-   * this one) or by its package name (or directory) as `-w`/`--filter` name it.
-   */
+  /** The scripts of a workspace package, by directory (from this one) or package name. */
   readonly workspace?: (selector: WorkspaceSelector) => Scripts | undefined;
 }
 
@@ -311,201 +273,124 @@ export interface PortPlan {
   readonly argv: readonly string[];
   /** The server pm recognised (for telling the user), when it appended a flag. */
   readonly appended?: { readonly server: string; readonly args: readonly string[] };
-  /** The port the command or its script sets itself (`next dev -p 4000`): kept, and said. */
-  readonly pinned?: { readonly port: number; readonly by: 'command' | 'script' };
-}
-
-/** The port a command line sets with `--port N`, `--port=N`, `-p N` or `-pN`, if any. */
-export function pinnedPort(args: readonly string[]): number | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const value =
-      arg === '--port' || arg === '-p'
-        ? args[i + 1]
-        : (/^--port=(\d+)$/.exec(arg)?.[1] ?? /^-p(\d+)$/.exec(arg)?.[1]);
-    if (value !== undefined && /^\d{1,5}$/.test(value)) {
-      const port = Number(value);
-      if (port >= 1 && port <= 65535) return port;
-    }
-  }
-  return undefined;
-}
-
-/** What a kept command says about its port, for the plan. */
-function pinnedBy(args: readonly string[], by: 'command' | 'script'): Pick<PortPlan, 'pinned'> {
-  const port = pinnedPort(args);
-  return port === undefined ? {} : { pinned: { port, by } };
+  /** The command (or the script it runs) already chooses the port: which, when readable. */
+  readonly pinned?: { readonly server: string; readonly port?: number };
 }
 
 interface ScriptCall {
   readonly script: string;
   readonly manager: PackageManager;
-  /** The arguments after the script's name (for the script, or for npm up to `--`). */
   readonly args: readonly string[];
-  /** The scripts the call runs from: a workspace's when an option names one. */
   readonly scripts: Scripts;
 }
 
-/** `--workspace=web`, `-w web`: the option's value, and how many words it took. */
-function optionValue(
-  args: readonly string[],
-  i: number,
-  flags: readonly string[],
-): { value: string; words: number } | undefined {
-  const arg = args[i] as string;
-  for (const flag of flags) {
-    if (arg === flag && args[i + 1] !== undefined)
-      return { value: args[i + 1] as string, words: 2 };
-    if (arg.startsWith(`${flag}=`)) return { value: arg.slice(flag.length + 1), words: 1 };
-  }
-  return undefined;
-}
-
-/** The workspace an option names, or the directory's own scripts; undefined: no such one. */
-function workspaceOf(
-  scripts: Scripts,
-  manager: PackageManager,
-  args: readonly string[],
-): { scripts: Scripts; rest: readonly string[] } | undefined {
-  let chosen: Scripts | undefined = scripts;
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    const dir = optionValue(args, i, manager.dirFlags);
-    const name = dir ? undefined : optionValue(args, i, manager.nameFlags);
-    const named = dir ?? name;
-    if (named) {
-      chosen = scripts.workspace?.(dir ? { dir: named.value } : { name: named.value });
-      i += named.words - 1;
-      continue;
-    }
-    rest.push(args[i] as string);
-  }
-  return chosen === undefined ? undefined : { scripts: chosen, rest };
-}
-
-/** How a package manager's command line runs a script, when it does. */
+/** How a package manager's command line runs a script, when it does (workspace flags too). */
 function scriptCall(argv: readonly string[], scripts: Scripts): ScriptCall | undefined {
   const [first, ...words] = argv;
   if (first === undefined) return undefined;
   const manager = PACKAGE_MANAGERS.get(commandName(first));
   if (!manager) return undefined;
-  // Options before the subcommand name the workspace (`pnpm -C packages/web dev`).
-  let at = 0;
-  while (at < words.length && (words[at] as string).startsWith('-')) {
-    const taken = optionValue(words, at, [...manager.dirFlags, ...manager.nameFlags]);
-    at += taken ? taken.words : 1;
+  // Workspace flags may stand before the subcommand or after the script (npm), never after `--`.
+  let selector: WorkspaceSelector | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === '--') {
+      rest.push(...words.slice(i));
+      break;
+    }
+    const equals = word.indexOf('=');
+    const name = equals > 0 && word.startsWith('--') ? word.slice(0, equals) : word;
+    const kind = manager.workspaceFlags[name];
+    if (kind) {
+      const value = equals > 0 && name !== word ? word.slice(equals + 1) : words[++i];
+      if (value !== undefined) selector = kind === 'dir' ? { dir: value } : { name: value };
+      continue;
+    }
+    rest.push(word);
   }
-  const leading = workspaceOf(scripts, manager, words.slice(0, at));
-  if (!leading) return undefined;
-  let [sub, ...rest] = words.slice(at);
-  let from = leading.scripts;
-  // `yarn workspace web dev`: the workspace by name, then the script.
-  if (commandName(first) === 'yarn' && sub === 'workspace') {
-    const [name, next, ...after] = rest;
-    const named = name === undefined ? undefined : scripts.workspace?.({ name });
-    if (!named) return undefined;
-    from = named;
-    sub = next;
-    rest = after;
+  // `yarn workspace web dev`
+  if (commandName(first) === 'yarn' && rest[0] === 'workspace' && rest[1] !== undefined) {
+    selector = { name: rest[1] };
+    rest.splice(0, 2);
   }
+  const target = selector ? scripts.workspace?.(selector) : scripts;
+  if (!target) return undefined;
+  const [sub, ...after] = rest;
   if (sub === undefined) return undefined;
-  let script: string | undefined;
-  let args: readonly string[];
-  if (manager.run.includes(sub)) [script, ...args] = rest;
-  else if (sub === 'start' && manager.start) [script, args] = ['start', rest];
-  else if (manager.bareScripts && from.get(sub) !== undefined) [script, args] = [sub, rest];
-  else return undefined;
-  if (script === undefined) return undefined;
-  // npm reads `-w web` after the script name too (everything before `--` is npm's).
-  if (manager.anywhere) {
-    const trailing = workspaceOf(from, manager, args);
-    if (!trailing) return undefined;
-    from = trailing.scripts;
+  if (manager.run.includes(sub)) {
+    const [script, ...args] = after;
+    return script === undefined ? undefined : { script, manager, args, scripts: target };
   }
-  return { script, manager, args, scripts: from };
+  if (sub === 'start' && manager.start)
+    return { script: 'start', manager, args: after, scripts: target };
+  if (manager.bareScripts && target.get(sub) !== undefined) {
+    return { script: sub, manager, args: after, scripts: target };
+  }
+  return undefined;
 }
 
-/**
- * A script (or the command itself) that sets its own port, whatever the server: `next dev -p
- * 4000` reads PORT too, but the flag wins, so the allocation is not what it listens on.
- */
-function scriptPin(argv: readonly string[], scripts: Scripts): Pick<PortPlan, 'pinned'> {
-  let call = scriptCall(argv, scripts);
-  if (!call) return isRunner(argv) ? {} : pinnedBy(argv, 'command');
-  const given = pinnedBy(call.args, 'command');
-  if (given.pinned) return given;
-  for (let depth = 0; call && depth < SCRIPT_DEPTH; depth++) {
-    const body = call.scripts.get(call.script);
-    if (body === undefined) return {};
-    const words = lastCommand(body);
-    if (!scriptCall(words, call.scripts)) return isRunner(words) ? {} : pinnedBy(words, 'script');
-    call = scriptCall(words, call.scripts);
-  }
-  return {};
+type Resolution =
+  | { readonly kind: 'append'; readonly server: string; readonly args: readonly string[] }
+  | { readonly kind: 'pinned'; readonly server: string; readonly port?: number };
+
+/** How deep a script may call another script's package manager before pm stops looking. */
+const MAX_SCRIPT_DEPTH = 4;
+
+function portArgs(server: DevServer, port: number): string[] {
+  return 'flag' in server.port ? [server.port.flag, String(port)] : [String(port)];
 }
 
-/** npx and friends take `-p` as their own option (a package), not a port. */
-function isRunner(argv: readonly string[]): boolean {
-  return EXEC_RUNNERS.has(commandName(argv[0] ?? ''));
-}
-
-/** Scripts calling scripts (`dev: "npm run dev -w web"`) are followed this deep. */
-const SCRIPT_DEPTH = 4;
-
-/**
- * The command with the port appended when it starts a known dev server that would otherwise
- * ignore PORT, and the user did not choose a port already.
- */
-export function withPortFlag(argv: readonly string[], port: number, scripts: Scripts): PortPlan {
-  const direct = matchServer(argv);
-  if (direct) {
-    if (choosesPort(direct.server, direct.args))
-      return { argv, ...pinnedBy(direct.args, 'command') };
-    const args = portArgs(direct.server, port);
-    return { argv: [...argv, ...args], appended: { server: direct.server.bin, args } };
-  }
-  const found = scriptServer(argv, scripts, SCRIPT_DEPTH);
-  if (!found) return { argv, ...scriptPin(argv, scripts) };
-  // From the innermost call out: npm and bun pass a script only what follows their `--`, so
-  // each of them on the way needs one (a root `npm run dev` calling `npm run dev -w web`
-  // gets `-- -- --port N`); pnpm and yarn pass everything on, and hand a `--` on too, where
-  // the server would stop reading flags.
-  let args = portArgs(found.server, port);
-  for (const call of [...found.calls].reverse()) {
-    const hasSeparator = call.args.includes('--');
-    if (hasSeparator && !call.manager.separator) return { argv };
-    if (call.manager.separator && !hasSeparator) args = ['--', ...args];
-  }
-  return { argv: [...argv, ...args], appended: { server: found.server.bin, args } };
-}
-
-/**
- * The dev server a package-manager command starts through its script, following a script
- * that runs another package manager's script (a monorepo root's `dev`). Undefined when the
- * port is already chosen anywhere on the way.
- */
-function scriptServer(
+function resolve(
   argv: readonly string[],
+  port: number,
   scripts: Scripts,
   depth: number,
-): { calls: readonly ScriptCall[]; server: DevServer } | undefined {
+): Resolution | undefined {
+  const direct = matchServer(argv);
+  if (direct) {
+    const chosen = chosenPort(direct.args, direct.server);
+    if (chosen !== undefined) {
+      return {
+        kind: 'pinned',
+        server: direct.server.bin,
+        ...(chosen === true ? {} : { port: chosen }),
+      };
+    }
+    if (direct.server.readsPort) return undefined;
+    return { kind: 'append', server: direct.server.bin, args: portArgs(direct.server, port) };
+  }
   const call = scriptCall(argv, scripts);
-  if (!call || depth === 0) return undefined;
+  if (!call || depth >= MAX_SCRIPT_DEPTH) return undefined;
   const body = call.scripts.get(call.script);
   if (body === undefined) return undefined;
-  const words = lastCommand(body);
-  const forScript = call.args.filter((arg) => arg !== '--');
-  const matched = matchServer(words);
-  if (matched) {
-    const { server } = matched;
-    if (choosesPort(server, matched.args) || choosesPort(server, forScript)) return undefined;
-    return { calls: [call], server };
+  const inner = resolve(
+    [...lastCommand(body), ...call.args.filter((a) => a !== '--')],
+    port,
+    call.scripts,
+    depth + 1,
+  );
+  if (!inner || inner.kind === 'pinned') return inner;
+  const hasSeparator = call.args.includes('--');
+  // pnpm and yarn hand a `--` on to the script, where the server would stop reading flags.
+  if (hasSeparator && !call.manager.separator) return undefined;
+  const args = [...(call.manager.separator && !hasSeparator ? ['--'] : []), ...inner.args];
+  return { kind: 'append', server: inner.server, args };
+}
+
+/**
+ * The command with its port argument appended when it starts a known dev server that would
+ * otherwise ignore PORT (directly, through a runner, a package.json script, a workspace's
+ * script, or a root script calling one), and the user did not choose a port already.
+ */
+export function withPortFlag(argv: readonly string[], port: number, scripts: Scripts): PortPlan {
+  const found = resolve(argv, port, scripts, 0);
+  if (!found) return { argv };
+  if (found.kind === 'pinned') {
+    return {
+      argv,
+      pinned: { server: found.server, ...(found.port !== undefined ? { port: found.port } : {}) },
+    };
   }
-  const inner = scriptServer(words, call.scripts, depth - 1);
-  if (!inner || choosesPort(inner.server, forScript)) return undefined;
-  return { calls: [call, ...inner.calls], server: inner.server };
+  return { argv: [...argv, ...found.args], appended: { server: found.server, args: found.args } };
 }

@@ -149,6 +149,12 @@ const INTERPRETERS: readonly (readonly [RegExp, Interpreter])[] = [
   [/^javaw?$/, JAVA],
 ];
 
+/**
+ * Programs that retitle themselves with a name users do not type: Next.js's server calls
+ * itself `next-server (v16.5.0)`.
+ */
+const TITLE_PROGRAMS: Readonly<Record<string, string>> = { 'next-server': 'next' };
+
 /** Linux keeps this much of a process name (TASK_COMM_LEN 16, with the NUL). */
 const LINUX_NAME_BYTES = 15;
 
@@ -340,22 +346,8 @@ function lastSegment(className: string): string {
   return className.slice(className.lastIndexOf('.') + 1);
 }
 
-/** Programs that title themselves after something else: Next.js's server calls itself next-server. */
-const TITLE_ALIASES: Readonly<Record<string, string>> = { 'next-server': 'next' };
-
-/** The program a process title names: its first word, as the program is known. */
-function titleProgram(title: string): string {
-  // 'nginx: master process', 'postgres: checkpointer': the name ends at the colon.
-  const first = baseName(title.trim().split(/\s+/)[0] ?? '').replace(/:$/, '');
-  return TITLE_ALIASES[first] ?? first;
-}
-
-/** Nest's CLI starts the build as `node dist/main`: no extension, which nothing else writes. */
-const NEST_ENTRY = /(^|[\\/])dist[\\/]main$/;
-
 /** A script an interpreter runs; a package-manager script continues as that wrapper. */
 function programFromScript(script: string, argv: readonly string[], rest: number): string {
-  if (NEST_ENTRY.test(script)) return 'nest';
   const name = scriptName(script);
   const bare = stripScriptExtension(name);
   const wrapper = WRAPPER_ALIASES[bare] ?? bare;
@@ -392,9 +384,9 @@ export function programName(
   if (RUNNERS.has(tool) || SCRIPT_RUNNERS.has(tool)) {
     return wrapperProgram(tool, words, 1) ?? kernelName ?? tool;
   }
-  // Any other program's title ('ng serve --port 3020', 'next-server (v16.5.0)') is a
-  // command line or a banner, not a name: its first word is the program.
-  if (title) return titleProgram(whole);
+  // Any other title names its program by its first word: Angular's `ng serve --port 3020`
+  // is `ng`, never the whole command line.
+  if (title && first !== '') return TITLE_PROGRAMS[first] ?? first;
   // The kernel keeps 15 bytes of a name (Linux comm): the command line has the whole of it.
   const full = baseName(whole);
   if (kernelName?.length === LINUX_NAME_BYTES && full.startsWith(kernelName)) return full;
@@ -411,8 +403,9 @@ export function processLabel(
   // A title that already starts with the executable's name ('node (vitest 1)'), or the
   // whole of a name Linux cut to 15 bytes, says it once.
   if (program.startsWith(`${kernelName} `)) return program;
-  // The kernel's name is a title the program set (cut to 15 bytes): it names the same program.
-  if (kernelName.includes(' ') && titleProgram(kernelName) === program) return program;
+  // A kernel name that is the start of a title ('next-server (v1', 'ng serve --port') is no
+  // executable's name: the program says it all.
+  if (/\s/.test(kernelName)) return program;
   if (kernelName.length === LINUX_NAME_BYTES && program.startsWith(kernelName)) return program;
   return `${program} (${kernelName})`;
 }

@@ -90,43 +90,43 @@ describe('port flag for dev servers that ignore PORT', () => {
   });
 });
 
-describe('servers that ignore PORT, each with its own form (issue 30, item 1)', () => {
+describe('servers that ignore PORT, each in its own form (issue 30 item 1)', () => {
   it.each([
     [
       ['react-router', 'dev'],
       ['react-router', 'dev', '--port', '5173'],
     ],
     [
-      ['npx', 'react-router', 'dev'],
-      ['npx', 'react-router', 'dev', '--port', '5173'],
+      ['npx', 'react-router', 'dev', '--host'],
+      ['npx', 'react-router', 'dev', '--host', '--port', '5173'],
     ],
     [
       ['json-server', 'db.json'],
       ['json-server', 'db.json', '--port', '5173'],
     ],
     [
-      ['json-server', '--watch', 'db.json'],
-      ['json-server', '--watch', 'db.json', '--port', '5173'],
+      ['npx', 'json-server', '--watch', 'db.json'],
+      ['npx', 'json-server', '--watch', 'db.json', '--port', '5173'],
     ],
     [
       ['python3', '-m', 'http.server'],
       ['python3', '-m', 'http.server', '5173'],
     ],
     [
-      ['python', '-m', 'http.server', '--bind', '127.0.0.1', '-d', 'public'],
-      ['python', '-m', 'http.server', '--bind', '127.0.0.1', '-d', 'public', '5173'],
+      ['python', '-m', 'http.server', '--bind', '127.0.0.1'],
+      ['python', '-m', 'http.server', '--bind', '127.0.0.1', '5173'],
     ],
     [
-      ['python', 'manage.py', 'runserver'],
-      ['python', 'manage.py', 'runserver', '5173'],
+      ['python3', 'manage.py', 'runserver'],
+      ['python3', 'manage.py', 'runserver', '5173'],
     ],
     [
       ['./manage.py', 'runserver'],
       ['./manage.py', 'runserver', '5173'],
     ],
     [
-      ['uv', 'run', 'python', 'manage.py', 'runserver'],
-      ['uv', 'run', 'python', 'manage.py', 'runserver', '5173'],
+      ['uv', 'run', 'manage.py', 'runserver'],
+      ['uv', 'run', 'manage.py', 'runserver', '5173'],
     ],
     [
       ['django-admin', 'runserver'],
@@ -137,16 +137,8 @@ describe('servers that ignore PORT, each with its own form (issue 30, item 1)', 
       ['flask', 'run', '--port', '5173'],
     ],
     [
-      ['flask', '--app', 'hello', 'run'],
-      ['flask', '--app', 'hello', 'run', '--port', '5173'],
-    ],
-    [
-      ['python', '-m', 'flask', 'run'],
-      ['python', '-m', 'flask', 'run', '--port', '5173'],
-    ],
-    [
-      ['poetry', 'run', 'flask', 'run'],
-      ['poetry', 'run', 'flask', 'run', '--port', '5173'],
+      ['flask', '--app', 'hello', 'run', '--debug'],
+      ['flask', '--app', 'hello', 'run', '--debug', '--port', '5173'],
     ],
     [
       ['hugo', 'server'],
@@ -164,40 +156,34 @@ describe('servers that ignore PORT, each with its own form (issue 30, item 1)', 
       ['bundle', 'exec', 'jekyll', 'serve'],
       ['bundle', 'exec', 'jekyll', 'serve', '--port', '5173'],
     ],
-  ])('%j gets its port', (argv, expected) => {
+  ])('appends to %j', (argv, expected) => {
     expect(plan(argv)).toEqual(expected);
   });
 
   it.each([
     [['python3', '-m', 'http.server', '8000']],
-    [['python3', '-m', 'http.server', '9000', '-p', 'HTTP/1.1']],
-    [['python', 'manage.py', 'runserver', '0.0.0.0:8000']],
-    [['python', 'manage.py', 'migrate']],
-    [['python', 'app.py']],
-    [['flask', 'run', '-p', '4000']],
+    [['python3', 'manage.py', 'runserver', '0.0.0.0:8000']],
+    [['python3', 'manage.py', 'migrate']],
+    [['flask', 'run', '-p', '5000']],
     [['flask', 'routes']],
+    [['hugo', 'build']],
     [['hugo']],
-    [['hugo', 'server', '-p', '1313']],
     [['jekyll', 'serve', '-P', '4001']],
     [['jekyll', 'build']],
     [['react-router', 'build']],
+    [['python3', 'server.py']],
   ])('leaves %j alone', (argv) => {
     expect(plan(argv)).toEqual(argv);
   });
 
-  it("reads jekyll's -p as its plugins option, not a port (issue 30, item 1)", () => {
-    expect(plan(['jekyll', 'serve', '-p', '_plugins'])).toEqual([
-      'jekyll',
-      'serve',
-      '-p',
-      '_plugins',
-      '--port',
-      '5173',
-    ]);
+  it('appends a positional port through an npm script too', () => {
+    const s = scripts({ serve: 'python3 -m http.server', dj: 'python manage.py runserver' });
+    expect(plan(['npm', 'run', 'serve'], s)).toEqual(['npm', 'run', 'serve', '--', '5173']);
+    expect(plan(['pnpm', 'dj'], s)).toEqual(['pnpm', 'dj', '5173']);
   });
 });
 
-describe("a runner's own -p is not a port (issue 30, item 2)", () => {
+describe("runner flags are not the server's port flag (issue 30 item 2)", () => {
   it.each([
     [
       ['npx', '-p', 'vite', 'vite'],
@@ -216,30 +202,15 @@ describe("a runner's own -p is not a port (issue 30, item 2)", () => {
   });
 });
 
-describe('monorepo start-ups from the root (issue 30, item 3)', () => {
-  // The root's scripts, and two workspaces: packages/web (package "web") and packages/api.
-  const tree: Record<string, Record<string, string>> = {
-    '.': {
-      dev: 'npm run dev -w web',
-      'dev:pnpm': 'pnpm --filter web dev',
-      api: 'npm run dev -w api',
-    },
-    'packages/web': { dev: 'vite' },
-    'packages/api': { dev: 'node server.js' },
-  };
-  const names: Record<string, string> = { web: 'packages/web', api: 'packages/api' };
-  const at = (dir: string): Scripts => ({
-    get: (name) => tree[dir]?.[name],
-    workspace: (selector) => {
-      const target =
-        'dir' in selector
-          ? selector.dir.replace(/^\.\//, '')
-          : (names[selector.name] ?? selector.name);
-      return target !== undefined && tree[target] ? at(target) : undefined;
-    },
+describe('monorepo start-ups from the root (issue 30 item 3)', () => {
+  const web = scripts({ dev: 'vite' });
+  const root = (rootScripts: Record<string, string> = {}): Scripts => ({
+    get: (name) => rootScripts[name],
+    workspace: (selector) =>
+      ('dir' in selector ? selector.dir === 'packages/web' : selector.name === 'web')
+        ? web
+        : undefined,
   });
-  const root = at('.');
-
   it.each([
     [
       ['npm', 'run', 'dev', '-w', 'web'],
@@ -250,10 +221,6 @@ describe('monorepo start-ups from the root (issue 30, item 3)', () => {
       ['npm', 'run', 'dev', '--workspace=web', '--', '--port', '5173'],
     ],
     [
-      ['npm', 'run', 'dev', '--workspace', 'packages/web'],
-      ['npm', 'run', 'dev', '--workspace', 'packages/web', '--', '--port', '5173'],
-    ],
-    [
       ['npm', '--prefix', 'packages/web', 'run', 'dev'],
       ['npm', '--prefix', 'packages/web', 'run', 'dev', '--', '--port', '5173'],
     ],
@@ -262,16 +229,12 @@ describe('monorepo start-ups from the root (issue 30, item 3)', () => {
       ['pnpm', '-C', 'packages/web', 'dev', '--port', '5173'],
     ],
     [
-      ['pnpm', '--dir', 'packages/web', 'run', 'dev'],
-      ['pnpm', '--dir', 'packages/web', 'run', 'dev', '--port', '5173'],
-    ],
-    [
       ['pnpm', '--filter', 'web', 'dev'],
       ['pnpm', '--filter', 'web', 'dev', '--port', '5173'],
     ],
     [
-      ['pnpm', '-F', 'web', 'run', 'dev'],
-      ['pnpm', '-F', 'web', 'run', 'dev', '--port', '5173'],
+      ['pnpm', '--filter=web', 'run', 'dev'],
+      ['pnpm', '--filter=web', 'run', 'dev', '--port', '5173'],
     ],
     [
       ['yarn', '--cwd', 'packages/web', 'dev'],
@@ -281,49 +244,62 @@ describe('monorepo start-ups from the root (issue 30, item 3)', () => {
       ['yarn', 'workspace', 'web', 'dev'],
       ['yarn', 'workspace', 'web', 'dev', '--port', '5173'],
     ],
-    // A root script that calls one of these: each npm on the way needs its own `--`.
     [
-      ['npm', 'run', 'dev'],
-      ['npm', 'run', 'dev', '--', '--', '--port', '5173'],
-    ],
-    [
-      ['pnpm', 'dev:pnpm'],
-      ['pnpm', 'dev:pnpm', '--port', '5173'],
+      ['npm', 'run', 'dev', '-w', 'api'],
+      ['npm', 'run', 'dev', '-w', 'api'],
     ],
   ])('%j', (argv, expected) => {
-    expect(plan(argv, root)).toEqual(expected);
+    expect(plan(argv, root())).toEqual(expected);
   });
 
-  it.each([
-    [['npm', 'run', 'dev', '-w', 'api']],
-    [['npm', 'run', 'api']],
-    [['npm', 'run', 'dev', '-w', 'missing']],
-    [['pnpm', '-C', 'packages/nowhere', 'dev']],
-  ])('leaves %j alone (not a server that ignores PORT, or no such workspace)', (argv) => {
-    expect(plan(argv, root)).toEqual(argv);
+  it('follows a root script that calls a workspace script, with the separators each manager needs', () => {
+    expect(plan(['npm', 'run', 'dev'], root({ dev: 'pnpm --filter web dev' }))).toEqual([
+      'npm',
+      'run',
+      'dev',
+      '--',
+      '--port',
+      '5173',
+    ]);
+    expect(plan(['pnpm', 'dev'], root({ dev: 'npm run dev -w web' }))).toEqual([
+      'pnpm',
+      'dev',
+      '--',
+      '--port',
+      '5173',
+    ]);
+    expect(plan(['npm', 'run', 'dev'], root({ dev: 'npm run dev --workspace web' }))).toEqual([
+      'npm',
+      'run',
+      'dev',
+      '--',
+      '--',
+      '--port',
+      '5173',
+    ]);
+  });
+
+  it('stops following scripts that call each other in a loop', () => {
+    expect(plan(['npm', 'run', 'a'], scripts({ a: 'npm run b', b: 'npm run a' }))).toEqual([
+      'npm',
+      'run',
+      'a',
+    ]);
   });
 });
 
-describe('a port the command or its script sets itself (issue 30, item 4)', () => {
-  const pinned = (argv: string[], s = noScripts) => withPortFlag(argv, 5173, s).pinned;
+describe('a command that pins its own port is said so (issue 30 item 4)', () => {
   it.each([
-    [['next', 'dev', '-p', '4000'], noScripts, { port: 4000, by: 'command' }],
-    [['vite', '--port=4001'], noScripts, { port: 4001, by: 'command' }],
-    [['npm', 'run', 'dev'], scripts({ dev: 'next dev -p 4000' }), { port: 4000, by: 'script' }],
-    [
-      ['pnpm', 'storybook'],
-      scripts({ storybook: 'storybook dev -p 6006' }),
-      { port: 6006, by: 'script' },
-    ],
-    [
-      ['npm', 'run', 'dev', '--', '--port', '4002'],
-      scripts({ dev: 'next dev' }),
-      { port: 4002, by: 'command' },
-    ],
-    [['npx', '-p', 'vite', 'vite'], noScripts, undefined],
-    [['npm', 'run', 'dev'], scripts({ dev: 'next dev' }), undefined],
-    [['node', 'server.js'], noScripts, undefined],
-  ])('%j', (argv, s, expected) => {
-    expect(pinned(argv as string[], s as Scripts)).toEqual(expected);
+    [['next', 'dev', '-p', '4000'], { server: 'next', port: 4000 }],
+    [['next', 'dev'], undefined],
+    [['storybook', 'dev', '-p', '6006'], { server: 'storybook', port: 6006 }],
+    [['vite', '--port=4000'], { server: 'vite', port: 4000 }],
+    [['python3', '-m', 'http.server', '8000'], { server: 'http.server', port: 8000 }],
+    [['npm', 'run', 'sb'], { server: 'storybook', port: 6006 }],
+    [['vite', 'dev', '--port', 'auto'], { server: 'vite' }],
+  ])('%j', (argv, pinned) => {
+    const result = withPortFlag(argv, 5173, scripts({ sb: 'storybook dev -p 6006' }));
+    expect(result.pinned).toEqual(pinned);
+    expect(result.argv).toEqual(argv);
   });
 });
