@@ -3,7 +3,7 @@
 // stay internal, free to change.
 
 export { type ErrorCode, isPmError, PmError, type Remedy } from '../core/errors.js';
-export { type EnvOptions, env, type PortEnv, type PortOptions, port } from './shortcuts.js';
+export { type EnvOptions, env, type PortEnv, type PortOptions, port, url } from './shortcuts.js';
 export {
   type PortListener,
   type ProjectStatus,

@@ -80,9 +80,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'status',
-    usage: ['status [--all]'],
+    usage: [
+      'status [--all]',
+      'status <project> | status .   (one project and its worktrees; . is the current directory’s)',
+    ],
     summary: 'the allocation table with who listens on each port, once',
-    examples: ['pm status', 'pm status --all --json'],
+    examples: ['pm status', 'pm status --all --json', 'pm status shop', 'pm status . --json'],
     flags: ['all'],
     run: ({ ctx, input, flags, environment }) =>
       runStatus(ctx, input, { all: flags.all }, environment.registryPath),
@@ -206,6 +209,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['format', 'write'],
     run: async ({ ctx, input, flags }) =>
       (await import('../commands/env.js')).runEnv(ctx, input, flags),
+  },
+  {
+    name: 'wait',
+    usage: [
+      'wait <project> <service> [--timeout S] [--http /PATH]',
+      'wait :<port> [--timeout S] [--http /PATH]',
+      'wait <service>   (of the project of the current directory)',
+    ],
+    summary:
+      'until a service accepts connections on loopback (or answers HTTP below 500): exit 0, or 1 at the timeout saying why',
+    examples: [
+      'pm wait shop api && npm test',
+      'pm wait shop web --http / --timeout 60',
+      'pm wait :5432 --timeout 10',
+    ],
+    flags: ['timeout', 'http'],
+    flagNotes: { timeout: 'seconds to wait before giving up (default 30)' },
+    run: async ({ ctx, input, flags }) =>
+      (await import('../commands/wait.js')).runWait(ctx, input, flags),
   },
   {
     name: 'doctor',

@@ -1,5 +1,5 @@
 // `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
-// would set for a project's services, printed or kept in a fenced block of an env file that
+// would set for a project's services (ports and URLs), printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
 import { projectPorts } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
@@ -10,7 +10,7 @@ import {
   jsonVariables,
   projectVariables,
 } from '../core/model/env-vars.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
+import { manifestWiring } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 
@@ -42,7 +42,8 @@ export async function runEnv(
   }
   const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
-  const vars = projectVariables(services, envNames ?? declaredEnvNames(here?.manifest));
+  const wiring = manifestWiring(here?.manifest, project);
+  const vars = projectVariables(services, envNames ? { ...wiring, envNames } : wiring);
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));
     return 0;

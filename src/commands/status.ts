@@ -1,4 +1,6 @@
 import { type StatusView, status } from '../core/actions/index.js';
+import { PmError } from '../core/errors.js';
+import { parseName } from '../core/model/names.js';
 import { formatRange } from '../core/model/port.js';
 import { primaryListener } from '../core/model/status.js';
 import { type Cells, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
@@ -6,7 +8,14 @@ import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT } from '../view/table.js';
-import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
+import {
+  type Context,
+  containerJson,
+  expectArgs,
+  listenerJson,
+  printJson,
+  projectHereFor,
+} from './context.js';
 
 export function statusJson(view: StatusView, registryPath: string, all: boolean) {
   return {
@@ -23,6 +32,8 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         state: row.state,
         worktree: row.worktreeOf ?? null,
         moved_to: row.moved?.port ?? null,
+        /** conflict: the service whose pm run process holds this port, else null. */
+        held_by: row.heldBy ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         program: first?.program ?? null,
@@ -73,16 +84,42 @@ export function renderStatusTable(
   });
 }
 
+/** One project and its linked worktrees: the rows of `pm status <project>`. */
+export function projectRows(view: StatusView, project: string): StatusView {
+  const rows = view.rows.filter((row) => row.project === project || row.worktreeOf === project);
+  if (rows.length === 0) {
+    throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, {
+      kind: 'allocate',
+      project,
+    });
+  }
+  return { ...view, rows };
+}
+
+/** `.` is the project of the working directory; a worktree shows the project it belongs to. */
+async function namedProject(ctx: Context, input: readonly string[]): Promise<string | undefined> {
+  const [named] = input;
+  if (named === undefined) return undefined;
+  if (named !== '.') return parseName(named, 'project');
+  const here = await projectHereFor(ctx, 'status');
+  return here.worktreeOf ?? here.project;
+}
+
 export async function runStatus(
   ctx: Context,
   input: readonly string[],
   flags: { readonly all: boolean },
   registryPath: string,
 ): Promise<number> {
-  expectArgs(input, 0, 0, 'pm status [--all] [--json]');
-  const view = await status(ctx.deps, { all: flags.all });
+  expectArgs(input, 0, 1, 'pm status [<project> | .] [--all] [--json]');
+  const project = await namedProject(ctx, input);
+  const whole = await status(ctx.deps, { all: flags.all });
+  const view = project === undefined ? whole : projectRows(whole, project);
   if (ctx.json) {
-    printJson(ctx.io, statusJson(view, registryPath, flags.all));
+    printJson(ctx.io, {
+      ...(project !== undefined ? { project } : {}),
+      ...statusJson(view, registryPath, flags.all),
+    });
     return 0;
   }
   if (view.rows.length === 0 && !(flags.all && view.unmanaged.length > 0)) {

@@ -25,7 +25,7 @@ import { processLabel } from '../core/model/program.js';
 import { primaryListener, statusRows } from '../core/model/status.js';
 import type { ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
+import { manifestWiring } from '../core/project/manifest.js';
 import {
   allocation,
   cwdArg,
@@ -302,19 +302,19 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT for each service, plus the names its .pm.toml declares.",
+    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT (a number) and <SERVICE>_URL (a string) for each service, plus the names and prefixes its .pm.toml declares.",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
     project: z.string(),
-    variables: z.record(z.string(), z.number().int()),
+    variables: z.record(z.string(), z.union([z.number().int(), z.string()])),
   },
   async run(args, env) {
     const ctx = contextFor(env, directoryOf(env, args.cwd));
     const { project, here } = await projectFor(ctx, args.project, 'env');
     const vars = projectVariables(
       await projectPorts(env.deps, project),
-      declaredEnvNames(here?.manifest),
+      manifestWiring(here?.manifest, project),
     );
     return {
       structured: { project, variables: jsonVariables(vars) },
