@@ -7,6 +7,7 @@ import { createProcessInspector, createScanner } from './native/index.js';
 import { processCwd } from './native/process-cwd.js';
 import { createProcessTree } from './native/process-tree.js';
 import { createProcessControl } from './native/signal.js';
+import { type ProxyFiles, probeProxy } from './os/shared/caddy.js';
 
 export interface DepsOptions {
   /** An absolute path; callers resolve --registry / $PM_REGISTRY / the default first. */
@@ -17,6 +18,8 @@ export interface DepsOptions {
   readonly lockTimeoutMs?: number;
   /** Told when a dead process's lock was taken over. */
   readonly onNotice?: (message: string) => void;
+  /** Where a running `pm proxy` leaves its state file. */
+  readonly proxyFiles?: ProxyFiles | undefined;
 }
 
 export function createDeps(options: DepsOptions): Deps {
@@ -35,5 +38,6 @@ export function createDeps(options: DepsOptions): Deps {
     processes: createProcessTree(),
     inspector,
     control: createProcessControl(inspector),
+    proxy: () => probeProxy(options.proxyFiles),
   };
 }

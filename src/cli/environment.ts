@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { PmError } from '../core/errors.js';
 import { resolveRegistryPath } from '../core/store.js';
+import { type ProxyFiles, proxyFiles } from '../os/shared/caddy.js';
 import { colorWanted } from '../view/style.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -15,6 +16,9 @@ export interface Environment {
   readonly lockTimeoutMs: number | undefined;
   /** Colour for stdout, given the --no-color flag; NO_COLOR, FORCE_COLOR and TERM decide too. */
   readonly color: (flag: boolean) => boolean;
+  readonly platform: NodeJS.Platform;
+  /** pm proxy's files ($XDG_DATA_HOME/port-manager/proxy); undefined with no home at all. */
+  readonly proxyFiles: ProxyFiles | undefined;
 }
 
 /** Names and meanings, for `pm --help` and for the checks below. */
@@ -25,6 +29,7 @@ export const ENVIRONMENT_VARIABLES = {
     'a lock of another machine or an older pm not refreshed for this long is taken over',
   PM_LOCK_TIMEOUT_MS:
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
+  XDG_DATA_HOME: "pm proxy keeps Caddy's CA and certificates in $XDG_DATA_HOME/port-manager/proxy",
   PM_CACHE_DIR:
     'where pm keeps its caches: socket owners (Linux), compiled code; hints only, safe to delete',
   NO_COLOR: 'any value turns colours off',
@@ -53,6 +58,8 @@ export function readEnvironment(
     lockStaleMs: milliseconds(env, 'PM_LOCK_STALE_MS'),
     lockTimeoutMs: milliseconds(env, 'PM_LOCK_TIMEOUT_MS'),
     color: (flag) => colorWanted(flag, { isTTY: options.isTTY }, env),
+    platform,
+    proxyFiles: proxyFiles(env, platform),
   };
 }
 

@@ -78,6 +78,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       ...(environment.lockTimeoutMs !== undefined
         ? { lockTimeoutMs: environment.lockTimeoutMs }
         : {}),
+      proxyFiles: environment.proxyFiles,
       onNotice: (message) => {
         // The store words its own warnings ("warning: ..."); everything else is a note.
         const shown = message.startsWith('warning: ') ? message : `note: ${message}`;

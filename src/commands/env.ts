@@ -1,6 +1,8 @@
 // `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
 // would set for a project's services, printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
+
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { projectPorts } from '../core/actions.js';
 import {
   dotenvLines,
@@ -8,6 +10,7 @@ import {
   formatVariables,
   jsonVariables,
   projectVariables,
+  withUrls,
 } from '../core/env-vars.js';
 import { PmError } from '../core/errors.js';
 import { declaredEnvNames } from '../core/manifest.js';
@@ -42,7 +45,10 @@ export async function runEnv(
   }
   const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
-  const vars = projectVariables(services, envNames ?? declaredEnvNames(here?.manifest));
+  const vars = withUrls(
+    projectVariables(services, envNames ?? declaredEnvNames(here?.manifest)),
+    await proxyUrls(ctx.deps, project),
+  );
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));
     return 0;

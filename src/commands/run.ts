@@ -3,8 +3,10 @@
 // server ends up listening somewhere else.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
+import { withUrls } from '../core/env-vars.js';
 import { PmError } from '../core/errors.js';
 import { declaredEnvNames } from '../core/manifest.js';
 import { planRun } from '../core/run-plan.js';
@@ -102,7 +104,10 @@ export async function runRun(
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
-    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    env: {
+      ...hooks.environment,
+      ...Object.fromEntries(withUrls(plan.variables, await proxyUrls(ctx.deps, project))),
+    },
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });

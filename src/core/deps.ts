@@ -3,6 +3,7 @@
 import type { ProcessTree } from '../native/process-tree.js';
 import type { ProcessInspector, Scanner } from '../native/types.js';
 import type { ProcessControl } from './kill.js';
+import type { ProxyEndpoint } from './model/proxy-config.js';
 import type { RegistryStore } from './store.js';
 
 export interface Deps {
@@ -17,4 +18,6 @@ export interface Deps {
   readonly inspector?: ProcessInspector;
   /** Signalling, for `pm kill` and the dashboard's `x`. */
   readonly control?: ProcessControl;
+  /** The running `pm proxy`, if any: then URLs carry names (DESIGN §5f). */
+  readonly proxy?: () => Promise<ProxyEndpoint | undefined>;
 }

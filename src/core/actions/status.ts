@@ -2,6 +2,7 @@
 // listeners, and (for idle services) where a service moved to.
 import type { ScanOutcome } from '../../native/types.js';
 import type { Deps } from '../deps.js';
+import type { ProxyEndpoint } from '../model/proxy-config.js';
 import { allocatedPorts, type Registry } from '../registry.js';
 import { type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from '../status.js';
 import { scanForRows, statusOptions } from './live.js';
@@ -13,6 +14,8 @@ export interface StatusView {
   readonly unmanaged: readonly UnmanagedRow[];
   readonly scan: ScanOutcome;
   readonly scanner: PortQuery['scanner'];
+  /** The running `pm proxy`, when the caller asked (the dashboard does). */
+  readonly proxy?: ProxyEndpoint;
 }
 
 /**
@@ -39,8 +42,10 @@ export function statusView(
   },
   registry: Registry,
   scan: ScanOutcome,
+  proxy?: ProxyEndpoint,
 ): StatusView {
   return {
+    ...(proxy !== undefined ? { proxy } : {}),
     registry,
     rows: statusRows(registry, scan, statusOptions(deps)),
     unmanaged: unmanagedRows(registry, scan),
