@@ -25,7 +25,8 @@ const signatures = new WeakMap<StatusView, string>();
 function cachedViewSignature(view: StatusView): string {
   let signature = signatures.get(view);
   if (signature === undefined) {
-    signature = viewSignature(view);
+    // The proxy's coming or going changes what the detail view shows, not the rows.
+    signature = `${viewSignature(view)} ${view.proxy ? JSON.stringify(view.proxy) : ''}`;
     signatures.set(view, signature);
   }
   return signature;
