@@ -64,6 +64,15 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs: number): Promis
   }
 }
 
+/** The name's answer once it is 200, polled for at most `timeoutMs`. */
+function answered(port: number, host: string, timeoutMs: number): Promise<Answer> {
+  return eventually(async () => {
+    const got = await get(port, host);
+    if (got.status !== 200) throw new Error(`${host}: status ${got.status}`);
+    return got;
+  }, timeoutMs);
+}
+
 /** A server for `pm run`: answers with its service marker and the URL variables it got. */
 const SERVER = `
   require('node:http')
@@ -146,11 +155,7 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     // The allocation is in the registry before the server listens: from then on, the clock.
     await api.waitFor(/listening \d+/);
     const allocated = performance.now();
-    const answer = await eventually(async () => {
-      const got = await get(ports.http, 'api.shop.localhost');
-      if (got.status !== 200) throw new Error(`status ${got.status}`);
-      return got;
-    }, 1000);
+    const answer = await answered(ports.http, 'api.shop.localhost', 1000);
     expect(performance.now() - allocated).toBeLessThan(1000);
     expect(JSON.parse(answer.body)).toMatchObject({ service: 'shop/api' });
     await proxy.waitFor(/loaded: added api\.shop\.localhost/);
@@ -167,11 +172,7 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     const feat = run('shop-feat', 'web', '--', 'node', '-e', SERVER);
     const port = Number((await feat.waitFor(/listening (\d+)/))[1]);
     expect(port).not.toBe(main);
-    const answer = await eventually(async () => {
-      const got = await get(ports.http, 'web.shop-feat.localhost');
-      if (got.status !== 200) throw new Error(`status ${got.status}`);
-      return got;
-    }, 5000);
+    const answer = await answered(ports.http, 'web.shop-feat.localhost', 5000);
     expect(JSON.parse(answer.body)).toMatchObject({ service: 'shop-feat/web' });
   });
 
@@ -182,11 +183,7 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     );
     servers.push(ipv6);
     await ipv6.waitFor(/listening \d+/);
-    const answer = await eventually(async () => {
-      const got = await get(ports.http, 'v6.shop.localhost');
-      if (got.status !== 200) throw new Error(`status ${got.status}`);
-      return got;
-    }, 5000);
+    const answer = await answered(ports.http, 'v6.shop.localhost', 5000);
     expect(JSON.parse(answer.body)).toMatchObject({ service: 'shop/v6' });
   });
 

@@ -13,10 +13,15 @@ export interface Background {
 
 const started: ChildProcess[] = [];
 
-export function startBackground(args: readonly string[], env: NodeJS.ProcessEnv): Background {
+export function startBackground(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Background {
   const child = spawn(process.execPath, [CLI, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd !== undefined ? { cwd } : {}),
   });
   started.push(child);
   let stdout = '';
