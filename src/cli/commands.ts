@@ -235,7 +235,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'pm proxy',
       'pm proxy --print > Caddyfile',
       'pm proxy trust',
-      'sudo pm proxy --http-port 80 --https-port 443',
+      'pm proxy --http-port 80 --https-port 443',
     ],
     flags: ['print', 'http-port', 'https-port', 'admin'],
     run: async ({ ctx, input, flags, env, environment }) =>

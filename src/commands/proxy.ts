@@ -150,8 +150,8 @@ async function serve(ctx: Context, endpoint: ProxyEndpoint, hooks: ProxyHooks): 
       'use that one: it follows the registry already; or stop it first',
     );
   }
-  let routes = await currentRoutes(ctx);
-  let loaded = proxyCaddyfile(routes, endpoint);
+  const routes = await currentRoutes(ctx);
+  const loaded = proxyCaddyfile(routes, endpoint);
   writeCaddyfile(files, loaded);
   const start = hooks.start ?? runCommand;
   const child = start([caddy, 'run', '--config', files.caddyfile, '--adapter', 'caddyfile'], {
@@ -169,34 +169,15 @@ async function serve(ctx: Context, endpoint: ProxyEndpoint, hooks: ProxyHooks): 
   );
   for (const line of describe(routes, endpoint)) ctx.io.err(line);
 
-  // One reload at a time; a change during a reload is picked up by the next one.
-  let queue: Promise<void> = Promise.resolve();
-  const reload = () => {
-    queue = queue.then(async () => {
-      let next: ProxyRoute[];
-      try {
-        next = await currentRoutes(ctx);
-      } catch (error) {
-        ctx.io.err(
-          `pm proxy: the registry cannot be read, the names stay as they are: ${sanitize(String(error instanceof Error ? error.message : error))}`,
-        );
-        return;
-      }
-      const text = proxyCaddyfile(next, endpoint);
-      if (text === loaded) return;
-      const outcome: LoadOutcome = await loadCaddyfile(endpoint.admin, text);
-      if (!outcome.ok) {
-        ctx.io.err(
-          `pm proxy: Caddy refused the new config and keeps the old one: ${sanitize(outcome.reason)}`,
-        );
-        return;
-      }
-      ctx.io.err(`pm proxy: ${changeSummary(routes, next)}`);
-      routes = next;
-      loaded = text;
-      writeCaddyfile(files, text);
-    });
-  };
+  const reload = createReloader({
+    routes,
+    loaded,
+    read: () => currentRoutes(ctx),
+    render: (next) => proxyCaddyfile(next, endpoint),
+    load: (text) => loadCaddyfile(endpoint.admin, text),
+    say: (text) => ctx.io.err(text),
+    save: (text) => writeCaddyfile(files, text),
+  });
   const unfollow = ctx.deps.store.follow(reload);
   const poll = setInterval(reload, hooks.pollMs ?? 2000);
   try {
@@ -206,6 +187,61 @@ async function serve(ctx: Context, endpoint: ProxyEndpoint, hooks: ProxyHooks): 
     unfollow();
     removeProxyState(files);
   }
+}
+
+export interface ReloaderParts {
+  /** What Caddy serves now, and the Caddyfile it was given. */
+  readonly routes: readonly ProxyRoute[];
+  readonly loaded: string;
+  readonly read: () => Promise<ProxyRoute[]>;
+  readonly render: (routes: readonly ProxyRoute[]) => string;
+  readonly load: (text: string) => Promise<LoadOutcome>;
+  readonly say: (text: string) => void;
+  readonly save: (text: string) => void;
+}
+
+/**
+ * The registry-to-Caddy step, run on every registry change: one at a time (a change during a
+ * load is picked up by the next call), only when the config differs, and a refused config is
+ * reported once, with Caddy's reason, while the old one keeps serving.
+ */
+export function createReloader(parts: ReloaderParts): () => Promise<void> {
+  let { routes, loaded } = parts;
+  let refused: string | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  const step = async () => {
+    let next: ProxyRoute[];
+    try {
+      next = await parts.read();
+    } catch (error) {
+      parts.say(
+        `pm proxy: the registry cannot be read, the names stay as they are: ${sanitize(error instanceof Error ? error.message : String(error))}`,
+      );
+      return;
+    }
+    const text = parts.render(next);
+    if (text === loaded || text === refused) return;
+    const outcome = await parts.load(text);
+    if (!outcome.ok) {
+      refused = text;
+      parts.say(
+        `pm proxy: Caddy refused the new config and keeps serving the old one: ${sanitize(outcome.reason)}`,
+      );
+      return;
+    }
+    parts.say(`pm proxy: ${changeSummary(routes, next)}`);
+    routes = next;
+    loaded = text;
+    refused = undefined;
+    parts.save(text);
+  };
+  return () => {
+    // A step that throws (the Caddyfile copy cannot be written) must not stop later ones.
+    queue = queue.then(step).catch((error: unknown) => {
+      parts.say(`pm proxy: ${sanitize(error instanceof Error ? error.message : String(error))}`);
+    });
+    return queue;
+  };
 }
 
 /** Polls the admin address until it answers with pm's HTTPS port, or the time is up. */
