@@ -74,6 +74,7 @@ export type {
 export type { EphemeralPorts } from './core/config-warnings.js';
 export type { KillSignal, ProcessControl, SignalOutcome } from './core/kill.js';
 export type { ManifestText } from './core/manifest.js';
+export type { ProxyEndpoint } from './core/model/proxy-config.js';
 export type { NameKind } from './core/names.js';
 export type { GitCheckout } from './core/project.js';
 export type { Defaults, Extra, Project } from './core/registry.js';
