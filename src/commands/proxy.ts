@@ -122,12 +122,26 @@ export async function runProxy(
   return serve(ctx, endpoint, hooks);
 }
 
-/** `caddy trust`: installs pm's local CA (the one in pm's data directory) where the OS trusts it. */
+/**
+ * `caddy trust`: installs pm's local CA where the OS trusts it. Caddy fetches the CA from a
+ * running instance's admin API (by default Caddy's own localhost:2019, which may be the
+ * user's own Caddy with another CA), so pm names its running proxy's address.
+ */
 async function trust(ctx: Context, hooks: ProxyHooks): Promise<number> {
   const caddy = requireCaddy(hooks);
   const files = requireFiles(hooks);
+  const running = await probeProxy(files);
+  if (running === undefined) {
+    throw new PmError(
+      'PROXY_NOT_RUNNING',
+      'pm proxy trust installs the CA of the running pm proxy, and none runs',
+      'start pm proxy (in another terminal), then run pm proxy trust again',
+    );
+  }
   const start = hooks.start ?? runCommand;
-  const outcome = await start([caddy, 'trust'], { env: caddyEnvironment(files, hooks.env) }).done;
+  const outcome = await start([caddy, 'trust', '--address', running.admin], {
+    env: caddyEnvironment(files, hooks.env),
+  }).done;
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
 }

@@ -29,7 +29,9 @@ export type ErrorCode =
   /** `pm proxy` without Caddy on PATH. */
   | 'NO_CADDY'
   /** A second `pm proxy` while one runs. */
-  | 'PROXY_RUNNING';
+  | 'PROXY_RUNNING'
+  /** `pm proxy trust` with no `pm proxy` to fetch the CA from. */
+  | 'PROXY_NOT_RUNNING';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =

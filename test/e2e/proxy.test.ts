@@ -73,6 +73,21 @@ function answered(port: number, host: string, timeoutMs: number): Promise<Answer
   }, timeoutMs);
 }
 
+/**
+ * A stand-in `caddy` that prints its arguments and data directory and exits 3: the real
+ * `caddy trust` would change this machine's trust store. Returns its directory.
+ */
+function standInCaddy(dir: string): string {
+  const bin = join(dir, 'stand-in-bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'caddy'),
+    '#!/bin/sh\necho "args: $*"\necho "data: $XDG_DATA_HOME"\nexit 3\n',
+  );
+  chmodSync(join(bin, 'caddy'), 0o755);
+  return bin;
+}
+
 /** A server for `pm run`: answers with its service marker and the URL variables it got. */
 const SERVER = `
   require('node:http')
@@ -255,6 +270,16 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     expect(second.stderr).toContain('pm proxy already runs');
   });
 
+  it('pm proxy trust runs caddy trust against this proxy’s admin API, with its state dirs', async () => {
+    const result = await runCli(['--registry', registry, 'proxy', 'trust'], {
+      ...env,
+      PATH: `${standInCaddy(home)}:${process.env.PATH}`,
+    });
+    expect(result.stdout).toContain(`args: trust --address 127.0.0.1:${ports.admin}`);
+    expect(result.stdout).toContain(`data: ${join(home, 'data', 'port-manager', 'proxy', 'data')}`);
+    expect(result.code).toBe(3);
+  });
+
   it('stops on SIGINT with Caddy’s exit code, and then the names are gone from pm status', async () => {
     proxy.child.kill('SIGINT');
     expect(await proxy.exited).toBe(0);
@@ -322,23 +347,15 @@ describe('pm proxy without Caddy, and bad input', () => {
     expect(existsSync(registry)).toBe(false);
   });
 
-  it('pm proxy trust runs caddy trust with Caddy’s state in pm’s directory', async () => {
+  it('pm proxy trust says it needs a running pm proxy (exit 1)', async () => {
     const dir = tempDir();
-    // A stand-in caddy: the real one would change this machine's trust store.
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(
-      join(bin, 'caddy'),
-      `#!/bin/sh\necho "args: $*"\necho "data: $XDG_DATA_HOME"\nexit 3\n`,
-    );
-    chmodSync(join(bin, 'caddy'), 0o755);
     const result = await runCli(
       ['--registry', join(dir, 'registry.toml'), 'proxy', 'trust'],
-      env(dir, `${bin}:${process.env.PATH}`),
+      env(dir, `${standInCaddy(dir)}:${process.env.PATH}`),
     );
-    expect(result.stdout).toContain('args: trust');
-    expect(result.stdout).toContain(`data: ${join(dir, 'data', 'port-manager', 'proxy', 'data')}`);
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('none runs');
+    expect(result.stdout).not.toContain('args:');
   });
 
   it.each([
