@@ -172,7 +172,9 @@ async function serve(ctx: Context, endpoint: ProxyEndpoint, hooks: ProxyHooks): 
     env: caddyEnvironment(files, hooks.env),
   });
   const exited = child.done.then((outcome) => ({ exited: outcome }));
-  const ready = await Promise.race([exited, waitForAdmin(endpoint)]);
+  const stopWaiting = { stopped: false };
+  const ready = await Promise.race([exited, waitForAdmin(endpoint, stopWaiting)]);
+  stopWaiting.stopped = true;
   if ('exited' in ready) return caddyEnded(ctx, ready.exited, endpoint, false);
   if (!ready.answered) {
     ctx.io.err(`pm: Caddy started but its admin address ${endpoint.admin} does not answer`);
@@ -258,10 +260,13 @@ export function createReloader(parts: ReloaderParts): () => Promise<void> {
   };
 }
 
-/** Polls the admin address until it answers with pm's HTTPS port, or the time is up. */
-async function waitForAdmin(endpoint: ProxyEndpoint): Promise<{ answered: boolean }> {
+/** Polls the admin address until it answers with pm's HTTPS port, the time is up, or Caddy ended. */
+async function waitForAdmin(
+  endpoint: ProxyEndpoint,
+  until: { readonly stopped: boolean },
+): Promise<{ answered: boolean }> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !until.stopped) {
     if ((await runningHttpsPort(endpoint.admin, 500)) === endpoint.httpsPort) {
       return { answered: true };
     }

@@ -327,6 +327,40 @@ describe.runIf(hasCaddy)('pm proxy --print and pm export', () => {
   });
 });
 
+describe.runIf(hasCaddy)('pm proxy on a taken port', () => {
+  it('passes Caddy’s failure on and names the flags that choose other ports', async () => {
+    const dir = tempDir();
+    // This test's own listener holds the HTTP port.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const result = await runCli(
+        [
+          '--registry',
+          join(dir, 'registry.toml'),
+          'proxy',
+          '--http-port',
+          String(taken),
+          '--https-port',
+          String(await freePort()),
+          '--admin',
+          String(await freePort()),
+        ],
+        { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, 'data') },
+        // pm exits when Caddy does, not after its wait for the admin API runs out.
+        15_000,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('address already in use');
+      expect(result.stderr).toContain(`--http-port N (now ${taken})`);
+      expect(existsSync(join(dir, 'data', 'port-manager', 'proxy', 'proxy.json'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+});
+
 describe('pm proxy without Caddy, and bad input', () => {
   const env = (dir: string, path = process.env.PATH) => ({
     PATH: path,
