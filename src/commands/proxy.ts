@@ -16,6 +16,7 @@ import {
 } from '../core/model/proxy-config.js';
 import { type ChildOutcome, runCommand } from '../native/child-process.js';
 import {
+  accepts,
   CADDY_INSTALL,
   caddyEnvironment,
   findOnPath,
@@ -177,7 +178,9 @@ async function serve(ctx: Context, endpoint: ProxyEndpoint, hooks: ProxyHooks): 
   stopWaiting.stopped = true;
   if ('exited' in ready) return caddyEnded(ctx, ready.exited, endpoint, false);
   if (!ready.answered) {
-    ctx.io.err(`pm: Caddy started but its admin address ${endpoint.admin} does not answer`);
+    ctx.io.err(
+      `pm: Caddy runs, but its admin address ${endpoint.admin} or its HTTP port ${endpoint.httpPort} does not answer yet`,
+    );
   }
   writeProxyState(files, endpoint, child.pid);
   ctx.io.err(
@@ -260,14 +263,21 @@ export function createReloader(parts: ReloaderParts): () => Promise<void> {
   };
 }
 
-/** Polls the admin address until it answers with pm's HTTPS port, the time is up, or Caddy ended. */
+/**
+ * Polls until the admin address answers with pm's HTTPS port and the HTTP port accepts
+ * connections (Caddy shows a new config on its admin API before its servers listen), the
+ * time is up, or Caddy ended.
+ */
 async function waitForAdmin(
   endpoint: ProxyEndpoint,
   until: { readonly stopped: boolean },
 ): Promise<{ answered: boolean }> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline && !until.stopped) {
-    if ((await runningHttpsPort(endpoint.admin, 500)) === endpoint.httpsPort) {
+    if (
+      (await runningHttpsPort(endpoint.admin, 500)) === endpoint.httpsPort &&
+      (await accepts(endpoint.httpPort, 500))
+    ) {
       return { answered: true };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -283,9 +293,9 @@ function caddyEnded(
 ): number {
   if (outcome.kind === 'failed') {
     ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
-  } else if (!started && outcome.code !== 0) {
+  } else if (outcome.code !== 0) {
     ctx.io.err(
-      `pm: Caddy stopped before it served anything (exit ${outcome.code}); if a port is taken, choose others: --http-port N (now ${endpoint.httpPort}), --https-port N (now ${endpoint.httpsPort}), --admin ADDR (now ${endpoint.admin})`,
+      `pm: Caddy exited with code ${outcome.code}${started ? '' : ' before it served anything'}; if a port is taken, choose others: --http-port N (now ${endpoint.httpPort}), --https-port N (now ${endpoint.httpsPort}), --admin ADDR (now ${endpoint.admin})`,
     );
   }
   return outcome.code;

@@ -206,6 +206,21 @@ export async function runningHttpsPort(
   }
 }
 
+/** True once something accepts a TCP connection on 127.0.0.1:port. */
+export async function accepts(port: number, timeoutMs: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
 /** How long `pm status` waits for the admin API: a loopback answer comes far sooner. */
 const PROBE_TIMEOUT_MS = 300;
 
