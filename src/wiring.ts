@@ -8,11 +8,15 @@ import type { Platform } from './core/ports.js';
 import { RegistryStore } from './core/store/registry-store.js';
 import { currentPlatform } from './os/index.js';
 import { bindProbe } from './os/shared/bind-probe.js';
+import { probeProxy } from './os/shared/caddy.js';
 
 /** What wiring needs of the Settings (src/cli/settings.ts) and how notices reach the user. */
 export interface DepsOptions
   extends Partial<
-    Pick<Settings, 'scannerMode' | 'lockStaleMs' | 'lockTimeoutMs' | 'cacheDirectory'>
+    Pick<
+      Settings,
+      'scannerMode' | 'lockStaleMs' | 'lockTimeoutMs' | 'cacheDirectory' | 'proxyFiles'
+    >
   > {
   readonly registryPath: string;
   /** Told when a dead process's lock was taken over. */
@@ -38,5 +42,6 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
     // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
     inspector: platform.inspector,
     control: platform.control,
+    proxy: () => probeProxy(options.proxyFiles),
   };
 }

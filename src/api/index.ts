@@ -84,6 +84,7 @@ export type { UpService } from '../core/actions/up.js';
 export type { EphemeralPorts } from '../core/model/config-warnings.js';
 export type { KillSignal } from '../core/model/kill.js';
 export type { NameKind } from '../core/model/names.js';
+export type { ProxyEndpoint } from '../core/model/proxy-config.js';
 export type { Defaults, Extra, Project } from '../core/model/registry.js';
 export type { NamedListener, StatusOptions, UnmanagedRow } from '../core/model/status.js';
 export type {

@@ -4,9 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Drift, watchDrift } from '../core/actions/drift.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
 import type { Scripts } from '../core/model/dev-servers.js';
+import { withUrls } from '../core/model/env-vars.js';
 import type { ProcessTree } from '../core/ports.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
 import { runCommand } from '../os/shared/child-process.js';
@@ -102,7 +104,10 @@ export async function runRun(
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
-    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    env: {
+      ...hooks.environment,
+      ...Object.fromEntries(withUrls(plan.variables, await proxyUrls(ctx.deps, project))),
+    },
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
