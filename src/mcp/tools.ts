@@ -34,6 +34,7 @@ import {
   portArg,
   portState,
   projectArg,
+  proxyEndpoint,
   scanner,
   serviceArg,
   statusRow,
@@ -331,11 +332,13 @@ const statusTool = tool({
     registry: z.string(),
     range: z.object({ start: z.number().int(), end: z.number().int() }),
     scanner,
+    proxy: proxyEndpoint,
     allocations: z.array(statusRow),
   },
   async run(args, env) {
     const project = args.project === undefined ? undefined : parseName(args.project, 'project');
-    const json = statusJson(await status(env.deps), env.registryPath, false);
+    const [view, proxy] = await Promise.all([status(env.deps), env.deps.proxy?.()]);
+    const json = statusJson(view, env.registryPath, false, proxy);
     const allocations =
       project === undefined
         ? json.allocations

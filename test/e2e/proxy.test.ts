@@ -8,10 +8,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaddyfile } from '../../src/os/shared/caddy.js';
 import { type Background, startBackground, stopAll } from '../helpers/background-pm.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const hasCaddy = spawnSync('caddy', ['version']).error === undefined;
@@ -252,6 +254,42 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     // The server pm run started after the proxy got the variable too.
     const answer = await get(ports.http, 'api.shop.localhost');
     expect(JSON.parse(answer.body).WEB_URL).toBe(url);
+  });
+
+  it('pm mcp’s env and status tools give the names too, as pm env and pm status do', async () => {
+    const client = new Client({ name: 'pm-proxy-test', version: '1' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, '--registry', registry, 'mcp'],
+        env: Object.fromEntries(
+          Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      const result = await client.callTool({ name: 'env', arguments: { project: 'shop' } });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      const { variables } = result.structuredContent as { variables: Record<string, unknown> };
+      expect(variables.WEB_URL).toBe(`http://web.shop.localhost:${ports.http}`);
+      expect(typeof variables.WEB_PORT).toBe('number');
+      const listed = await client.callTool({ name: 'status', arguments: { project: 'shop' } });
+      expect(listed.isError, JSON.stringify(listed.content)).toBeFalsy();
+      const shown = listed.structuredContent as {
+        proxy: unknown;
+        allocations: { service: string; proxy_url: string | null }[];
+      };
+      expect(shown.proxy).toEqual({
+        http_port: ports.http,
+        https_port: ports.https,
+        admin: `127.0.0.1:${ports.admin}`,
+      });
+      const web = shown.allocations.find((row) => row.service === 'web');
+      expect(web?.proxy_url).toBe(`http://web.shop.localhost:${ports.http}`);
+    } finally {
+      await client.close();
+    }
   });
 
   it('a Caddyfile Caddy refuses leaves the running config in place, with Caddy’s reason', async () => {
