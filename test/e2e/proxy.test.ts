@@ -20,13 +20,26 @@ const hasCaddy = spawnSync('caddy', ['version']).error === undefined;
 const RANGE = '43600-43699';
 const tempDir = tempDirPerTest('pm-proxy-');
 
-/** A port nobody listens on now: the OS picks it for a listener that is closed again. */
+/**
+ * A port nobody listens on now, on any address of either family (Caddy binds it on 127.0.0.1
+ * and ::1): the OS picks it for a dual-stack listener that is closed again. Never one of
+ * RANGE, where this suite's own servers (some on ::1 only) get their ports.
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: 0, host: '::', ipv6Only: false }, resolve);
+    }).catch(
+      // No IPv6 here: then Caddy binds only IPv4 too.
+      () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
+    );
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const [low, high] = RANGE.split('-').map(Number) as [number, number];
+    if (port < low || port > high) return port;
+  }
 }
 
 interface Answer {
@@ -125,25 +138,37 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
       XDG_DATA_HOME: join(home, 'data'),
       PM_CACHE_DIR: process.env.PM_CACHE_DIR,
     };
-    ports = { http: await freePort(), https: await freePort(), admin: await freePort() };
     expect((await pm('config', '--range', RANGE)).code).toBe(0);
     const web = run('shop', 'web', '--', 'node', '-e', SERVER);
     await web.waitFor(/listening \d+/);
-    proxy = startBackground(
-      [
-        '--registry',
-        registry,
-        'proxy',
-        '--http-port',
-        String(ports.http),
-        '--https-port',
-        String(ports.https),
-        '--admin',
-        `127.0.0.1:${ports.admin}`,
-      ],
-      env,
-    );
-    await proxy.waitFor(/Ctrl-C stops it/, 25_000);
+    // The ports are free when picked, but another suite on this machine may bind one before
+    // Caddy does: only that failure picks new ports, at most three times.
+    for (let attempt = 1; ; attempt++) {
+      ports = { http: await freePort(), https: await freePort(), admin: await freePort() };
+      proxy = startBackground(
+        [
+          '--registry',
+          registry,
+          'proxy',
+          '--http-port',
+          String(ports.http),
+          '--https-port',
+          String(ports.https),
+          '--admin',
+          `127.0.0.1:${ports.admin}`,
+        ],
+        env,
+      );
+      const ready = await Promise.race([
+        proxy.waitFor(/Ctrl-C stops it/, 25_000).then(() => true),
+        proxy.exited.then(() => false),
+      ]);
+      if (ready) break;
+      const { stderr } = proxy.output();
+      if (attempt === 3 || !/address already in use/.test(stderr)) {
+        throw new Error(`pm proxy did not start: ${stderr}`);
+      }
+    }
   });
 
   afterAll(async () => {
