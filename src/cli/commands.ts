@@ -2,8 +2,8 @@
 // the function that runs it. Help, validation, dispatch and completions read this table;
 // adding a command is adding an entry (keep them in the order `pm --help` lists them).
 // The everyday scripting commands are imported here; the rest are import()ed when they run,
-// and each becomes a bundle of its own (scripts/build-cli.mjs), so `pm query` or `pm
-// allocate` never compiles the dashboard, run, env, kill, doctor, up, prune or completion.
+// so `pm query` or `pm allocate` never evaluates the dashboard, run, env, kill, doctor, up,
+// prune or completion (esbuild keeps a lazily imported module lazy in the one bundle).
 import { runAllocate } from '../commands/allocate.js';
 import { runConfig } from '../commands/config.js';
 import type { Context } from '../commands/context.js';
