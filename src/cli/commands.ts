@@ -120,16 +120,26 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'kill',
     usage: [
-      'kill <project> <service> [--timeout S] [--signal NAME]',
-      'kill :<port> [--timeout S] [--signal NAME]',
+      'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run]',
+      'kill :<port> [--timeout S] [--signal NAME] [--dry-run]',
       'kill <service>   (of the project of the current directory)',
     ],
     summary:
-      'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; exit 0 when the port is free',
-    examples: ['pm kill shop web', 'pm kill :3000 --timeout 2', 'pm kill :3000 --signal INT'],
-    flags: ['timeout', 'signal'],
+      'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; a container publishing it is stopped through its engine; exit 0 when the port is free',
+    examples: [
+      'pm kill shop web',
+      'pm kill :3000 --timeout 2',
+      'pm kill :3000 --signal INT',
+      'pm kill :5432 --dry-run',
+    ],
+    flags: ['timeout', 'signal', 'dry-run'],
+    flagNotes: { 'dry-run': 'say what would be stopped (process or container); stop nothing' },
     run: async ({ ctx, input, flags }) =>
-      (await import('../commands/kill.js')).runKill(ctx, input, flags),
+      (await import('../commands/kill.js')).runKill(ctx, input, {
+        timeout: flags.timeout,
+        signal: flags.signal,
+        dryRun: flags['dry-run'],
+      }),
   },
   {
     name: 'suggest',

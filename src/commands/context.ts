@@ -1,7 +1,9 @@
 import type { Deps } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
+import { shortId } from '../core/model/containers.js';
 import type { NamedListener } from '../core/model/status.js';
 import { withProgram } from '../core/model/status.js';
+import type { ListenerContainer } from '../core/ports.js';
 import { inferProject, type ProjectContext, projectHere } from '../core/project/inference.js';
 import type { Style } from '../view/style.js';
 
@@ -39,6 +41,22 @@ export function listenerJson(shown: NamedListener) {
     /** argv where the OS lets pm read it, else null. */
     command: listener.command ?? null,
     uid: listener.uid ?? null,
+    /** The container whose published port this is (docs/containers.md), else null. */
+    container: containerJson(listener.container),
+  };
+}
+
+/** The stable JSON shape of a container: the full id, as the engine's API takes it. */
+export function containerJson(container: ListenerContainer | undefined) {
+  if (container === undefined) return null;
+  return {
+    id: container.id,
+    short_id: shortId(container.id),
+    name: container.name,
+    image: container.image,
+    compose_project: container.composeProject ?? null,
+    compose_service: container.composeService ?? null,
+    private_port: container.privatePort,
   };
 }
 

@@ -1,14 +1,19 @@
 import { queryService } from '../core/actions/index.js';
-import { killPort } from '../core/actions/kill.js';
+import { killPort, planPortKill } from '../core/actions/kill.js';
 import { PmError } from '../core/errors.js';
-import type { KillSignal } from '../core/model/kill.js';
+import {
+  type ContainerTarget,
+  DEFAULT_KILL_TIMEOUT_MS,
+  type KillSignal,
+  type KillTarget,
+} from '../core/model/kill.js';
 import { type Port, parsePort } from '../core/model/port.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
-import { killMessage } from '../view/kill.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { dryRunMessage, killMessage } from '../view/kill.js';
+import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
 
 const USAGE =
-  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME]   (the project of the current directory when left out)';
+  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--dry-run]   (the project of the current directory when left out)';
 
 export type KillTargetArgs =
   | { readonly kind: 'port'; readonly port: Port }
@@ -37,30 +42,66 @@ async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
   return (await queryService(ctx.deps, project, target.service)).port;
 }
 
+const processesJson = (targets: readonly KillTarget[]) =>
+  targets.map((target) => ({
+    pid: target.pid,
+    start_time: new Date(target.startTime).toISOString(),
+    listeners: target.listeners.map(listenerJson),
+  }));
+
+const containersJson = (targets: readonly ContainerTarget[]) =>
+  targets.map((target) => ({
+    ...containerJson(target.container),
+    listeners: target.listeners.map(listenerJson),
+  }));
+
 export async function runKill(
   ctx: Context,
   input: readonly string[],
-  flags: { readonly timeout?: number | undefined; readonly signal?: KillSignal | undefined },
+  flags: {
+    readonly timeout?: number | undefined;
+    readonly signal?: KillSignal | undefined;
+    readonly dryRun?: boolean;
+  },
 ): Promise<number> {
   const port = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
   }
-  const result = await killPort({ scanner: ctx.deps.scanner, control }, port, {
+  const deps = {
+    scanner: ctx.deps.scanner,
+    control,
+    ...(ctx.deps.containers ? { containers: ctx.deps.containers } : {}),
+  };
+  const options = {
     ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-  });
+  };
+  if (flags.dryRun) {
+    const plan = await planPortKill(deps, port, options);
+    if (ctx.json) {
+      printJson(ctx.io, {
+        port,
+        dry_run: true,
+        processes: processesJson(plan.targets),
+        containers: containersJson(plan.containers),
+      });
+    } else {
+      ctx.io.out(
+        dryRunMessage(plan, flags.timeout ?? DEFAULT_KILL_TIMEOUT_MS, flags.signal ?? 'TERM'),
+      );
+    }
+    return 0;
+  }
+  const result = await killPort(deps, port, options);
   if (ctx.json) {
     printJson(ctx.io, {
       port,
       freed: result.freed,
       signals: result.sent.map((name) => `SIG${name}`),
-      processes: result.targets.map((target) => ({
-        pid: target.pid,
-        start_time: new Date(target.startTime).toISOString(),
-        listeners: target.listeners.map(listenerJson),
-      })),
+      processes: processesJson(result.targets),
+      containers: containersJson(result.containers),
     });
   } else {
     ctx.io.err(killMessage(result));

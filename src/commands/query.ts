@@ -1,8 +1,9 @@
 import { type PortQuery, queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { containerLabel, shortId } from '../core/model/containers.js';
 import { parsePort } from '../core/model/port.js';
 import { processLabel } from '../core/model/program.js';
 import { withProgram } from '../core/model/status.js';
-import type { Listener } from '../core/ports.js';
+import type { Listener, ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
@@ -38,6 +39,17 @@ function conflictLines(ctx: Context, listeners: readonly Listener[], path: strin
     );
   }
   return lines;
+}
+
+/** `container web-1 (postgres:16) id 0123456789ab, compose shop/db, port 80 inside`. */
+function containerWho(container: ListenerContainer): string {
+  const compose =
+    container.composeProject !== undefined
+      ? `, compose ${container.composeProject}/${container.composeService ?? '?'}`
+      : '';
+  return sanitize(
+    `${containerLabel(container)} id ${shortId(container.id)}${compose}, port ${container.privatePort} inside`,
+  );
 }
 
 /** `pm query :<port> --json`, also the MCP `who` tool's answer (which adds to each listener). */
@@ -80,8 +92,9 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       ctx.io.out('listening: nothing');
     } else {
       for (const listener of result.listeners.map(withProgram)) {
-        const who =
-          listener.pid === undefined
+        const who = listener.container
+          ? containerWho(listener.container)
+          : listener.pid === undefined
             ? 'pid hidden (another user)'
             : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
         ctx.io.out(

@@ -21,7 +21,7 @@ import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT, type TableLayout } from '../view/table.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
 
 /** While `pm proxy` runs: each allocation's URL by name, keyed `project/service`. */
 export function proxyNames(
@@ -73,6 +73,7 @@ export function statusJson(
         program: first?.program ?? null,
         command: first?.command ?? null,
         address: first?.address ?? null,
+        container: containerJson(first?.container),
         listeners: row.listeners.map(listenerJson),
         proxy_url: name?.url ?? null,
         proxy_https_url: name?.httpsUrl ?? null,

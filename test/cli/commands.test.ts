@@ -336,6 +336,7 @@ describe('pm status and pm --once', () => {
         program: null,
         command: null,
         address: null,
+        container: null,
         listeners: [],
         // No pm proxy runs: no names (test/e2e/proxy.test.ts has them).
         proxy_url: null,

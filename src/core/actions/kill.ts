@@ -2,9 +2,13 @@
 // signalling and the waiting go through ProcessControl, which src/os implements.
 
 import { PmError } from '../errors.js';
+import { shortId } from '../model/containers.js';
 import {
+  type ContainerTarget,
   checkSameProcess,
+  containerTargets,
   DEFAULT_KILL_TIMEOUT_MS,
+  describePlan,
   describeTarget,
   type KillSignal,
   type KillTable,
@@ -14,7 +18,7 @@ import {
 } from '../model/kill.js';
 import type { Port } from '../model/port.js';
 import { listenersByPort } from '../model/status.js';
-import type { Listener, ProcessControl, Scanner } from '../ports.js';
+import type { ContainerDirectory, Listener, ProcessControl, Scanner } from '../ports.js';
 import { sleep as realSleep } from '../store/fs.js';
 
 /** After KILL the kernel releases the socket as the process dies; this only bounds the wait. */
@@ -24,6 +28,8 @@ const POLL_MS = 100;
 export interface KillDeps {
   readonly scanner: Scanner;
   readonly control: ProcessControl;
+  /** Stops a container whose forwarder holds the port; without it such a port is refused. */
+  readonly containers?: ContainerDirectory;
   /** Waits between scans; tests may pass a faster one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
@@ -37,11 +43,15 @@ export interface KillOptions {
    * port is held by someone else by the time pm looks again.
    */
   readonly expectPid?: number;
+  /** The container the user agreed to stop: refuse when another one holds the port now. */
+  readonly expectContainer?: string;
 }
 
 export interface KillResult {
   readonly port: Port;
   readonly targets: readonly KillTarget[];
+  /** Containers stopped through their engine (never by signalling the forwarder). */
+  readonly containers: readonly ContainerTarget[];
   /** The signals sent, in order: ['TERM'] or ['TERM', 'KILL']. */
   readonly sent: readonly KillSignal[];
   /** True when nothing listens on the port any more. */
@@ -96,18 +106,6 @@ export async function killTable(
   };
 }
 
-/**
- * Who a kill of `port` would signal right now, or the refusal: the same checks killPort makes
- * first, with nothing signalled (an agent is shown this before it confirms).
- */
-export async function planPortKill(
-  deps: Pick<KillDeps, 'scanner' | 'control'>,
-  port: Port,
-): Promise<KillTarget[]> {
-  const listeners = await listenersOn(deps.scanner, port);
-  return planKill(port, listeners, await killTable(deps.control, listeners));
-}
-
 async function released(deps: KillDeps, port: Port, withinMs: number): Promise<boolean> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
@@ -145,9 +143,87 @@ async function signalAll(
   return { graceless };
 }
 
+/** Who stopping `port` would reach: processes to signal and containers to stop. */
+export interface KillPlan {
+  readonly port: Port;
+  readonly targets: readonly KillTarget[];
+  readonly containers: readonly ContainerTarget[];
+}
+
 /**
- * Stops whoever listens on `port`: `signal` (TERM), then KILL when the port is still held
- * after `timeoutMs`. Throws PmError for every refusal, before anything is signalled.
+ * What `killPort` would do, and every refusal it would make, without doing anything: a
+ * container's sockets go to its engine, every other socket through planKill.
+ */
+export async function planPortKill(
+  deps: Pick<KillDeps, 'scanner' | 'control' | 'containers'>,
+  port: Port,
+  options: Pick<KillOptions, 'signal'> = {},
+): Promise<KillPlan> {
+  const listeners = await listenersOn(deps.scanner, port);
+  const containers = containerTargets(listeners);
+  const others = listeners.filter((listener) => listener.container === undefined);
+  if (containers.length > 0) {
+    if (deps.containers === undefined) {
+      throw refuse(
+        `port ${port} is published by ${containers.map((c) => c.label).join(', ')}, and pm cannot reach its engine here`,
+        'stop the container with the engine (docker stop, podman stop)',
+      );
+    }
+    if (options.signal !== undefined && options.signal !== 'TERM' && options.signal !== 'KILL') {
+      throw refuse(
+        `port ${port} is published by ${containers.map((c) => c.label).join(', ')}: its engine stops it with the container's own stop signal, not SIG${options.signal}`,
+        'send the signal with the engine (docker kill --signal, podman kill --signal)',
+      );
+    }
+  }
+  const targets =
+    others.length > 0 || containers.length === 0
+      ? planKill(port, others, await killTable(deps.control, others))
+      : [];
+  return { port, targets, containers };
+}
+
+function checkExpected(plan: KillPlan, options: KillOptions): void {
+  const { expectPid, expectContainer } = options;
+  const pidGone = expectPid !== undefined && !plan.targets.some((t) => t.pid === expectPid);
+  const containerGone =
+    expectContainer !== undefined &&
+    !plan.containers.some((c) => c.container.id === expectContainer);
+  if (pidGone || containerGone) {
+    const agreed = containerGone
+      ? `the container ${shortId(expectContainer as string)}`
+      : `the pid ${expectPid}`;
+    throw refuse(
+      `port ${plan.port} is now held by ${describePlan(plan)}, not ${agreed} you agreed to stop; nothing was signalled`,
+      'look again and ask once more',
+    );
+  }
+}
+
+/** Asks the engine to stop each container: its stop signal, then KILL after the timeout. */
+async function stopContainers(
+  directory: ContainerDirectory,
+  containers: readonly ContainerTarget[],
+  timeoutMs: number,
+  port: Port,
+): Promise<void> {
+  for (const target of containers) {
+    try {
+      await directory.stop(target.container.id, timeoutMs / 1000);
+    } catch (error) {
+      throw new PmError(
+        'KILL_REFUSED',
+        `the engine did not stop ${target.label} publishing port ${port}: ${error instanceof Error ? error.message : String(error)}`,
+        'stop the container with the engine (docker stop, podman stop)',
+      );
+    }
+  }
+}
+
+/**
+ * Stops whoever listens on `port`: a container through its engine; a process with `signal`
+ * (TERM), then KILL when the port is still held after `timeoutMs`. Throws PmError for every
+ * refusal, before anything is signalled.
  */
 export async function killPort(
   deps: KillDeps,
@@ -156,22 +232,30 @@ export async function killPort(
 ): Promise<KillResult> {
   const first = options.signal ?? 'TERM';
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
-  const targets = await planPortKill(deps, port);
-  if (options.expectPid !== undefined && !targets.some((t) => t.pid === options.expectPid)) {
-    throw refuse(
-      `port ${port} is now held by ${targets.map(describeTarget).join(', ')}, not the pid ${options.expectPid} you agreed to stop; nothing was signalled`,
-      'look again and ask once more',
-    );
+  const plan = await planPortKill(deps, port, options);
+  checkExpected(plan, options);
+  const { targets, containers } = plan;
+  if (containers.length > 0 && deps.containers) {
+    await stopContainers(deps.containers, containers, first === 'KILL' ? 0 : timeoutMs, port);
+  }
+  if (targets.length === 0) {
+    return {
+      port,
+      targets,
+      containers,
+      sent: [],
+      freed: await released(deps, port, AFTER_KILL_MS),
+    };
   }
   const sent: KillSignal[] = [first];
   const { graceless } = await signalAll(deps.control, targets, first, port);
   if (await released(deps, port, graceless || first === 'KILL' ? 0 : timeoutMs)) {
-    return { port, targets, sent, freed: true };
+    return { port, targets, containers, sent, freed: true };
   }
   if (first === 'KILL') {
-    return { port, targets, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+    return { port, targets, containers, sent, freed: await released(deps, port, AFTER_KILL_MS) };
   }
   sent.push('KILL');
   await signalAll(deps.control, targets, 'KILL', port, true);
-  return { port, targets, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+  return { port, targets, containers, sent, freed: await released(deps, port, AFTER_KILL_MS) };
 }

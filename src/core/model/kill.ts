@@ -3,7 +3,8 @@
 // process; core/actions/kill.ts reads the table and carries the plan out.
 
 import { PmError } from '../errors.js';
-import type { Listener } from '../ports.js';
+import type { Listener, ListenerContainer } from '../ports.js';
+import { containerLabel, isForwarder } from './containers.js';
 import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { type NamedListener, withProgram } from './status.js';
@@ -42,6 +43,27 @@ export interface KillTarget {
   readonly listeners: readonly NamedListener[];
 }
 
+/** A container pm asks its engine to stop, because its forwarder holds the port. */
+export interface ContainerTarget {
+  readonly container: ListenerContainer;
+  /** `container web-1 (postgres:16)`. Foreign: sanitize to show. */
+  readonly label: string;
+  readonly listeners: readonly NamedListener[];
+}
+
+/** The containers behind a port's listeners, one entry each however many sockets. */
+export function containerTargets(listeners: readonly Listener[]): ContainerTarget[] {
+  const byId = new Map<string, ContainerTarget>();
+  for (const listener of listeners) {
+    const container = listener.container;
+    if (container === undefined) continue;
+    const known = byId.get(container.id);
+    const held = [...(known?.listeners ?? []), withProgram(listener)];
+    byId.set(container.id, { container, label: containerLabel(container), listeners: held });
+  }
+  return [...byId.values()];
+}
+
 /** The facts the plan is made from: what the OS said about each pid and about pm itself. */
 export interface KillTable {
   readonly self: { readonly pid: number; readonly uid?: number };
@@ -70,6 +92,13 @@ export function planKill(
 ): KillTarget[] {
   if (listeners.length === 0) {
     throw new PmError('NOT_LISTENING', `nothing listens on port ${port}`, 'nothing to stop');
+  }
+  const forwarder = listeners.find((listener) => isForwarder(listener.process));
+  if (forwarder !== undefined) {
+    throw refuse(
+      `port ${port} is held by ${forwarder.process}${forwarder.pid !== undefined ? ` (pid ${forwarder.pid})` : ''}, a container engine's port forwarder, and pm found no container behind it; signalling it would break the engine, not stop the container`,
+      'stop the container with the engine (docker stop, podman stop); pm doctor shows whether pm reaches the engine',
+    );
   }
   if (listeners.some((listener) => listener.pid === undefined)) {
     throw refuse(
@@ -134,4 +163,12 @@ export function checkSameProcess(target: KillTarget, startTimeNow: number | unde
       'look again at who listens on the port',
     );
   }
+}
+
+/** Everything a kill reaches, for messages: `container web-1 (postgres:16), vite (node) (pid 42)`. */
+export function describePlan(plan: {
+  readonly targets: readonly KillTarget[];
+  readonly containers: readonly ContainerTarget[];
+}): string {
+  return [...plan.containers.map((c) => c.label), ...plan.targets.map(describeTarget)].join(', ');
 }

@@ -13,11 +13,13 @@ import { type DashboardRow, type DashboardRows, visibleRows } from './rows.js';
 import { nextSort, type SortKey } from './sort.js';
 import { activeFilter, selectedIndex, send, type UiState } from './state.js';
 
-/** The process the user is asked to stop, as the question named it. */
+/** The process (or container) the user is asked to stop, as the question named it. */
 export interface KillRequest {
   readonly port: number;
-  readonly pid: number;
+  /** The process to signal; absent when a container is stopped through its engine. */
+  readonly pid?: number;
   readonly label?: string;
+  readonly containerId?: string;
 }
 
 export type ActingOverlay =
@@ -63,6 +65,9 @@ export function urlOf(port: number): string {
 
 /** "vite (node), pid 4242, on port 5173": how the y/n question names what it stops. */
 export function describeKill(target: KillRequest): string {
+  if (target.containerId !== undefined) {
+    return `${sanitize(target.label ?? `container ${target.containerId.slice(0, 12)}`)}, on port ${target.port}`;
+  }
   return `${target.label ? `${sanitize(target.label)}, ` : ''}pid ${target.pid}, on port ${target.port}`;
 }
 
@@ -94,6 +99,13 @@ export function killRequestOf(row: DashboardRow | undefined): KillRequest | Mess
   const holder = row.holder;
   if (holder === undefined) {
     return { tone: 'warning', text: `nothing listens on port ${row.port}: nothing to stop` };
+  }
+  if (holder.containerId !== undefined) {
+    return {
+      port: holder.port,
+      containerId: holder.containerId,
+      ...(holder.label !== undefined ? { label: holder.label } : {}),
+    };
   }
   if (holder.pid === undefined) {
     return {
