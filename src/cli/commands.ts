@@ -120,8 +120,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'kill',
     usage: [
-      'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run]',
-      'kill :<port> [--timeout S] [--signal NAME] [--dry-run]',
+      'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run] [--force]',
+      'kill :<port> [--timeout S] [--signal NAME] [--dry-run] [--force]',
       'kill <service>   (of the project of the current directory)',
     ],
     summary:
@@ -132,13 +132,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       'pm kill :3000 --signal INT',
       'pm kill :5432 --dry-run',
     ],
-    flags: ['timeout', 'signal', 'dry-run'],
-    flagNotes: { 'dry-run': 'say what would be stopped (process or container); stop nothing' },
+    flags: ['timeout', 'signal', 'dry-run', 'force'],
+    flagNotes: {
+      'dry-run': 'say what would be stopped (process or container); stop nothing',
+      force: "as root: also stop another user's process that pm run did not start for this service",
+    },
     run: async ({ ctx, input, flags }) =>
       (await import('../commands/kill.js')).runKill(ctx, input, {
         timeout: flags.timeout,
         signal: flags.signal,
         dryRun: flags['dry-run'],
+        force: flags.force,
       }),
   },
   {

@@ -8,12 +8,20 @@ import {
   type KillTarget,
 } from '../core/model/kill.js';
 import { type Port, parsePort } from '../core/model/port.js';
+import { SERVICE_MARKER, serviceMarker } from '../core/model/status.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { dryRunMessage, killMessage } from '../view/kill.js';
-import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
+import {
+  type Context,
+  containerJson,
+  expectArgs,
+  listenerJson,
+  printJson,
+  searchOptions,
+} from './context.js';
 
 const USAGE =
-  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--dry-run]   (the project of the current directory when left out)';
+  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--dry-run] [--force]   (the project of the current directory when left out)';
 
 export type KillTargetArgs =
   | { readonly kind: 'port'; readonly port: Port }
@@ -32,14 +40,22 @@ export function parseKillTarget(input: readonly string[]): KillTargetArgs {
     : { kind: 'service', project: first, service: second };
 }
 
-async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
-  if (target.kind === 'port') return target.port;
+async function portOf(
+  ctx: Context,
+  target: KillTargetArgs,
+): Promise<{ port: Port; marker?: string }> {
+  if (target.kind === 'port') return { port: target.port };
   let project = target.project;
   if (project === undefined) {
-    project = inferProject((await ctx.deps.store.read()).registry, ctx.cwd)?.project;
+    project = inferProject(
+      (await ctx.deps.store.read()).registry,
+      ctx.cwd,
+      searchOptions(ctx),
+    )?.project;
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
-  return (await queryService(ctx.deps, project, target.service)).port;
+  const { port } = await queryService(ctx.deps, project, target.service);
+  return { port, marker: serviceMarker(project, target.service) };
 }
 
 const processesJson = (targets: readonly KillTarget[]) =>
@@ -62,19 +78,26 @@ export async function runKill(
     readonly timeout?: number | undefined;
     readonly signal?: KillSignal | undefined;
     readonly dryRun?: boolean;
+    readonly force?: boolean | undefined;
   },
 ): Promise<number> {
-  const port = await portOf(ctx, parseKillTarget(input));
+  const { port, marker } = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
   }
+  const processes = ctx.deps.processes;
+  const markerOf = processes
+    ? (pid: number) => processes.environmentValue(pid, SERVICE_MARKER)
+    : undefined;
   const deps = {
     scanner: ctx.deps.scanner,
     control,
     ...(ctx.deps.containers ? { containers: ctx.deps.containers } : {}),
+    ...(markerOf ? { markerOf } : {}),
   };
   const options = {
+    consent: { force: flags.force === true, ...(marker !== undefined ? { marker } : {}) },
     ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   };
