@@ -246,6 +246,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: ({ ctx, input, environment }) => runMcp(ctx, input, environment.registryPath),
   },
   {
+    name: 'proxy',
+    usage: [
+      'proxy [--http-port N] [--https-port N] [--admin ADDR]',
+      'proxy --print   (the Caddyfile it would run)',
+      'proxy trust   (caddy trust: browsers then trust its HTTPS)',
+    ],
+    summary:
+      'every allocation by name, http(s)://<service>.<project>.localhost, through Caddy; follows the registry',
+    examples: [
+      'pm proxy',
+      'pm proxy --print > Caddyfile',
+      'pm proxy trust',
+      'pm proxy --http-port 80 --https-port 443',
+    ],
+    flags: ['print', 'http-port', 'https-port', 'admin'],
+    run: async ({ ctx, input, flags, env, environment }) =>
+      (await import('../commands/proxy.js')).runProxy(ctx, input, flags, {
+        env,
+        platform: environment.platform,
+        files: environment.proxyFiles,
+      }),
+  },
+  {
+    name: 'export',
+    usage: ['export caddy|traefik|nginx'],
+    summary: "every allocation's name as a static config for a proxy you run yourself",
+    examples: ['pm export caddy > pm.caddy', 'pm export traefik > pm.yml', 'pm export nginx'],
+    flags: [],
+    run: async ({ ctx, input }) => (await import('../commands/proxy.js')).runExport(ctx, input),
+  },
+  {
     name: 'completion',
     usage: [
       'completion bash|zsh|fish',

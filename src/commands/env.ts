@@ -2,6 +2,7 @@
 // would set for a project's services, printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
 import { projectPorts } from '../core/actions/index.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { PmError } from '../core/errors.js';
 import {
   dotenvLines,
@@ -9,6 +10,7 @@ import {
   formatVariables,
   jsonVariables,
   projectVariables,
+  withUrls,
 } from '../core/model/env-vars.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
@@ -42,7 +44,10 @@ export async function runEnv(
   }
   const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
-  const vars = projectVariables(services, envNames ?? declaredEnvNames(here?.manifest));
+  const vars = withUrls(
+    projectVariables(services, envNames ?? declaredEnvNames(here?.manifest)),
+    await proxyUrls(ctx.deps, project),
+  );
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));
     return 0;

@@ -3,8 +3,10 @@
 // server ends up listening somewhere else.
 import { resolve } from 'node:path';
 import { type Drift, watchDrift } from '../core/actions/drift.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
+import { withUrls } from '../core/model/env-vars.js';
 import { processLabel } from '../core/model/program.js';
 import { samePath } from '../core/model/registry.js';
 import {
@@ -98,7 +100,10 @@ export async function runRun(
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
-    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    env: {
+      ...hooks.environment,
+      ...Object.fromEntries(withUrls(plan.variables, await proxyUrls(ctx.deps, project))),
+    },
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
