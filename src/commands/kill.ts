@@ -6,9 +6,23 @@ import { type Port, parsePort } from '../core/model/port.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { killMessage } from '../view/kill.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
-const USAGE =
-  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME]   (the project of the current directory when left out)';
+export const killSpec: CommandSpec = {
+  name: 'kill',
+  usage: [
+    'kill <project> <service> [--timeout S] [--signal NAME]',
+    'kill :<port> [--timeout S] [--signal NAME]',
+    'kill <service>   (of the project of the current directory)',
+  ],
+  summary:
+    'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; exit 0 when the port is free',
+  examples: ['pm kill shop web', 'pm kill :3000 --timeout 2', 'pm kill :3000 --signal INT'],
+  flags: ['timeout', 'signal'],
+  run: async ({ ctx, input, flags }) => runKill(ctx, input, flags),
+};
+
+const USAGE = usageLine(killSpec);
 
 export type KillTargetArgs =
   | { readonly kind: 'port'; readonly port: Port }

@@ -7,6 +7,19 @@ import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const statusSpec: CommandSpec = {
+  name: 'status',
+  usage: ['status [--all]'],
+  summary: 'the allocation table with who listens on each port, once',
+  examples: ['pm status', 'pm status --all --json'],
+  flags: ['all'],
+  run: ({ ctx, input, flags, environment }) =>
+    runStatus(ctx, input, { all: flags.all }, environment.registryPath),
+};
+
+const USAGE = usageLine(statusSpec);
 
 export function statusJson(view: StatusView, registryPath: string, all: boolean) {
   return {
@@ -78,7 +91,7 @@ export async function runStatus(
   flags: { readonly all: boolean },
   registryPath: string,
 ): Promise<number> {
-  expectArgs(input, 0, 0, 'pm status [--all] [--json]');
+  expectArgs(input, 0, 0, USAGE);
   const view = await status(ctx.deps, { all: flags.all });
   if (ctx.json) {
     printJson(ctx.io, statusJson(view, registryPath, flags.all));
