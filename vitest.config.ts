@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// pm's caches (socket owners; Node 20's code cache) of every pm the tests run (in-process
+// pm's caches (socket owners; Node's compile cache) of every pm the tests run (in-process
 // scanners, spawned CLIs: test/helpers/cli.ts homeEnv passes it on) go to a directory of this
 // run, not the user's ~/.cache.
 const cacheDir = join(tmpdir(), `pm-test-owner-cache-${process.pid}`);
@@ -17,7 +17,7 @@ export default defineConfig({
     // Integration, reliability and e2e tests spawn processes and open real sockets;
     // forks keep each file isolated and the pool small enough for a 2-core CI box.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

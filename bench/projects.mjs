@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { median, printRows, timeCommands } from './lib.mjs';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const API = new URL('../dist/api/index.js', import.meta.url).href;
+const API = new URL('../dist/api/internal.js', import.meta.url).href;
 
 function git(cwd, ...args) {
   execFileSync(

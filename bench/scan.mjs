@@ -24,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createScanner } from '../dist/api/index.js';
+import { createScanner } from '../dist/api/internal.js';
 import { median } from './lib.mjs';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

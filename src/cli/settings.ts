@@ -2,7 +2,7 @@
 // passed down (nothing below src/cli reads process.env). A bad value is a usage error naming
 // the variable, instead of a Node warning or a silently ignored setting. The CLI builds them
 // from its io, the programmatic API from its options and the process's environment.
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { PmError } from '../core/errors.js';
 import type { ScannerChoice, ScannerMode } from '../core/ports.js';
 import { resolveRegistryPath as registryPathFor } from '../core/store/location.js';
@@ -64,6 +64,7 @@ export function readSettings(
     scannerMode: scannerMode(env.PM_SCANNER),
     lockStaleMs: milliseconds(env, 'PM_LOCK_STALE_MS'),
     lockTimeoutMs: milliseconds(env, 'PM_LOCK_TIMEOUT_MS'),
+    ...checkedCacheDir(env.PM_CACHE_DIR),
     home,
     cacheDirectory: () => {
       cache ??= cacheDirectory(env);
@@ -120,6 +121,18 @@ function scannerMode(raw: string | undefined): ScannerMode | undefined {
     );
   }
   return mode as ScannerMode;
+}
+
+/** A relative PM_CACHE_DIR would name a directory of whatever checkout pm runs in. */
+function checkedCacheDir(raw: string | undefined): object {
+  if (raw !== undefined && raw !== '' && !isAbsolute(raw)) {
+    throw new PmError(
+      'USAGE',
+      `invalid PM_CACHE_DIR '${raw}': an absolute path`,
+      'set PM_CACHE_DIR to an absolute path, or unset it for the per-user cache directory',
+    );
+  }
+  return {};
 }
 
 function milliseconds(env: Env, name: string): number | undefined {

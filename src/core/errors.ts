@@ -122,6 +122,11 @@ export class PmError extends Error {
   get exitCode(): 1 | 2 {
     return USAGE_CODES.has(this.code) ? 2 : 1;
   }
+
+  /** `instanceof PmError` is the brand check too, so it agrees across copies of this module. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isPmError(value);
+  }
 }
 
 // On the prototype, not the instance: it stays out of an error's own keys (equality, JSON).

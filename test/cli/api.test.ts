@@ -5,11 +5,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allocate, defaultDeps, env, port } from '../../src/api/index.js';
+import { env, port, query, status } from '../../src/api/index.js';
+import { allocate, defaultDeps as depsFor } from '../../src/api/internal.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest();
+/** The CLI's wiring, to set up and check allocations beside the API (not part of it). */
+const defaultDeps = (registry: string) => depsFor(registry);
 const ENTRY = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
 
 /** Runs an ES module snippet in a fresh node, from `cwd`, with exactly `env`; its stdout. */
@@ -21,26 +24,24 @@ function runModule(script: string, options: { cwd?: string; env?: NodeJS.Process
   });
 }
 
-it('allocates through `import { allocate, defaultDeps } from "port-ledger"`', () => {
+it('allocates and reads back through `import { port, query, status } from "port-ledger"`', () => {
   const registry = join(tempDir(), 'registry.toml');
   const script = `
-    import { allocate, defaultDeps } from 'port-ledger';
-    const deps = defaultDeps(${JSON.stringify(registry)});
-    const first = await allocate(deps, { project: 'shop', service: 'web' });
-    const again = await allocate(deps, { project: 'shop', service: 'web' });
-    console.log(JSON.stringify([first.port, first.created, again.port, again.created]));
+    import { port, query, status } from 'port-ledger';
+    const options = { registry: ${JSON.stringify(registry)} };
+    const web = await port('shop', 'web', options);
+    const again = await port('shop', 'web', options);
+    const rows = await status(options);
+    const shop = await query('shop', options);
+    console.log(JSON.stringify({ web, again, rows, shop }));
   `;
-  const out = runModule(script);
-  const [port, created, againPort, againCreated] = JSON.parse(out) as [
-    number,
-    boolean,
-    number,
-    boolean,
-  ];
-  expect(created).toBe(true);
-  expect(againPort).toBe(port);
-  expect(againCreated).toBe(false);
-  expect(readFileSync(registry, 'utf8')).toContain(`web = ${port}`);
+  const { web, again, rows, shop } = JSON.parse(runModule(script));
+  expect(again).toBe(web);
+  expect(rows).toEqual([
+    { project: 'shop', service: 'web', port: web, state: expect.any(String), listeners: [] },
+  ]);
+  expect(shop).toEqual({ project: 'shop', services: rows });
+  expect(readFileSync(registry, 'utf8')).toContain(`web = ${web}`);
 });
 
 describe('port()', () => {
@@ -50,7 +51,7 @@ describe('port()', () => {
     expect(Number.isInteger(first)).toBe(true);
     expect(await port('shop', 'web', { registry })).toBe(first);
     expect(readFileSync(registry, 'utf8')).toContain(`web = ${first}`);
-    // The same allocation the explicit API and the CLI see.
+    // The same allocation the CLI's core sees.
     const { port: explicit, created } = await allocate(defaultDeps(registry), {
       project: 'shop',
       service: 'web',
@@ -148,6 +149,28 @@ describe('env()', () => {
     const nowhere = await failure(env({ registry, cwd: tempDir() }));
     expect(nowhere.code).toBe('NO_PROJECT');
     expect(nowhere.message).toContain("name the project: env('<project>')");
+    expect(existsSync(registry)).toBe(false);
+  });
+});
+
+describe('status() and query()', () => {
+  it('list every service with its live state, a listener included', async () => {
+    const registry = join(tempDir(), 'registry.toml');
+    const web = await port('shop', 'web', { registry });
+    const api = await port('shop', 'api', { registry });
+    const rows = await status({ registry });
+    expect(rows.map((row) => [row.service, row.port])).toEqual([
+      ['api', api],
+      ['web', web],
+    ]);
+    const shop = await query('shop', { registry });
+    expect(shop.services.map((row) => row.service)).toEqual(['api', 'web']);
+  });
+
+  it('query() of an unknown project is NOT_FOUND and writes nothing', async () => {
+    const registry = join(tempDir(), 'registry.toml');
+    expect((await failure(query('shop', { registry }))).code).toBe('NOT_FOUND');
+    expect((await failure(query('no such', { registry }))).code).toBe('INVALID_NAME');
     expect(existsSync(registry)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // isPmError is a brand check: an error from another copy of the module (another bundle, a
-// dependency's own port-ledger) is still recognised, where instanceof says no.
+// dependency's own port-ledger) is still recognised, by isPmError and by instanceof (which
+// PmError answers with the same brand check), both ways.
 import { expect, it } from 'vitest';
 import { isPmError, PmError } from '../../src/core/errors.js';
 
@@ -9,8 +10,12 @@ it('recognises a PmError made by another copy of the module', async () => {
     '../../src/core/errors.js?another-copy' as string
   )) as typeof import('../../src/core/errors.js');
   const foreign = new other.PmError('IO', 'disk full');
-  expect(foreign instanceof PmError).toBe(false);
+  expect(other.PmError).not.toBe(PmError);
+  expect(foreign instanceof PmError).toBe(true);
+  expect(new PmError('IO', 'x') instanceof other.PmError).toBe(true);
+  expect(new Error('plain') instanceof PmError).toBe(false);
   expect(isPmError(foreign)).toBe(true);
+  expect(other.isPmError(new PmError('IO', 'x'))).toBe(true);
   expect(isPmError(new PmError('IO', 'x'))).toBe(true);
   expect(Object.getOwnPropertySymbols(new PmError('IO', 'x'))).toEqual([]);
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CLI, homeEnv } from '../helpers/cli.js';
 
 export { CLI, type RunResult, runCli as runPm } from '../helpers/cli.js';
-export const API = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
+export const API = fileURLToPath(new URL('../../dist/api/internal.js', import.meta.url));
 
 export function worker(name: string): string {
   return fileURLToPath(new URL(`./workers/${name}`, import.meta.url));

@@ -9,10 +9,12 @@ export interface TerminalSize {
 
 const FALLBACK: TerminalSize = { columns: 80, rows: 24 };
 
-function sizeOf(stream: NodeJS.WriteStream): TerminalSize {
+/** Ink 8 types its stdout as a plain writable; a terminal's carries its size. */
+function sizeOf(stream: object): TerminalSize {
+  const { columns = 0, rows = 0 } = stream as { columns?: number; rows?: number };
   return {
-    columns: stream.columns > 0 ? stream.columns : FALLBACK.columns,
-    rows: stream.rows > 0 ? stream.rows : FALLBACK.rows,
+    columns: columns > 0 ? columns : FALLBACK.columns,
+    rows: rows > 0 ? rows : FALLBACK.rows,
   };
 }
 

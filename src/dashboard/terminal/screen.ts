@@ -114,10 +114,17 @@ export class Screen extends EventEmitter {
     this.output.write(`${WRAP}${SHOW_CURSOR}${LEAVE_ALTERNATE_SCREEN}`);
   }
 
-  /** Called by Ink with one complete frame. */
-  write(frame: string): boolean {
-    this.frame = frame.split('\n');
-    this.paint();
+  /**
+   * Called by Ink with one complete frame. Ink 8 also writes '' with a callback, as a barrier
+   * before its exit promise resolves: not a frame, and the callback must run, as a stream's
+   * would, or the dashboard never returns its exit code.
+   */
+  write(frame: string, done?: () => void): boolean {
+    if (frame !== '') {
+      this.frame = frame.split('\n');
+      this.paint();
+    }
+    if (done) queueMicrotask(done);
     return true;
   }
 

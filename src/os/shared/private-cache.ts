@@ -1,7 +1,12 @@
-// pm's caches: the socket owners it saw (Linux) and V8's compiled code of its
-// bundles. Both are hints that save time and are never trusted further than that, and
-// the second is code pm runs: a cache file is used only if this user's own, in a directory
-// nobody else may write, opened without following links. Anything else reads as "no cache".
+// pm's caches: the socket owners it saw (Linux) and Node's compile cache of pm's code (the bin
+// turns it on: src/cli.ts). Both are hints that save time and are never trusted further than
+// that, and the second is code pm runs: a cache is used only in a directory that is this
+// user's, exactly 0700 and not a link, and a cache file only if it is this user's own, opened
+// without following links. Anything else reads as "no cache".
+//
+// Every step is bounded: a directory that cannot be made (procfs, a read-only mount, a file in
+// the way) is given up after one try per missing level. Node's recursive mkdir loops forever on
+// procfs (mkdir there fails with ENOENT under an existing parent), so it is never used here.
 import type * as nodeFs from 'node:fs';
 import {
   closeSync,
@@ -17,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { homeDirectory } from './home.js';
 import { isDeadWritersTemp, tempPathFor } from './temp-file.js';
 
@@ -56,8 +61,13 @@ export interface PrivateFileOptions {
   readonly fs?: CacheFs;
 }
 
+/** More missing levels than any real cache path has; deeper is not made. */
+const MAX_MISSING_LEVELS = 8;
+
 /**
- * Where pm's caches live: $PM_CACHE_DIR if set; else $XDG_RUNTIME_DIR/port-manager when that
+ * Where pm's caches live: $PM_CACHE_DIR if set and absolute (the CLI refuses a relative one
+ * with a usage error; the API ignores it, as a relative path would name a directory of
+ * whatever checkout it runs in); else $XDG_RUNTIME_DIR/port-manager when that
  * directory exists and belongs to this user (private, and gone at logout: owners do not
  * outlive the session anyway); else the user's cache directory ($XDG_CACHE_HOME or ~/.cache),
  * or, with no home directory at all, $TMPDIR/port-manager-<uid>.
@@ -67,7 +77,7 @@ export function cacheDirectory(
   uid: number = process.geteuid?.() ?? -1,
   fs: Pick<CacheFs, 'lstatSync'> = systemFs,
 ): string {
-  if (env.PM_CACHE_DIR) return env.PM_CACHE_DIR;
+  if (env.PM_CACHE_DIR && isAbsolute(env.PM_CACHE_DIR)) return env.PM_CACHE_DIR;
   const runtime = env.XDG_RUNTIME_DIR;
   if (runtime && isAbsolute(runtime)) {
     try {
@@ -144,8 +154,7 @@ export function writePrivateFile(
   const uid = options.uid ?? process.geteuid?.() ?? -1;
   const temp = tempPathFor(join(directory, name));
   try {
-    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    if (!isPrivateDirectory(directory, uid, fs)) return;
+    if (!ensurePrivateDirectory(directory, uid, fs)) return;
     // 'wx': never write through a file or link someone else put at the temp name.
     fs.writeFileSync(temp, typeof data === 'function' ? data() : data, {
       mode: 0o600,
@@ -174,8 +183,50 @@ function sweepDeadTemps(directory: string, name: string, fs: CacheFs): void {
   }
 }
 
-/** Ours, a real directory, and not writable by others. */
+/**
+ * Whether `directory` is private (see isPrivateDirectory), making it 0700 first if it is
+ * missing (its missing parents too, each 0700). Never throws; every step is bounded.
+ */
+export function ensurePrivateDirectory(
+  directory: string,
+  uid: number = process.geteuid?.() ?? -1,
+  fs: Pick<CacheFs, 'lstatSync' | 'mkdirSync'> = systemFs,
+): boolean {
+  if (!isAbsolute(directory)) return false;
+  try {
+    return isPrivateDirectory(directory, uid, fs);
+  } catch {
+    // missing (or unreadable): make it, then look again
+  }
+  try {
+    makeDirectory(directory, MAX_MISSING_LEVELS, fs);
+    return isPrivateDirectory(directory, uid, fs);
+  } catch {
+    return false;
+  }
+}
+
+/** mkdir -p, one try per level and at most `levels` levels up. Throws when it cannot. */
+function makeDirectory(directory: string, levels: number, fs: Pick<CacheFs, 'mkdirSync'>): void {
+  try {
+    fs.mkdirSync(directory, { mode: 0o700 });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(directory);
+    if (code !== 'ENOENT' || levels <= 1 || parent === directory) throw error;
+    makeDirectory(parent, levels - 1, fs);
+    fs.mkdirSync(directory, { mode: 0o700 });
+  }
+}
+
+/**
+ * This user's, a real directory (lstat: never a link), mode exactly 0700. Never on Windows,
+ * which has no uid (-1) or mode to tell a private directory by. Throws when the directory
+ * cannot be looked at.
+ */
 function isPrivateDirectory(directory: string, uid: number, fs: Pick<CacheFs, 'lstatSync'>) {
   const stat = fs.lstatSync(directory);
-  return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+  if (!stat.isDirectory()) return false;
+  return stat.uid === uid && (stat.mode & 0o777) === 0o700;
 }

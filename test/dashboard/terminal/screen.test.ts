@@ -73,6 +73,17 @@ describe('the screen Ink renders into', () => {
     expect(terminal.written).toContain(`${ESC}2J${at(1, 'title')}${at(2, 'row')}`);
   });
 
+  it("takes Ink 8's empty write with a callback as a flush barrier: paints nothing, calls back", async () => {
+    const terminal = new FakeTerminal();
+    const screen = new Screen(terminal);
+    screen.open();
+    screen.write('title\nrow');
+    terminal.written = '';
+    const flushed = new Promise<void>((resolve) => screen.write('', resolve));
+    await flushed;
+    expect(terminal.written).toBe('');
+  });
+
   it('writes nothing when a frame repeats the previous one', () => {
     const terminal = new FakeTerminal();
     const screen = new Screen(terminal);

@@ -7,7 +7,7 @@
 // argv: <registry> <chunk bytes>
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { parseRegistry, RegistryStore, serializeRegistry } from '../../../dist/api/index.js';
+import { parseRegistry, RegistryStore, serializeRegistry } from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path, chunkText] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // Takes the registry lock through a real transaction and keeps it (the lock refresh timer
 // runs) until killed. Prints "locked" once it holds it. argv: <registry>
-import { RegistryStore } from '../../../dist/api/index.js';
+import { RegistryStore } from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path] = process.argv.slice(2);

@@ -4,7 +4,7 @@
 // (SIGSTOP) while paused, as a sleeping laptop or a stopped job would be. argv: <registry> <project>
 import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { RegistryStore } from '../../../dist/api/index.js';
+import { RegistryStore } from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path, project] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // Lost-update worker: `count` read-modify-write transactions through the real RegistryStore.
 // Each adds one service (a distinct port) and bumps a counter. Waits for "go" on stdin so all
 // workers start together. argv: <registry> <worker id> <count> <lock|nolock>
-import { RegistryStore } from '../../../dist/api/index.js';
+import { RegistryStore } from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path, idText, countText, mode] = process.argv.slice(2);
