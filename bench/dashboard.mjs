@@ -14,13 +14,13 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A registry of `count` allocations spread over a few projects, as pm would write it. */
-function registryText(count, firstPort = 20000) {
+function registryText(count, firstPort = 20000, ports = []) {
   const lines = ['version = 1', '', '[defaults]', 'range_start = 3000', 'range_end = 9999'];
   const projects = 5;
   for (let project = 0; project < projects; project++) {
     lines.push('', `[projects.project${project}.ports]`);
     for (let service = project; service < count; service += projects) {
-      const port = service === 0 ? firstPort : 20000 + service;
+      const port = ports[service] ?? (service === 0 ? firstPort : 20000 + service);
       lines.push(`service${String(service).padStart(2, '0')} = ${port}`);
     }
   }
@@ -49,6 +49,19 @@ function childrenOf(pid) {
   }
 }
 
+/** dockerd's CPU ticks, read from /proc (never signalled), or undefined when none runs. */
+function engineTicks() {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'dockerd') return cpuTicks(entry);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
+}
+
 /** The node process running dist/cli.js under the pane's shell. */
 function findDashboardPid(panePid) {
   const queue = [panePid];
@@ -66,10 +79,10 @@ function findDashboardPid(panePid) {
 }
 
 /** Milliseconds from starting `command` in a new tmux window until `ready(screen)` holds. */
-async function firstScreen(tmux, name, height, command, ready, cacheDir) {
+async function firstScreen(tmux, name, height, command, ready, cacheDir, extraEnv = '') {
   const started = performance.now();
   // Ink draws nothing live when it believes it runs in CI; a user's terminal has no CI set.
-  const env = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color PM_CACHE_DIR=${cacheDir}`;
+  const env = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color PM_CACHE_DIR=${cacheDir}${extraEnv}`;
   tmux('new-session', '-d', '-s', name, '-x', '120', '-y', String(height), `${env} ${command}`);
   await waitForScreen(tmux, name, ready, started);
   return performance.now() - started;
@@ -97,11 +110,18 @@ export async function runDashboardBench({
   // Open the detail view of a row whose port a real process listens on, then measure: the
   // process is read once when the view opens, never on the refreshes after.
   detail = false,
+  // Ports to allocate first (containers publish them: bench/containers.mjs), and variables
+  // for the measured dashboard (DOCKER_HOST=... for a run without an engine).
+  ports = [],
+  env = {},
 } = {}) {
+  const extraEnv = Object.entries(env)
+    .map(([name, value]) => ` ${name}=${value}`)
+    .join('');
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-dashboard-'));
   const registry = join(dir, 'registry.toml');
   const listener = detail ? await holdPort() : undefined;
-  writeFileSync(registry, registryText(allocations, listener?.port));
+  writeFileSync(registry, registryText(allocations, listener?.port, ports));
   const socket = `pm-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
   // A tmux server per measurement (a new one on a just-killed socket may fail to start).
   const servers = [];
@@ -144,7 +164,15 @@ export async function runDashboardBench({
       // Each measurement starts its own tmux server, so both include the same start-up.
       onceTmux('kill-server');
       // First frame: the header, the refresh clock and the last allocation are on screen.
-      const frameMs = await firstScreen(tmux, 'bench', height, dashboard, firstFrame, cacheDir);
+      const frameMs = await firstScreen(
+        tmux,
+        'bench',
+        height,
+        dashboard,
+        firstFrame,
+        cacheDir,
+        extraEnv,
+      );
       samples.firstFrame.push(frameMs);
       // First key answered: j moves the selection to the second row once Ink listens.
       tmux('send-keys', '-t', 'bench', 'j');
@@ -158,7 +186,7 @@ export async function runDashboardBench({
     const firstFrameMs = median(samples.firstFrame);
     const firstKeyMs = median(samples.firstKey);
     const tmux = tmuxServer('idle');
-    await firstScreen(tmux, 'bench', height, dashboard, firstFrame, cacheDir);
+    await firstScreen(tmux, 'bench', height, dashboard, firstFrame, cacheDir, extraEnv);
     const pid = findDashboardPid(
       Number(tmux('list-panes', '-t', 'bench', '-F', '#{pane_pid}').trim()),
     );
@@ -175,11 +203,16 @@ export async function runDashboardBench({
       }
     }
     await sleep(warmupMs);
+    const engineBefore = engineTicks();
     const before = cpuTicks(pid);
     const sampleStart = performance.now();
     await sleep(sampleMs);
     const elapsed = (performance.now() - sampleStart) / 1000;
     const used = (cpuTicks(pid) - before) / clkTck;
+    const engineUsed =
+      engineBefore === undefined
+        ? undefined
+        : ((engineTicks() ?? engineBefore) - engineBefore) / clkTck;
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
     const result = {
       allocations,
@@ -187,6 +220,8 @@ export async function runDashboardBench({
       sampleSeconds: Number(elapsed.toFixed(1)),
       cpuPercent: (used / elapsed) * 100,
       cpuSeconds: used,
+      // dockerd's CPU over the same seconds, where one runs (it answers pm's listings).
+      ...(engineUsed !== undefined ? { engineCpuPercent: (engineUsed / elapsed) * 100 } : {}),
       firstFrameMs,
       onceMs,
       firstFrameRatio: firstFrameMs / onceMs,

@@ -1,11 +1,13 @@
 // `npm run bench`: every performance target, each measured side by side with
 // its baseline in the same run, so the ratios hold on any machine. Figures and their
 // history are kept in docs/benchmarks.md.
+import { runContainersBench } from './containers.mjs';
 import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
 import { runImportBench } from './import.mjs';
 import { runMcpBench } from './mcp.mjs';
 import { runProjectsBench } from './projects.mjs';
+import { runShimBench } from './run-shim.mjs';
 import { runWatchBench } from './run-watch.mjs';
 import { runScanBench } from './scan.mjs';
 import { runSizeLimitBench } from './size-limit.mjs';
@@ -25,4 +27,6 @@ if (wanted('size')) runSizeLimitBench();
 if (wanted('contention')) await runContentionBench();
 if (wanted('projects')) await runProjectsBench();
 if (wanted('run')) await runWatchBench();
+if (wanted('containers')) await runContainersBench();
+if (wanted('shim')) runShimBench();
 if (wanted('mcp')) await runMcpBench();

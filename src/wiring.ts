@@ -3,16 +3,21 @@
 // the dashboard and the programmatic API all build their Deps here.
 
 import type { Settings } from './cli/settings.js';
+import { scannerWithContainers } from './core/actions/containers.js';
 import type { Deps } from './core/actions/index.js';
 import type { Platform } from './core/ports.js';
 import { RegistryStore } from './core/store/registry-store.js';
 import { currentPlatform } from './os/index.js';
 import { bindProbe } from './os/shared/bind-probe.js';
+import { createContainerDirectory } from './os/shared/container-engine.js';
 
 /** What wiring needs of the Settings (src/cli/settings.ts) and how notices reach the user. */
 export interface DepsOptions
   extends Partial<
-    Pick<Settings, 'scannerMode' | 'lockStaleMs' | 'lockTimeoutMs' | 'cacheDirectory'>
+    Pick<
+      Settings,
+      'scannerMode' | 'lockStaleMs' | 'lockTimeoutMs' | 'cacheDirectory' | 'containerEngine'
+    >
   > {
   readonly registryPath: string;
   /** Told when a dead process's lock was taken over. */
@@ -20,6 +25,8 @@ export interface DepsOptions
 }
 
 export function createDeps(options: DepsOptions, platform: Platform = currentPlatform()): Deps {
+  // DOCKER_HOST and XDG_RUNTIME_DIR come from the Settings; absent: the engines' usual sockets.
+  const containers = createContainerDirectory(options.containerEngine);
   return {
     store: new RegistryStore({
       path: options.registryPath,
@@ -28,10 +35,11 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     }),
-    scanner: platform.scanner({
-      mode: options.scannerMode,
-      cacheDirectory: options.cacheDirectory,
-    }),
+    scanner: scannerWithContainers(
+      platform.scanner({ mode: options.scannerMode, cacheDirectory: options.cacheDirectory }),
+      containers,
+    ),
+    containers,
     probe: bindProbe,
     cwdOf: (pid) => platform.cwdOf(pid),
     processes: platform.tree,

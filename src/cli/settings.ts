@@ -19,6 +19,8 @@ export interface Settings {
   readonly scannerMode: ScannerMode | undefined;
   readonly lockStaleMs: number | undefined;
   readonly lockTimeoutMs: number | undefined;
+  /** Where the container engine's API socket is: DOCKER_HOST, and Podman's runtime directory. */
+  readonly containerEngine: { readonly host?: string; readonly runtimeDir?: string };
   /** $HOME, else the password database's; undefined when there is none. */
   readonly home: string | undefined;
   /** pm's private cache directory ($PM_CACHE_DIR, else the OS's), found when first asked. */
@@ -37,6 +39,7 @@ export const ENVIRONMENT_VARIABLES = {
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
   PM_CACHE_DIR:
     'where pm keeps its caches: socket owners (Linux), compiled code; hints only, safe to delete',
+  DOCKER_HOST: "the container engine's socket (unix://PATH); else Docker's or Podman's usual one",
   NO_COLOR: 'any value turns colours off',
 } as const;
 
@@ -65,6 +68,10 @@ export function readSettings(
     lockStaleMs: milliseconds(env, 'PM_LOCK_STALE_MS'),
     lockTimeoutMs: milliseconds(env, 'PM_LOCK_TIMEOUT_MS'),
     ...checkedCacheDir(env.PM_CACHE_DIR),
+    containerEngine: {
+      ...(env.DOCKER_HOST ? { host: env.DOCKER_HOST } : {}),
+      ...(env.XDG_RUNTIME_DIR ? { runtimeDir: env.XDG_RUNTIME_DIR } : {}),
+    },
     home,
     cacheDirectory: () => {
       cache ??= cacheDirectory(env);

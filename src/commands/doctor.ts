@@ -1,6 +1,6 @@
 import { formatRange } from '../core/model/port.js';
 import { DEFAULT_RANGE } from '../core/model/registry.js';
-import type { ScanOutcome } from '../core/ports.js';
+import type { EngineInfo, ScanOutcome } from '../core/ports.js';
 import { describeOwner } from '../core/store/lock.js';
 import type { StoreHealth } from '../core/store/registry-store.js';
 import { type EphemeralRange, ephemeralRange } from '../os/shared/ephemeral-range.js';
@@ -33,6 +33,59 @@ export interface DoctorFacts {
   readonly backend: string;
   readonly seesOtherUsers: boolean;
   readonly ephemeral?: EphemeralRange;
+  /** The container engine, where pm has a directory for one. */
+  readonly engine?: EngineInfo;
+}
+
+/**
+ * The engine is optional: found, none or unreachable, it is one informative line, never a
+ * failed check (rows without it are what they were before pm knew about containers).
+ */
+export function engineCheck(engine: EngineInfo): Check {
+  if (engine.ok) {
+    return {
+      name: 'containers',
+      ok: true,
+      detail: `${engine.engine} ${engine.version} (API ${engine.apiVersion}) at ${engine.endpoint}: ports its forwarders hold show their container`,
+    };
+  }
+  const { problem } = engine;
+  if (problem.kind === 'none') {
+    return {
+      name: 'containers',
+      ok: true,
+      detail: `no container engine found (${problem.message}); container ports show as their forwarder`,
+    };
+  }
+  const hints: Record<Exclude<typeof problem.kind, 'none'>, string> = {
+    denied: "pm cannot ask the engine, so container ports show as the engine's forwarder",
+    unreachable: 'start the engine, or point DOCKER_HOST at its socket (unix://PATH)',
+    timeout: 'the engine is hung or very slow; pm answers without containers meanwhile',
+    unsupported: 'set DOCKER_HOST to a unix:// socket, or unset it to use the usual ones',
+  };
+  return {
+    name: 'containers',
+    ok: true,
+    detail: `container engine ${problem.kind === 'unsupported' ? 'not used' : problem.kind}: ${problem.message}`,
+    hint: hints[problem.kind],
+  };
+}
+
+/** The engine in `pm doctor --json`. */
+export function engineJson(engine: EngineInfo) {
+  return engine.ok
+    ? {
+        state: 'found',
+        endpoint: engine.endpoint,
+        engine: engine.engine,
+        version: engine.version,
+        api_version: engine.apiVersion,
+      }
+    : {
+        state: engine.problem.kind,
+        endpoint: engine.problem.endpoint ?? null,
+        message: engine.problem.message,
+      };
 }
 
 function ownedBy(uid: number | undefined): string {
@@ -139,6 +192,7 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
       ? {}
       : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
   });
+  if (facts.engine) checks.push(engineCheck(facts.engine));
   // A registry not created yet will use the default range: check that one.
   const range =
     file.state === 'ok'
@@ -201,19 +255,27 @@ export async function runDoctor(
     }
     return 0;
   }
-  const [health, scan] = await Promise.all([
+  const [health, scan, engine] = await Promise.all([
     store.inspect(),
     scanner.scan({ attribute: () => false }),
+    ctx.deps.containers?.info(),
   ]);
   const checks = doctorChecks({
     health,
     scan,
+    ...(engine ? { engine } : {}),
     backend: scanner.backend,
     seesOtherUsers: scanner.seesOtherUsers?.() ?? false,
     ...(ephemeral ? { ephemeral } : {}),
   });
   const healthy = checks.every((check) => check.ok);
-  if (ctx.json) printJson(ctx.io, { ok: healthy, registry: store.path, checks });
-  else renderChecks(ctx, checks);
+  if (ctx.json) {
+    printJson(ctx.io, {
+      ok: healthy,
+      registry: store.path,
+      checks,
+      engine: engine ? engineJson(engine) : null,
+    });
+  } else renderChecks(ctx, checks);
   return healthy ? 0 : 1;
 }

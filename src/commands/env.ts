@@ -59,7 +59,11 @@ export async function runEnv(
   }
   // The file-writing part is loaded only when a file is written.
   const { writeEnvFile } = await import('./env-write.js');
-  const outcome = await writeEnvFile(flags.write, project, dotenvLines(vars));
+  const { store } = ctx.deps;
+  const outcome = await writeEnvFile(flags.write, project, dotenvLines(vars), {
+    root: here?.path,
+    protect: [store.path, store.backupPath],
+  });
   if (ctx.json) {
     printJson(ctx.io, { file: flags.write, project, outcome, variables: jsonVariables(vars) });
     return 0;

@@ -3,7 +3,7 @@ import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/model/port.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
-import { type Context, expectArgs, printJson } from './context.js';
+import { type Context, expectArgs, printJson, searchOptions } from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
 
 export const freeSpec: CommandSpec = {
@@ -79,7 +79,7 @@ export async function runFree(
 ): Promise<number> {
   const cwd = ctx.cwd;
   const project = leavesProjectOut(input, flags.all)
-    ? inferProject((await ctx.deps.store.read()).registry, cwd)?.project
+    ? inferProject((await ctx.deps.store.read()).registry, cwd, searchOptions(ctx))?.project
     : undefined;
   const freed = await free(ctx.deps, parseFreeTarget(input, flags.all, { project, cwd }));
   if (ctx.json) {

@@ -1,12 +1,13 @@
 import { type PortQuery, queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { containerLabel, shortId } from '../core/model/containers.js';
 import { parsePort } from '../core/model/port.js';
 import { processLabel } from '../core/model/program.js';
 import { withProgram } from '../core/model/status.js';
-import type { Listener } from '../core/ports.js';
+import type { Listener, ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
 
 export const querySpec: CommandSpec = {
@@ -56,6 +57,17 @@ function conflictLines(ctx: Context, listeners: readonly Listener[], path: strin
   return lines;
 }
 
+/** `container web-1 (postgres:16) id 0123456789ab, compose shop/db, port 80 inside`. */
+function containerWho(container: ListenerContainer): string {
+  const compose =
+    container.composeProject !== undefined
+      ? `, compose ${container.composeProject}/${container.composeService ?? '?'}`
+      : '';
+  return sanitize(
+    `${containerLabel(container)} id ${shortId(container.id)}${compose}, port ${container.privatePort} inside`,
+  );
+}
+
 /** `pm query :<port> --json`, also the MCP `who` tool's answer (which adds to each listener). */
 export function portJson(result: PortQuery) {
   return {
@@ -72,7 +84,11 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   expectArgs(input, 0, 2, USAGE);
   const [first, second] =
     input.length === 0
-      ? [requireProject((await ctx.deps.store.read()).registry, ctx.cwd).project, undefined]
+      ? [
+          requireProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx))
+            .project,
+          undefined,
+        ]
       : (input as [string, string | undefined]);
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
@@ -91,8 +107,9 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       ctx.io.out('listening: nothing');
     } else {
       for (const listener of result.listeners.map(withProgram)) {
-        const who =
-          listener.pid === undefined
+        const who = listener.container
+          ? containerWho(listener.container)
+          : listener.pid === undefined
             ? 'pid hidden (another user)'
             : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
         ctx.io.out(

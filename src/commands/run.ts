@@ -1,9 +1,18 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
+import { resolve } from 'node:path';
 import { type Drift, watchDrift } from '../core/actions/drift.js';
 import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
+import { processLabel } from '../core/model/program.js';
+import { samePath } from '../core/model/registry.js';
+import {
+  REGISTRY_VARIABLE,
+  SERVICE_MARKER,
+  serviceMarker,
+  withProgram,
+} from '../core/model/status.js';
 import type { ProcessTree } from '../core/ports.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
 import { packageScripts } from '../core/project/package-scripts.js';
@@ -112,10 +121,49 @@ export async function runRun(
   const watch = processes
     ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan.port, `${project}/${service}`)
     : undefined;
+  const orphan = processes
+    ? reportOwnOrphan(ctx, processes, plan.port, project, service, child.pid)
+    : undefined;
   const outcome = await child.done;
+  await orphan;
   watch?.stop();
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
+}
+
+/**
+ * A server an earlier `pm run` of this service left running (its pm was killed before the
+ * parent-death signal existed, or on a system without one) holds the port, so the new
+ * command will fail to bind: name that process, so the user knows what to stop.
+ */
+async function reportOwnOrphan(
+  ctx: Context,
+  processes: ProcessTree,
+  port: number,
+  project: string,
+  service: string,
+  childPid: number,
+): Promise<void> {
+  const marker = serviceMarker(project, service);
+  try {
+    const scan = await ctx.deps.scanner.scan({ attribute: (candidate) => candidate === port });
+    if (!scan.ok) return;
+    const ours = childPid > 0 ? processes.descendants(childPid) : new Set<number>();
+    for (const listener of scan.listeners) {
+      const pid = listener.pid;
+      if (listener.port !== port || pid === undefined || ours.has(pid)) continue;
+      if (processes.environmentValue(pid, SERVICE_MARKER) !== marker) continue;
+      const registry = processes.environmentValue(pid, REGISTRY_VARIABLE);
+      if (registry !== undefined && !samePath(resolve(registry), ctx.deps.store.path)) continue;
+      const label = processLabel(listener.process, withProgram(listener).program);
+      ctx.io.err(
+        `pm: port ${port} is held by pid ${pid}${label ? ` (${sanitize(label)})` : ''}, left running by an earlier pm run of ${sanitize(marker)}; stop it with 'pm kill ${sanitize(project)} ${sanitize(service)}' and run again`,
+      );
+      return;
+    }
+  } catch {
+    // Only a hint; the command runs either way.
+  }
 }
 
 function startDriftWatch(

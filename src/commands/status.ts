@@ -6,7 +6,7 @@ import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT } from '../view/table.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
 
 export const statusSpec: CommandSpec = {
@@ -41,6 +41,7 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         program: first?.program ?? null,
         command: first?.command ?? null,
         address: first?.address ?? null,
+        container: containerJson(first?.container),
         listeners: row.listeners.map(listenerJson),
       };
     }),

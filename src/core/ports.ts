@@ -28,6 +28,24 @@ export interface Listener {
    * process chose it, so sanitize before it reaches a terminal.
    */
   readonly command?: readonly string[];
+  /**
+   * The container whose published port this is, when the socket belongs to a container
+   * engine's forwarder (docker-proxy, rootlessport, ...): added after the scan from the
+   * engine's API, never by a backend. Foreign text, like `command`.
+   */
+  readonly container?: ListenerContainer;
+}
+
+/** A running container as a row shows it, with the mapping that publishes this port. */
+export interface ListenerContainer {
+  readonly id: string;
+  /** Without the leading slash the Docker API puts there. */
+  readonly name: string;
+  readonly image: string;
+  readonly composeProject?: string;
+  readonly composeService?: string;
+  /** The container's own side of the mapping (80 in `-p 8080:80`). */
+  readonly privatePort: number;
 }
 
 export type ScanOutcome =
@@ -42,6 +60,12 @@ export interface ScanOptions {
    * comes for free may ignore it.
    */
   readonly attribute?: (port: number) => boolean;
+  /**
+   * Every process holding each attributed socket (one Listener per holder), not just the
+   * first found: a socket shared across fork has several. Costs a walk of every process's
+   * open files, so only single-port commands (`pm kill`, `pm query :port`) ask.
+   */
+  readonly allHolders?: boolean;
 }
 
 export interface Scanner {
@@ -196,6 +220,68 @@ export interface Deps {
   readonly inspector?: ProcessInspector;
   /** Signalling, for `pm kill` and the dashboard's `x`. */
   readonly control?: ProcessControl;
+  /** The container engine, for ports its forwarders hold (`pm kill` stops the container). */
+  readonly containers?: ContainerDirectory;
+}
+
+/** One port a running container publishes on the host (an entry of the API's `Ports`). */
+export interface PublishedPort {
+  /** The host address it is bound to; '' or absent: every address. */
+  readonly ip?: string;
+  readonly privatePort: number;
+  readonly publicPort: number;
+  readonly protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+export interface EngineContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly composeProject?: string;
+  readonly composeService?: string;
+  readonly ports: readonly PublishedPort[];
+}
+
+/**
+ * Why the engine gave no answer: `none` no socket found, `denied` the socket refuses this
+ * user, `unreachable` nothing answers or it answered an error, `timeout` it did not answer
+ * in time, `unsupported` DOCKER_HOST names a transport pm does not speak (tcp://, ssh://).
+ */
+export interface EngineProblem {
+  readonly kind: 'none' | 'denied' | 'unreachable' | 'timeout' | 'unsupported';
+  /** The socket (or DOCKER_HOST value) pm tried; absent for `none`. */
+  readonly endpoint?: string;
+  readonly message: string;
+}
+
+export type ContainerListing =
+  | { readonly ok: true; readonly containers: readonly EngineContainer[] }
+  | { readonly ok: false; readonly problem: EngineProblem };
+
+export type EngineInfo =
+  | {
+      readonly ok: true;
+      readonly endpoint: string;
+      /** 'Docker', 'Podman', ...: from the engine's own version report. */
+      readonly engine: string;
+      readonly version: string;
+      readonly apiVersion: string;
+    }
+  | { readonly ok: false; readonly problem: EngineProblem };
+
+/** What stopping a container came to; an engine failure rejects with its message. */
+export type StopOutcome = 'stopped' | 'already-stopped' | 'gone';
+
+/**
+ * A container engine (Docker, Podman) behind its API socket: which containers publish which
+ * host ports, and stopping one. `list` and `info` never reject; a missing or hung engine is
+ * an answer, so the table stays as it would be without one.
+ */
+export interface ContainerDirectory {
+  list(): Promise<ContainerListing>;
+  info(): Promise<EngineInfo>;
+  /** Asks the engine to stop it: its stop signal, then KILL after `timeoutSeconds`. */
+  stop(id: string, timeoutSeconds: number): Promise<StopOutcome>;
 }
 
 /**

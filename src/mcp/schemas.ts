@@ -18,6 +18,22 @@ export const serviceArg = z.string().describe('The service of the project, e.g. 
 
 export const portArg = z.number().int().describe('A TCP port, 1-65535.');
 
+/** pm's JSON shape of a container (commands/context.ts containerJson). */
+const container = z
+  .object({
+    id: z.string(),
+    short_id: z.string(),
+    name: z.string(),
+    image: z.string(),
+    compose_project: z.string().nullable(),
+    compose_service: z.string().nullable(),
+    private_port: z.number().int(),
+  })
+  .nullable()
+  .describe(
+    "The container whose published port this is (pid and process are then its engine's forwarder: kill stops the container), else null",
+  );
+
 export const listener = z.object({
   protocol: z.enum(['tcp', 'udp']),
   family: z.enum(['ipv4', 'ipv6']),
@@ -28,6 +44,7 @@ export const listener = z.object({
   program: z.string().nullable().describe("The program it runs ('vite')"),
   command: z.array(z.string()).readonly().nullable().describe('argv, where the OS lets pm read it'),
   uid: z.number().int().nullable(),
+  container,
 });
 
 export const portState = z
@@ -60,6 +77,7 @@ export const statusRow = z.object({
   program: z.string().nullable(),
   command: z.array(z.string()).readonly().nullable(),
   address: z.string().nullable(),
+  container,
   listeners: z.array(listener),
 });
 

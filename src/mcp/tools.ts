@@ -11,6 +11,7 @@ import { killPort, planPortKill } from '../core/actions/kill.js';
 import { scanForRows, statusOptions } from '../core/actions/live.js';
 import { waitForPort } from '../core/actions/wait.js';
 import { PmError } from '../core/errors.js';
+import { containerLabel, shortId } from '../core/model/containers.js';
 import {
   dotenvLines,
   jsonVariables,
@@ -22,6 +23,7 @@ import { compareNames, parseName } from '../core/model/names.js';
 import type { Port } from '../core/model/port.js';
 import { processLabel } from '../core/model/program.js';
 import { primaryListener, statusRows } from '../core/model/status.js';
+import type { ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
 import {
@@ -109,11 +111,16 @@ interface Holder {
   readonly process?: string | null | undefined;
   readonly program?: string | null | undefined;
   readonly command?: readonly string[] | null | undefined;
+  /** The container whose published port it is (either shape has these). */
+  readonly container?: Pick<ListenerContainer, 'id' | 'name' | 'image'> | null | undefined;
 }
 
 /** 'pid 4242 "vite (node)" command "vite --host"': who a listener is, foreign parts quoted. */
 function who(holder: Holder | undefined): string {
   if (holder === undefined) return 'nobody';
+  // A forwarder's pid is the engine's: the container is who holds the port.
+  if (holder.container)
+    return `${foreign(containerLabel(holder.container))} id ${shortId(holder.container.id)}`;
   if (holder.pid === undefined || holder.pid === null) {
     return 'a process of another user (pid hidden)';
   }
@@ -563,9 +570,14 @@ const killTool = tool({
     if (!control) {
       throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
     }
-    const deps = { scanner: env.deps.scanner, control };
+    const deps = {
+      scanner: env.deps.scanner,
+      control,
+      ...(env.deps.containers ? { containers: env.deps.containers } : {}),
+    };
     if (args.confirm !== true) {
-      const targets = await planPortKill(deps, port);
+      const plan = await planPortKill(deps, port);
+      const targets = plan.targets;
       return {
         structured: {
           port,
@@ -576,8 +588,13 @@ const killTool = tool({
         },
         lines: [
           `not confirmed: nothing was signalled. kill would stop, on port ${port}:`,
+          ...plan.containers.map(
+            (target) => `${foreign(target.label)} (stopped through its engine)`,
+          ),
           ...targets.map(targetLine),
-          `to stop it, call kill again with confirm: true and expect_pid: ${targets[0]?.pid}`,
+          targets.length > 0
+            ? `to stop it, call kill again with confirm: true and expect_pid: ${targets[0]?.pid}`
+            : 'to stop it, call kill again with confirm: true',
         ],
         failed: true,
       };
@@ -600,6 +617,9 @@ const killTool = tool({
         result.freed
           ? `stopped with ${signals.join(', then ')}; port ${port} is free:`
           : `sent ${signals.join(', then ')}, but port ${port} is still listened on:`,
+        ...result.containers.map(
+          (target) => `${foreign(target.label)} (stopped through its engine)`,
+        ),
         ...result.targets.map(targetLine),
       ],
       failed: !result.freed,

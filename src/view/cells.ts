@@ -1,8 +1,8 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree. Names and process names come from files and other processes: cells hold
 // them sanitized, so every width measured on a cell is the width that reaches the screen.
+import { holderLabel } from '../core/model/containers.js';
 import { projectLabel } from '../core/model/grouping.js';
-import { processLabel } from '../core/model/program.js';
 import {
   addressesOf,
   type NamedListener,
@@ -38,14 +38,15 @@ function listenerCells(
   );
   const more = pids.size > 1 ? ` +${pids.size - 1}` : '';
   return {
-    PID: main.pid === undefined ? '?' : `${main.pid}${more}`,
+    // A container's forwarder pid is the engine's, not the service's: never offered as one.
+    PID: main.container ? NONE : main.pid === undefined ? '?' : `${main.pid}${more}`,
     // `vite (node)`: the program, and the executable when it differs. Never the command line.
     PROCESS:
-      main.process === undefined && main.program === undefined
+      main.process === undefined && main.program === undefined && !main.container
         ? main.pid === undefined
           ? '(other user)'
           : '?'
-        : sanitize(processLabel(main.process, main.program) ?? '?'),
+        : sanitize(holderLabel(main) ?? '?'),
     ADDRESS: sanitize(addressesOf(listeners)),
   };
 }

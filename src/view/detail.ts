@@ -1,7 +1,13 @@
 // The detail view's text: the allocation, why its state is what it is, and the process. Every
 // string from the registry or another process goes through sanitize here, once.
+import { shortId } from '../core/model/containers.js';
 import { explainState, listenerName } from '../core/model/explain.js';
-import type { StatusRow, UnmanagedRow } from '../core/model/status.js';
+import {
+  type NamedListener,
+  primaryListener,
+  type StatusRow,
+  type UnmanagedRow,
+} from '../core/model/status.js';
 import type { ProcessDetail } from '../core/ports.js';
 import { sanitize } from './sanitize.js';
 
@@ -105,6 +111,39 @@ function processLines(part: ProcessPart, now: number): DetailLine[] {
   ];
 }
 
+/** A container's part: what runs behind the port, instead of the engine's forwarder. */
+function containerLines(listeners: readonly NamedListener[]): DetailLine[] | undefined {
+  const container = primaryListener(listeners)?.container;
+  if (container === undefined) return undefined;
+  const own = listeners.filter((listener) => listener.container?.id === container.id);
+  const compose =
+    container.composeProject !== undefined
+      ? `project ${sanitize(container.composeProject)}, service ${sanitize(container.composeService ?? '?')}`
+      : 'none';
+  const forwarders = [
+    ...new Set(
+      own.map(
+        (listener) =>
+          `${sanitize(listener.process ?? 'a process of another user')}${listener.pid !== undefined ? ` (pid ${listener.pid})` : ''}`,
+      ),
+    ),
+  ];
+  return [
+    { label: 'container', text: `${sanitize(container.name)} (id ${shortId(container.id)})` },
+    { label: 'image', text: sanitize(container.image) },
+    { label: 'compose', text: compose, ...(compose === 'none' ? { tone: 'dim' as const } : {}) },
+    ...own.map((listener, index) => ({
+      label: index === 0 ? 'published' : '',
+      text: `${listener.protocol} ${sanitize(listener.address)}:${listener.port} -> ${container.privatePort} in the container`,
+    })),
+    {
+      label: 'forwarder',
+      text: `${forwarders.join(', ')}: the engine's; x stops the container, never the forwarder`,
+      tone: 'dim',
+    },
+  ];
+}
+
 export function detailLines(source: DetailSource): DetailLine[] {
   const { row } = source;
   if (row === undefined) {
@@ -148,5 +187,7 @@ export function detailLines(source: DetailSource): DetailLine[] {
           text: `unmanaged: ${sanitize(listenerName(row.listeners[0]))} listens, but no allocation owns port ${row.port}`,
         },
       ];
-  return [...head, { label: '', text: '' }, ...processLines(source.process, source.now)];
+  const holders = 'moved' in row && row.moved ? row.moved.listeners : row.listeners;
+  const holder = containerLines(holders) ?? processLines(source.process, source.now);
+  return [...head, { label: '', text: '' }, ...holder];
 }

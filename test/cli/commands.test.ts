@@ -336,6 +336,7 @@ describe('pm status and pm --once', () => {
         program: null,
         command: null,
         address: null,
+        container: null,
         listeners: [],
       },
     ]);

@@ -128,3 +128,43 @@ describe('pm doctor verdicts', () => {
     });
   });
 });
+
+describe('the container engine line', () => {
+  const engineLine = (engine: Parameters<typeof doctorChecks>[0]['engine']) =>
+    check(doctorChecks({ ...facts({}), ...(engine ? { engine } : {}) }), 'containers');
+
+  it('names a found engine and its API version', () => {
+    expect(
+      engineLine({
+        ok: true,
+        endpoint: '/var/run/docker.sock',
+        engine: 'Docker',
+        version: '27.3.1',
+        apiVersion: '1.47',
+      }),
+    ).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('Docker 27.3.1 (API 1.47) at /var/run/docker.sock'),
+    });
+  });
+
+  it('is one line and never a failed check: none, denied, hung, a tcp:// DOCKER_HOST', () => {
+    const kinds = [
+      ['none', 'no container engine found'],
+      ['denied', 'container engine denied'],
+      ['unreachable', 'container engine unreachable'],
+      ['timeout', 'container engine timeout'],
+      ['unsupported', 'container engine not used'],
+    ] as const;
+    for (const [kind, words] of kinds) {
+      const line = engineLine({ ok: false, problem: { kind, message: 'why' } });
+      expect(line?.ok).toBe(true);
+      expect(line?.detail).toContain(words);
+      if (kind !== 'none') expect(line?.hint).toBeTruthy();
+    }
+  });
+
+  it('is absent where pm has no engine directory', () => {
+    expect(engineLine(undefined)).toBeUndefined();
+  });
+});

@@ -2,10 +2,15 @@
 // signalling and the waiting go through ProcessControl, which src/os implements.
 
 import { PmError } from '../errors.js';
+import { shortId } from '../model/containers.js';
 import {
+  type ContainerTarget,
   checkSameProcess,
+  containerTargets,
   DEFAULT_KILL_TIMEOUT_MS,
+  describePlan,
   describeTarget,
+  type KillConsent,
   type KillSignal,
   type KillTable,
   type KillTarget,
@@ -14,7 +19,7 @@ import {
 } from '../model/kill.js';
 import type { Port } from '../model/port.js';
 import { listenersByPort } from '../model/status.js';
-import type { Listener, ProcessControl, Scanner } from '../ports.js';
+import type { ContainerDirectory, Listener, ProcessControl, Scanner } from '../ports.js';
 import { sleep as realSleep } from '../store/fs.js';
 
 /** After KILL the kernel releases the socket as the process dies; this only bounds the wait. */
@@ -24,6 +29,10 @@ const POLL_MS = 100;
 export interface KillDeps {
   readonly scanner: Scanner;
   readonly control: ProcessControl;
+  /** Stops a container whose forwarder holds the port; without it such a port is refused. */
+  readonly containers?: ContainerDirectory;
+  /** A process's PM_SERVICE marker (the environment `pm run` gave it), where readable. */
+  readonly markerOf?: (pid: number) => string | undefined;
   /** Waits between scans; tests may pass a faster one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
@@ -37,19 +46,24 @@ export interface KillOptions {
    * port is held by someone else by the time pm looks again.
    */
   readonly expectPid?: number;
+  /** The container the user agreed to stop: refuse when another one holds the port now. */
+  readonly expectContainer?: string;
+  readonly consent?: KillConsent;
 }
 
 export interface KillResult {
   readonly port: Port;
   readonly targets: readonly KillTarget[];
+  /** Containers stopped through their engine (never by signalling the forwarder). */
+  readonly containers: readonly ContainerTarget[];
   /** The signals sent, in order: ['TERM'] or ['TERM', 'KILL']. */
   readonly sent: readonly KillSignal[];
   /** True when nothing listens on the port any more. */
   readonly freed: boolean;
 }
 
-async function listenersOn(scanner: Scanner, port: Port): Promise<Listener[]> {
-  const scan = await scanner.scan({ attribute: (candidate) => candidate === port });
+async function listenersOn(scanner: Scanner, port: Port, allHolders = false): Promise<Listener[]> {
+  const scan = await scanner.scan({ attribute: (candidate) => candidate === port, allHolders });
   if (!scan.ok) {
     throw new PmError(
       'KILL_REFUSED',
@@ -77,16 +91,19 @@ export async function ancestorsOf(control: ProcessControl, pid: number): Promise
 export async function killTable(
   control: ProcessControl,
   listeners: readonly Listener[],
+  markerOf?: (pid: number) => string | undefined,
 ): Promise<KillTable> {
-  const processes = new Map<number, { startTime?: number; uid?: number }>();
+  const processes = new Map<number, { startTime?: number; uid?: number; marker?: string }>();
   for (const listener of listeners) {
     const pid = listener.pid;
     if (pid === undefined || processes.has(pid)) continue;
     const startTime = await control.startTime(pid);
     const uid = listener.uid ?? (await control.uidOf(pid));
+    const marker = markerOf?.(pid);
     processes.set(pid, {
       ...(startTime !== undefined ? { startTime } : {}),
       ...(uid !== undefined ? { uid } : {}),
+      ...(marker !== undefined ? { marker } : {}),
     });
   }
   return {
@@ -94,18 +111,6 @@ export async function killTable(
     ancestors: await ancestorsOf(control, control.self.pid),
     processes,
   };
-}
-
-/**
- * Who a kill of `port` would signal right now, or the refusal: the same checks killPort makes
- * first, with nothing signalled (an agent is shown this before it confirms).
- */
-export async function planPortKill(
-  deps: Pick<KillDeps, 'scanner' | 'control'>,
-  port: Port,
-): Promise<KillTarget[]> {
-  const listeners = await listenersOn(deps.scanner, port);
-  return planKill(port, listeners, await killTable(deps.control, listeners));
 }
 
 async function released(deps: KillDeps, port: Port, withinMs: number): Promise<boolean> {
@@ -145,9 +150,93 @@ async function signalAll(
   return { graceless };
 }
 
+/** Who stopping `port` would reach: processes to signal and containers to stop. */
+export interface KillPlan {
+  readonly port: Port;
+  readonly targets: readonly KillTarget[];
+  readonly containers: readonly ContainerTarget[];
+}
+
 /**
- * Stops whoever listens on `port`: `signal` (TERM), then KILL when the port is still held
- * after `timeoutMs`. Throws PmError for every refusal, before anything is signalled.
+ * What `killPort` would do, and every refusal it would make, without doing anything: a
+ * container's sockets go to its engine, every other socket through planKill.
+ */
+export async function planPortKill(
+  deps: Pick<KillDeps, 'scanner' | 'control' | 'containers' | 'markerOf'>,
+  port: Port,
+  options: Pick<KillOptions, 'signal' | 'consent'> = {},
+): Promise<KillPlan> {
+  // Every holder: a socket shared across fork stays open until each one has exited.
+  const listeners = await listenersOn(deps.scanner, port, true);
+  const containers = containerTargets(listeners);
+  const others = listeners.filter((listener) => listener.container === undefined);
+  if (containers.length > 0) {
+    if (deps.containers === undefined) {
+      throw refuse(
+        `port ${port} is published by ${containers.map((c) => c.label).join(', ')}, and pm cannot reach its engine here`,
+        'stop the container with the engine (docker stop, podman stop)',
+      );
+    }
+    if (options.signal !== undefined && options.signal !== 'TERM' && options.signal !== 'KILL') {
+      throw refuse(
+        `port ${port} is published by ${containers.map((c) => c.label).join(', ')}: its engine stops it with the container's own stop signal, not SIG${options.signal}`,
+        'send the signal with the engine (docker kill --signal, podman kill --signal)',
+      );
+    }
+  }
+  const targets =
+    others.length > 0 || containers.length === 0
+      ? planKill(
+          port,
+          others,
+          await killTable(deps.control, others, deps.markerOf),
+          options.consent,
+        )
+      : [];
+  return { port, targets, containers };
+}
+
+function checkExpected(plan: KillPlan, options: KillOptions): void {
+  const { expectPid, expectContainer } = options;
+  const pidGone = expectPid !== undefined && !plan.targets.some((t) => t.pid === expectPid);
+  const containerGone =
+    expectContainer !== undefined &&
+    !plan.containers.some((c) => c.container.id === expectContainer);
+  if (pidGone || containerGone) {
+    const agreed = containerGone
+      ? `the container ${shortId(expectContainer as string)}`
+      : `the pid ${expectPid}`;
+    throw refuse(
+      `port ${plan.port} is now held by ${describePlan(plan)}, not ${agreed} you agreed to stop; nothing was signalled`,
+      'look again and ask once more',
+    );
+  }
+}
+
+/** Asks the engine to stop each container: its stop signal, then KILL after the timeout. */
+async function stopContainers(
+  directory: ContainerDirectory,
+  containers: readonly ContainerTarget[],
+  timeoutMs: number,
+  port: Port,
+): Promise<void> {
+  for (const target of containers) {
+    try {
+      await directory.stop(target.container.id, timeoutMs / 1000);
+    } catch (error) {
+      throw new PmError(
+        'KILL_REFUSED',
+        `the engine did not stop ${target.label} publishing port ${port}: ${error instanceof Error ? error.message : String(error)}`,
+        'stop the container with the engine (docker stop, podman stop)',
+      );
+    }
+  }
+}
+
+/**
+ * Stops whoever listens on `port`: a container through its engine; a process with `signal`
+ * (TERM), then KILL when the port is still held after `timeoutMs`. Throws PmError for every
+ * refusal, before anything is signalled.
  */
 export async function killPort(
   deps: KillDeps,
@@ -156,22 +245,30 @@ export async function killPort(
 ): Promise<KillResult> {
   const first = options.signal ?? 'TERM';
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
-  const targets = await planPortKill(deps, port);
-  if (options.expectPid !== undefined && !targets.some((t) => t.pid === options.expectPid)) {
-    throw refuse(
-      `port ${port} is now held by ${targets.map(describeTarget).join(', ')}, not the pid ${options.expectPid} you agreed to stop; nothing was signalled`,
-      'look again and ask once more',
-    );
+  const plan = await planPortKill(deps, port, options);
+  checkExpected(plan, options);
+  const { targets, containers } = plan;
+  if (containers.length > 0 && deps.containers) {
+    await stopContainers(deps.containers, containers, first === 'KILL' ? 0 : timeoutMs, port);
+  }
+  if (targets.length === 0) {
+    return {
+      port,
+      targets,
+      containers,
+      sent: [],
+      freed: await released(deps, port, AFTER_KILL_MS),
+    };
   }
   const sent: KillSignal[] = [first];
   const { graceless } = await signalAll(deps.control, targets, first, port);
   if (await released(deps, port, graceless || first === 'KILL' ? 0 : timeoutMs)) {
-    return { port, targets, sent, freed: true };
+    return { port, targets, containers, sent, freed: true };
   }
   if (first === 'KILL') {
-    return { port, targets, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+    return { port, targets, containers, sent, freed: await released(deps, port, AFTER_KILL_MS) };
   }
   sent.push('KILL');
   await signalAll(deps.control, targets, 'KILL', port, true);
-  return { port, targets, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+  return { port, targets, containers, sent, freed: await released(deps, port, AFTER_KILL_MS) };
 }

@@ -98,7 +98,10 @@ export interface PortQuery {
 
 export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
   const { registry } = await deps.store.read();
-  const scan = await deps.scanner.scan({ attribute: (candidate) => candidate === port });
+  const scan = await deps.scanner.scan({
+    attribute: (candidate) => candidate === port,
+    allHolders: true,
+  });
   const owner = ownerOf(registry, port);
   const path = owner ? registry.projects.get(owner.project)?.path : undefined;
   const row = owner

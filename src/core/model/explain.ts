@@ -1,5 +1,6 @@
 // Why a row's state is what it is, in words: the detail view shows it under the state. Pure;
 // the caller gives the facts (the project's path, the listener's working directory).
+import { containerLabel } from './containers.js';
 import { processLabel } from './program.js';
 import {
   addressesOf,
@@ -12,6 +13,7 @@ import {
 /** "vite (node) (pid 42)" or "a process of another user (pid hidden)". */
 export function listenerName(listener: NamedListener | undefined): string {
   if (listener === undefined) return 'nothing';
+  if (listener.container) return containerLabel(listener.container);
   if (listener.pid === undefined) return 'a process of another user (pid hidden)';
   const label = processLabel(listener.process, listener.program);
   return `${label ? `${label} ` : ''}(pid ${listener.pid})`;

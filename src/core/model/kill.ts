@@ -3,7 +3,8 @@
 // process; core/actions/kill.ts reads the table and carries the plan out.
 
 import { PmError } from '../errors.js';
-import type { Listener } from '../ports.js';
+import type { Listener, ListenerContainer } from '../ports.js';
+import { containerLabel, isForwarder } from './containers.js';
 import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { type NamedListener, withProgram } from './status.js';
@@ -42,12 +43,46 @@ export interface KillTarget {
   readonly listeners: readonly NamedListener[];
 }
 
+/** A container pm asks its engine to stop, because its forwarder holds the port. */
+export interface ContainerTarget {
+  readonly container: ListenerContainer;
+  /** `container web-1 (postgres:16)`. Foreign: sanitize to show. */
+  readonly label: string;
+  readonly listeners: readonly NamedListener[];
+}
+
+/** The containers behind a port's listeners, one entry each however many sockets. */
+export function containerTargets(listeners: readonly Listener[]): ContainerTarget[] {
+  const byId = new Map<string, ContainerTarget>();
+  for (const listener of listeners) {
+    const container = listener.container;
+    if (container === undefined) continue;
+    const known = byId.get(container.id);
+    const held = [...(known?.listeners ?? []), withProgram(listener)];
+    byId.set(container.id, { container, label: containerLabel(container), listeners: held });
+  }
+  return [...byId.values()];
+}
+
 /** The facts the plan is made from: what the OS said about each pid and about pm itself. */
 export interface KillTable {
   readonly self: { readonly pid: number; readonly uid?: number };
   /** pm's parent, its parent, ... (the shell, the terminal, init). */
   readonly ancestors: ReadonlySet<number>;
-  readonly processes: ReadonlyMap<number, { readonly startTime?: number; readonly uid?: number }>;
+  readonly processes: ReadonlyMap<
+    number,
+    { readonly startTime?: number; readonly uid?: number; readonly marker?: string }
+  >;
+}
+
+/**
+ * What makes pm, running as root, stop another user's process: the user's --force, or the
+ * process being the one `pm run` started for the service asked for (its PM_SERVICE marker).
+ */
+export interface KillConsent {
+  readonly force?: boolean;
+  /** `project/service` when the kill names a service; a port alone has none. */
+  readonly marker?: string;
 }
 
 /** "vite (node) (pid 4242)": how every kill message names a process. */
@@ -67,9 +102,17 @@ export function planKill(
   port: Port,
   listeners: readonly Listener[],
   table: KillTable,
+  consent: KillConsent = {},
 ): KillTarget[] {
   if (listeners.length === 0) {
     throw new PmError('NOT_LISTENING', `nothing listens on port ${port}`, 'nothing to stop');
+  }
+  const forwarder = listeners.find((listener) => isForwarder(listener.process));
+  if (forwarder !== undefined) {
+    throw refuse(
+      `port ${port} is held by ${forwarder.process}${forwarder.pid !== undefined ? ` (pid ${forwarder.pid})` : ''}, a container engine's port forwarder, and pm found no container behind it; signalling it would break the engine, not stop the container`,
+      'stop the container with the engine (docker stop, podman stop); pm doctor shows whether pm reaches the engine',
+    );
   }
   if (listeners.some((listener) => listener.pid === undefined)) {
     throw refuse(
@@ -111,6 +154,13 @@ export function planKill(
         'stop it as its owner (or as root)',
       );
     }
+    const marked = consent.marker !== undefined && facts?.marker === consent.marker;
+    if (mine === 0 && uid !== undefined && uid !== 0 && !consent.force && !marked) {
+      throw refuse(
+        `${who} holding port ${port} belongs to another user (uid ${uid}) and is not what pm run started for this service; pm runs as root and does not stop another user's process unasked; nothing was signalled`,
+        `if you mean it, stop it with pm kill :${port} --force`,
+      );
+    }
     if (facts?.startTime === undefined) {
       throw refuse(
         `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
@@ -134,4 +184,12 @@ export function checkSameProcess(target: KillTarget, startTimeNow: number | unde
       'look again at who listens on the port',
     );
   }
+}
+
+/** Everything a kill reaches, for messages: `container web-1 (postgres:16), vite (node) (pid 42)`. */
+export function describePlan(plan: {
+  readonly targets: readonly KillTarget[];
+  readonly containers: readonly ContainerTarget[];
+}): string {
+  return [...plan.containers.map((c) => c.label), ...plan.targets.map(describeTarget)].join(', ');
 }

@@ -89,7 +89,8 @@ function stateOf(
   if (projectPath && options.cwdOf) {
     // Conflict only on evidence: a visible process whose cwd is outside the project.
     const foreign = listeners.some((listener) => {
-      if (listener.pid === undefined) return false;
+      // A forwarder works wherever its engine started it: no evidence about the container.
+      if (listener.pid === undefined || listener.container) return false;
       const cwd = options.cwdOf?.(listener.pid);
       return cwd !== undefined && !isInside(cwd, projectPath);
     });

@@ -51,7 +51,19 @@ export function performActing(
         return;
       }
       const { target } = request;
-      killPort({ scanner: deps.scanner, control }, target.port, { expectPid: target.pid })
+      const agreed =
+        target.containerId !== undefined
+          ? { expectContainer: target.containerId }
+          : { ...(target.pid !== undefined ? { expectPid: target.pid } : {}) };
+      killPort(
+        {
+          scanner: deps.scanner,
+          control,
+          ...(deps.containers ? { containers: deps.containers } : {}),
+        },
+        target.port,
+        agreed,
+      )
         .then((result) => dispatch({ type: 'killed', result }), fail)
         // The row turns idle (or shows who holds the port now) without waiting for the timer.
         .finally(refresh);

@@ -8,15 +8,20 @@ import type { Message } from './messages.js';
 import type { DashboardRow } from './rows.js';
 import { closeOverlay, notify, send, type UiState } from './state.js';
 
-/** The process the user is asked to stop, as the question named it. */
+/** The process (or container) the user is asked to stop, as the question named it. */
 export interface KillRequest {
   readonly port: number;
-  readonly pid: number;
+  /** The process to signal; absent when a container is stopped through its engine. */
+  readonly pid?: number;
   readonly label?: string;
+  readonly containerId?: string;
 }
 
 /** "vite (node), pid 4242, on port 5173": how the y/n question names what it stops. */
 export function describeKill(target: KillRequest): string {
+  if (target.containerId !== undefined) {
+    return `${sanitize(target.label ?? `container ${target.containerId.slice(0, 12)}`)}, on port ${target.port}`;
+  }
   return `${target.label ? `${sanitize(target.label)}, ` : ''}pid ${target.pid}, on port ${target.port}`;
 }
 
@@ -26,6 +31,13 @@ export function killRequestOf(row: DashboardRow | undefined): KillRequest | Mess
   const holder = row.holder;
   if (holder === undefined) {
     return { tone: 'warning', text: `nothing listens on port ${row.port}: nothing to stop` };
+  }
+  if (holder.containerId !== undefined) {
+    return {
+      port: holder.port,
+      containerId: holder.containerId,
+      ...(holder.label !== undefined ? { label: holder.label } : {}),
+    };
   }
   if (holder.pid === undefined) {
     return {

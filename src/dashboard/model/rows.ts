@@ -1,8 +1,8 @@
 // The dashboard's rows: a StatusView turned into display cells once per data change, so the
 // table, the filter and the selection all work on the same strings the snapshot prints.
 import type { StatusView } from '../../core/actions/index.js';
+import { holderLabel } from '../../core/model/containers.js';
 import { formatRange } from '../../core/model/port.js';
-import { processLabel } from '../../core/model/program.js';
 import { type NamedListener, primaryListener } from '../../core/model/status.js';
 import type { ScanOutcome } from '../../core/ports.js';
 import {
@@ -20,17 +20,20 @@ export interface RowHolder {
   readonly port: number;
   /** Undefined when the OS hides it (another user's process). */
   readonly pid?: number;
-  /** 'vite (node)'; foreign text, shown sanitized. */
+  /** 'vite (node)', or 'container web-1 (postgres:16)'; foreign text, shown sanitized. */
   readonly label?: string;
+  /** The container whose engine's forwarder holds the port: x stops it, never the pid. */
+  readonly containerId?: string;
 }
 
 function holderOf(port: number, listeners: readonly NamedListener[]): RowHolder | undefined {
   const main = primaryListener(listeners);
   if (main === undefined) return undefined;
-  const label = processLabel(main.process, main.program);
+  const label = holderLabel(main);
   return {
     port,
-    ...(main.pid !== undefined ? { pid: main.pid } : {}),
+    ...(main.container ? { containerId: main.container.id } : {}),
+    ...(main.pid !== undefined && !main.container ? { pid: main.pid } : {}),
     ...(label !== undefined ? { label } : {}),
   };
 }
@@ -142,7 +145,7 @@ export function scanSignature(scan: ScanOutcome): string {
       // The command line names the program in the PROCESS cell (a reused pid may run another).
       .map(
         (l) =>
-          `${l.protocol} ${l.address} ${l.port} ${l.pid ?? '?'} ${l.process ?? ''} ${l.command?.join('\0') ?? ''}`,
+          `${l.protocol} ${l.address} ${l.port} ${l.pid ?? '?'} ${l.process ?? ''} ${l.command?.join('\0') ?? ''} ${l.container?.id ?? ''}`,
       )
       .sort()
       .join('\n')

@@ -25,7 +25,7 @@ function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        {`Port ${stillListening.port} is still listened on by ${sanitize(describeTarget(stillListening))}: freeing does not stop the process.`}
+        {`Port ${stillListening.port} is still listened on by ${sanitize(stillListening.pid === undefined ? (stillListening.label ?? 'a container') : describeTarget({ ...stillListening, pid: stillListening.pid }))}: freeing does not stop the ${stillListening.pid === undefined ? 'container' : 'process'}.`}
       </Text>
       {question}
     </Box>

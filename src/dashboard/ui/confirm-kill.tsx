@@ -13,7 +13,9 @@ function ConfirmKillView({ target, color }: ConfirmKillProps) {
   return (
     <Text wrap="truncate-end">
       <Text {...toneStyle('warning', color)}>Stop {describeKill(target)}?</Text>
-      {` SIGTERM, then SIGKILL after ${DEFAULT_KILL_TIMEOUT_MS / 1000} s · y/n`}
+      {target.containerId !== undefined
+        ? ` through its engine: its stop signal, then KILL after ${DEFAULT_KILL_TIMEOUT_MS / 1000} s · y/n`
+        : ` SIGTERM, then SIGKILL after ${DEFAULT_KILL_TIMEOUT_MS / 1000} s · y/n`}
     </Text>
   );
 }

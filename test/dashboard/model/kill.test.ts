@@ -37,7 +37,13 @@ describe('the stop question', () => {
   it('reports a stop that left the port listened on as an error, a freed port as done', () => {
     const stopping = press(onWeb(), 'x', 'y');
     const targets = [{ pid: 4242, startTime: 1, label: 'node', listeners: [] }];
-    const result = { port: 3000, targets, sent: ['TERM', 'KILL'] as const, freed: false };
+    const result = {
+      port: 3000,
+      targets,
+      containers: [],
+      sent: ['TERM', 'KILL'] as const,
+      freed: false,
+    };
     const refused = dashboardReducer(stopping, { type: 'killed', result });
     expect(refused.message).toEqual({
       tone: 'error',

@@ -1,7 +1,12 @@
 // Acting on the selected row: details, stopping its process, f on an active row, prefill,
 // sort, copy and open. Fake scanner, inspector and process table: nothing real is signalled.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProcessDetail, ProcessInspector } from '../../../src/core/ports.js';
+import { scannerWithContainers } from '../../../src/core/actions/containers.js';
+import type {
+  ContainerDirectory,
+  ProcessDetail,
+  ProcessInspector,
+} from '../../../src/core/ports.js';
 import { type FakeControl, fakeControl, tcp } from '../../helpers/fakes.js';
 import {
   type DashboardHarness,
@@ -168,6 +173,50 @@ describe('stopping the selected row with x', () => {
     expect(control.sent).toEqual([[4242, 'TERM']]);
     await ui.waitForFrame((current) => /3000\s+idle/.test(current));
     expect(frame).not.toContain('Stop vite');
+  });
+
+  it('on a container’s port asks to stop the container, and y stops it through the engine, never signalling the forwarder', async () => {
+    const { control, setup } = killable();
+    const stopped: string[] = [];
+    const engine: ContainerDirectory = {
+      list: async () => ({
+        ok: true,
+        containers: [
+          {
+            id: 'c0ffee00c0ffee00',
+            name: 'web-1',
+            image: 'postgres:16',
+            ports: [{ ip: '127.0.0.1', privatePort: 5432, publicPort: 3000, protocol: 'tcp' }],
+          },
+        ],
+      }),
+      info: async () => ({ ok: false, problem: { kind: 'none', message: 'none' } }),
+      stop: async (id) => {
+        stopped.push(id);
+        harness?.scanner.set([]);
+        return 'stopped';
+      },
+    };
+    harness = await startDashboard({
+      ...setup,
+      scan: [tcp(3000, 4242, 'docker-proxy')],
+      deps: (deps) => ({
+        ...deps,
+        control,
+        containers: engine,
+        scanner: scannerWithContainers(deps.scanner, engine),
+      }),
+    });
+    const { ui } = harness;
+    await ui.waitForFrame((frame) => /3000\s+active\s+-\s+container web-1/.test(frame));
+    await ui.press('x');
+    await ui.waitForText('Stop container web-1 (postgres:16), on port 3000?');
+    await ui.press('y');
+    await ui.waitForText(
+      'stopped container web-1 (postgres:16) through its engine; port 3000 is free',
+    );
+    expect(stopped).toEqual(['c0ffee00c0ffee00']);
+    expect(control.sent).toEqual([]);
   });
 
   it('n leaves the process alone', async () => {
