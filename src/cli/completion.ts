@@ -178,13 +178,13 @@ const SCRIPTS: Readonly<Record<Shell, (table: readonly CompletionEntry[]) => str
   fish: fishScript,
 };
 
-const USAGE = 'usage: pm completion bash|zsh|fish';
-
 export async function runCompletion(
   ctx: Context,
   input: readonly string[],
   table: readonly CompletionEntry[],
+  usage: string,
 ): Promise<number> {
+  const USAGE = `usage: ${usage}`;
   const [what, ...rest] = input;
   if (what === 'names') return printNames(ctx, rest);
   if (what === undefined || !(SHELLS as readonly string[]).includes(what) || rest.length > 0) {

@@ -15,6 +15,18 @@ import {
 import { declaredEnvNames } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const envSpec: CommandSpec = {
+  name: 'env',
+  usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
+  summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
+  examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
+  flags: ['format', 'write'],
+  run: async ({ ctx, input, flags }) => runEnv(ctx, input, flags),
+};
+
+const USAGE = usageLine(envSpec);
 
 export interface EnvFlags {
   /** Checked by the flag table. */
@@ -22,8 +34,6 @@ export interface EnvFlags {
   /** Absolute (the flag table resolves it against the caller's directory). */
   readonly write?: string | undefined;
 }
-
-const USAGE = 'pm env [<project>] [--format dotenv|shell|json] [--write FILE]';
 
 export async function runEnv(
   ctx: Context,

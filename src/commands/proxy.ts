@@ -31,6 +31,40 @@ import {
 import { type ChildOutcome, runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const proxySpec: CommandSpec = {
+  name: 'proxy',
+  usage: [
+    'proxy [--http-port N] [--https-port N] [--admin ADDR]',
+    'proxy --print   (the Caddyfile it would run)',
+    'proxy trust   (caddy trust: browsers then trust its HTTPS)',
+  ],
+  summary:
+    'every allocation by name, http(s)://<service>.<project>.localhost, through Caddy; follows the registry',
+  examples: [
+    'pm proxy',
+    'pm proxy --print > Caddyfile',
+    'pm proxy trust',
+    'pm proxy --http-port 80 --https-port 443',
+  ],
+  flags: ['print', 'http-port', 'https-port', 'admin'],
+  run: ({ ctx, input, flags, env, environment }) =>
+    runProxy(ctx, input, flags, {
+      env,
+      platform: environment.platform,
+      files: environment.proxyFiles,
+    }),
+};
+
+export const exportSpec: CommandSpec = {
+  name: 'export',
+  usage: ['export caddy|traefik|nginx'],
+  summary: "every allocation's name as a static config for a proxy you run yourself",
+  examples: ['pm export caddy > pm.caddy', 'pm export traefik > pm.yml', 'pm export nginx'],
+  flags: [],
+  run: ({ ctx, input }) => runExport(ctx, input),
+};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -51,7 +85,7 @@ export interface ProxyHooks {
   readonly pollMs?: number;
 }
 
-const USAGE = 'pm proxy [--print] [--http-port N] [--https-port N] [--admin ADDR] | pm proxy trust';
+const USAGE = usageLine(proxySpec);
 /** How long Caddy may take to answer on its admin address after it started. */
 const START_TIMEOUT_MS = 20_000;
 

@@ -21,6 +21,24 @@ import { packageScripts } from '../core/project/package-scripts.js';
 import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  usage: [
+    'run <project> <service> [--env NAME] -- <command> [args...]',
+    'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
+  ],
+  summary:
+    "run a command with its port in PORT and every sibling's in <SERVICE>_PORT; exits with its code",
+  examples: ['pm run shop web -- npm run dev', 'pm run shop api --env API_PORT -- node server.js'],
+  flags: ['env'],
+  takesCommand: true,
+  run: async ({ ctx, input, trailing, flags, env }) =>
+    runRun(ctx, input, trailing, { env: flags.env }, { environment: env }),
+};
+
+const USAGE = usageLine(runSpec);
 
 export interface RunFlags {
   /** The variable for the service's own port instead of PORT (checked by the flag table). */
@@ -37,8 +55,6 @@ export interface RunHooks {
   /** Variable names a manifest declares per service. */
   readonly envNames?: ReadonlyMap<string, string>;
 }
-
-const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
 
 /** Said at start when the command (or its script) already chooses a port of its own. */
 export function pinnedMessage(

@@ -22,6 +22,19 @@ import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT, type TableLayout } from '../view/table.js';
 import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const statusSpec: CommandSpec = {
+  name: 'status',
+  usage: ['status [--all]'],
+  summary: 'the allocation table with who listens on each port, once',
+  examples: ['pm status', 'pm status --all --json'],
+  flags: ['all'],
+  run: ({ ctx, input, flags, environment }) =>
+    runStatus(ctx, input, { all: flags.all }, environment.registryPath),
+};
+
+const USAGE = usageLine(statusSpec);
 
 /** While `pm proxy` runs: each allocation's URL by name, keyed `project/service`. */
 export function proxyNames(
@@ -152,7 +165,7 @@ export async function runStatus(
   flags: { readonly all: boolean },
   registryPath: string,
 ): Promise<number> {
-  expectArgs(input, 0, 0, 'pm status [--all] [--json]');
+  expectArgs(input, 0, 0, USAGE);
   const [view, proxy] = await Promise.all([
     status(ctx.deps, { all: flags.all }),
     ctx.deps.proxy?.(),
