@@ -9,6 +9,7 @@ import type { Platform } from './core/ports.js';
 import { RegistryStore } from './core/store/registry-store.js';
 import { currentPlatform } from './os/index.js';
 import { bindProbe } from './os/shared/bind-probe.js';
+import { probeProxy } from './os/shared/caddy.js';
 import { createContainerDirectory } from './os/shared/container-engine.js';
 import { loopbackReach } from './os/shared/reach.js';
 
@@ -17,7 +18,12 @@ export interface DepsOptions
   extends Partial<
     Pick<
       Settings,
-      'scannerMode' | 'lockStaleMs' | 'lockTimeoutMs' | 'cacheDirectory' | 'containerEngine'
+      | 'scannerMode'
+      | 'lockStaleMs'
+      | 'lockTimeoutMs'
+      | 'cacheDirectory'
+      | 'containerEngine'
+      | 'proxyFiles'
     >
   > {
   readonly registryPath: string;
@@ -48,5 +54,6 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
     inspector: platform.inspector,
     control: platform.control,
     reach: loopbackReach,
+    proxy: () => probeProxy(options.proxyFiles),
   };
 }

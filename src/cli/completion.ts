@@ -1,8 +1,10 @@
 // `pm completion bash|zsh|fish`: a completion script built from the command and flag tables,
 // and `pm completion names [<project>]`, which the scripts call for project and service names.
 // That path reads the registry file and nothing else: no Ink, no scanner, no lock.
+
 import type { Context } from '../commands/context.js';
 import { PmError } from '../core/errors.js';
+import { EXPORT_FORMATS } from '../core/model/proxy-config.js';
 import { type FlagName, flagSpec } from './flags.js';
 
 export interface CompletionEntry {
@@ -78,6 +80,8 @@ ${flagCases}
       fi;;
     help) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${commands}" -- "$cur"));;
     completion) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur"));;
+    proxy) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "trust" -- "$cur"));;
+    export) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${EXPORT_FORMATS.join(' ')}" -- "$cur"));;
   esac
 }`;
 }
@@ -143,6 +147,8 @@ function fishScript(table: readonly CompletionEntry[]): string {
     `complete -c pm -n 'test (count (__pm_positional)) -eq 0' -a '${table.map((entry) => entry.command).join(' ')}'`,
     "complete -c pm -a '(__pm_names)'",
     `complete -c pm -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(' ')}'`,
+    "complete -c pm -n '__fish_seen_subcommand_from proxy' -a 'trust'",
+    `complete -c pm -n '__fish_seen_subcommand_from export' -a '${EXPORT_FORMATS.join(' ')}'`,
   ];
   for (const entry of table) {
     for (const name of entry.flags) {
@@ -172,13 +178,13 @@ const SCRIPTS: Readonly<Record<Shell, (table: readonly CompletionEntry[]) => str
   fish: fishScript,
 };
 
-const USAGE = 'usage: pm completion bash|zsh|fish';
-
 export async function runCompletion(
   ctx: Context,
   input: readonly string[],
   table: readonly CompletionEntry[],
+  usage: string,
 ): Promise<number> {
+  const USAGE = `usage: ${usage}`;
   const [what, ...rest] = input;
   if (what === 'names') return printNames(ctx, rest);
   if (what === undefined || !(SHELLS as readonly string[]).includes(what) || rest.length > 0) {

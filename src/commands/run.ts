@@ -3,8 +3,10 @@
 // server ends up listening somewhere else.
 import { resolve } from 'node:path';
 import { watchDrift } from '../core/actions/drift.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { planRun, type RunPlan } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
+import { withUrls } from '../core/model/env-vars.js';
 import { processLabel } from '../core/model/program.js';
 import { samePath } from '../core/model/registry.js';
 import {
@@ -20,6 +22,24 @@ import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 import { driftMessage, heldWarning, holdersOf } from './run-notes.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  usage: [
+    'run <project> <service> [--env NAME] -- <command> [args...]',
+    'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
+  ],
+  summary:
+    "run a command with its port in PORT and every sibling's in <SERVICE>_PORT; exits with its code",
+  examples: ['pm run shop web -- npm run dev', 'pm run shop api --env API_PORT -- node server.js'],
+  flags: ['env'],
+  takesCommand: true,
+  run: async ({ ctx, input, trailing, flags, env }) =>
+    runRun(ctx, input, trailing, { env: flags.env }, { environment: env }),
+};
+
+const USAGE = usageLine(runSpec);
 
 export interface RunFlags {
   /** The variable for the service's own port instead of PORT (checked by the flag table). */
@@ -39,8 +59,6 @@ export interface RunHooks {
 
 /** A server on loopback accepts at once; this bounds a check of a port that hangs. */
 const HELD_CHECK_MS = 300;
-
-const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
 
 /** Said at start when the command (or its script) already chooses a port of its own. */
 export function pinnedMessage(
@@ -99,7 +117,10 @@ export async function runRun(
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
-    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    env: {
+      ...hooks.environment,
+      ...Object.fromEntries(withUrls(plan.variables, await proxyUrls(ctx.deps, project))),
+    },
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });

@@ -4,6 +4,26 @@ import { type WaitResult, type WaitTarget, waitFor } from '../core/actions/wait.
 import { parsePort } from '../core/model/port.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
+import type { CommandSpec } from './spec.js';
+
+export const waitSpec: CommandSpec = {
+  name: 'wait',
+  usage: [
+    'wait <project> <service> [--timeout S] [--http /PATH]',
+    'wait :<port> [--timeout S] [--http /PATH]',
+    'wait <service>   (of the project of the current directory)',
+  ],
+  summary:
+    'until a service accepts connections on loopback (or answers HTTP below 500): exit 0, or 1 at the timeout saying why',
+  examples: [
+    'pm wait shop api && npm test',
+    'pm wait shop web --http / --timeout 60',
+    'pm wait :5432 --timeout 10',
+  ],
+  flags: ['timeout', 'http'],
+  flagNotes: { timeout: 'seconds to wait before giving up (default 30)' },
+  run: ({ ctx, input, flags }) => runWait(ctx, input, flags),
+};
 
 export interface WaitFlags {
   /** Milliseconds (the flag table converts the seconds). */

@@ -31,7 +31,13 @@ export type ErrorCode =
   /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */
   | 'KILL_REFUSED'
   /** `pm wait`: the service did not answer within the timeout. */
-  | 'WAIT_TIMEOUT';
+  | 'WAIT_TIMEOUT'
+  /** `pm proxy` without Caddy on PATH. */
+  | 'NO_CADDY'
+  /** A second `pm proxy` while one runs. */
+  | 'PROXY_RUNNING'
+  /** `pm proxy trust` with no `pm proxy` to fetch the CA from. */
+  | 'PROXY_NOT_RUNNING';
 
 /** The commands that infer a project when it is left out. */
 export type ProjectCommand = 'allocate' | 'run' | 'env' | 'wait' | 'status';

@@ -9,6 +9,7 @@ import { statusJson } from '../commands/status.js';
 import { type FreeTarget, free, projectPorts, queryPort, status } from '../core/actions/index.js';
 import { killPort, planPortKill } from '../core/actions/kill.js';
 import { scanForRows, statusOptions } from '../core/actions/live.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { waitForPort } from '../core/actions/wait.js';
 import { PmError } from '../core/errors.js';
 import { containerLabel, shortId } from '../core/model/containers.js';
@@ -17,6 +18,7 @@ import {
   jsonVariables,
   projectVariables,
   servicePortName,
+  withUrls,
 } from '../core/model/env-vars.js';
 import { DEFAULT_KILL_TIMEOUT_MS, type KillTarget } from '../core/model/kill.js';
 import { compareNames, parseName } from '../core/model/names.js';
@@ -34,6 +36,7 @@ import {
   portArg,
   portState,
   projectArg,
+  proxyEndpoint,
   scanner,
   serviceArg,
   statusRow,
@@ -302,7 +305,7 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT (a number) and <SERVICE>_URL (a string) for each service, plus the names and prefixes its .pm.toml declares.",
+    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT (a number) and <SERVICE>_URL (a string) for each service, plus the names and prefixes its .pm.toml declares; while pm proxy runs, <SERVICE>_URL is the service's name through the proxy.",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
@@ -312,9 +315,12 @@ const envTool = tool({
   async run(args, env) {
     const ctx = contextFor(env, directoryOf(env, args.cwd));
     const { project, here } = await projectFor(ctx, args.project, 'env');
-    const vars = projectVariables(
-      await projectPorts(env.deps, project),
-      manifestWiring(here?.manifest, project),
+    const vars = withUrls(
+      projectVariables(
+        await projectPorts(env.deps, project),
+        manifestWiring(here?.manifest, project),
+      ),
+      await proxyUrls(env.deps, project),
     );
     return {
       structured: { project, variables: jsonVariables(vars) },
@@ -336,11 +342,13 @@ const statusTool = tool({
     registry: z.string(),
     range: z.object({ start: z.number().int(), end: z.number().int() }),
     scanner,
+    proxy: proxyEndpoint,
     allocations: z.array(statusRow),
   },
   async run(args, env) {
     const project = args.project === undefined ? undefined : parseName(args.project, 'project');
-    const json = statusJson(await status(env.deps), env.registryPath, false);
+    const [view, proxy] = await Promise.all([status(env.deps), env.deps.proxy?.()]);
+    const json = statusJson(view, env.registryPath, false, proxy);
     const allocations =
       project === undefined
         ? json.allocations

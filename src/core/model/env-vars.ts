@@ -40,6 +40,19 @@ export function servicePortName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
 }
 
+/**
+ * `<SERVICE>_URL` for each service pm proxy names (service order): the proxy's URL replaces
+ * the localhost one, as urls.ts means a later way of naming services to, so every front end
+ * reaches its siblings by name while the proxy runs.
+ */
+export function withUrls(vars: Variables, urls: ReadonlyMap<string, string>): Variables {
+  const all = new Map(vars);
+  for (const service of [...urls.keys()].sort(compareNames)) {
+    all.set(serviceUrlName(service), urls.get(service) as string);
+  }
+  return [...all];
+}
+
 /** A variable name a shell and Docker Compose both accept; anything else is refused. */
 export function parseEnvName(name: string): string {
   if (isEnvName(name)) return name;

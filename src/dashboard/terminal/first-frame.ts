@@ -9,11 +9,11 @@ import { formatRange } from '../../core/model/port.js';
 import { STATE_PALETTE, TONE_PALETTE } from '../../view/palette.js';
 import { createStyle, paint, type Style } from '../../view/style.js';
 import { fitColumns } from '../../view/table.js';
-import { shownRows } from '../model/acting.js';
 import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from '../model/layout.js';
 import type { Message } from '../model/messages.js';
 import { type DashboardRow, dashboardRows } from '../model/rows.js';
 import { initialUiState, modeOf, selectedIndex, situationOf } from '../model/state.js';
+import { shownRows } from '../model/target.js';
 import {
   activeCount,
   emptyTableText,
