@@ -31,7 +31,7 @@ import {
   printJson,
   projectHereFor,
 } from './context.js';
-import type { CommandSpec } from './spec.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
 export const statusSpec: CommandSpec = {
   name: 'status',
@@ -46,7 +46,7 @@ export const statusSpec: CommandSpec = {
     runStatus(ctx, input, { all: flags.all }, environment.registryPath),
 };
 
-const USAGE = 'pm status [<project> | .] [--all] [--json]';
+const USAGE = usageLine(statusSpec);
 
 /** While `pm proxy` runs: each allocation's URL by name, keyed `project/service`. */
 export function proxyNames(

@@ -4,7 +4,7 @@ import { type WaitResult, type WaitTarget, waitFor } from '../core/actions/wait.
 import { parsePort } from '../core/model/port.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
-import type { CommandSpec } from './spec.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
 export const waitSpec: CommandSpec = {
   name: 'wait',
@@ -25,6 +25,8 @@ export const waitSpec: CommandSpec = {
   run: ({ ctx, input, flags }) => runWait(ctx, input, flags),
 };
 
+const USAGE = usageLine(waitSpec);
+
 export interface WaitFlags {
   /** Milliseconds (the flag table converts the seconds). */
   readonly timeout?: number | undefined;
@@ -32,7 +34,6 @@ export interface WaitFlags {
 }
 
 export const DEFAULT_WAIT_MS = 30_000;
-const USAGE = 'pm wait [<project>] <service> | pm wait :<port>   [--timeout S] [--http /PATH]';
 
 async function targetOf(ctx: Context, input: readonly string[]): Promise<WaitTarget> {
   expectArgs(input, 1, 2, USAGE);
