@@ -13,6 +13,7 @@ import { runWatchBench } from './run-watch.mjs';
 import { runScanBench } from './scan.mjs';
 import { runSizeLimitBench } from './size-limit.mjs';
 import { runStartupBench } from './startup.mjs';
+import { runWaitBench } from './wait.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -30,5 +31,6 @@ if (wanted('projects')) await runProjectsBench();
 if (wanted('run')) await runWatchBench();
 if (wanted('containers')) await runContainersBench();
 if (wanted('shim')) runShimBench();
+if (wanted('wait')) await runWaitBench();
 if (wanted('mcp')) await runMcpBench();
 if (wanted('proxy')) await runProxyBench();

@@ -11,6 +11,7 @@ import { currentPlatform } from './os/index.js';
 import { bindProbe } from './os/shared/bind-probe.js';
 import { probeProxy } from './os/shared/caddy.js';
 import { createContainerDirectory } from './os/shared/container-engine.js';
+import { loopbackReach } from './os/shared/reach.js';
 
 /** What wiring needs of the Settings (src/cli/settings.ts) and how notices reach the user. */
 export interface DepsOptions
@@ -52,6 +53,7 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
     // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
     inspector: platform.inspector,
     control: platform.control,
+    reach: loopbackReach,
     proxy: () => probeProxy(options.proxyFiles),
   };
 }

@@ -2,8 +2,14 @@
 // one-line calls, the read side, and the error type. The store, the parsers and the scanners
 // stay internal, free to change.
 
-export { type ErrorCode, isPmError, PmError, type Remedy } from '../core/errors.js';
-export { type EnvOptions, env, type PortEnv, type PortOptions, port } from './shortcuts.js';
+export {
+  type ErrorCode,
+  isPmError,
+  PmError,
+  type ProjectCommand,
+  type Remedy,
+} from '../core/errors.js';
+export { type EnvOptions, env, type PortEnv, type PortOptions, port, url } from './shortcuts.js';
 export {
   type PortListener,
   type ProjectStatus,

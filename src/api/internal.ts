@@ -19,7 +19,13 @@ export {
 } from '../core/actions/index.js';
 export { type PruneResult, prune } from '../core/actions/prune.js';
 export { type UpRequest, type UpResult, up } from '../core/actions/up.js';
-export { type ErrorCode, isPmError, PmError, type Remedy } from '../core/errors.js';
+export {
+  type ErrorCode,
+  isPmError,
+  PmError,
+  type ProjectCommand,
+  type Remedy,
+} from '../core/errors.js';
 export { parseName } from '../core/model/names.js';
 export { type Port, type PortRange, parsePort, parseRange } from '../core/model/port.js';
 export {
@@ -105,10 +111,11 @@ export type {
   ProcessProbe,
   ProcessSocket,
   ProcessTree,
+  Reach,
   SignalOutcome,
 } from '../core/ports.js';
 export type { GitCheckout } from '../core/project/inference.js';
-export type { ManifestText } from '../core/project/manifest.js';
+export type { ManifestText, PortStrategy } from '../core/project/manifest.js';
 export type { LockOwner, LockState } from '../core/store/lock.js';
 export type {
   Change,
@@ -120,11 +127,12 @@ export type {
 } from '../core/store/registry-store.js';
 export type { Family, Protocol, ScannerOptions, ScanOptions } from '../os/index.js';
 export type { BindProbe } from '../os/shared/bind-probe.js';
-// The one-line API: `await port('web')`, `await env()`.
+// The one-line API: `await port('web')`, `await url('web')`, `await env()`.
 export {
   type EnvOptions,
   env,
   type PortEnv,
   type PortOptions,
   port,
+  url,
 } from './shortcuts.js';

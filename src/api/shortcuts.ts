@@ -8,8 +8,9 @@ import { isPmError, PmError } from '../core/errors.js';
 import { projectVariables } from '../core/model/env-vars.js';
 import { parseName } from '../core/model/names.js';
 import { isPort, type Port } from '../core/model/port.js';
+import { serviceUrl } from '../core/model/urls.js';
 import { type ProjectContext, projectHere } from '../core/project/inference.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
+import { declaredChoice, type Manifest, manifestWiring } from '../core/project/manifest.js';
 import { wordRemedies } from '../view/remedies.js';
 import { createDeps } from '../wiring.js';
 
@@ -40,32 +41,62 @@ export async function port(
   second?: string | PortOptions,
   third?: PortOptions,
 ): Promise<number> {
-  const [named, service, options] =
-    typeof second === 'string' ? [first, second, third ?? {}] : [undefined, first, second ?? {}];
-  return explained(async () => {
-    parseName(service, 'service');
-    const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
-    const deps = apiDeps(options);
-    // An inferred project gets its place recorded and its manifest's `prefer`, as in the CLI.
-    const here =
-      named === undefined
-        ? await projectOf(deps, options, `port('<project>', '${service}')`)
-        : undefined;
-    const declared = here?.manifest?.services.find((entry) => entry.service === service)?.prefer;
-    const from = prefer ?? declared;
-    const result = await allocate(deps, {
-      project: named ?? (here as ProjectContext).project,
-      service,
-      ...(here ? { path: here.path } : {}),
-      ...(here?.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
-      ...(from === undefined ? {} : { prefer: from }),
-    });
-    return result.port;
-  });
+  return explained(async () => (await allocated(first, second, third)).port);
 }
 
 /**
- * The variables `pm env` prints for a project: `<SERVICE>_PORT` for each of its services,
+ * The URL of a service, e.g. `http://localhost:3000` (a manifest's `url` template where the
+ * project's .pm.toml declares one): its port as `port()` gives it, allocated on first use.
+ * For Playwright's `webServer.url` and `use.baseURL` (docs/wiring.md).
+ */
+export function url(service: string, options?: PortOptions): Promise<string>;
+export function url(project: string, service: string, options?: PortOptions): Promise<string>;
+export async function url(
+  first: string,
+  second?: string | PortOptions,
+  third?: PortOptions,
+): Promise<string> {
+  return explained(async () => {
+    const { project, service, port, manifest } = await allocated(first, second, third);
+    const template = manifest?.services.find((entry) => entry.service === service)?.url;
+    return serviceUrl({ project, service, port, ...(template !== undefined ? { template } : {}) });
+  });
+}
+
+/** port() and url(): the service's allocation, and the manifest of an inferred project. */
+async function allocated(
+  first: string,
+  second: string | PortOptions | undefined,
+  third: PortOptions | undefined,
+): Promise<{ project: string; service: string; port: Port; manifest?: Manifest }> {
+  const [named, service, options] =
+    typeof second === 'string' ? [first, second, third ?? {}] : [undefined, first, second ?? {}];
+  parseName(service, 'service');
+  const prefer = options.prefer === undefined ? undefined : checkedPort(options.prefer);
+  const deps = apiDeps(options);
+  // An inferred project gets its place recorded and its manifest's `prefer`, as in the CLI.
+  const here =
+    named === undefined
+      ? await projectOf(deps, options, `port('<project>', '${service}')`)
+      : undefined;
+  const result = await allocate(deps, {
+    project: named ?? (here as ProjectContext).project,
+    service,
+    ...(here ? { path: here.path } : {}),
+    ...(here?.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
+    ...declaredChoice(here?.manifest, service),
+    ...(prefer === undefined ? {} : { prefer }),
+  });
+  return {
+    project: result.project,
+    service: result.service,
+    port: result.port,
+    ...(here?.manifest ? { manifest: here.manifest } : {}),
+  };
+}
+
+/**
+ * The variables `pm env` prints for a project: `<SERVICE>_PORT` and `<SERVICE>_URL` for each of its services,
  * as strings ready to spread into `process.env` or a child's `env`. Allocates nothing.
  */
 export function env(options?: EnvOptions): Promise<PortEnv>;
@@ -77,8 +108,9 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
     const deps = apiDeps(options);
     const here =
       named === undefined ? await projectOf(deps, options, "env('<project>')") : undefined;
-    const services = await projectPorts(deps, named ?? (here as ProjectContext).project);
-    return Object.fromEntries(projectVariables(services, declaredEnvNames(here?.manifest)));
+    const project = named ?? (here as ProjectContext).project;
+    const services = await projectPorts(deps, project);
+    return Object.fromEntries(projectVariables(services, manifestWiring(here?.manifest, project)));
   });
 }
 

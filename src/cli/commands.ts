@@ -20,6 +20,7 @@ import { type CommandSpec, unknownCommand } from '../commands/spec.js';
 import { statusSpec } from '../commands/status.js';
 import { suggestSpec } from '../commands/suggest.js';
 import { upSpec } from '../commands/up.js';
+import { waitSpec } from '../commands/wait.js';
 import { type FlagName, globalFlags } from './flags.js';
 
 export type { CommandSpec, Invocation } from '../commands/spec.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   configSpec,
   runSpec,
   envSpec,
+  waitSpec,
   doctorSpec,
   upSpec,
   pruneSpec,

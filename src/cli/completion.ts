@@ -16,7 +16,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** Commands whose first two words are a project and one of its services. */
-const NAMED_COMMANDS = ['allocate', 'free', 'query'];
+const NAMED_COMMANDS = ['allocate', 'free', 'query', 'wait'];
 
 /** Every way a flag is written: --port, --no-color, -h. */
 function spellings(name: FlagName): string[] {

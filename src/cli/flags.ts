@@ -12,7 +12,7 @@ import {
   parsePortList,
   parseRange,
 } from '../core/model/port.js';
-import { parseCount, parseInterval } from './values.js';
+import { parseCount, parseHttpPath, parseInterval } from './values.js';
 
 /** What a value parser may need: paths are relative to the caller's directory, not pm's. */
 export interface FlagContext {
@@ -119,6 +119,11 @@ export const FLAGS = {
     placeholder: 'S',
     description: 'seconds to wait for the port to be released before SIGKILL (default 5)',
     parse: (raw) => parseKillTimeout(noSpaces('--timeout', raw), '--timeout'),
+  }),
+  http: value({
+    placeholder: '/PATH',
+    description: 'wait until GET /PATH answers with a status below 500 (not just a connection)',
+    parse: (raw) => parseHttpPath(raw),
   }),
   signal: value({
     placeholder: 'NAME',

@@ -2,6 +2,7 @@ import { type AllocateResult, allocate } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
 import type { Port } from '../core/model/port.js';
 import type { ProjectContext } from '../core/project/inference.js';
+import { declaredChoice, type PortStrategy } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectHereFor } from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
@@ -32,15 +33,14 @@ export interface AllocateFlags {
   readonly path?: string | undefined;
 }
 
-/** A manifest's `prefer` for the service, unless the command line says otherwise. */
+/** A manifest's `prefer` and `strategy` for the service, unless the command line says otherwise. */
 function declaredPrefer(
   here: ProjectContext | undefined,
   service: string,
   flags: AllocateFlags,
-): { prefer?: number } {
+): { prefer?: number; strategy?: PortStrategy } {
   if (flags.port !== undefined) return {};
-  const prefer = here?.manifest?.services.find((entry) => entry.service === service)?.prefer;
-  return prefer !== undefined ? { prefer } : {};
+  return declaredChoice(here?.manifest, service);
 }
 
 export async function runAllocate(

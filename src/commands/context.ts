@@ -1,5 +1,5 @@
 import type { Deps } from '../core/actions/index.js';
-import { PmError } from '../core/errors.js';
+import { PmError, type ProjectCommand } from '../core/errors.js';
 import { shortId } from '../core/model/containers.js';
 import type { NamedListener } from '../core/model/status.js';
 import { withProgram } from '../core/model/status.js';
@@ -85,7 +85,7 @@ export function searchOptions(ctx: Context): SearchOptions {
 }
 
 /** Without a project here, the CLI's remedies: name it on the command line, or declare it. */
-export function projectHereFor(ctx: Context, command: 'allocate' | 'run' | 'env') {
+export function projectHereFor(ctx: Context, command: ProjectCommand) {
   return projectHere(
     ctx.deps.store,
     ctx.cwd,
@@ -101,7 +101,7 @@ export function projectHereFor(ctx: Context, command: 'allocate' | 'run' | 'env'
 export async function projectFor(
   ctx: Context,
   named: string | undefined,
-  command: 'allocate' | 'run' | 'env',
+  command: ProjectCommand,
 ): Promise<{ project: string; here: ProjectContext | undefined }> {
   if (named === undefined) {
     const here = await projectHereFor(ctx, command);

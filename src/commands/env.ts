@@ -1,5 +1,5 @@
 // `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
-// would set for a project's services, printed or kept in a fenced block of an env file that
+// would set for a project's services (ports and URLs), printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
 import { projectPorts } from '../core/actions/index.js';
 import { proxyUrls } from '../core/actions/proxy-urls.js';
@@ -12,7 +12,7 @@ import {
   projectVariables,
   withUrls,
 } from '../core/model/env-vars.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
+import { manifestWiring } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
@@ -20,7 +20,8 @@ import { type CommandSpec, usageLine } from './spec.js';
 export const envSpec: CommandSpec = {
   name: 'env',
   usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
-  summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
+  summary:
+    "the <SERVICE>_PORT and <SERVICE>_URL variables of a project's services, or kept in a block of FILE",
   examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
   flags: ['format', 'write'],
   run: async ({ ctx, input, flags }) => runEnv(ctx, input, flags),
@@ -54,8 +55,9 @@ export async function runEnv(
   }
   const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
+  const wiring = manifestWiring(here?.manifest, project);
   const vars = withUrls(
-    projectVariables(services, envNames ?? declaredEnvNames(here?.manifest)),
+    projectVariables(services, envNames ? { ...wiring, envNames } : wiring),
     await proxyUrls(ctx.deps, project),
   );
   if (flags.write === undefined) {

@@ -124,6 +124,7 @@ export async function runKill(
     control,
     ...(ctx.deps.containers ? { containers: ctx.deps.containers } : {}),
     ...(markerOf ? { markerOf } : {}),
+    ...(processes ? { session: processes } : {}),
   };
   const options = {
     consent: { force: flags.force === true, ...(marker !== undefined ? { marker } : {}) },
@@ -136,6 +137,7 @@ export async function runKill(
       printJson(ctx.io, {
         port,
         dry_run: true,
+        session: plan.session ? { service: plan.session.service, pid: plan.session.head } : null,
         processes: processesJson(plan.targets),
         containers: containersJson(plan.containers),
       });
@@ -151,6 +153,10 @@ export async function runKill(
     printJson(ctx.io, {
       port,
       freed: result.freed,
+      /** The pm run session stopped with the listener: its service and first process. */
+      session: result.session
+        ? { service: result.session.service, pid: result.session.head }
+        : null,
       signals: result.sent.map((name) => `SIG${name}`),
       processes: processesJson(result.targets),
       containers: containersJson(result.containers),

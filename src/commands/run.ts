@@ -2,9 +2,9 @@
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
 import { resolve } from 'node:path';
-import { type Drift, watchDrift } from '../core/actions/drift.js';
+import { watchDrift } from '../core/actions/drift.js';
 import { proxyUrls } from '../core/actions/proxy-urls.js';
-import { planRun } from '../core/actions/run-plan.js';
+import { planRun, type RunPlan } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
 import { withUrls } from '../core/model/env-vars.js';
 import { processLabel } from '../core/model/program.js';
@@ -16,11 +16,12 @@ import {
   withProgram,
 } from '../core/model/status.js';
 import type { ProcessTree } from '../core/ports.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
+import { declaredChoice, manifestWiring } from '../core/project/manifest.js';
 import { packageScripts } from '../core/project/package-scripts.js';
 import { runCommand } from '../os/shared/child-process.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
+import { driftMessage, heldWarning, holdersOf } from './run-notes.js';
 import { type CommandSpec, usageLine } from './spec.js';
 
 export const runSpec: CommandSpec = {
@@ -56,6 +57,9 @@ export interface RunHooks {
   readonly envNames?: ReadonlyMap<string, string>;
 }
 
+/** A server on loopback accepts at once; this bounds a check of a port that hangs. */
+const HELD_CHECK_MS = 300;
+
 /** Said at start when the command (or its script) already chooses a port of its own. */
 export function pinnedMessage(
   project: string,
@@ -67,11 +71,6 @@ export function pinnedMessage(
     return `pm: the command chooses ${pinned.server}'s port itself; pm left it as it is (${service}'s port is ${port})`;
   }
   return `pm: the command pins ${pinned.server} to port ${pinned.port}, not ${service}'s port ${port}; to record that port instead: pm free ${project} ${service} && pm allocate ${project} ${service} --port ${pinned.port}`;
-}
-
-export function driftMessage(service: string, drift: Drift): string {
-  const elsewhere = drift.listening.join(', ');
-  return `warning: ${service} listens on ${elsewhere}, not on its port ${drift.port}: the server ignored PORT (or found ${drift.port} taken). Start it with its port option (e.g. --port ${drift.port}), or make it read PORT`;
 }
 
 export async function runRun(
@@ -98,7 +97,6 @@ export async function runRun(
   }
   const service = input.at(-1) as string;
   const { project, here } = await projectFor(ctx, input.length === 2 ? input[0] : undefined, 'run');
-  const envNames = hooks.envNames ?? declaredEnvNames(here?.manifest);
   const cwd = ctx.cwd;
   const plan = await planRun(ctx.deps, {
     project,
@@ -106,12 +104,15 @@ export async function runRun(
     argv: command,
     scripts: packageScripts(cwd),
     ...(flags.env !== undefined ? { envName: flags.env } : {}),
-    envNames,
+    wiring: manifestWiring(here?.manifest, project),
+    ...(hooks.envNames !== undefined ? { envNames: hooks.envNames } : {}),
+    ...declaredChoice(here?.manifest, service),
   });
   for (const warning of plan.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
   if (plan.appended) {
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
+  const name = `${project}/${service}`;
   if (plan.pinned) ctx.io.err(pinnedMessage(project, service, plan.port, plan.pinned));
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
@@ -123,8 +124,22 @@ export async function runRun(
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });
+  // As the command starts (it takes a while to bind, and pm does not delay it): a connection
+  // attempt on loopback, which cannot take the port from the command, and only when something
+  // answers, a scan to name who it is. A port allocated just now was free a moment ago.
+  const own = () =>
+    processes && child.pid > 0 ? processes.descendants(child.pid) : new Set<number>();
+  const reach = ctx.deps.reach;
+  const held =
+    plan.pinned === undefined && !plan.created && reach
+      ? reach.connects(plan.port, HELD_CHECK_MS).then(async (address) => {
+          const holders =
+            address !== undefined ? await holdersOf(ctx.deps.scanner, plan.port, own) : [];
+          if (holders.length > 0) ctx.io.err(heldWarning(name, plan.port, holders));
+        })
+      : Promise.resolve();
   const watch = processes
-    ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan.port, `${project}/${service}`)
+    ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan, name)
     : undefined;
   const orphan = processes
     ? reportOwnOrphan(ctx, processes, plan.port, project, service, child.pid)
@@ -132,6 +147,7 @@ export async function runRun(
   const outcome = await child.done;
   await orphan;
   watch?.stop();
+  await held.catch(() => undefined);
   if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
   return outcome.code;
 }
@@ -176,15 +192,20 @@ function startDriftWatch(
   processes: ProcessTree,
   watchMs: number | undefined,
   pid: number,
-  port: number,
+  plan: RunPlan,
   name: string,
 ): { stop(): void } | undefined {
   if (pid < 0) return undefined;
+  const tree = () => processes.descendants(pid);
   return watchDrift({
     scanner: ctx.deps.scanner,
-    tree: () => processes.descendants(pid),
-    port,
+    tree,
+    port: plan.port,
     intervalMs: watchMs ?? 1500,
-    onDrift: (drift) => ctx.io.err(driftMessage(name, drift)),
+    onDrift: (drift) => {
+      void holdersOf(ctx.deps.scanner, plan.port, tree)
+        .catch(() => [])
+        .then((holders) => ctx.io.err(driftMessage(name, drift, { holders, plan })));
+    },
   });
 }

@@ -1,4 +1,6 @@
 import { type StatusView, status } from '../core/actions/index.js';
+import { PmError } from '../core/errors.js';
+import { parseName } from '../core/model/names.js';
 import { formatRange } from '../core/model/port.js';
 import {
   type ProxyEndpoint,
@@ -21,14 +23,24 @@ import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
 import { renderTable, STATUS_LAYOUT, type TableLayout } from '../view/table.js';
-import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
+import {
+  type Context,
+  containerJson,
+  expectArgs,
+  listenerJson,
+  printJson,
+  projectHereFor,
+} from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
 
 export const statusSpec: CommandSpec = {
   name: 'status',
-  usage: ['status [--all]'],
+  usage: [
+    'status [--all]',
+    'status <project> | status .   (one project and its worktrees; . is the current directory’s)',
+  ],
   summary: 'the allocation table with who listens on each port, once',
-  examples: ['pm status', 'pm status --all --json'],
+  examples: ['pm status', 'pm status --all --json', 'pm status shop', 'pm status . --json'],
   flags: ['all'],
   run: ({ ctx, input, flags, environment }) =>
     runStatus(ctx, input, { all: flags.all }, environment.registryPath),
@@ -81,6 +93,8 @@ export function statusJson(
         state: row.state,
         worktree: row.worktreeOf ?? null,
         moved_to: row.moved?.port ?? null,
+        /** conflict: the service whose pm run process holds this port, else null. */
+        held_by: row.heldBy ?? null,
         pid: first?.pid ?? null,
         process: first?.process ?? null,
         program: first?.program ?? null,
@@ -159,19 +173,45 @@ export function renderStatusTable(
   });
 }
 
+/** One project and its linked worktrees: the rows of `pm status <project>`. */
+export function projectRows(view: StatusView, project: string): StatusView {
+  const rows = view.rows.filter((row) => row.project === project || row.worktreeOf === project);
+  if (rows.length === 0) {
+    throw new PmError('NOT_FOUND', `project '${project}' has no allocations`, {
+      kind: 'allocate',
+      project,
+    });
+  }
+  return { ...view, rows };
+}
+
+/** `.` is the project of the working directory; a worktree shows the project it belongs to. */
+async function namedProject(ctx: Context, input: readonly string[]): Promise<string | undefined> {
+  const [named] = input;
+  if (named === undefined) return undefined;
+  if (named !== '.') return parseName(named, 'project');
+  const here = await projectHereFor(ctx, 'status');
+  return here.worktreeOf ?? here.project;
+}
+
 export async function runStatus(
   ctx: Context,
   input: readonly string[],
   flags: { readonly all: boolean },
   registryPath: string,
 ): Promise<number> {
-  expectArgs(input, 0, 0, USAGE);
-  const [view, proxy] = await Promise.all([
+  expectArgs(input, 0, 1, USAGE);
+  const project = await namedProject(ctx, input);
+  const [whole, proxy] = await Promise.all([
     status(ctx.deps, { all: flags.all }),
     ctx.deps.proxy?.(),
   ]);
+  const view = project === undefined ? whole : projectRows(whole, project);
   if (ctx.json) {
-    printJson(ctx.io, statusJson(view, registryPath, flags.all, proxy));
+    printJson(ctx.io, {
+      ...(project !== undefined ? { project } : {}),
+      ...statusJson(view, registryPath, flags.all, proxy),
+    });
     return 0;
   }
   if (view.rows.length === 0 && !(flags.all && view.unmanaged.length > 0)) {

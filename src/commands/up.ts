@@ -46,6 +46,7 @@ export async function runUp(
     ...(here.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
     services: here.manifest.services,
     prune: flags.prune,
+    ...(here.manifest.strategy !== undefined ? { strategy: here.manifest.strategy } : {}),
   });
   if (ctx.json) {
     printJson(ctx.io, {

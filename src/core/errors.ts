@@ -30,12 +30,17 @@ export type ErrorCode =
   | 'NOT_LISTENING'
   /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */
   | 'KILL_REFUSED'
+  /** `pm wait`: the service did not answer within the timeout. */
+  | 'WAIT_TIMEOUT'
   /** `pm proxy` without Caddy on PATH. */
   | 'NO_CADDY'
   /** A second `pm proxy` while one runs. */
   | 'PROXY_RUNNING'
   /** `pm proxy trust` with no `pm proxy` to fetch the CA from. */
   | 'PROXY_NOT_RUNNING';
+
+/** The commands that infer a project when it is left out. */
+export type ProjectCommand = 'allocate' | 'run' | 'env' | 'wait' | 'status';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =
@@ -70,7 +75,7 @@ export type Remedy =
   /** Allocate a port for the project (and service, when known). */
   | { readonly kind: 'allocate'; readonly project: string; readonly service?: string }
   /** Name the project explicitly (no recorded path holds the working directory). */
-  | { readonly kind: 'name-project'; readonly command?: 'allocate' | 'run' | 'env' }
+  | { readonly kind: 'name-project'; readonly command?: ProjectCommand }
   /** Declare the project and its services in a .pm.toml. */
   | { readonly kind: 'declare-manifest' }
   /** Either an exact port or a preferred start, not both. */

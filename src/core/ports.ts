@@ -180,6 +180,11 @@ export interface ProcessTree {
   descendants(root: number): Set<number>;
   /** The value of the variable `name` in the process's environment, where readable. */
   environmentValue(pid: number, name: string): string | undefined;
+  /**
+   * Every readable process's value of `name`, by pid (one small read per process: far less
+   * than looking up socket owners, which walks every open file).
+   */
+  valuesOf?(name: string): Map<number, string>;
 }
 
 /** What a lock records about its holder. */
@@ -225,6 +230,8 @@ export interface Deps {
   readonly proxy?: () => Promise<ProxyEndpoint | undefined>;
   /** The container engine, for ports its forwarders hold (`pm kill` stops the container). */
   readonly containers?: ContainerDirectory;
+  /** Connecting to a service, for `pm wait`. */
+  readonly reach?: Reach;
 }
 
 /** One port a running container publishes on the host (an entry of the API's `Ports`). */

@@ -72,6 +72,10 @@ export const statusRow = z.object({
   state: portState,
   worktree: z.string().nullable().describe('For a worktree’s project: the project it belongs to'),
   moved_to: z.number().int().nullable(),
+  held_by: z
+    .string()
+    .nullable()
+    .describe('conflict: the project/service whose pm run process holds this port'),
   pid: z.number().int().nullable(),
   process: z.string().nullable(),
   program: z.string().nullable(),

@@ -27,7 +27,7 @@ import { processLabel } from '../core/model/program.js';
 import { primaryListener, statusRows } from '../core/model/status.js';
 import type { ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
+import { manifestWiring } from '../core/project/manifest.js';
 import {
   allocation,
   cwdArg,
@@ -305,7 +305,7 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT for each service, plus the names its .pm.toml declares, and <SERVICE>_URL (its name through pm proxy) while pm proxy runs.",
+    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT (a number) and <SERVICE>_URL (a string) for each service, plus the names and prefixes its .pm.toml declares; while pm proxy runs, <SERVICE>_URL is the service's name through the proxy.",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
@@ -316,7 +316,10 @@ const envTool = tool({
     const ctx = contextFor(env, directoryOf(env, args.cwd));
     const { project, here } = await projectFor(ctx, args.project, 'env');
     const vars = withUrls(
-      projectVariables(await projectPorts(env.deps, project), declaredEnvNames(here?.manifest)),
+      projectVariables(
+        await projectPorts(env.deps, project),
+        manifestWiring(here?.manifest, project),
+      ),
       await proxyUrls(env.deps, project),
     );
     return {

@@ -16,11 +16,14 @@ function containerNames(result: Pick<KillResult, 'containers'>): string {
 export function killMessage(result: KillResult): string {
   const took =
     result.sent.length > 1 ? `SIG${result.sent[0]}, then SIGKILL` : `SIG${result.sent[0]}`;
+  const run = result.session
+    ? ` (the pm run of ${sanitize(result.session.service)}: its listener and every process of that run)`
+    : '';
   const processes =
     result.targets.length === 0
       ? undefined
       : result.freed
-        ? `stopped ${killedNames(result)} on port ${result.port} with ${took}`
+        ? `stopped ${killedNames(result)}${run} on port ${result.port} with ${took}`
         : `sent ${took} to ${killedNames(result)}`;
   const containers =
     result.containers.length === 0
@@ -40,6 +43,11 @@ export function dryRunMessage(plan: KillPlan, timeoutMs: number, signal: string)
   for (const target of plan.containers) {
     lines.push(
       `would stop ${sanitize(target.label)} (id ${target.container.id.slice(0, 12)}) through its engine: its stop signal, then KILL after ${timeoutMs / 1000} s`,
+    );
+  }
+  if (plan.session) {
+    lines.push(
+      `port ${plan.port} is held by the pm run of ${sanitize(plan.session.service)}: every process of that run would be stopped, its first (pid ${plan.session.head}) first`,
     );
   }
   for (const target of plan.targets) {

@@ -59,9 +59,13 @@ function cliWords(remedy: Remedy): string {
     case 'allocate':
       return `allocate ${remedy.service === undefined ? 'one' : 'it'} with 'pm allocate ${remedy.project} ${remedy.service ?? '<service>'}'`;
     case 'name-project':
-      if (remedy.command === 'run' || remedy.command === 'env') {
-        const usage =
-          remedy.command === 'run' ? 'pm run <project> <service> -- <command>' : 'pm env <project>';
+      if (remedy.command !== undefined && remedy.command !== 'allocate') {
+        const usage = {
+          run: 'pm run <project> <service> -- <command>',
+          env: 'pm env <project>',
+          wait: 'pm wait <project> <service>',
+          status: 'pm status <project>',
+        }[remedy.command];
         return `name it: ${usage} (or record this directory once: pm allocate <project> <service> --path .)`;
       }
       return 'name it: pm allocate <project> <service> (add --path . to record this directory for next time)';

@@ -1,11 +1,11 @@
 // The programmatic API as the README shows it: imported by package name like a user would,
 // and the one-line calls (port, env) against real registry files in temp directories.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { env, port, query, status } from '../../src/api/index.js';
+import { env, port, query, status, url } from '../../src/api/index.js';
 import { allocate, defaultDeps as depsFor } from '../../src/api/internal.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
@@ -77,7 +77,9 @@ describe('port()', () => {
     expect(api).not.toBe(web);
     expect(await env('shop', { registry })).toEqual({
       API_PORT: String(api),
+      API_URL: `http://localhost:${api}`,
       WEB_PORT: String(web),
+      WEB_URL: `http://localhost:${web}`,
     });
   });
 
@@ -96,7 +98,10 @@ describe('port()', () => {
       console.log(JSON.stringify([await port('web'), await env()]));
     `;
     const out = runModule(script, { cwd: project, env: { PM_REGISTRY: registry } });
-    expect(JSON.parse(out)).toEqual([web, { WEB_PORT: String(web) }]);
+    expect(JSON.parse(out)).toEqual([
+      web,
+      { WEB_PORT: String(web), WEB_URL: `http://localhost:${web}` },
+    ]);
   });
 
   it('outside every project: NO_PROJECT naming the directory, registry untouched', async () => {
@@ -139,7 +144,9 @@ describe('env()', () => {
     await port('other', 'web', { registry });
     expect(await env('shop', { registry })).toEqual({
       API_GW_PORT: String(gateway),
+      API_GW_URL: `http://localhost:${gateway}`,
       WEB_PORT: String(web),
+      WEB_URL: `http://localhost:${web}`,
     });
   });
 
@@ -172,5 +179,25 @@ describe('status() and query()', () => {
     expect((await failure(query('shop', { registry }))).code).toBe('NOT_FOUND');
     expect((await failure(query('no such', { registry }))).code).toBe('INVALID_NAME');
     expect(existsSync(registry)).toBe(false);
+  });
+});
+
+describe('url()', () => {
+  it("gives http://localhost:<port> beside port(), and the manifest's template", async () => {
+    const root = tempDir();
+    const registry = join(root, 'registry.toml');
+    const project = join(root, 'shop');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, '.pm.toml'),
+      'project = "shop"\n[services.api]\nurl = "https://localhost:{port}/v1"\n[services.web]\n',
+    );
+    const web = await port('web', { registry, cwd: project });
+    expect(await url('web', { registry, cwd: project })).toBe(`http://localhost:${web}`);
+    const api = await url('api', { registry, cwd: project });
+    expect(api).toBe(`https://localhost:${await port('api', { registry, cwd: project })}/v1`);
+    // Named: the project's own allocation, the default form.
+    expect(await url('shop', 'web', { registry })).toBe(`http://localhost:${web}`);
+    expect((await failure(url('bad name', { registry, cwd: project }))).code).toBe('INVALID_NAME');
   });
 });

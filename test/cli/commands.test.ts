@@ -331,6 +331,7 @@ describe('pm status and pm --once', () => {
         state: 'idle',
         worktree: null,
         moved_to: null,
+        held_by: null,
         pid: null,
         process: null,
         program: null,

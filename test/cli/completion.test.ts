@@ -60,6 +60,8 @@ describe('pm completion bash', () => {
     expect(bashComplete('pm allocate ')).toEqual(['blog', 'shop']);
     expect(bashComplete('pm allocate shop ')).toEqual(['api', 'web']);
     expect(bashComplete('pm free shop w')).toEqual(['web']);
+    expect(bashComplete('pm wait shop ')).toEqual(['api', 'web']);
+    expect(bashComplete('pm wait shop --h')).toEqual(['--help', '--http']);
     expect(bashComplete('pm allocate shop --p')).toEqual(['--path', '--port', '--prefer']);
     expect(bashComplete('pm status --')).not.toContain('--port');
     expect(bashComplete('pm completion ')).toEqual(['bash', 'fish', 'zsh']);

@@ -21,13 +21,17 @@ async function shop() {
 describe('pm env', () => {
   it('prints dotenv by default, shell and JSON on request, in a stable order', async () => {
     const { pm, web, api } = await shop();
-    expect((await pm('env', 'shop')).stdout).toBe(`API_GW_PORT=${api}\nWEB_PORT=${web}\n`);
+    expect((await pm('env', 'shop')).stdout).toBe(
+      `API_GW_PORT=${api}\nAPI_GW_URL=http://localhost:${api}\nWEB_PORT=${web}\nWEB_URL=http://localhost:${web}\n`,
+    );
     expect((await pm('env', 'shop', '--format', 'shell')).stdout).toBe(
-      `export API_GW_PORT=${api}\nexport WEB_PORT=${web}\n`,
+      `export API_GW_PORT=${api}\nexport API_GW_URL=http://localhost:${api}\nexport WEB_PORT=${web}\nexport WEB_URL=http://localhost:${web}\n`,
     );
     expect(JSON.parse((await pm('env', 'shop', '--format', 'json')).stdout)).toEqual({
       API_GW_PORT: Number(api),
+      API_GW_URL: `http://localhost:${api}`,
       WEB_PORT: Number(web),
+      WEB_URL: `http://localhost:${web}`,
     });
   });
 
@@ -54,7 +58,7 @@ describe('pm env', () => {
     });
     expect(first).toMatchObject({ code: 0, stdout: '' });
     expect(readFileSync(file, 'utf8')).toBe(
-      `SECRET=abc\r\n# keep me\r\n# >>> pm: shop >>>\r\nAPI_GW_PORT=${api}\r\nWEB_PORT=${web}\r\n# <<< pm: shop <<<\r\n`,
+      `SECRET=abc\r\n# keep me\r\n# >>> pm: shop >>>\r\nAPI_GW_PORT=${api}\r\nAPI_GW_URL=http://localhost:${api}\r\nWEB_PORT=${web}\r\nWEB_URL=http://localhost:${web}\r\n# <<< pm: shop <<<\r\n`,
     );
     const inode = statSync(file).ino;
     const again = await runMain(['--registry', path, 'env', 'shop', '--write', '.env'], {
@@ -81,7 +85,7 @@ describe('pm env', () => {
     await pm('allocate', 'blog', 'web', '--path', dir);
     const blog = (await pm('query', 'blog', 'web')).stdout.trim();
     expect((await runMain(['--registry', path, 'env'], { cwd: dir })).stdout).toBe(
-      `WEB_PORT=${blog}\n`,
+      `WEB_PORT=${blog}\nWEB_URL=http://localhost:${blog}\n`,
     );
     expect(blog).not.toBe(web);
     expect((await pm('env', 'shop', '--', 'x')).code).toBe(2);
@@ -99,7 +103,7 @@ describe('pm env --write --json', () => {
       file: join(dir, '.env'),
       project: 'shop',
       outcome: 'created',
-      variables: { WEB_PORT: Number(web) },
+      variables: { WEB_PORT: Number(web), WEB_URL: `http://localhost:${web}` },
     });
     expect(readFileSync(join(dir, '.env'), 'utf8')).toContain(`WEB_PORT=${web}\n`);
   });

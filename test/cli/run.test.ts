@@ -2,31 +2,22 @@
 // signalled here was started by this file (pm, or the command pm started for it).
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBackground, stopAll } from '../helpers/background-pm.js';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers/child.js';
 import { runPm, runPmIn } from '../helpers/cli.js';
+import { livePm } from '../helpers/live-pm.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const RANGE = '43100-43199';
 const tempDir = tempDirPerTest('pm-run-');
-afterEach(stopAll);
+const startPm = livePm();
 
 async function registry() {
   const path = join(tempDir(), 'registry.toml');
   const pm = (...args: string[]) => runPm(['--registry', path, ...args]);
   expect((await pm('config', '--range', RANGE)).code).toBe(0);
   return { path, pm };
-}
-
-/** Starts `pm run` in the background, without a terminal (as in a script or CI). */
-function startPm(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return startBackground(
-    args,
-    { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
-    options.cwd,
-  );
 }
 
 const SERVER = `

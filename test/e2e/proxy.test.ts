@@ -351,7 +351,10 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     );
     const status = JSON.parse((await pm('status', '--json')).stdout);
     expect(status.proxy).toBeNull();
-    expect((await pm('env', 'shop')).stdout).not.toContain('_URL=');
+    // The names are gone: each <SERVICE>_URL is the localhost one again.
+    const vars = (await pm('env', 'shop')).stdout;
+    expect(vars).not.toContain('.shop.localhost');
+    expect(vars).toMatch(/^WEB_URL=http:\/\/localhost:\d+$/m);
     await expect(get(ports.http, 'web.shop.localhost')).rejects.toThrow();
   });
 });

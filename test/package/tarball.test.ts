@@ -187,23 +187,30 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       'port',
       'query',
       'status',
+      'url',
     ]);
   });
 
-  it('is importable as ESM: port, env, status, query and PmError', async () => {
+  it('is importable as ESM: port, url, env, status, query and PmError', async () => {
     writeFileSync(
       join(app, 'esm.mjs'),
-      `import { env, isPmError, port, PmError, query, status } from '${pkg.name}';
+      `import { env, isPmError, port, PmError, query, status, url } from '${pkg.name}';
        const web = await port('shop', 'web');
        const api = await port('shop', 'api');
        const bad = await port('shop', 'no such').catch((error) => error);
        const rows = (await status()).map((row) => [row.service, row.port]);
        const shop = (await query('shop')).services.map((row) => row.service);
-       console.log(JSON.stringify({ web, api, env: await env('shop'), rows, shop,
+       console.log(JSON.stringify({ web, api, url: await url('shop', 'web'), env: await env('shop'), rows, shop,
          error: [bad instanceof PmError, isPmError(bad), bad.code] }));`,
     );
     const result = JSON.parse((await node(['esm.mjs'], { PM_REGISTRY: registry })).stdout);
-    expect(result.env).toEqual({ API_PORT: String(result.api), WEB_PORT: String(result.web) });
+    expect(result.env).toEqual({
+      API_PORT: String(result.api),
+      API_URL: `http://localhost:${result.api}`,
+      WEB_PORT: String(result.web),
+      WEB_URL: `http://localhost:${result.web}`,
+    });
+    expect(result.url).toBe(`http://localhost:${result.web}`);
     expect(result.rows).toEqual([
       ['api', result.api],
       ['web', result.web],

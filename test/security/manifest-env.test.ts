@@ -40,15 +40,16 @@ describe('a manifest names only port variables', () => {
     },
   );
 
-  it('accepts PORT and names ending in _PORT or _URL', async () => {
+  it('accepts PORT and names ending in _PORT or _URL; a _URL name carries the URL', async () => {
     const repo = hostileRepo(tempDir(), {
       '.pm.toml':
-        'project = "fine"\n[services.web]\nenv = "PORT"\n[services.api]\nenv = "API_URL"\n[services.db]\nenv = "PGPORT_PORT"\n',
+        'project = "fine"\n[services.web]\nenv = "PORT"\n[services.api]\nenv = "BACKEND_URL"\n[services.db]\nenv = "PGPORT_PORT"\n',
     });
     expect((await repo.pm(['up'])).code).toBe(0);
     const env = await repo.pm(['env']);
     expect(env.stderr).toBe('');
-    expect(env.stdout).toMatch(/^API_URL=\d+$/m);
+    expect(env.stdout).toMatch(/^BACKEND_URL=http:\/\/localhost:\d+$/m);
+    expect(env.stdout).toMatch(/^PGPORT_PORT=\d+$/m);
     expect(env.stdout).toMatch(/^PORT=\d+$/m);
   });
 });

@@ -3,6 +3,7 @@
 
 import { PmError } from '../errors.js';
 import { listenerName } from '../model/explain.js';
+import { pickPortFor } from '../model/hash-port.js';
 import { parseName } from '../model/names.js';
 import { formatRange, type Port } from '../model/port.js';
 import {
@@ -10,7 +11,6 @@ import {
   candidatePorts,
   findPort,
   ownerOf,
-  pickFreePort,
   type Registry,
   withAllocation,
   withProjectPath,
@@ -19,6 +19,7 @@ import {
 import { listenersByPort, withProgram } from '../model/status.js';
 import { isBrowserUnsafePort } from '../model/unsafe-ports.js';
 import type { Deps, Listener, ScanOutcome } from '../ports.js';
+import type { PortStrategy } from '../project/manifest.js';
 
 export interface AllocateRequest {
   readonly project: string;
@@ -36,6 +37,8 @@ export interface AllocateRequest {
   readonly path?: string;
   /** With `path`: the project this one is a linked git worktree of. */
   readonly worktreeOf?: string;
+  /** The manifest's: 'hash' searches from a port derived from the name (without `prefer`). */
+  readonly strategy?: PortStrategy;
 }
 
 export interface AllocateResult extends Allocation {
@@ -45,7 +48,7 @@ export interface AllocateResult extends Allocation {
 }
 
 /** "vite (node) (pid 32010) on 127.0.0.1": the program first, as the table names it. */
-function describeListener(listener: Listener): string {
+export function describeListener(listener: Listener): string {
   const where = listener.protocol === 'udp' ? `udp ${listener.address}` : listener.address;
   return `${listenerName(withProgram(listener))} on ${where}`;
 }
@@ -155,7 +158,12 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
         );
       }
     } else {
-      port = await pickFreePort(registry, isFreeNow(deps, scan), request.prefer);
+      port = await pickPortFor(registry, isFreeNow(deps, scan), {
+        project,
+        service,
+        ...(request.prefer !== undefined ? { prefer: request.prefer } : {}),
+        ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+      });
     }
     return {
       registry: withAllocation(recorded, project, service, port),

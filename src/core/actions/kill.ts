@@ -21,6 +21,7 @@ import type { Port } from '../model/port.js';
 import { listenersByPort } from '../model/status.js';
 import type { ContainerDirectory, Listener, ProcessControl, Scanner } from '../ports.js';
 import { sleep as realSleep } from '../store/fs.js';
+import { type Session, type SessionLookup, sessionOf, sessionResult } from './kill-session.js';
 
 /** After KILL the kernel releases the socket as the process dies; this only bounds the wait. */
 const AFTER_KILL_MS = 2000;
@@ -36,6 +37,11 @@ export interface KillDeps {
   /** Waits between scans; tests may pass a faster one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /**
+   * Process environments and trees: a listener started by `pm run` is stopped with its whole
+   * `pm run` session (a watcher would otherwise restart it, or keep pm run alive for nothing).
+   */
+  readonly session?: SessionLookup;
 }
 
 export interface KillOptions {
@@ -60,6 +66,8 @@ export interface KillResult {
   readonly sent: readonly KillSignal[];
   /** True when nothing listens on the port any more. */
   readonly freed: boolean;
+  /** When the listener was a `pm run` child: its service, and the first process of that run. */
+  readonly session?: { readonly service: string; readonly head: number };
 }
 
 async function listenersOn(scanner: Scanner, port: Port, allHolders = false): Promise<Listener[]> {
@@ -155,6 +163,8 @@ export interface KillPlan {
   readonly port: Port;
   readonly targets: readonly KillTarget[];
   readonly containers: readonly ContainerTarget[];
+  /** When the listener was a `pm run` child: its service, and the first process of that run. */
+  readonly session?: { readonly service: string; readonly head: number };
 }
 
 /**
@@ -162,7 +172,7 @@ export interface KillPlan {
  * container's sockets go to its engine, every other socket through planKill.
  */
 export async function planPortKill(
-  deps: Pick<KillDeps, 'scanner' | 'control' | 'containers' | 'markerOf'>,
+  deps: Pick<KillDeps, 'scanner' | 'control' | 'containers' | 'markerOf' | 'session'>,
   port: Port,
   options: Pick<KillOptions, 'signal' | 'consent'> = {},
 ): Promise<KillPlan> {
@@ -184,16 +194,17 @@ export async function planPortKill(
       );
     }
   }
-  const targets =
-    others.length > 0 || containers.length === 0
-      ? planKill(
-          port,
-          others,
-          await killTable(deps.control, others, deps.markerOf),
-          options.consent,
-        )
-      : [];
-  return { port, targets, containers };
+  if (others.length === 0 && containers.length > 0) return { port, targets: [], containers };
+  const table = await killTable(deps.control, others, deps.markerOf);
+  const listening = planKill(port, others, table, options.consent);
+  const session: Session | undefined = deps.session
+    ? await sessionOf(deps.control, deps.session, listening, port, table, options.consent)
+    : undefined;
+  // The run's first process (a watcher) first, so it cannot restart what follows.
+  const targets = session
+    ? [...session.targets, ...listening.filter((t) => !session.pids.has(t.pid))]
+    : listening;
+  return { port, targets, containers, ...sessionResult(session) };
 }
 
 function checkExpected(plan: KillPlan, options: KillOptions): void {
@@ -248,6 +259,7 @@ export async function killPort(
   const plan = await planPortKill(deps, port, options);
   checkExpected(plan, options);
   const { targets, containers } = plan;
+  const session = plan.session ? { session: plan.session } : {};
   if (containers.length > 0 && deps.containers) {
     await stopContainers(deps.containers, containers, first === 'KILL' ? 0 : timeoutMs, port);
   }
@@ -258,17 +270,20 @@ export async function killPort(
       containers,
       sent: [],
       freed: await released(deps, port, AFTER_KILL_MS),
+      ...session,
     };
   }
   const sent: KillSignal[] = [first];
   const { graceless } = await signalAll(deps.control, targets, first, port);
   if (await released(deps, port, graceless || first === 'KILL' ? 0 : timeoutMs)) {
-    return { port, targets, containers, sent, freed: true };
+    return { port, targets, containers, sent, freed: true, ...session };
   }
   if (first === 'KILL') {
-    return { port, targets, containers, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+    const freed = await released(deps, port, AFTER_KILL_MS);
+    return { port, targets, containers, sent, freed, ...session };
   }
   sent.push('KILL');
   await signalAll(deps.control, targets, 'KILL', port, true);
-  return { port, targets, containers, sent, freed: await released(deps, port, AFTER_KILL_MS) };
+  const freed = await released(deps, port, AFTER_KILL_MS);
+  return { port, targets, containers, sent, freed, ...session };
 }

@@ -96,7 +96,10 @@ export interface PortQuery {
   };
 }
 
-export async function queryPort(deps: Deps, port: Port): Promise<PortQuery> {
+export async function queryPort(
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
+  port: Port,
+): Promise<PortQuery> {
   const { registry } = await deps.store.read();
   const scan = await deps.scanner.scan({
     attribute: (candidate) => candidate === port,

@@ -4,9 +4,16 @@
 
 import { PmError } from '../errors.js';
 import { type Scripts, withPortFlag } from '../model/dev-servers.js';
-import { type EnvNames, parseEnvName, runVariables, type Variables } from '../model/env-vars.js';
+import {
+  type EnvNames,
+  type EnvWiring,
+  parseEnvName,
+  runVariables,
+  type Variables,
+} from '../model/env-vars.js';
 import type { Port } from '../model/port.js';
 import { REGISTRY_VARIABLE, SERVICE_MARKER, serviceMarker } from '../model/status.js';
+import type { PortStrategy } from '../project/manifest.js';
 import { allocate, type Deps, projectPorts } from './index.js';
 
 export interface RunRequest {
@@ -17,6 +24,11 @@ export interface RunRequest {
   readonly envName?: string;
   /** Names declared by the project's manifest, per service. */
   readonly envNames?: EnvNames;
+  /** The manifest's prefixes and URL templates (names too, when `envNames` is not given). */
+  readonly wiring?: EnvWiring;
+  /** Where the search for a new port starts, as the manifest says. */
+  readonly prefer?: Port;
+  readonly strategy?: PortStrategy;
   readonly scripts: Scripts;
 }
 
@@ -36,8 +48,14 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
   if (request.argv.length === 0 || request.argv[0] === '') {
     throw new PmError('USAGE', 'no command to run', 'name the command that starts the service');
   }
-  const ownName = parseEnvName(request.envName ?? request.envNames?.get(request.service) ?? 'PORT');
-  const allocated = await allocate(deps, { project: request.project, service: request.service });
+  const envNames = request.envNames ?? request.wiring?.envNames;
+  const ownName = parseEnvName(request.envName ?? envNames?.get(request.service) ?? 'PORT');
+  const allocated = await allocate(deps, {
+    project: request.project,
+    service: request.service,
+    ...(request.prefer !== undefined ? { prefer: request.prefer } : {}),
+    ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+  });
   const services = await projectPorts(deps, allocated.project);
   const portPlan = withPortFlag(request.argv, allocated.port, request.scripts);
   return {
@@ -45,7 +63,11 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
     created: allocated.created,
     warnings: allocated.warnings,
     variables: [
-      ...runVariables(services, allocated.service, ownName),
+      ...runVariables(services, allocated.service, ownName, {
+        ...request.wiring,
+        project: allocated.project,
+        ...(envNames !== undefined ? { envNames } : {}),
+      }),
       // The registry the marker belongs to; a pm the command runs uses it too.
       [REGISTRY_VARIABLE, deps.store.path],
       [SERVICE_MARKER, serviceMarker(allocated.project, allocated.service)],

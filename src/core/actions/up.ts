@@ -1,17 +1,17 @@
 // `pm up`: every service a manifest declares gets its port in one transaction, so a failure
 // part-way (no free port left) leaves the registry exactly as it was.
 
+import { pickPortFor } from '../model/hash-port.js';
 import { compareNames, parseName } from '../model/names.js';
 import type { Port } from '../model/port.js';
 import {
-  pickFreePort,
   type Registry,
   withAllocation,
   withoutService,
   withProjectPlace,
 } from '../model/registry.js';
 import type { Deps } from '../ports.js';
-import type { ManifestService } from '../project/manifest.js';
+import type { ManifestService, PortStrategy } from '../project/manifest.js';
 import { isFreeNow } from './allocate.js';
 
 export interface UpRequest {
@@ -22,6 +22,8 @@ export interface UpRequest {
   readonly services: readonly ManifestService[];
   /** Free the services the registry holds for the project but the manifest no longer names. */
   readonly prune?: boolean;
+  /** The manifest's; 'hash' gives a service without `prefer` a port derived from its name. */
+  readonly strategy?: PortStrategy;
 }
 
 export interface UpService {
@@ -68,7 +70,12 @@ export async function up(deps: Deps, request: UpRequest): Promise<UpResult> {
     for (const { service, prefer } of request.services) {
       if (next.projects.get(project)?.ports.has(service)) continue;
       // `next` already holds the ports taken a moment ago, so two services never share one.
-      const port = await pickFreePort(next, free, prefer);
+      const port = await pickPortFor(next, free, {
+        project,
+        service,
+        ...(prefer !== undefined ? { prefer } : {}),
+        ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+      });
       next = withAllocation(next, project, service, port);
       created.add(service);
     }

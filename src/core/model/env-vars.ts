@@ -1,8 +1,10 @@
 // The environment a project's services see: their own port under one name, and every
-// sibling's port under <SERVICE>_PORT, so a front end finds its API without being told.
+// sibling's port and URL under <SERVICE>_PORT and <SERVICE>_URL, so a front end finds its API
+// without being told.
 import { PmError } from '../errors.js';
 import { compareNames } from './names.js';
 import type { Port } from './port.js';
+import { serviceUrl, serviceUrlName } from './urls.js';
 
 export interface ServicePort {
   readonly service: string;
@@ -38,20 +40,15 @@ export function servicePortName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
 }
 
-/** `api-gw` -> `API_GW_URL`: where a sibling reaches the service by name (pm proxy). */
-export function serviceUrlName(service: string): string {
-  return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
-}
-
 /**
- * `<SERVICE>_URL` for each service that has a URL (service order), after `vars`; a name
- * already set keeps its value.
+ * `<SERVICE>_URL` for each service pm proxy names (service order): the proxy's URL replaces
+ * the localhost one, as urls.ts means a later way of naming services to, so every front end
+ * reaches its siblings by name while the proxy runs.
  */
 export function withUrls(vars: Variables, urls: ReadonlyMap<string, string>): Variables {
   const all = new Map(vars);
   for (const service of [...urls.keys()].sort(compareNames)) {
-    const name = serviceUrlName(service);
-    if (!all.has(name)) all.set(name, urls.get(service) as string);
+    all.set(serviceUrlName(service), urls.get(service) as string);
   }
   return [...all];
 }
@@ -70,40 +67,89 @@ function byService(services: readonly ServicePort[]): ServicePort[] {
   return [...services].sort((a, b) => compareNames(a.service, b.service));
 }
 
+/**
+ * What a manifest says about a project's variables, beyond the defaults: a service's own
+ * variable name (`env`), the extra prefix its variables are also published under
+ * (`env_prefix`, e.g. VITE_) and its URL template (`url`).
+ */
+export interface EnvWiring {
+  readonly project: string;
+  /** Only where the name differs from `<SERVICE>_PORT`. */
+  readonly envNames?: EnvNames;
+  /** Per service; '' or absent: no prefixed copies. */
+  readonly prefixes?: ReadonlyMap<string, string>;
+  readonly urlTemplates?: ReadonlyMap<string, string>;
+}
+
 /** Adds a variable unless the name is already set: earlier entries win. */
-function add(into: Map<string, string>, name: string, port: Port): void {
-  if (!into.has(name)) into.set(name, String(port));
+function add(into: Map<string, string>, name: string, value: string): void {
+  if (!into.has(name)) into.set(name, value);
+}
+
+/**
+ * One service's variables: `<SERVICE>_PORT`, `<SERVICE>_URL`, the manifest's own name, then
+ * the prefixed copies (VITE_API_PORT, VITE_API_URL) a front-end bundler exposes to its client.
+ */
+function addService(into: Map<string, string>, entry: ServicePort, wiring?: EnvWiring): void {
+  const port = String(entry.port);
+  const url = urlOf(entry, wiring);
+  const portName = servicePortName(entry.service);
+  const urlName = serviceUrlName(entry.service);
+  add(into, portName, port);
+  add(into, urlName, url);
+  const declared = wiring?.envNames?.get(entry.service);
+  if (declared !== undefined) add(into, declared, valueFor(declared, port, url));
+  const prefix = wiring?.prefixes?.get(entry.service) ?? '';
+  if (prefix !== '') {
+    add(into, `${prefix}${portName}`, port);
+    add(into, `${prefix}${urlName}`, url);
+  }
+}
+
+function urlOf(entry: ServicePort, wiring: EnvWiring | undefined): string {
+  return serviceUrl({
+    project: wiring?.project ?? '',
+    service: entry.service,
+    port: entry.port,
+    ...templateOf(wiring, entry.service),
+  });
+}
+
+/** A name ending in _URL (a manifest may declare `env = "API_URL"`) holds the URL, not the port. */
+function valueFor(name: string, port: string, url: string): string {
+  return name.endsWith('_URL') ? url : port;
+}
+
+function templateOf(wiring: EnvWiring | undefined, service: string): { template?: string } {
+  const template = wiring?.urlTemplates?.get(service);
+  return template === undefined ? {} : { template };
 }
 
 /**
  * What `pm run` sets for `service`: its own port under `name` (default PORT), then every
- * service's <SERVICE>_PORT in service order. The own name comes first and wins a clash
+ * service's variables in service order. The own name comes first and wins a clash
  * (`--env API_PORT` for web keeps web's port), because the user asked for it explicitly.
  */
 export function runVariables(
   services: readonly ServicePort[],
   service: string,
   ownName = 'PORT',
+  wiring?: EnvWiring,
 ): Variables {
   const own = services.find((entry) => entry.service === service);
   const vars = new Map<string, string>();
-  if (own) add(vars, ownName, own.port);
-  for (const entry of byService(services)) add(vars, servicePortName(entry.service), entry.port);
+  if (own) add(vars, ownName, valueFor(ownName, String(own.port), urlOf(own, wiring)));
+  for (const entry of byService(services)) addService(vars, entry, wiring);
   return [...vars];
 }
 
 /**
- * What `pm env` prints for a whole project: <SERVICE>_PORT for every service, plus a
- * manifest's own name for a service where it declares one (first service wins a clash), in
- * service order, so the output (and a fenced .env block) is stable from run to run.
+ * What `pm env` prints for a whole project: every service's variables (first service wins a
+ * clash), in service order, so the output (and a fenced .env block) is stable from run to run.
  */
-export function projectVariables(services: readonly ServicePort[], envNames?: EnvNames): Variables {
+export function projectVariables(services: readonly ServicePort[], wiring?: EnvWiring): Variables {
   const vars = new Map<string, string>();
-  for (const entry of byService(services)) {
-    add(vars, servicePortName(entry.service), entry.port);
-    const declared = envNames?.get(entry.service);
-    if (declared !== undefined) add(vars, declared, entry.port);
-  }
+  for (const entry of byService(services)) addService(vars, entry, wiring);
   return [...vars];
 }
 
@@ -119,12 +165,18 @@ export function parseEnvFormat(value: string): EnvFormat {
   );
 }
 
-/** Values are port numbers and URLs of DNS names, so no quoting is ever needed. */
+/** Ports, and URLs made only of these, need no quotes in a dotenv file or a shell. */
+const PLAIN_VALUE = /^[A-Za-z0-9_./:@%+,=-]*$/;
+
+/**
+ * NAME=value lines. A URL template may hold `?`, `&` or `*`: such a value is quoted (a manifest's
+ * template never contains a quote, a `$`, a backslash or a `#`, so the quotes are enough).
+ */
 export function dotenvLines(vars: Variables): string[] {
-  return vars.map(([name, value]) => `${name}=${value}`);
+  return vars.map(([name, value]) => `${name}=${PLAIN_VALUE.test(value) ? value : `"${value}"`}`);
 }
 
-/** As a JSON object: ports as numbers, URLs as strings. */
+/** As a JSON object: a port is a number, a URL a string. */
 export function jsonVariables(vars: Variables): Record<string, number | string> {
   return Object.fromEntries(
     vars.map(([name, value]) => [name, /^\d+$/.test(value) ? Number(value) : value]),
@@ -136,7 +188,9 @@ export function formatVariables(vars: Variables, format: EnvFormat): string {
     case 'json':
       return JSON.stringify(jsonVariables(vars), null, 2);
     case 'shell':
-      return vars.map(([name, value]) => `export ${name}=${value}`).join('\n');
+      return vars
+        .map(([name, value]) => `export ${name}=${PLAIN_VALUE.test(value) ? value : `'${value}'`}`)
+        .join('\n');
     default:
       return dotenvLines(vars).join('\n');
   }

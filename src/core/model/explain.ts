@@ -30,7 +30,7 @@ export interface StateFacts {
 
 /** One sentence on why `row` is in its state. */
 export function explainState(
-  row: Pick<StatusRow, 'port' | 'state' | 'listeners' | 'moved'>,
+  row: Pick<StatusRow, 'port' | 'state' | 'listeners' | 'moved' | 'heldBy'>,
   facts: StateFacts = {},
 ): string {
   const holder = primaryListener(row.listeners);
@@ -43,12 +43,14 @@ export function explainState(
           : ''
       }`,
     conflict: () =>
-      `${listenerName(holder)} holds port ${row.port} but works in ${
-        facts.listenerCwd ?? 'a directory pm cannot see'
-      }, outside the project's path ${facts.projectPath ?? '(not recorded)'}`,
+      row.heldBy !== undefined
+        ? `${listenerName(holder)}, started by pm run for ${row.heldBy}, holds port ${row.port}: that service drifted onto this one's port`
+        : `${listenerName(holder)} holds port ${row.port} but works in ${
+            facts.listenerCwd ?? 'a directory pm cannot see'
+          }, outside the project's path ${facts.projectPath ?? '(not recorded)'}`,
     moved: () =>
       row.moved
-        ? `nothing listens on port ${row.port}; the service's own process ${listenerName(
+        ? `${row.listeners.length > 0 ? `${listenerName(holder)} holds port ${row.port}` : `nothing listens on port ${row.port}`}; the service's own process ${listenerName(
             primaryListener(row.moved.listeners),
           )} listens on port ${row.moved.port} instead`
         : `the service listens on another port`,

@@ -128,52 +128,77 @@ export function planKill(
   }
   return [...byPid].map(([pid, held]) => {
     const first = held[0] as NamedListener;
-    const label = processLabel(first.process, first.program);
-    const who = describeTarget({ pid, ...(label !== undefined ? { label } : {}) });
-    const facts = table.processes.get(pid);
-    if (!Number.isInteger(pid) || pid <= 1) {
-      throw refuse(
-        `${who} holds port ${port}: pm never signals pid ${pid} (the system's init)`,
-        'stop the service through the system (e.g. systemctl)',
-      );
-    }
-    if (pid === table.self.pid) {
-      throw refuse(`${who} holding port ${port} is pm itself`, 'pm does not stop itself');
-    }
-    if (table.ancestors.has(pid)) {
-      throw refuse(
-        `${who} holding port ${port} started pm (it is one of pm's parent processes)`,
-        'stop it from its own terminal; pm never signals the programs it runs under',
-      );
-    }
-    const uid = first.uid ?? facts?.uid;
-    const mine = table.self.uid;
-    if (mine !== undefined && mine !== 0 && uid !== undefined && uid !== mine) {
-      throw refuse(
-        `${who} holding port ${port} belongs to another user (uid ${uid}); pm lacks the right to signal it`,
-        'stop it as its owner (or as root)',
-      );
-    }
-    const marked = consent.marker !== undefined && facts?.marker === consent.marker;
-    if (mine === 0 && uid !== undefined && uid !== 0 && !consent.force && !marked) {
-      throw refuse(
-        `${who} holding port ${port} belongs to another user (uid ${uid}) and is not what pm run started for this service; pm runs as root and does not stop another user's process unasked; nothing was signalled`,
-        `if you mean it, stop it with pm kill :${port} --force`,
-      );
-    }
-    if (facts?.startTime === undefined) {
-      throw refuse(
-        `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
-        'stop it by hand',
-      );
-    }
-    return {
+    return checkedTarget(
       pid,
-      startTime: facts.startTime,
-      ...(label !== undefined ? { label } : {}),
-      listeners: held,
-    };
+      port,
+      table,
+      { label: processLabel(first.process, first.program), listeners: held, uid: first.uid },
+      consent,
+    );
   });
+}
+
+/**
+ * One process pm may signal to free `port`, or the refusal: never init, pm, pm's ancestors,
+ * another user's process (as root: only with the consent), or one whose start time cannot be
+ * read.
+ */
+export function checkedTarget(
+  pid: number,
+  port: Port,
+  table: KillTable,
+  known: {
+    readonly label?: string | undefined;
+    readonly listeners?: readonly NamedListener[];
+    readonly uid?: number | undefined;
+  } = {},
+  consent: KillConsent = {},
+): KillTarget {
+  const { label } = known;
+  const who = describeTarget({ pid, ...(label !== undefined ? { label } : {}) });
+  const facts = table.processes.get(pid);
+  if (!Number.isInteger(pid) || pid <= 1) {
+    throw refuse(
+      `${who} holds port ${port}: pm never signals pid ${pid} (the system's init)`,
+      'stop the service through the system (e.g. systemctl)',
+    );
+  }
+  if (pid === table.self.pid) {
+    throw refuse(`${who} holding port ${port} is pm itself`, 'pm does not stop itself');
+  }
+  if (table.ancestors.has(pid)) {
+    throw refuse(
+      `${who} holding port ${port} started pm (it is one of pm's parent processes)`,
+      'stop it from its own terminal; pm never signals the programs it runs under',
+    );
+  }
+  const uid = known.uid ?? facts?.uid;
+  const mine = table.self.uid;
+  if (mine !== undefined && mine !== 0 && uid !== undefined && uid !== mine) {
+    throw refuse(
+      `${who} holding port ${port} belongs to another user (uid ${uid}); pm lacks the right to signal it`,
+      'stop it as its owner (or as root)',
+    );
+  }
+  const marked = consent.marker !== undefined && facts?.marker === consent.marker;
+  if (mine === 0 && uid !== undefined && uid !== 0 && !consent.force && !marked) {
+    throw refuse(
+      `${who} holding port ${port} belongs to another user (uid ${uid}) and is not what pm run started for this service; pm runs as root and does not stop another user's process unasked; nothing was signalled`,
+      `if you mean it, stop it with pm kill :${port} --force`,
+    );
+  }
+  if (facts?.startTime === undefined) {
+    throw refuse(
+      `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
+      'stop it by hand',
+    );
+  }
+  return {
+    pid,
+    startTime: facts.startTime,
+    ...(label !== undefined ? { label } : {}),
+    listeners: known.listeners ?? [],
+  };
 }
 
 /** Refuses when the pid now names another process: pids are reused. */

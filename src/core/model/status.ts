@@ -31,8 +31,13 @@ export interface StatusRow {
    * alike (usually one process). A bound UDP socket makes a port as busy as a TCP listener.
    */
   readonly listeners: readonly NamedListener[];
-  /** State `moved`: the port the service's own process listens on instead, and its listeners. */
+  /**
+   * State `moved`: the port the service's own process listens on instead, and its listeners.
+   * `listeners` above are then whoever holds the service's own port, if anyone does.
+   */
   readonly moved?: { readonly port: Port; readonly listeners: readonly NamedListener[] };
+  /** State `conflict` because another service's `pm run` process holds the port: that service. */
+  readonly heldBy?: string;
 }
 
 export interface UnmanagedRow {
@@ -84,8 +89,14 @@ function stateOf(
   listeners: readonly Listener[],
   projectPath: string | undefined,
   options: StatusOptions,
-): PortState {
-  if (listeners.length === 0) return 'idle';
+  marker: string,
+): { state: PortState; heldBy?: string } {
+  if (listeners.length === 0) return { state: 'idle' };
+  // Another service's pm run process on this port: it drifted here, and this one cannot bind.
+  for (const listener of listeners) {
+    const other = listener.pid === undefined ? undefined : options.serviceOf?.(listener.pid);
+    if (other !== undefined && other !== marker) return { state: 'conflict', heldBy: other };
+  }
   if (projectPath && options.cwdOf) {
     // Conflict only on evidence: a visible process whose cwd is outside the project.
     const foreign = listeners.some((listener) => {
@@ -94,9 +105,9 @@ function stateOf(
       const cwd = options.cwdOf?.(listener.pid);
       return cwd !== undefined && !isInside(cwd, projectPath);
     });
-    if (foreign) return 'conflict';
+    if (foreign) return { state: 'conflict' };
   }
-  return 'active';
+  return { state: 'active' };
 }
 
 export function statusRows(
@@ -108,11 +119,14 @@ export function statusRows(
   const rows = allocations(registry).map(({ project, service, port }): StatusRow => {
     const listeners = (byPort.get(port) ?? []).map(withProgram);
     const entry = registry.projects.get(project);
+    const live = scan.ok
+      ? stateOf(listeners, entry?.path, options, serviceMarker(project, service))
+      : { state: 'unknown' as const };
     return {
       project,
       service,
       port,
-      state: scan.ok ? stateOf(listeners, entry?.path, options) : ('unknown' as const),
+      ...live,
       ...(entry?.worktreeOf !== undefined ? { worktreeOf: entry.worktreeOf } : {}),
       listeners,
     };
@@ -125,7 +139,9 @@ export function statusRows(
  * An idle allocation whose service is listening elsewhere. Evidence, strongest first: the
  * listener carries the service's `pm run` marker; or, when the project's path is known and
  * exactly one of its services is idle, a process working inside that path listens on a port
- * no allocation owns. Without either, the row stays idle (never a guess).
+ * no allocation owns. Without either, the row stays idle (never a guess). A port held by
+ * someone else while the service's marked process listens elsewhere is `moved` too: the
+ * service found its port taken (only the marker counts as evidence then).
  */
 function withMove(
   row: StatusRow,
@@ -134,9 +150,16 @@ function withMove(
   byPort: ReadonlyMap<number, Listener[]>,
   options: StatusOptions,
 ): StatusRow {
-  if (row.state !== 'idle') return row;
   const marker = serviceMarker(row.project, row.service);
   const { serviceOf, cwdOf } = options;
+  if (row.state === 'unknown' || row.state === 'moved') return row;
+  if (row.state !== 'idle') {
+    const ownHere = row.listeners.some(
+      (listener) => listener.pid !== undefined && serviceOf?.(listener.pid) === marker,
+    );
+    if (ownHere || serviceOf === undefined) return row;
+  }
+  const taken = row.state !== 'idle';
   const path = registry.projects.get(row.project)?.path;
   const lonelyIdle =
     path !== undefined &&
@@ -152,11 +175,12 @@ function withMove(
     const cwd = cwdOf(listener.pid);
     return cwd !== undefined && isInside(cwd, path as string);
   };
-  for (const test of [byMarker, byPath]) {
+  for (const test of taken ? [byMarker] : [byMarker, byPath]) {
     for (const port of ports) {
       const listeners = (byPort.get(port) ?? []).filter((listener) => test(listener, port));
       if (listeners.length > 0) {
-        return { ...row, state: 'moved', moved: { port, listeners: listeners.map(withProgram) } };
+        const { heldBy: _, ...rest } = row;
+        return { ...rest, state: 'moved', moved: { port, listeners: listeners.map(withProgram) } };
       }
     }
   }

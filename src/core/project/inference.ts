@@ -6,6 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isPmError, PmError, type Remedy } from '../errors.js';
+import { fnv1a } from '../model/hash-port.js';
 import { toValidName } from '../model/names.js';
 import { isInside, projectAt, type Registry, samePath } from '../model/registry.js';
 import { LOCAL_MANIFEST_FILE, loadManifest, type Manifest } from './manifest.js';
@@ -213,14 +214,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** FNV-1a: stable across runs and platforms, no crypto import on the startup path. */
 function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0').slice(0, 4);
+  return fnv1a(text).toString(16).padStart(8, '0').slice(0, 4);
 }
 
 /**

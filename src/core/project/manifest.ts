@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { PmError } from '../errors.js';
 import {
+  type EnvWiring,
   isEnvName,
   isPortVariableName,
   PORT_VARIABLE_RULE,
@@ -15,6 +16,7 @@ import {
 import { isValidName, NAME_RULE } from '../model/names.js';
 import { isPort, type Port } from '../model/port.js';
 import { isInside } from '../model/registry.js';
+import { isUrlTemplate } from '../model/urls.js';
 import {
   describeValue as describe,
   isTable,
@@ -32,7 +34,14 @@ export interface ManifestService {
   readonly env: string;
   /** Search for a free port from here upward. */
   readonly prefer?: Port;
+  /** Extra prefix the service's variables are also set under (its own, else the file's). */
+  readonly envPrefix?: string;
+  /** `url`: how the service is reached; `{port}` stands for its port. */
+  readonly url?: string;
 }
+
+/** `hash`: a service's preferred port derived from its name (the same on every machine). */
+export type PortStrategy = 'lowest' | 'hash';
 
 export interface Manifest {
   /** The .pm.toml that was read. */
@@ -45,6 +54,8 @@ export interface Manifest {
   readonly project?: string;
   /** Sorted by name. */
   readonly services: readonly ManifestService[];
+  /** Absent: 'lowest', the registry's usual search from the range start. */
+  readonly strategy?: PortStrategy;
 }
 
 export interface ManifestText {
@@ -52,10 +63,11 @@ export interface ManifestText {
   readonly text: string;
 }
 
-const TOP_KEYS = ['project', 'services'] as const;
+const TOP_KEYS = ['project', 'services', 'env_prefix', 'strategy'] as const;
 /** More services than any project has; a manifest asking for more could drain the range. */
 export const MAX_SERVICES = 200;
-const SERVICE_KEYS = ['env', 'prefer'] as const;
+const SERVICE_KEYS = ['env', 'prefer', 'env_prefix', 'url'] as const;
+const STRATEGIES: readonly PortStrategy[] = ['lowest', 'hash'];
 
 /** WEB_PORT for web, API_V2_PORT for api-v2: the variable a service gets unless it names one. */
 export const defaultEnvName: (service: string) => string = servicePortName;
@@ -70,6 +82,29 @@ export function declaredEnvNames(manifest: Manifest | undefined): Map<string, st
     if (entry.env !== servicePortName(entry.service)) names.set(entry.service, entry.env);
   }
   return names;
+}
+
+/** Where the search for a service's port starts, as its manifest says (`prefer`, `strategy`). */
+export function declaredChoice(
+  manifest: Manifest | undefined,
+  service: string,
+): { prefer?: Port; strategy?: PortStrategy } {
+  const prefer = manifest?.services.find((entry) => entry.service === service)?.prefer;
+  return {
+    ...(prefer !== undefined ? { prefer } : {}),
+    ...(manifest?.strategy !== undefined ? { strategy: manifest.strategy } : {}),
+  };
+}
+
+/** How the manifest wires `project`'s variables: names, prefixes and URL templates. */
+export function manifestWiring(manifest: Manifest | undefined, project: string): EnvWiring {
+  const prefixes = new Map<string, string>();
+  const urlTemplates = new Map<string, string>();
+  for (const entry of manifest?.services ?? []) {
+    if (entry.envPrefix !== undefined) prefixes.set(entry.service, entry.envPrefix);
+    if (entry.url !== undefined) urlTemplates.set(entry.service, entry.url);
+  }
+  return { project, envNames: declaredEnvNames(manifest), prefixes, urlTemplates };
 }
 
 /** The nearest .pm.toml at or above `from` that pm may use (repo-search.ts), without reading it. */
@@ -127,9 +162,18 @@ function readManifestText(file: string): ManifestText | undefined {
 
 type Table = Record<string, unknown>;
 
+interface DeclaredService {
+  readonly env?: string;
+  readonly prefer?: Port;
+  readonly envPrefix?: string;
+  readonly url?: string;
+}
+
 interface Declared {
   readonly project?: string;
-  readonly services: ReadonlyMap<string, { readonly env?: string; readonly prefer?: Port }>;
+  readonly envPrefix?: string;
+  readonly strategy?: PortStrategy;
+  readonly services: ReadonlyMap<string, DeclaredService>;
 }
 
 /** Pure: the manifest in `main`, each key of `local` (if any) taking precedence. */
@@ -141,10 +185,14 @@ export function parseManifest(main: ManifestText, local?: ManifestText): Manifes
     const a = base.services.get(service);
     const b = over?.services.get(service);
     const prefer = b?.prefer ?? a?.prefer;
+    const envPrefix = b?.envPrefix ?? a?.envPrefix ?? over?.envPrefix ?? base.envPrefix;
+    const url = b?.url ?? a?.url;
     return {
       service,
       env: b?.env ?? a?.env ?? defaultEnvName(service),
       ...(prefer !== undefined ? { prefer } : {}),
+      ...(envPrefix !== undefined ? { envPrefix } : {}),
+      ...(url !== undefined ? { url } : {}),
     };
   });
   if (services.length > MAX_SERVICES)
@@ -155,12 +203,14 @@ export function parseManifest(main: ManifestText, local?: ManifestText): Manifes
     );
   rejectSharedEnv(services, local?.file ?? main.file);
   const project = over?.project ?? base.project;
+  const strategy = over?.strategy ?? base.strategy;
   return {
     file: main.file,
     dir: dirname(main.file),
     ...(local ? { localFile: local.file } : {}),
     ...(project !== undefined ? { project } : {}),
     services,
+    ...(strategy !== undefined ? { strategy } : {}),
   };
 }
 
@@ -185,7 +235,7 @@ function readDeclared({ file, text }: ManifestText): Declared {
       throw invalid(file, 'project', `invalid project name ${describe(doc.project)}: ${NAME_RULE}`);
     project = doc.project;
   }
-  const services = new Map<string, { env?: string; prefer?: Port }>();
+  const services = new Map<string, DeclaredService>();
   if (doc.services !== undefined) {
     if (!isTable(doc.services))
       throw invalid(
@@ -202,10 +252,54 @@ function readDeclared({ file, text }: ManifestText): Declared {
       services.set(service, {
         ...readEnv(entry.env, `${keyPath}.env`, file),
         ...readPrefer(entry.prefer, `${keyPath}.prefer`, file),
+        ...readPrefix(entry.env_prefix, `${keyPath}.env_prefix`, file),
+        ...readUrl(entry.url, `${keyPath}.url`, file),
       });
     }
   }
-  return { ...(project !== undefined ? { project } : {}), services };
+  return {
+    ...(project !== undefined ? { project } : {}),
+    ...readPrefix(doc.env_prefix, 'env_prefix', file),
+    ...readStrategy(doc.strategy, file),
+    services,
+  };
+}
+
+/** '' turns a file-wide prefix off for one service. */
+function readPrefix(value: unknown, keyPath: string, file: string): { envPrefix?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || (value !== '' && !isEnvName(value))) {
+    throw invalid(
+      file,
+      keyPath,
+      `expected a variable-name prefix such as "VITE_" or "NEXT_PUBLIC_" (letters, digits and "_", not starting with a digit), found ${describe(value)}`,
+    );
+  }
+  return { envPrefix: value };
+}
+
+function readUrl(value: unknown, keyPath: string, file: string): { url?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || !isUrlTemplate(value)) {
+    throw invalid(
+      file,
+      keyPath,
+      `expected a URL template such as "https://localhost:{port}/app" (a scheme, "://", then no spaces, quotes, "#", "$" or backslashes), found ${describe(value)}`,
+    );
+  }
+  return { url: value };
+}
+
+function readStrategy(value: unknown, file: string): { strategy?: PortStrategy } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || !(STRATEGIES as readonly string[]).includes(value)) {
+    throw invalid(
+      file,
+      'strategy',
+      `expected ${STRATEGIES.map((name) => `"${name}"`).join(' or ')}, found ${describe(value)}`,
+    );
+  }
+  return { strategy: value as PortStrategy };
 }
 
 function readEnv(value: unknown, keyPath: string, file: string): { env?: string } {
@@ -239,7 +333,8 @@ function rejectUnknown(table: Table, known: readonly string[], at: string, file:
   for (const key of Object.keys(table)) {
     if (known.includes(key)) continue;
     const keyPath = at === '' ? key : `${at}.${key}`;
-    const expected = known.map((name) => `'${name}'`).join(' and ');
+    const quoted = known.map((name) => `'${name}'`);
+    const expected = `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
     throw invalid(
       file,
       keyPath,

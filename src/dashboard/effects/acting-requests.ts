@@ -60,6 +60,7 @@ export function performActing(
           scanner: deps.scanner,
           control,
           ...(deps.containers ? { containers: deps.containers } : {}),
+          ...(deps.processes ? { session: deps.processes } : {}),
         },
         target.port,
         agreed,

@@ -66,6 +66,7 @@ export function createProcessTree(options: ProcessTreeOptions = {}): ProcessTree
       return [];
     }
   };
+  const seen = new Map<string, Map<number, string | undefined>>();
   const environmentValue = (pid: number, name: string): string | undefined => {
     try {
       return valueInEnviron(readFileSync(`${root}/${pid}/environ`, 'latin1'), name);
@@ -89,5 +90,24 @@ export function createProcessTree(options: ProcessTreeOptions = {}): ProcessTree
       return descendantsIn(parents, pid);
     },
     environmentValue,
+    valuesOf(name) {
+      // A process's environment is fixed at exec: each pid is read once per name, so the
+      // dashboard's refreshes read only the processes that are new since the last one.
+      // (A pid the kernel reuses keeps its first answer while this tree lives.)
+      const known = seen.get(name) ?? new Map<number, string | undefined>();
+      seen.set(name, known);
+      const live = pids();
+      const values = new Map<number, string>();
+      for (const pid of live) {
+        if (!known.has(pid)) known.set(pid, environmentValue(pid, name));
+        const value = known.get(pid);
+        if (value !== undefined) values.set(pid, value);
+      }
+      if (known.size > live.length * 2) {
+        const alive = new Set(live);
+        for (const pid of known.keys()) if (!alive.has(pid)) known.delete(pid);
+      }
+      return values;
+    },
   };
 }

@@ -57,6 +57,7 @@ export function nativePlatform(spec: NativePlatformSpec): Platform {
     tree: {
       descendants: (pid) => (loaded?.tree ?? spec.tree).descendants(pid),
       environmentValue: (pid, name) => (loaded?.tree ?? spec.tree).environmentValue(pid, name),
+      valuesOf: (name) => (loaded?.tree ?? spec.tree).valuesOf?.(name) ?? new Map(),
     },
     cwdOf: spec.cwdOf ?? ((pid) => loaded?.cwdOf?.(pid)),
   };

@@ -21,13 +21,75 @@ describe('variables for a project', () => {
     expect(servicePortName('worker_1')).toBe('WORKER_1_PORT');
   });
 
-  it('gives pm run PORT first, then every service in name order', () => {
+  it('gives pm run PORT first, then every service in name order, each with its URL', () => {
     expect(runVariables(shop, 'web')).toEqual([
       ['PORT', '5173'],
       ['API_GW_PORT', '4000'],
+      ['API_GW_URL', 'http://localhost:4000'],
       ['DB_PORT', '5432'],
+      ['DB_URL', 'http://localhost:5432'],
       ['WEB_PORT', '5173'],
+      ['WEB_URL', 'http://localhost:5173'],
     ]);
+  });
+
+  it("gives pm run a sibling's manifest name too (web sees VITE_API_PORT)", () => {
+    const vars = new Map(
+      runVariables(shop, 'web', 'PORT', {
+        project: 'shop',
+        envNames: new Map([['api-gw', 'VITE_API_PORT']]),
+      }),
+    );
+    expect(vars.get('VITE_API_PORT')).toBe('4000');
+  });
+
+  it('gives a declared name ending in _URL the URL, templated as the manifest says', () => {
+    const wiring = {
+      project: 'shop',
+      envNames: new Map([
+        ['api-gw', 'BACKEND_URL'],
+        ['web', 'APP_URL'],
+      ]),
+      urlTemplates: new Map([['api-gw', 'https://localhost:{port}/v1']]),
+    };
+    const sibling = new Map(runVariables(shop, 'web', 'PORT', wiring));
+    expect(sibling.get('BACKEND_URL')).toBe('https://localhost:4000/v1');
+    expect(sibling.get('APP_URL')).toBe('http://localhost:5173');
+    expect(new Map(projectVariables(shop, wiring)).get('BACKEND_URL')).toBe(
+      'https://localhost:4000/v1',
+    );
+    // The run's own name, when it is a URL name, gets the URL too.
+    expect(new Map(runVariables(shop, 'api-gw', 'BACKEND_URL', wiring)).get('BACKEND_URL')).toBe(
+      'https://localhost:4000/v1',
+    );
+  });
+
+  it('adds prefixed copies and templated URLs where the manifest asks for them', () => {
+    const wiring = {
+      project: 'shop',
+      prefixes: new Map([['api-gw', 'VITE_']]),
+      urlTemplates: new Map([['api-gw', 'https://localhost:{port}/api?v=2&x']]),
+    };
+    const vars = projectVariables(shop.slice(0, 2), wiring);
+    expect(vars).toEqual([
+      ['API_GW_PORT', '4000'],
+      ['API_GW_URL', 'https://localhost:4000/api?v=2&x'],
+      ['VITE_API_GW_PORT', '4000'],
+      ['VITE_API_GW_URL', 'https://localhost:4000/api?v=2&x'],
+      ['WEB_PORT', '5173'],
+      ['WEB_URL', 'http://localhost:5173'],
+    ]);
+    // A value with ? or & is quoted where a shell or a dotenv reader would cut it.
+    expect(formatVariables(vars, 'dotenv')).toContain(
+      'API_GW_URL="https://localhost:4000/api?v=2&x"',
+    );
+    expect(formatVariables(vars, 'shell')).toContain(
+      "export API_GW_URL='https://localhost:4000/api?v=2&x'",
+    );
+    expect(JSON.parse(formatVariables(vars, 'json'))).toMatchObject({
+      VITE_API_GW_PORT: 4000,
+      VITE_API_GW_URL: 'https://localhost:4000/api?v=2&x',
+    });
   });
 
   it('lets an explicit name win over a sibling of the same name', () => {
@@ -38,21 +100,26 @@ describe('variables for a project', () => {
 
   it('adds names a manifest declares to pm env, in service order', () => {
     const names = new Map([['web', 'VITE_PORT']]);
-    expect(projectVariables(shop, names)).toEqual([
+    expect(projectVariables(shop, { project: 'shop', envNames: names })).toEqual([
       ['API_GW_PORT', '4000'],
+      ['API_GW_URL', 'http://localhost:4000'],
       ['DB_PORT', '5432'],
+      ['DB_URL', 'http://localhost:5432'],
       ['WEB_PORT', '5173'],
+      ['WEB_URL', 'http://localhost:5173'],
       ['VITE_PORT', '5173'],
     ]);
   });
 
   it('prints dotenv, shell and JSON', () => {
-    const vars = projectVariables(shop.slice(0, 2));
-    expect(formatVariables(vars, 'dotenv')).toBe('API_GW_PORT=4000\nWEB_PORT=5173');
-    expect(formatVariables(vars, 'shell')).toBe('export API_GW_PORT=4000\nexport WEB_PORT=5173');
+    const vars = projectVariables([{ service: 'web', port: 5173 }]);
+    expect(formatVariables(vars, 'dotenv')).toBe('WEB_PORT=5173\nWEB_URL=http://localhost:5173');
+    expect(formatVariables(vars, 'shell')).toBe(
+      'export WEB_PORT=5173\nexport WEB_URL=http://localhost:5173',
+    );
     expect(JSON.parse(formatVariables(vars, 'json'))).toEqual({
-      API_GW_PORT: 4000,
       WEB_PORT: 5173,
+      WEB_URL: 'http://localhost:5173',
     });
   });
 

@@ -123,3 +123,78 @@ describe('the pm run marker and its registry', () => {
     }
   });
 });
+
+describe('drift onto a sibling, and a foreign holder of a moved service (issue 30, item 6)', () => {
+  const markers: Record<number, string> = { 20: 'shop/web', 21: 'shop/api' };
+  const serviceOf = (pid: number) => markers[pid];
+  const row = (service: string, listeners: Listener[]) =>
+    statusRows(shop(), scan(listeners), { serviceOf }).find((r) => r.service === service);
+
+  it("shows the sibling whose port web's process took as conflict, naming web", () => {
+    // web (5173) drifted onto api's port 4000.
+    const api = row('api', [tcp(4000, 20, 'node')]);
+    expect(api).toMatchObject({ state: 'conflict', heldBy: 'shop/web' });
+    expect(row('web', [tcp(4000, 20, 'node')])).toMatchObject({
+      state: 'moved',
+      moved: { port: 4000 },
+    });
+    // api's own process on api's port is simply active.
+    expect(row('api', [tcp(4000, 21, 'node')])?.state).toBe('active');
+  });
+
+  it('shows web as moved when a foreign process holds its port and its own listens elsewhere', () => {
+    const registry = withProjectPath(shop(), 'shop', '/src/shop');
+    const cwdOf = (pid: number) => ({ 20: '/src/shop', 30: '/tmp' })[pid];
+    const web = statusRows(registry, scan([tcp(5173, 30, 'python3'), tcp(5174, 20, 'node')]), {
+      serviceOf,
+      cwdOf,
+    }).find((r) => r.service === 'web');
+    expect(web?.state).toBe('moved');
+    expect(web?.moved?.port).toBe(5174);
+    // Who took the port stays on the row.
+    expect(web?.listeners.map((l) => l.pid)).toEqual([30]);
+  });
+});
+
+describe('a move outside the range (issue 30, item 7)', () => {
+  it('is looked up and shown as moved, wherever the service went', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pm-moved-'));
+    try {
+      const path = join(dir, 'registry.toml');
+      // Like the real scanners: owners only for the ports asked about.
+      const listeners = [tcp(45000, 20, 'node')];
+      const asked: number[][] = [];
+      const scanner = {
+        backend: 'fake',
+        scan: async (options: { attribute?: (port: number) => boolean }) => {
+          asked.push(listeners.map((l) => l.port).filter((p) => options.attribute?.(p) ?? true));
+          return {
+            ok: true as const,
+            listeners: listeners.map((l) =>
+              (options.attribute?.(l.port) ?? true) ? l : { ...l, pid: undefined },
+            ),
+          };
+        },
+      };
+      const deps = {
+        ...testDeps(path, { scanner }),
+        processes: {
+          descendants: (pid: number) => new Set([pid]),
+          environmentValue: (pid: number, name: string) =>
+            pid === 20 ? { PM_SERVICE: 'shop/web', PM_REGISTRY: path }[name] : undefined,
+          valuesOf: (name: string) => new Map(name === 'PM_SERVICE' ? [[20, 'shop/web']] : []),
+        },
+      };
+      await allocate(deps, { project: 'shop', service: 'web', port: 5173 });
+      const answer = await queryProject(deps, 'shop');
+      expect(answer.services[0]).toMatchObject({ state: 'moved', moved: { port: 45000 } });
+      // Without a live marker of an idle service, owners outside the range are not looked up.
+      const unmarked = { ...deps, processes: { ...deps.processes, valuesOf: () => new Map() } };
+      asked.length = 0;
+      expect((await queryProject(unmarked, 'shop')).services[0]?.state).toBe('idle');
+      expect(asked).toEqual([[]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -34,6 +34,19 @@ describe('parseManifest', () => {
     });
   });
 
+  it('reads env_prefix (file-wide, per service, "" to turn it off), url templates and strategy', () => {
+    const manifest = parse(
+      'env_prefix = "VITE_"\nstrategy = "hash"\n[services.api]\nurl = "https://localhost:{port}/api"\n[services.db]\nenv_prefix = ""\n[services.web]\nenv_prefix = "NEXT_PUBLIC_"\n',
+      'strategy = "lowest"\n',
+    );
+    expect(manifest.strategy).toBe('lowest');
+    expect(manifest.services).toEqual([
+      { service: 'api', env: 'API_PORT', envPrefix: 'VITE_', url: 'https://localhost:{port}/api' },
+      { service: 'db', env: 'DB_PORT', envPrefix: '' },
+      { service: 'web', env: 'WEB_PORT', envPrefix: 'NEXT_PUBLIC_' },
+    ]);
+  });
+
   it('accepts an empty file: no project name, no services', () => {
     expect(parse('')).toEqual({ file: '/src/shop/.pm.toml', dir: '/src/shop', services: [] });
   });
@@ -48,7 +61,11 @@ describe('parseManifest', () => {
   it.each([
     ['project = "my shop"', 'project', /invalid project name "my shop"/],
     ['project = 3', 'project', /expected a name in quotes, found 3/],
-    ['name = "shop"', 'name', /unknown key; the file takes only 'project' and 'services'/],
+    [
+      'name = "shop"',
+      'name',
+      /unknown key; the file takes only 'project', 'services', 'env_prefix' and 'strategy'/,
+    ],
     ['[services.web]\nport = 3000', 'services.web.port', /unknown key; a service takes only/],
     [
       '[services.web]\nprefer = 70000',
@@ -62,6 +79,11 @@ describe('parseManifest', () => {
     ['[services.web]\nenv = "PATH"', 'services.web.env', /"PATH" is not a port variable/],
     ['[services.web]\nenv = "_PORT"', 'services.web.env', /is not a port variable/],
     ['services = 1', 'services', /expected tables like \[services\.web\]/],
+    ['env_prefix = "VITE-"', 'env_prefix', /expected a variable-name prefix/],
+    ['[services.web]\nenv_prefix = 1', 'services.web.env_prefix', /found 1/],
+    ['strategy = "random"', 'strategy', /expected "lowest" or "hash", found "random"/],
+    ['[services.web]\nurl = "localhost:{port}"', 'services.web.url', /expected a URL template/],
+    ['[services.web]\nurl = "http://x/ $HOME"', 'services.web.url', /expected a URL template/],
     ['services.web = 1', 'services.web', /expected a table/],
     ['[services."a.b"]', 'services.a.b', /invalid service name/],
     [

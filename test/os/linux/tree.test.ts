@@ -53,3 +53,33 @@ describe.runIf(process.platform === 'linux')('process tree on Linux', () => {
     }
   });
 });
+
+describe('every process with a variable (valuesOf)', () => {
+  it('lists the pids carrying it, reading each pid once per tree', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const root = mkdtempSync(join(tmpdir(), 'pm-proc-'));
+    try {
+      const proc = (pid: number, environ: string) => {
+        mkdirSync(join(root, String(pid)), { recursive: true });
+        writeFileSync(join(root, String(pid), 'environ'), environ);
+      };
+      proc(10, 'PM_SERVICE=shop/web\0');
+      proc(11, 'HOME=/x\0');
+      const tree = createProcessTree({ platform: 'linux', procRoot: root });
+      expect([...(tree.valuesOf?.('PM_SERVICE') ?? [])]).toEqual([[10, 'shop/web']]);
+      proc(12, 'PM_SERVICE=shop/api\0');
+      // A new process is read; one already read is not read again (an environment is fixed).
+      writeFileSync(join(root, '11', 'environ'), 'PM_SERVICE=changed\0');
+      expect(new Map(tree.valuesOf?.('PM_SERVICE'))).toEqual(
+        new Map([
+          [10, 'shop/web'],
+          [12, 'shop/api'],
+        ]),
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
