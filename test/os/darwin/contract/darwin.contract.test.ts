@@ -8,7 +8,11 @@ import {
 } from '../../../../src/os/darwin/inspector.js';
 import { createDarwinScanner } from '../../../../src/os/darwin/scanner.js';
 import { createDarwinProcessTree } from '../../../../src/os/darwin/tree.js';
-import { type BackendWorld, describeBackendContract } from '../../contract/backend-contract.js';
+import {
+  type BackendWorld,
+  describeBackendContract,
+  type OwnListener,
+} from '../../contract/backend-contract.js';
 import { buildContractLibrary, compiler, openContractLibrary } from './contract-library.js';
 import { LISTENER, macWithServer } from './mac-machines.js';
 
@@ -22,6 +26,15 @@ const skip =
 const library = skip === undefined ? buildContractLibrary(cc as string) : undefined;
 const contract = library !== undefined ? openContractLibrary(library) : undefined;
 
+/** What macWithServer() describes, as the contract expects to find it. */
+const OWN_LISTENER: OwnListener = {
+  ...LISTENER,
+  cwd: '/Users/anna/src/shop',
+  name: 'node',
+  argument: '--contract',
+  marker: 'contract/web',
+};
+
 async function darwinWorld(): Promise<BackendWorld> {
   const lib = contract!;
   const scanner = createDarwinScanner(lib.binding);
@@ -33,16 +46,7 @@ async function darwinWorld(): Promise<BackendWorld> {
     deadPid: 99_999,
     async ownListener() {
       lib.use(macWithServer());
-      const { pid, parentPid, port } = LISTENER;
-      return {
-        pid,
-        parentPid,
-        port,
-        cwd: '/Users/anna/src/shop',
-        name: 'node',
-        argument: '--contract',
-        marker: 'contract/web',
-      };
+      return OWN_LISTENER;
     },
     async cleanup() {
       scanner.dispose?.();
@@ -68,19 +72,10 @@ async function darwinPlatformWorld(): Promise<BackendWorld> {
     deadPid: 99_999,
     async ownListener() {
       contract!.use(macWithServer());
-      const { pid, parentPid, port } = LISTENER;
       // Every command that asks about a pid has scanned or inspected first: that loads the
       // backend, and with it the tree and the working directory.
-      await platform.inspector.startTime(pid);
-      return {
-        pid,
-        parentPid,
-        port,
-        cwd: '/Users/anna/src/shop',
-        name: 'node',
-        argument: '--contract',
-        marker: 'contract/web',
-      };
+      await platform.inspector.startTime(LISTENER.pid);
+      return OWN_LISTENER;
     },
     async cleanup() {
       scanner.dispose?.();
