@@ -2,8 +2,11 @@ import { type FreeTarget, free } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
+import { listenerName } from '../core/explain.js';
+import { listenersByPort, primaryListener, withProgram } from '../core/status.js';
+import type { Listener } from '../native/types.js';
 import { sanitize } from '../view/sanitize.js';
-import { type Context, expectArgs, printJson } from './context.js';
+import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 
 const USAGE =
   'pm free [<project>] <service> | pm free [<project>] --all | pm free :<port>   (the project of the current directory when left out)';
@@ -66,13 +69,39 @@ export async function runFree(
     ? inferProject((await ctx.deps.store.read()).registry, cwd)?.project
     : undefined;
   const freed = await free(ctx.deps, parseFreeTarget(input, flags.all, { project, cwd }));
+  const listening = await stillListening(ctx, freed);
   if (ctx.json) {
     printJson(ctx.io, {
-      freed: freed.map(({ project, service, port }) => ({ project, service, port })),
+      freed: freed.map(({ project, service, port }) => ({
+        project,
+        service,
+        port,
+        listeners: (listening.get(port) ?? []).map(listenerJson),
+      })),
     });
   } else {
-    for (const { project, service, port } of freed)
+    for (const { project, service, port } of freed) {
       ctx.io.err(`freed ${sanitize(`${project}/${service}`)} (port ${port})`);
+      const holder = primaryListener(listening.get(port) ?? []);
+      // As the dashboard's question says: the registry forgets the port, the process keeps it.
+      if (holder) {
+        ctx.io.err(
+          `warning: port ${port} is still listened on by ${sanitize(listenerName(withProgram(holder)))}: freeing does not stop the process`,
+        );
+        ctx.io.err(`hint: pm kill :${port} stops it`);
+      }
+    }
   }
   return 0;
+}
+
+/** Who still listens on the freed ports: freeing forgets a port, it stops nobody. */
+async function stillListening(
+  ctx: Context,
+  freed: readonly { readonly port: number }[],
+): Promise<Map<number, Listener[]>> {
+  const ports = new Set(freed.map((entry) => entry.port));
+  const scan = await ctx.deps.scanner.scan({ attribute: (port) => ports.has(port) });
+  if (!scan.ok) return new Map();
+  return new Map([...listenersByPort(scan.listeners)].filter(([port]) => ports.has(port)));
 }

@@ -1,9 +1,10 @@
-import { queryService } from '../core/actions.js';
+import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
 import { type KillSignal, killPort } from '../core/kill.js';
 import { type Port, parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
 import { killMessage } from '../view/kill.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 
 const USAGE =
@@ -26,14 +27,43 @@ export function parseKillTarget(input: readonly string[]): KillTargetArgs {
     : { kind: 'service', project: first, service: second };
 }
 
-async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
-  if (target.kind === 'port') return target.port;
+/** The port to stop and, for a service that moved, the port it was given (for the message). */
+interface KillPort {
+  readonly port: Port;
+  readonly movedFrom?: { readonly name: string; readonly port: Port };
+}
+
+/**
+ * Where the process to stop listens, by the state `pm status` shows: a moved service's own
+ * process listens on the port it moved to, and that is the one `pm kill <service>` stops.
+ */
+async function portOf(ctx: Context, target: KillTargetArgs): Promise<KillPort> {
+  if (target.kind === 'port') {
+    const query = await queryPort(ctx.deps, target.port);
+    if (query.moved && query.owner && query.listeners.length === 0) {
+      const { project, service } = query.owner;
+      throw new PmError(
+        'NOT_LISTENING',
+        `nothing listens on port ${target.port}; ${sanitize(`${project}/${service}`)} moved to ${query.moved.port}`,
+        `pm kill ${sanitize(`${project} ${service}`)} stops its process on ${query.moved.port}`,
+      );
+    }
+    return { port: target.port };
+  }
   let project = target.project;
   if (project === undefined) {
     project = inferProject((await ctx.deps.store.read()).registry, ctx.cwd)?.project;
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
-  return (await queryService(ctx.deps, project, target.service)).port;
+  const { port } = await queryService(ctx.deps, project, target.service);
+  const row = (await queryProject(ctx.deps, project)).services.find(
+    (candidate) => candidate.service === target.service,
+  );
+  if (row?.moved === undefined) return { port };
+  return {
+    port: row.moved.port,
+    movedFrom: { name: `${project}/${target.service}`, port },
+  };
 }
 
 export async function runKill(
@@ -41,7 +71,7 @@ export async function runKill(
   input: readonly string[],
   flags: { readonly timeout?: number | undefined; readonly signal?: KillSignal | undefined },
 ): Promise<number> {
-  const port = await portOf(ctx, parseKillTarget(input));
+  const { port, movedFrom } = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
@@ -53,6 +83,7 @@ export async function runKill(
   if (ctx.json) {
     printJson(ctx.io, {
       port,
+      moved_from: movedFrom?.port ?? null,
       freed: result.freed,
       signals: result.sent.map((name) => `SIG${name}`),
       processes: result.targets.map((target) => ({
@@ -62,7 +93,10 @@ export async function runKill(
       })),
     });
   } else {
-    ctx.io.err(killMessage(result));
+    const moved = movedFrom
+      ? `${sanitize(movedFrom.name)} moved from port ${movedFrom.port} to ${port}: `
+      : '';
+    ctx.io.err(`${moved}${killMessage(result)}`);
   }
   return result.freed ? 0 : 1;
 }

@@ -2,8 +2,9 @@ import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { parsePort } from '../core/port.js';
 import { processLabel } from '../core/program.js';
 import { requireProject } from '../core/project.js';
-import { withProgram } from '../core/status.js';
+import { type NamedListener, withProgram } from '../core/status.js';
 import type { Listener } from '../native/types.js';
+import { rowCells } from '../view/cells.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
@@ -40,6 +41,20 @@ function conflictLines(ctx: Context, listeners: readonly Listener[], path: strin
   return lines;
 }
 
+/** `moved → 7777` as the table writes it: where the service listens is the point. */
+function stateText(result: { readonly state?: string; readonly moved?: { readonly port: number } }) {
+  return result.moved ? `moved \u2192 ${result.moved.port}` : (result.state ?? '');
+}
+
+/** "tcp 127.0.0.1:7100 pid 4242 vite (node)". */
+function listenerLine(listener: NamedListener): string {
+  const who =
+    listener.pid === undefined
+      ? 'pid hidden (another user)'
+      : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
+  return `${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`;
+}
+
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(
     input,
@@ -61,6 +76,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
           : null,
         path: result.path ?? null,
         state: result.state ?? null,
+        moved_to: result.moved?.port ?? null,
         listeners: result.listeners.map(listenerJson),
         scanner: result.scanner,
       });
@@ -69,21 +85,16 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     const owner = result.owner
       ? sanitize(`${result.owner.project}/${result.owner.service}`)
       : 'not allocated';
-    ctx.io.out(`port ${result.port}: ${owner}${result.state ? ` (${result.state})` : ''}`);
+    ctx.io.out(`port ${result.port}: ${owner}${result.state ? ` (${stateText(result)})` : ''}`);
     if (result.owner) ctx.io.out(pathLine(result.owner.project, result.path));
     if (!result.scanner.available) {
       ctx.io.out(`listening: unknown (${sanitize(result.scanner.reason ?? '')})`);
-    } else if (result.listeners.length === 0) {
+    } else if (result.listeners.length === 0 && result.moved === undefined) {
       ctx.io.out('listening: nothing');
     } else {
-      for (const listener of result.listeners.map(withProgram)) {
-        const who =
-          listener.pid === undefined
-            ? 'pid hidden (another user)'
-            : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
-        ctx.io.out(
-          `listening: ${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`,
-        );
+      // A moved service: nothing on its port, its own process on the one it moved to.
+      for (const listener of [...result.listeners, ...(result.moved?.listeners ?? [])]) {
+        ctx.io.out(`listening: ${listenerLine(withProgram(listener))}`);
       }
       if (result.state === 'conflict' && result.path !== undefined) {
         for (const line of conflictLines(ctx, result.listeners, result.path)) ctx.io.out(line);
@@ -102,7 +113,12 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     printJson(ctx.io, {
       project: result.project,
       path: result.path ?? null,
-      services: result.services.map(({ service, port, state }) => ({ service, port, state })),
+      services: result.services.map(({ service, port, state, moved }) => ({
+        service,
+        port,
+        state,
+        moved_to: moved?.port ?? null,
+      })),
       scanner: result.scanner,
     });
   } else {
@@ -110,10 +126,10 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     ctx.io.out(
       renderTable(
         SERVICES_LAYOUT,
-        result.services.map(({ service, port, state }) => ({
-          SERVICE: sanitize(service),
-          PORT: String(port),
-          STATE: state,
+        result.services.map((row) => ({
+          SERVICE: sanitize(row.service),
+          PORT: String(row.port),
+          STATE: rowCells(row).STATE,
         })),
         { ...(ctx.width === undefined ? {} : { width: ctx.width }) },
       ),

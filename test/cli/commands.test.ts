@@ -213,7 +213,7 @@ describe('pm free, query, suggest, config', () => {
     const blog = portOf(await pm('allocate', 'blog', 'web'));
     expect((await pm('free', 'shop', 'db')).stderr).toBe(`freed shop/db (port ${db})\n`);
     expect(JSON.parse((await pm('free', `:${blog}`, '--json')).stdout)).toEqual({
-      freed: [{ project: 'blog', service: 'web', port: blog }],
+      freed: [{ project: 'blog', service: 'web', port: blog, listeners: [] }],
     });
     expect((await pm('free', 'shop', '--all')).code).toBe(0);
     expect(readFileSync(path, 'utf8')).not.toContain('[projects');
