@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { allocate, type Deps, projectPorts } from '../core/actions.js';
 import { projectVariables } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { declaredEnvNames } from '../core/manifest.js';
 import { parseName } from '../core/names.js';
 import { isPort, type Port } from '../core/port.js';
 import { type ProjectContext, requireProject } from '../core/project.js';
@@ -78,7 +77,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
     const here =
       named === undefined ? await projectHere(deps, options, "env('<project>')") : undefined;
     const services = await projectPorts(deps, named ?? (here as ProjectContext).project);
-    return Object.fromEntries(projectVariables(services, declaredEnvNames(here?.manifest)));
+    return Object.fromEntries(projectVariables(services));
   });
 }
 
