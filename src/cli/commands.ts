@@ -76,6 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         color: environment.color(flags.color),
         notices,
         tmux: (env.TMUX ?? '') !== '',
+        showUnmanaged: flags.all,
       });
     },
   },

@@ -25,11 +25,11 @@ import { Panel } from './panel.js';
 import { PortTable } from './port-table.js';
 import {
   activeFilter,
-  initialUiState,
   modeOf,
   type Overlay,
   selectedIndex,
   situationOf,
+  startingUiState,
 } from './state.js';
 
 export interface NoticeSource {
@@ -59,6 +59,8 @@ export interface AppProps {
   readonly terminal?: TerminalControl;
   /** The terminal writer (OSC 52) and the browser opener for c and b. */
   readonly acting?: ActingPorts;
+  /** `--all`: the unmanaged rows are shown from the start. */
+  readonly showUnmanaged?: boolean;
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
@@ -73,11 +75,12 @@ export function App({
   initial,
   terminal,
   acting,
+  showUnmanaged = false,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const data = useDashboardData(deps, intervalMs, onRefreshed, initial);
-  const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
+  const [ui, dispatch] = useReducer(dashboardReducer, startingUiState(showUnmanaged));
   const quit = useCallback(
     (interrupted: boolean) => {
       onExitCode?.(interrupted ? 130 : 0);

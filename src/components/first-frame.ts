@@ -25,7 +25,7 @@ import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from './layout.js';
 import { messageHeight, messageLines } from './message-text.js';
 import type { Message } from './messages.js';
 import { type DashboardRow, dashboardRows } from './rows.js';
-import { initialUiState, modeOf, selectedIndex, situationOf } from './state.js';
+import { modeOf, selectedIndex, situationOf, startingUiState } from './state.js';
 
 export interface FirstFrameOptions {
   readonly columns: number;
@@ -34,6 +34,8 @@ export interface FirstFrameOptions {
   readonly registryPath: string;
   readonly intervalMs: number;
   readonly color: boolean;
+  /** `--all`: the unmanaged rows are shown from the first frame. */
+  readonly showUnmanaged?: boolean;
 }
 
 /** A piece of a line and how to paint it. */
@@ -42,7 +44,7 @@ type Piece = readonly [text: string, painter?: (text: string) => string];
 export function firstFrame(view: StatusView, options: FirstFrameOptions): string[] {
   const { columns } = options;
   const style = createStyle(options.color);
-  const ui = initialUiState;
+  const ui = startingUiState(options.showUnmanaged === true);
   const data = dashboardRows(view);
   const rows = shownRows(ui, data);
   const selected = selectedIndex(ui.selection, rows);

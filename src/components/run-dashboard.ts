@@ -23,6 +23,8 @@ export interface DashboardOptions {
   readonly notices?: NoticeSource;
   /** Inside tmux ($TMUX set): the clipboard sequence is also sent through tmux's passthrough. */
   readonly tmux?: boolean;
+  /** `--all`: start with the unmanaged rows shown (`u` still toggles them). */
+  readonly showUnmanaged?: boolean;
 }
 
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -88,6 +90,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
           registryPath,
           intervalMs: options.intervalMs,
           color: options.color,
+          showUnmanaged: options.showUnmanaged === true,
         }).join('\n'),
       );
       onRefreshed();
@@ -98,6 +101,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       registryPath,
       intervalMs: options.intervalMs,
       color: options.color,
+      showUnmanaged: options.showUnmanaged === true,
       onRefreshed,
       terminal,
       acting: {

@@ -135,6 +135,11 @@ export const initialUiState: UiState = {
   nextRequestId: 1,
 };
 
+/** The state the dashboard opens in: `--all` shows the unmanaged rows at once. */
+export function startingUiState(showUnmanaged: boolean): UiState {
+  return showUnmanaged ? { ...initialUiState, showUnmanaged } : initialUiState;
+}
+
 export function modeOf(state: UiState): Mode {
   switch (state.overlay.kind) {
     case 'none':
