@@ -1,8 +1,8 @@
 import { type FreeTarget, free } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
+import { listenerName } from '../core/explain.js';
 import { parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
-import { listenerName } from '../core/explain.js';
 import { listenersByPort, primaryListener, withProgram } from '../core/status.js';
 import type { Listener } from '../native/types.js';
 import { sanitize } from '../view/sanitize.js';

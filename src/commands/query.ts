@@ -1,4 +1,5 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
+import { hiddenPid } from '../core/explain.js';
 import { parsePort } from '../core/port.js';
 import { processLabel } from '../core/program.js';
 import { requireProject } from '../core/project.js';
@@ -42,7 +43,10 @@ function conflictLines(ctx: Context, listeners: readonly Listener[], path: strin
 }
 
 /** `moved → 7777` as the table writes it: where the service listens is the point. */
-function stateText(result: { readonly state?: string; readonly moved?: { readonly port: number } }) {
+function stateText(result: {
+  readonly state?: string;
+  readonly moved?: { readonly port: number };
+}) {
   return result.moved ? `moved \u2192 ${result.moved.port}` : (result.state ?? '');
 }
 
@@ -50,7 +54,7 @@ function stateText(result: { readonly state?: string; readonly moved?: { readonl
 function listenerLine(listener: NamedListener): string {
   const who =
     listener.pid === undefined
-      ? 'pid hidden (another user)'
+      ? hiddenPid(listener)
       : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
   return `${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`;
 }

@@ -1,6 +1,7 @@
 // Acting on the selected row: the detail view, stopping its process, sorting, copying and
 // opening its URL. The state it adds to the dashboard and the reducer for it, kept apart
 // from state.ts so the table's own reducer stays as it was. Pure: IO goes out as requests.
+import { hiddenProcess } from '../core/explain.js';
 import type { KillResult } from '../core/kill.js';
 import type { ProcessDetail } from '../native/types.js';
 import type { ProcessPart } from '../view/detail.js';
@@ -106,7 +107,7 @@ export function killRequestOf(row: DashboardRow | undefined): KillRequest | Mess
   if (holder.pid === undefined) {
     return {
       tone: 'warning',
-      text: `port ${holder.port} is held by a process of another user: pm cannot see its pid`,
+      text: `port ${holder.port} is held by ${hiddenProcess(holder)}`,
       hint: 'stop it as its owner (or as root)',
     };
   }

@@ -12,8 +12,10 @@ import { type SortKey, sortRows } from './sort.js';
 export interface RowHolder {
   /** Where the service listens: the row's port, or the one it moved to. */
   readonly port: number;
-  /** Undefined when the OS hides it (another user's process). */
+  /** Undefined when the OS does not let pm see it. */
   readonly pid?: number;
+  /** The owner's uid, where the scanner says. */
+  readonly uid?: number;
   /** 'vite (node)'; foreign text, shown sanitized. */
   readonly label?: string;
 }
@@ -25,6 +27,7 @@ function holderOf(port: number, listeners: readonly NamedListener[]): RowHolder 
   return {
     port,
     ...(main.pid !== undefined ? { pid: main.pid } : {}),
+    ...(main.uid !== undefined ? { uid: main.uid } : {}),
     ...(label !== undefined ? { label } : {}),
   };
 }

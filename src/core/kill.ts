@@ -4,6 +4,7 @@
 
 import type { Listener, Scanner } from '../native/types.js';
 import { PmError } from './errors.js';
+import { listenerName } from './explain.js';
 import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { listenersByPort, type NamedListener, withProgram } from './status.js';
@@ -94,9 +95,10 @@ export function planKill(
   if (listeners.length === 0) {
     throw new PmError('NOT_LISTENING', `nothing listens on port ${port}`, 'nothing to stop');
   }
-  if (listeners.some((listener) => listener.pid === undefined)) {
+  const hidden = listeners.find((listener) => listener.pid === undefined);
+  if (hidden) {
     throw refuse(
-      `port ${port} is held by a process of another user: pm cannot see its pid and lacks the right to stop it`,
+      `port ${port} is held by ${listenerName(hidden)}: pm cannot signal a process it cannot see`,
       'stop it as its owner (or as root / an administrator)',
     );
   }

@@ -43,7 +43,7 @@ function listenerCells(
     PROCESS:
       main.process === undefined && main.program === undefined
         ? main.pid === undefined
-          ? '(other user)'
+          ? '(not visible)'
           : '?'
         : sanitize(processLabel(main.process, main.program) ?? '?'),
     ADDRESS: sanitize(addressesOf(listeners)),

@@ -82,7 +82,9 @@ describe('a port listened on by the service itself', () => {
     const path = join(tempDir(), 'registry.toml');
     const held = await serviceProcess(path, 'shop/web');
     const { pm } = await registryAround(path, held.port);
-    expect((await pm('allocate', 'shop', 'web', '--port', String(held.port), '--force')).code).toBe(0);
+    expect((await pm('allocate', 'shop', 'web', '--port', String(held.port), '--force')).code).toBe(
+      0,
+    );
     const freed = await pm('free', 'shop', 'web');
     expect(freed.code).toBe(0);
     expect(freed.stderr).toContain(`freed shop/web (port ${held.port})`);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, it } from 'vitest';
 import { type HeldPorts, holdListeners } from '../helpers/listener.js';
 import { startSession, type TmuxSession } from './tmux.js';
 
@@ -60,16 +60,19 @@ describe.skipIf(process.platform === 'win32')('the dashboard at 40, 80 and 120 c
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'node scripts/build.mjs' first`);
   });
 
-  it.each([40, 80, 120])('pm --all starts with unmanaged rows shown (%i columns)', async (width) => {
-    const registry = await registryDir();
-    const held = await listener();
-    const port = held.ports[0] as number;
-    rangeAround(registry, port);
-    pm(registry, 'allocate', 'shop', 'web');
-    const tmux: TmuxSession = dashboard(registry, width, 24, '--all');
-    await tmux.waitFor(
-      (screen) => new RegExp(`\\b${port}\\s+unmanaged`).test(screen),
-      `the unmanaged listener on ${port}, without pressing u`,
-    );
-  });
+  it.each([40, 80, 120])(
+    'pm --all starts with unmanaged rows shown (%i columns)',
+    async (width) => {
+      const registry = await registryDir();
+      const held = await listener();
+      const port = held.ports[0] as number;
+      rangeAround(registry, port);
+      pm(registry, 'allocate', 'shop', 'web');
+      const tmux: TmuxSession = dashboard(registry, width, 24, '--all');
+      await tmux.waitFor(
+        (screen) => new RegExp(`\\b${port}\\s+unmanaged`).test(screen),
+        `the unmanaged listener on ${port}, without pressing u`,
+      );
+    },
+  );
 });
