@@ -12,6 +12,8 @@ export interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** Lines quoted from the file (a TOML code frame), shown one per line under the detail. */
+  readonly excerpt?: readonly string[];
   readonly hint?: string;
 }
 
@@ -55,7 +57,8 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     checks.push({
       name: 'registry',
       ok: false,
-      detail: file.error.message,
+      detail: file.error.headline ?? file.error.message,
+      ...(file.error.excerpt?.length ? { excerpt: file.error.excerpt } : {}),
       hint: restorable
         ? "run 'pm doctor --restore' to put back the last good copy (the broken file is kept beside it), or fix the file by hand"
         : file.error.code === 'REGISTRY_CORRUPT'
@@ -76,7 +79,8 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     checks.push({
       name: 'backup',
       ok: false,
-      detail: `the backup is invalid: ${backup.error.message}`,
+      detail: `the backup is invalid: ${backup.error.headline ?? backup.error.message}`,
+      ...(backup.error.excerpt?.length ? { excerpt: backup.error.excerpt } : {}),
       hint: 'it is replaced by the next successful change',
     });
 
@@ -155,6 +159,7 @@ export function renderChecks(ctx: Context, checks: readonly Check[]): void {
     const mark = check.ok ? ctx.style.green('ok  ') : ctx.style.red('FAIL');
     // Details quote paths and registry contents (a hand-edited key may hold escapes).
     ctx.io.out(`${mark} ${check.name.padEnd(10)} ${sanitize(check.detail)}`);
+    for (const line of check.excerpt ?? []) ctx.io.out(`${' '.repeat(16)}${sanitize(line)}`);
     if (check.hint)
       ctx.io.out(`     ${' '.repeat(10)} ${ctx.style.dim(`-> ${sanitize(check.hint)}`)}`);
   }

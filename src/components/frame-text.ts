@@ -150,11 +150,10 @@ export function dataProblem(data: {
   readonly refreshError: unknown;
 }): Message | undefined {
   if (data.registryError !== undefined) {
-    const { text, hint } = messageOf(data.registryError);
+    const message = messageOf(data.registryError);
+    const { text } = message;
     const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
-    return hint === undefined
-      ? { tone: 'error', text: shown }
-      : { tone: 'error', text: shown, hint };
+    return { ...message, text: shown };
   }
   return data.refreshError === undefined ? undefined : messageOf(data.refreshError);
 }

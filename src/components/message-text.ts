@@ -34,13 +34,26 @@ export function wrapText(text: string, width: number, max = Number.POSITIVE_INFI
   return kept;
 }
 
+function cutLine(line: string, width: number): string {
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
 /** The message's text lines (mark first), then its hint, all sanitized and fitted to `width`. */
 export function messageLines(
   message: Message,
   width: number,
   maxTextLines = MESSAGE_MAX_LINES,
 ): { readonly text: string[]; readonly hint?: string } {
-  const text = wrapText(`${MARKS[message.tone]} ${sanitize(message.text)}`, width, maxTextLines);
+  const words = wrapText(`${MARKS[message.tone]} ${sanitize(message.text)}`, width);
+  // A code frame keeps its lines and columns (the caret points at one): cut, never wrapped.
+  const frame = (message.excerpt ?? []).map((line) => cutLine(`  ${sanitize(line)}`, width));
+  const all = [...words, ...frame];
+  const text = all.length <= maxTextLines ? all : all.slice(0, maxTextLines);
+  if (text.length < all.length) {
+    const last = [...(text[text.length - 1] ?? '')];
+    text[text.length - 1] = `${last.slice(0, Math.max(0, width - 1)).join('')}…`;
+  }
   return message.hint === undefined
     ? { text }
     : { text, hint: `  hint: ${sanitize(message.hint)}` };
