@@ -45,9 +45,11 @@ export function parseFreeTarget(
   if (second === undefined) {
     if (here.project !== undefined)
       return { kind: 'service', project: here.project, service: first };
+    // Outside a project a lone name is the project: say both ways on.
     throw new PmError(
       'USAGE',
-      `name the service to free, or pass --all for every service of '${first}' (no project is declared or recorded here to free a service '${first}' of): usage: ${USAGE}`,
+      `no service named to free of '${first}'`,
+      `pm free ${first} <service> frees one service, pm free ${first} --all all of them`,
     );
   }
   return { kind: 'service', project: first, service: second };

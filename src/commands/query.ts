@@ -1,6 +1,7 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
+import { isPmError, PmError } from '../core/errors.js';
 import { hiddenPid } from '../core/explain.js';
-import { parsePort } from '../core/port.js';
+import { isPort, parsePort } from '../core/port.js';
 import { processLabel } from '../core/program.js';
 import { requireProject } from '../core/project.js';
 import { type NamedListener, withProgram } from '../core/status.js';
@@ -59,6 +60,15 @@ function listenerLine(listener: NamedListener): string {
   return `${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`;
 }
 
+/** `pm query 7100`: a project of that name has nothing, so the colon was most likely forgotten. */
+function portForgotten(error: unknown, name: string): unknown {
+  if (!isPmError(error) || error.code !== 'NOT_FOUND' || !/^\d{1,5}$/.test(name)) return error;
+  if (!isPort(Number(name))) return error;
+  return new PmError(error.code, error.message, `for port ${name}, write 'pm query :${name}'`, {
+    cause: error,
+  });
+}
+
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(
     input,
@@ -112,7 +122,9 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     else ctx.io.out(String(allocation.port));
     return 0;
   }
-  const result = await queryProject(ctx.deps, first);
+  const result = await queryProject(ctx.deps, first).catch((error: unknown) => {
+    throw portForgotten(error, first);
+  });
   if (ctx.json) {
     printJson(ctx.io, {
       project: result.project,

@@ -10,6 +10,7 @@ import { declaredEnvNames } from '../core/manifest.js';
 import { planRun } from '../core/run-plan.js';
 import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
+import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 
@@ -111,7 +112,15 @@ export async function runRun(
     : undefined;
   const outcome = await child.done;
   watch?.stop();
-  if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
+  if (outcome.kind === 'failed') {
+    const error = new PmError(
+      'COMMAND_FAILED',
+      outcome.reason,
+      'check the command after the double dash: it must be a program on PATH or a path to one',
+    );
+    if (ctx.json) ctx.io.err(JSON.stringify({ error: errorJson(error) }));
+    else for (const line of errorLines(error)) ctx.io.err(line);
+  }
   return outcome.code;
 }
 

@@ -25,7 +25,9 @@ export type ErrorCode =
   /** `pm kill` on a port nobody listens on. */
   | 'NOT_LISTENING'
   /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */
-  | 'KILL_REFUSED';
+  | 'KILL_REFUSED'
+  /** `pm run`: the command could not be started (not found, not executable). */
+  | 'COMMAND_FAILED';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =

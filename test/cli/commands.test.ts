@@ -169,7 +169,7 @@ describe('pm allocate', () => {
     [['config', '--range', '3000-2000'], /START-END/],
     [['config', '--range', '3000-'], /START-END/],
     [['suggest', '--count', '0'], /--count/],
-    [['free', 'shop'], /pass --all/],
+    [['free', 'shop'], /pm free shop --all/],
     [['status', '--port', '3000'], /--port does not apply/],
     [['launch'], /unknown command 'launch'/],
   ])('exits 2 for %j, leaving the registry untouched', async (args, message) => {

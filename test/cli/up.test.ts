@@ -204,7 +204,7 @@ describe('commands that leave <project> out', () => {
     });
     const freedWeb = await pm(feat, 'free', 'web', '--json');
     expect(JSON.parse(freedWeb.stdout).freed).toEqual([
-      { project: 'shop-feat', service: 'web', port: featUp.services[1]?.port },
+      { project: 'shop-feat', service: 'web', port: featUp.services[1]?.port, listeners: [] },
     ]);
     const freedAll = await pm(feat, 'free', '--all', '--json');
     expect(
@@ -228,7 +228,7 @@ describe('commands that leave <project> out', () => {
     }
     const service = await pm(root, 'free', 'web');
     expect(service.code).toBe(2);
-    expect(service.stderr).toMatch(/name the service to free, or pass --all/);
+    expect(service.stderr).toMatch(/no service named to free of 'web'\nhint: .*pm free web --all/);
     expect(sha(registry)).toBe(before);
   });
 });

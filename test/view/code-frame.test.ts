@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { messageOf } from '../../src/components/messages.js';
 import { messageLines } from '../../src/components/message-text.js';
+import { messageOf } from '../../src/components/messages.js';
 import { loadManifest } from '../../src/core/manifest.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
