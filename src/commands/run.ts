@@ -3,13 +3,17 @@
 // server ends up listening somewhere else.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isOwnListener } from '../core/actions/allocate.js';
 import type { Scripts } from '../core/dev-servers.js';
 import { type Drift, watchDrift } from '../core/drift.js';
 import { PmError } from '../core/errors.js';
+import { listenerName } from '../core/explain.js';
 import { declaredEnvNames } from '../core/manifest.js';
 import { planRun } from '../core/run-plan.js';
+import { listenersByPort, withProgram } from '../core/status.js';
 import { runCommand } from '../native/child-process.js';
 import type { ProcessTree } from '../native/process-tree.js';
+import type { Listener } from '../native/types.js';
 import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
@@ -97,6 +101,14 @@ export async function runRun(
     envNames,
   });
   for (const warning of plan.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
+  const manifest = here?.manifest;
+  if (manifest && !manifest.services.some((entry) => entry.service === service)) {
+    const declared = manifest.services.map((entry) => entry.service).sort();
+    ctx.io.err(
+      `warning: ${sanitize(service)} is not declared in ${sanitize(manifest.file)} (it declares ${declared.length > 0 ? sanitize(declared.join(', ')) : 'no services'}); add [services.${sanitize(service)}] there to keep it`,
+    );
+  }
+  await refuseWhenRunning(ctx, project, service, plan.port, here?.path);
   if (plan.appended) {
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
@@ -122,6 +134,33 @@ export async function runRun(
     else for (const line of errorLines(error)) ctx.io.err(line);
   }
   return outcome.code;
+}
+
+/**
+ * The service's own server already holds its port (a second `pm run web`): the command would
+ * only fail with EADDRINUSE, so say what runs instead and start nothing.
+ */
+async function refuseWhenRunning(
+  ctx: Context,
+  project: string,
+  service: string,
+  port: number,
+  path: string | undefined,
+): Promise<void> {
+  const scan = await ctx.deps.scanner.scan({ attribute: (candidate) => candidate === port });
+  if (!scan.ok) return;
+  const holders = listenersByPort(scan.listeners).get(port);
+  const recorded = (await ctx.deps.store.read()).registry.projects.get(project)?.path;
+  const where = path ?? recorded;
+  const wanted = { project, service, ...(where !== undefined ? { path: where } : {}) };
+  if (!isOwnListener(ctx.deps, holders, wanted)) return;
+  const holder = withProgram(holders?.[0] as Listener);
+  const command = holder.command ? `: ${holder.command.join(' ')}` : '';
+  throw new PmError(
+    'PORT_IN_USE',
+    `${project}/${service} is already running: ${listenerName(holder)} listens on its port ${port}${command}`,
+    `stop it first with 'pm kill ${project} ${service}', or use the one that runs`,
+  );
 }
 
 function startDriftWatch(

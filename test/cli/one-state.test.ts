@@ -1,7 +1,7 @@
 // One state, one answer: status, query (both forms), kill, free and allocate agree about a
 // service whose own process listens elsewhere (moved) or on its port. Real registry, real
 // listeners started here (with the `pm run` marker in their environment), pm in-process.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningChild, startNode } from '../helpers/child.js';
@@ -115,5 +115,46 @@ describe('a port listened on by the service itself', () => {
     expect(result.stdout.trim()).toBe(String(held.port));
     const outside = await pm('allocate', 'blog', 'web', '--port', String(held.port));
     expect(outside.code).toBe(1);
+  });
+});
+
+describe('pm run, before it starts anything', () => {
+  it('warns about a service the manifest does not declare, naming those it does', async () => {
+    const dir = join(tempDir(), 'shop');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.pm.toml'), 'project = "shop"\n[services.web]\n[services.api]\n');
+    const path = join(tempDir(), 'registry.toml');
+    const run = await runMain(
+      ['--registry', path, 'run', 'nosvc', '--', process.execPath, '-e', '0'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      `warning: nosvc is not declared in ${join(dir, '.pm.toml')} (it declares api, web)`,
+    );
+  });
+
+  it('says the service is already running when its own process holds its port, and exits 1', async () => {
+    const path = join(tempDir(), 'registry.toml');
+    const held = await serviceProcess(path, 'shop/web');
+    const { pm } = await registryAround(path, held.port);
+    expect((await pm('allocate', 'shop', 'web', '--port', String(held.port))).code).toBe(0);
+    const marker = join(tempDir(), 'started');
+    const run = await pm(
+      'run',
+      'shop',
+      'web',
+      '--',
+      process.execPath,
+      '-e',
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`shop/web is already running: node (pid ${held.pid})`);
+    expect(run.stderr).toContain(`listens on its port ${held.port}`);
+    expect(run.stderr).not.toContain('EADDRINUSE');
+    expect(existsSync(marker)).toBe(false);
   });
 });

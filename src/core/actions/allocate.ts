@@ -178,7 +178,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
  * marker), or working inside the project's directory. Taking back the port one's own server
  * already listens on is no conflict.
  */
-function isOwnListener(
+export function isOwnListener(
   deps: Pick<Deps, 'cwdOf' | 'processes' | 'store'>,
   holders: readonly Listener[] | undefined,
   wanted: { readonly project: string; readonly service: string; readonly path?: string },
