@@ -122,16 +122,27 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'kill',
     usage: [
-      'kill <project> <service> [--timeout S] [--signal NAME]',
-      'kill :<port> [--timeout S] [--signal NAME]',
+      'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run]',
+      'kill :<port> [--timeout S] [--signal NAME] [--dry-run]',
       'kill <service>   (of the project of the current directory)',
     ],
     summary:
       'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; exit 0 when the port is free',
-    examples: ['pm kill shop web', 'pm kill :3000 --timeout 2', 'pm kill :3000 --signal INT'],
-    flags: ['timeout', 'signal'],
+    examples: [
+      'pm kill shop web',
+      'pm kill :3000 --dry-run',
+      'pm kill :3000 --timeout 2',
+      'pm kill :3000 --signal INT',
+    ],
+    flags: ['timeout', 'signal', 'dry-run'],
+    flagNotes: {
+      'dry-run': 'show who would be signalled (pid, owner, command, port); signal nothing',
+    },
     run: async ({ ctx, input, flags }) =>
-      (await import('../commands/kill.js')).runKill(ctx, input, flags),
+      (await import('../commands/kill.js')).runKill(ctx, input, {
+        ...flags,
+        dryRun: flags['dry-run'],
+      }),
   },
   {
     name: 'suggest',

@@ -1,9 +1,9 @@
 import { queryPort, queryProject, queryService } from '../core/actions.js';
 import { PmError } from '../core/errors.js';
-import { type KillSignal, killPort } from '../core/kill.js';
+import { type KillSignal, type KillTarget, killPort, planKillPort } from '../core/kill.js';
 import { type Port, parsePort } from '../core/port.js';
 import { inferProject, noProjectError } from '../core/project.js';
-import { killMessage } from '../view/kill.js';
+import { killedNames, killMessage, ownerPhrase } from '../view/kill.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 
@@ -66,17 +66,100 @@ async function portOf(ctx: Context, target: KillTargetArgs): Promise<KillPort> {
   };
 }
 
+/** What pm knows of a process it is about to signal, read once before anything is sent. */
+interface TargetFacts {
+  readonly user?: string;
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+}
+
+async function factsOf(
+  ctx: Context,
+  targets: readonly KillTarget[],
+): Promise<Map<number, TargetFacts>> {
+  const facts = new Map<number, TargetFacts>();
+  for (const target of targets) {
+    const detail = await ctx.deps.inspector?.detail(target.pid).catch(() => undefined);
+    const command = detail?.command ?? target.listeners[0]?.command;
+    facts.set(target.pid, {
+      ...(detail?.user !== undefined ? { user: detail.user } : {}),
+      ...(command !== undefined ? { command } : {}),
+      ...(detail?.cwd !== undefined ? { cwd: detail.cwd } : {}),
+    });
+  }
+  return facts;
+}
+
+/** Owners worth naming: a process that is not the caller's (pm as root stopping bob's server). */
+function ownersOf(
+  targets: readonly KillTarget[],
+  facts: ReadonlyMap<number, TargetFacts>,
+  self: { readonly uid?: number },
+): Map<number, string> {
+  const owners = new Map<number, string>();
+  for (const target of targets) {
+    if (target.uid === undefined || target.uid === self.uid) continue;
+    owners.set(target.pid, ownerPhrase(target.uid, facts.get(target.pid)?.user));
+  }
+  return owners;
+}
+
+function processJson(target: KillTarget, facts: TargetFacts | undefined) {
+  return {
+    pid: target.pid,
+    owner: { uid: target.uid ?? null, user: facts?.user ?? null },
+    command: facts?.command ?? null,
+    cwd: facts?.cwd ?? null,
+    start_time: new Date(target.startTime).toISOString(),
+    listeners: target.listeners.map(listenerJson),
+  };
+}
+
 export async function runKill(
   ctx: Context,
   input: readonly string[],
-  flags: { readonly timeout?: number | undefined; readonly signal?: KillSignal | undefined },
+  flags: {
+    readonly timeout?: number | undefined;
+    readonly signal?: KillSignal | undefined;
+    readonly dryRun?: boolean;
+  },
 ): Promise<number> {
   const { port, movedFrom } = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
   }
-  const result = await killPort({ scanner: ctx.deps.scanner, control }, port, {
+  const deps = { scanner: ctx.deps.scanner, control };
+  // Planned first: the refusals, and who the processes are while they still exist.
+  const planned = await planKillPort(deps, port);
+  const facts = await factsOf(ctx, planned);
+  const owners = ownersOf(planned, facts, control.self);
+  const moved = movedFrom
+    ? `${sanitize(movedFrom.name)} moved from port ${movedFrom.port} to ${port}: `
+    : '';
+  if (flags.dryRun) {
+    const signal = `SIG${flags.signal ?? 'TERM'}`;
+    if (ctx.json) {
+      printJson(ctx.io, {
+        port,
+        moved_from: movedFrom?.port ?? null,
+        dry_run: true,
+        signal,
+        processes: planned.map((target) => processJson(target, facts.get(target.pid))),
+      });
+      return 0;
+    }
+    for (const target of planned) {
+      const known = facts.get(target.pid);
+      const command = known?.command ? `: ${known.command.join(' ')}` : '';
+      const cwd = known?.cwd === undefined ? '' : ` (in ${known.cwd})`;
+      ctx.io.err(
+        `${moved}would send ${signal} to ${killedNames({ targets: [target] }, owners)} on port ${port}${sanitize(`${command}${cwd}`)}; nothing was signalled`,
+      );
+    }
+    return 0;
+  }
+  const result = await killPort(deps, port, {
     ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   });
@@ -86,17 +169,10 @@ export async function runKill(
       moved_from: movedFrom?.port ?? null,
       freed: result.freed,
       signals: result.sent.map((name) => `SIG${name}`),
-      processes: result.targets.map((target) => ({
-        pid: target.pid,
-        start_time: new Date(target.startTime).toISOString(),
-        listeners: target.listeners.map(listenerJson),
-      })),
+      processes: result.targets.map((target) => processJson(target, facts.get(target.pid))),
     });
   } else {
-    const moved = movedFrom
-      ? `${sanitize(movedFrom.name)} moved from port ${movedFrom.port} to ${port}: `
-      : '';
-    ctx.io.err(`${moved}${killMessage(result)}`);
+    ctx.io.err(`${moved}${killMessage(result, owners)}`);
   }
   return result.freed ? 0 : 1;
 }

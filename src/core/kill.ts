@@ -63,6 +63,8 @@ export interface KillTarget {
   readonly startTime: number;
   /** `vite (node)`, or undefined when the OS did not name it. Foreign: sanitize to show. */
   readonly label?: string;
+  /** The owner's uid, where the scanner or the OS said. */
+  readonly uid?: number;
   readonly listeners: readonly NamedListener[];
 }
 
@@ -146,6 +148,7 @@ export function planKill(
       pid,
       startTime: facts.startTime,
       ...(label !== undefined ? { label } : {}),
+      ...(uid !== undefined ? { uid } : {}),
       listeners: held,
     };
   });
@@ -271,6 +274,15 @@ async function signalAll(
     if (outcome === 'unsupported') graceless = true;
   }
   return { graceless };
+}
+
+/** Who `killPort` would signal now, or the refusal it would make: for --dry-run and messages. */
+export async function planKillPort(
+  deps: Pick<KillDeps, 'scanner' | 'control'>,
+  port: Port,
+): Promise<KillTarget[]> {
+  const listeners = await listenersOn(deps.scanner, port);
+  return planKill(port, listeners, await killTable(deps.control, listeners));
 }
 
 /**
