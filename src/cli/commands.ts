@@ -116,7 +116,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'release one service, every service of a project, or whoever owns a port',
     examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000', 'pm free --all'],
     flags: ['all'],
-    flagNotes: { all: 'release every service of the project' },
+    flagNotes: { all: 'release every service of the project, not one' },
     run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
   },
   {
@@ -212,8 +212,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check the registry, its backup, the lock and the scanner',
     examples: ['pm doctor', 'pm doctor --restore'],
     flags: ['restore'],
-    run: async ({ ctx, input, flags }) =>
-      (await import('../commands/doctor.js')).runDoctor(ctx, input, flags, ephemeralRange()),
+    run: async ({ ctx, input, flags, environment }) =>
+      (await import('../commands/doctor.js')).runDoctor(
+        ctx,
+        input,
+        flags,
+        ephemeralRange(),
+        environment.scannerMode === 'none',
+      ),
   },
   {
     name: 'up',

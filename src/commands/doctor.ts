@@ -23,6 +23,8 @@ export interface DoctorFacts {
   readonly backend: string;
   readonly seesOtherUsers: boolean;
   readonly ephemeral?: EphemeralRange;
+  /** PM_SCANNER=none: scanning was turned off on purpose, which is no failure. */
+  readonly scannerOff?: boolean;
 }
 
 function ownedBy(uid: number | undefined): string {
@@ -123,14 +125,22 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
   const scannerDetail = facts.scan.ok
     ? `${facts.backend}: ${facts.scan.listeners.length} listening socket(s); ${facts.seesOtherUsers ? "sees other users' processes" : "other users' processes show without PID (run as root to see them)"}`
     : `${facts.backend}: unavailable: ${facts.scan.reason}`;
-  checks.push({
-    name: 'scanner',
-    ok: facts.scan.ok,
-    detail: scannerDetail,
-    ...(facts.scan.ok
-      ? {}
-      : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
-  });
+  if (facts.scannerOff) {
+    checks.push({
+      name: 'scanner',
+      ok: true,
+      detail:
+        'scanning is turned off (PM_SCANNER=none): states show as unknown; allocation still works (it relies on the bind probe)',
+    });
+  } else
+    checks.push({
+      name: 'scanner',
+      ok: facts.scan.ok,
+      detail: scannerDetail,
+      ...(facts.scan.ok
+        ? {}
+        : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
+    });
   // A registry not created yet will use the default range: check that one.
   const range =
     file.state === 'ok'
@@ -170,6 +180,7 @@ export async function runDoctor(
   input: readonly string[],
   flags: { readonly restore: boolean },
   ephemeral: EphemeralRange | undefined,
+  scannerOff = false,
 ): Promise<number> {
   expectArgs(input, 0, 0, 'pm doctor [--restore]');
   const { store, scanner } = ctx.deps;
@@ -204,6 +215,7 @@ export async function runDoctor(
     backend: scanner.backend,
     seesOtherUsers: scanner.seesOtherUsers?.() ?? false,
     ...(ephemeral ? { ephemeral } : {}),
+    scannerOff,
   });
   const healthy = checks.every((check) => check.ok);
   if (ctx.json) printJson(ctx.io, { ok: healthy, registry: store.path, checks });
