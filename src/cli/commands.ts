@@ -52,8 +52,15 @@ export interface CommandSpec {
   readonly flagNotes?: Partial<Record<FlagName, string>>;
   /** Takes a command to run after `--` (everything there is passed on untouched). */
   readonly takesCommand?: boolean;
+  /**
+   * What its positional words are, for shell completions: a project then one of its services
+   * (or, inside a project, one of its services), a project, a command name, a shell.
+   */
+  readonly args?: PositionalKind;
   readonly run: (invocation: Invocation) => Promise<number>;
 }
+
+export type PositionalKind = 'project-service' | 'project' | 'command' | 'shell';
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -91,6 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'allocate',
+    args: 'project-service',
     usage: [
       'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
       'allocate <service>   (for the project of the current directory: .pm.toml or recorded path)',
@@ -106,6 +114,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'free',
+    args: 'project-service',
     usage: [
       'free <project> <service>',
       'free <project> --all',
@@ -121,6 +130,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'kill',
+    args: 'project-service',
     usage: [
       'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run]',
       'kill :<port> [--timeout S] [--signal NAME] [--dry-run]',
@@ -154,6 +164,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'query',
+    args: 'project-service',
     usage: [
       'query <project> [<service>]',
       'query :<port>',
@@ -175,6 +186,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'run',
+    args: 'project-service',
     usage: [
       'run <project> <service> [--env NAME] -- <command> [args...]',
       'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
@@ -199,6 +211,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'env',
+    args: 'project',
     usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
     summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
     examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
@@ -242,9 +255,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'completion',
+    args: 'shell',
     usage: [
       'completion bash|zsh|fish',
       'completion names [<project>]   (project names, or a project’s services: for the scripts)',
+      'completion first   (project names and the services of the project here: for the scripts)',
     ],
     summary: 'a shell completion script: commands, flags, project and service names',
     examples: [
@@ -257,6 +272,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'help',
+    args: 'command',
     usage: ['help [<command>]'],
     summary: 'every command, or one command’s usage, flags and examples',
     examples: ['pm help allocate'],
@@ -284,9 +300,17 @@ function unknownCommand(name: string): PmError {
   );
 }
 
-/** For shell completions: every command with the flags it accepts (global ones included). */
-export function completionTable(): { command: string; flags: FlagName[] }[] {
-  return COMMANDS.map((command) => ({ command: command.name, flags: acceptedFlags(command) }));
+/** For shell completions: every command with its positionals and the flags it accepts. */
+export function completionTable(): {
+  command: string;
+  flags: FlagName[];
+  args?: PositionalKind;
+}[] {
+  return COMMANDS.map((command) => ({
+    command: command.name,
+    flags: acceptedFlags(command),
+    ...(command.args ? { args: command.args } : {}),
+  }));
 }
 
 export function acceptedFlags(command: CommandSpec): FlagName[] {

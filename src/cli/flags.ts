@@ -4,9 +4,9 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseInterval } from '../commands/interval.js';
 import { parseCount } from '../commands/suggest.js';
-import { parseEnvFormat, parseEnvName } from '../core/env-vars.js';
+import { ENV_FORMATS, parseEnvFormat, parseEnvName } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { parseKillTimeout, parseSignal } from '../core/kill.js';
+import { parseKillTimeout, parseSignal, SIGNALS } from '../core/kill.js';
 import { type Port, type PortRange, parsePort, parsePortList, parseRange } from '../core/port.js';
 
 /** What a value parser may need: paths are relative to the caller's directory, not pm's. */
@@ -34,6 +34,8 @@ export interface ValueFlag<T> extends FlagBase {
   readonly placeholder: string;
   /** Checks and converts the text; a bad value is a PmError (exit 2) naming the flag. */
   readonly parse: (raw: string, context: FlagContext) => T;
+  /** Every value it takes, when there is a short list: shell completions offer them. */
+  readonly choices?: readonly string[];
 }
 
 const value = <T>(spec: Omit<ValueFlag<T>, 'kind'>): ValueFlag<T> => ({ kind: 'value', ...spec });
@@ -96,6 +98,7 @@ export const FLAGS = {
   format: value({
     placeholder: 'FORMAT',
     description: 'dotenv (NAME=port lines, the default), shell (export lines) or json',
+    choices: ENV_FORMATS,
     parse: (raw) => naming('--format', () => parseEnvFormat(raw)),
   }),
   write: value({
@@ -118,6 +121,7 @@ export const FLAGS = {
   signal: value({
     placeholder: 'NAME',
     description: 'the first signal to send: TERM (default), INT, HUP, QUIT, USR1, USR2 or KILL',
+    choices: SIGNALS,
     parse: (raw) => parseSignal(noSpaces('--signal', raw), '--signal'),
   }),
 } satisfies Record<string, SwitchFlag | ValueFlag<unknown>>;
