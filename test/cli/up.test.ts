@@ -121,7 +121,7 @@ describe('pm up', () => {
     writeFileSync(join(repo, '.pm.toml'), 'project = "shop"\n[services.web]\n');
     const kept = await pm(repo, 'up');
     expect(kept.code).toBe(0);
-    expect(kept.stderr).toMatch(/shop\/api \(port \d+\) is no longer in \.pm\.toml/);
+    expect(kept.stderr).toMatch(/shop\/api \(port \d+\) is not declared in \.pm\.toml/);
     expect(readFileSync(registry, 'utf8')).toMatch(/api = \d+/);
     const pruned = await pm(repo, 'up', '--prune', '--json');
     expect((JSON.parse(pruned.stdout) as UpJson).undeclared.map((entry) => entry.service)).toEqual([
@@ -129,6 +129,15 @@ describe('pm up', () => {
       'worker',
     ]);
     expect(readFileSync(registry, 'utf8')).not.toMatch(/api = \d+/);
+  });
+
+  it('calls a service made outside the manifest "not declared", never "no longer in"', async () => {
+    const { repo, pm } = await setup();
+    await pm(repo, 'up');
+    expect((await pm(repo, 'allocate', 'cache')).code).toBe(0);
+    const again = await pm(repo, 'up');
+    expect(again.stderr).toMatch(/note: shop\/cache \(port \d+\) is not declared in \.pm\.toml/);
+    expect(again.stderr).not.toContain('no longer');
   });
 
   it('refuses a broken manifest with file:line:col, exit 1, registry untouched', async () => {
