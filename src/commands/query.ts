@@ -7,6 +7,7 @@ import { requireProject } from '../core/project.js';
 import { type NamedListener, withProgram } from '../core/status.js';
 import type { Listener } from '../native/types.js';
 import { rowCells } from '../view/cells.js';
+import { endpoint } from '../view/endpoint.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
@@ -57,7 +58,7 @@ function listenerLine(listener: NamedListener): string {
     listener.pid === undefined
       ? hiddenPid(listener)
       : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
-  return `${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`;
+  return `${listener.protocol} ${endpoint(listener.address, listener.port)} ${who}`;
 }
 
 /** `pm query 7100`: a project of that name has nothing, so the colon was most likely forgotten. */

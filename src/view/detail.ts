@@ -3,6 +3,7 @@
 import { explainState, listenerName } from '../core/explain.js';
 import type { StatusRow, UnmanagedRow } from '../core/status.js';
 import type { ProcessDetail } from '../native/types.js';
+import { endpoint } from './endpoint.js';
 import { sanitize } from './sanitize.js';
 
 export interface DetailLine {
@@ -85,7 +86,7 @@ function processLines(part: ProcessPart, now: number): DetailLine[] {
         ? ['none']
         : detail.sockets.map(
             (socket) =>
-              `${socket.protocol} ${sanitize(socket.address)}:${socket.port}${socket.state ? ` ${sanitize(socket.state)}` : ''}`,
+              `${socket.protocol} ${endpoint(socket.address, socket.port)}${socket.state ? ` ${sanitize(socket.state)}` : ''}`,
           );
   return [
     { label: 'process', text: `pid ${pid}${detail.name ? ` ${sanitize(detail.name)}` : ''}` },
