@@ -9,6 +9,7 @@ import { formatRange } from '../core/port.js';
 import { STATE_PALETTE, TONE_PALETTE } from '../view/palette.js';
 import { createStyle, paint, type Style } from '../view/style.js';
 import { fitColumns } from '../view/table.js';
+import { graphemes } from '../view/width.js';
 import { shownRows } from './acting.js';
 import {
   activeCount,
@@ -153,17 +154,32 @@ function tableLines(
  * ellipsis at the end, or in the middle (the registry path).
  */
 function cut(pieces: readonly Piece[], width: number, position: 'end' | 'middle' = 'end'): string {
+  // Characters with the cells each takes: a wide (East-Asian) one takes two.
   const chars = pieces.flatMap(([text, painter], index) =>
-    [...text].map((char) => ({ char, index, painter })),
+    graphemes(text).map(({ text: char, width: cells }) => ({ char, cells, index, painter })),
   );
+  const cellsOf = (list: readonly { cells: number }[]) =>
+    list.reduce((sum, { cells }) => sum + cells, 0);
+  /** The first (or, from the end, last) characters that fit in `room` cells. */
+  const fitting = <T extends { cells: number }>(list: readonly T[], room: number): T[] => {
+    const out: T[] = [];
+    let used = 0;
+    for (const item of list) {
+      if (used + item.cells > room) break;
+      out.push(item);
+      used += item.cells;
+    }
+    return out;
+  };
   let kept = chars;
-  if (chars.length > width && width > 0) {
-    const ellipsis = { char: '…', index: -1, painter: undefined };
+  if (cellsOf(chars) > width && width > 0) {
+    const ellipsis = { char: '…', cells: 1, index: -1, painter: undefined };
     if (position === 'middle') {
-      const left = Math.floor(width / 2);
-      kept = [...chars.slice(0, left), ellipsis, ...chars.slice(chars.length - (width - left - 1))];
+      const left = fitting(chars, Math.floor(width / 2));
+      const right = fitting([...chars].reverse(), width - cellsOf(left) - 1).reverse();
+      kept = [...left, ellipsis, ...right];
     } else {
-      kept = [...chars.slice(0, width - 1), ellipsis];
+      kept = [...fitting(chars, width - 1), ellipsis];
     }
   }
   let line = '';

@@ -1,6 +1,7 @@
 // A message as lines of a given width: long messages (a registry error with its position and
 // reason) wrap instead of being cut at the first line.
 import { sanitize } from '../view/sanitize.js';
+import { cellWidth, cutToCells, takeCells } from '../view/width.js';
 import type { Message } from './messages.js';
 
 export const MARKS = { error: '✗', warning: '!', info: '·', success: '✓' } as const;
@@ -14,29 +15,29 @@ export function wrapText(text: string, width: number, max = Number.POSITIVE_INFI
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    let rest = [...word];
-    if (line !== '' && [...line].length + 1 + rest.length <= room) {
+    let rest = word;
+    if (line !== '' && cellWidth(line) + 1 + cellWidth(rest) <= room) {
       line += ` ${word}`;
       continue;
     }
     if (line !== '') lines.push(line);
-    while (rest.length > room) {
-      lines.push(rest.slice(0, room).join(''));
-      rest = rest.slice(room);
+    while (cellWidth(rest) > room) {
+      // At least one character a line, even one wider than the room.
+      const head = takeCells(rest, room) || [...rest][0] || '';
+      lines.push(head);
+      rest = rest.slice(head.length);
     }
-    line = rest.join('');
+    line = rest;
   }
   if (line !== '') lines.push(line);
   if (lines.length <= max) return lines;
   const kept = lines.slice(0, max);
-  const last = [...(kept[max - 1] ?? '')];
-  kept[max - 1] = `${last.slice(0, Math.max(0, room - 1)).join('')}…`;
+  kept[max - 1] = `${takeCells(kept[max - 1] ?? '', Math.max(0, room - 1))}…`;
   return kept;
 }
 
 function cutLine(line: string, width: number): string {
-  const chars = [...line];
-  return chars.length <= width ? line : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return cutToCells(line, width);
 }
 
 /** The message's text lines (mark first), then its hint, all sanitized and fitted to `width`. */
@@ -51,8 +52,7 @@ export function messageLines(
   const all = [...words, ...frame];
   const text = all.length <= maxTextLines ? all : all.slice(0, maxTextLines);
   if (text.length < all.length) {
-    const last = [...(text[text.length - 1] ?? '')];
-    text[text.length - 1] = `${last.slice(0, Math.max(0, width - 1)).join('')}…`;
+    text[text.length - 1] = `${takeCells(text[text.length - 1] ?? '', Math.max(0, width - 1))}…`;
   }
   return message.hint === undefined
     ? { text }
