@@ -197,11 +197,17 @@ export async function buildCli({ outDir, esbuild, esmOnly, exclusive = [] }) {
         }
         return undefined;
       });
-      builder.onLoad({ filter: /.*/, namespace: 'pm-host' }, ({ path, pluginData }) => ({
-        contents: `module.exports = require(${JSON.stringify(relativeRequire(bundle.outfile, pluginData.host.outfile))}).${MODULES_EXPORT}()[${JSON.stringify(rel(path))}];`,
-        loader: 'js',
-        resolveDir: ROOT,
-      }));
+      builder.onLoad({ filter: /.*/, namespace: 'pm-host' }, ({ path, pluginData }) => {
+        const lent = `require(${JSON.stringify(relativeRequire(bundle.outfile, pluginData.host.outfile))}).${MODULES_EXPORT}()[${JSON.stringify(rel(path))}]`;
+        // An ES module importer (Ink in the dashboard chunk) takes a CommonJS module's whole
+        // exports as its default: a lent package whose default export is a function
+        // (string-width) is handed over as that function, its named exports on it.
+        const contents =
+          bundle.format === 'esm'
+            ? `const lent = ${lent};\nmodule.exports = typeof lent.default === 'function' ? Object.assign((...args) => lent.default(...args), lent) : lent;`
+            : `module.exports = ${lent};`;
+        return { contents, loader: 'js', resolveDir: ROOT };
+      });
       // Another bundle loads through the bin's loader (the code cache on Node 20: src/cli.ts);
       // a package or a Node module is a plain require().
       const root = bundles[0];
