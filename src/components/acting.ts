@@ -158,7 +158,9 @@ export function openPrefilledForm(state: UiState, rows: DashboardRows): UiState 
 
 /** What an active row's free question adds: the process that keeps listening. */
 export function stillListening(row: DashboardRow | undefined): KillRequest | undefined {
-  if (row === undefined || (row.state !== 'active' && row.state !== 'conflict')) return undefined;
+  // A moved service's own process keeps running on the port it moved to.
+  const listened = row?.state === 'active' || row?.state === 'conflict' || row?.state === 'moved';
+  if (row === undefined || !listened) return undefined;
   const request = killRequestOf(row);
   return 'tone' in request ? undefined : request;
 }

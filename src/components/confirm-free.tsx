@@ -25,7 +25,9 @@ function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        {`Port ${stillListening.port} is still listened on by ${sanitize(describeKillTarget(stillListening))}: freeing does not stop the process.`}
+        {stillListening.port === target.port
+          ? `Port ${stillListening.port} is still listened on by ${sanitize(describeKillTarget(stillListening))}: freeing does not stop the process.`
+          : `Its process ${sanitize(describeKillTarget(stillListening))} still runs, on port ${stillListening.port} (moved): freeing does not stop it.`}
       </Text>
       {question}
     </Box>
