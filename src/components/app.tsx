@@ -140,7 +140,7 @@ export function App({
   if (view === undefined) return <Text dimColor>pm: reading the registry and scanning…</Text>;
 
   if (!layout.fits) {
-    return <Text wrap="truncate-end">{tooSmallText(layout.needs)}</Text>;
+    return <Text wrap="truncate-end">{tooSmallText(layout.needs, size.columns)}</Text>;
   }
   const height = layout.tableHeight;
   const allocations = data.rows.allocations;

@@ -52,7 +52,7 @@ export function firstFrame(view: StatusView, options: FirstFrameOptions): string
   // Before any action the message line has only the scanner's note, if anything.
   const message = scannerNote(view);
   const layout = layoutOf(options, ui.overlay, messageHeight(message, columns));
-  if (!layout.fits) return [cut([[tooSmallText(layout.needs)]], columns)];
+  if (!layout.fits) return [cut([[tooSmallText(layout.needs, columns)]], columns)];
   const height = layout.tableHeight;
   const lines: string[] = [];
 

@@ -165,7 +165,7 @@ describe.skipIf(process.platform === 'win32')('the dashboard at 40, 80 and 120 c
 
   it.each([
     [20, 6],
-    [40, 8],
+    [40, 4],
   ])('"terminal too small" fits in %i columns', async (width, height) => {
     const registry = await registryDir();
     const tmux = dashboard(registry, width, height);
