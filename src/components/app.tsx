@@ -177,6 +177,7 @@ export function App({
         ) : ui.overlay.kind === 'detail' ? (
           <DetailView
             lines={detailLines(detailSource(view, ui.overlay.key, ui.overlay.process))}
+            width={size.columns}
             height={height}
             color={color}
           />

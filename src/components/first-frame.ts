@@ -107,13 +107,13 @@ function messageArea(
   style: Style,
 ): string[] {
   if (message === undefined) return blank(height);
-  const { text, hint } = messageLines(message, width);
-  const hintShown = hint !== undefined && height > text.length;
+  const { text, hintLines } = messageLines(message, width);
+  const hintShown = hintLines.slice(0, Math.max(0, height - text.length));
   const tone = (line: string) => paint(style, TONE_PALETTE[message.tone], line);
   const lines = text
-    .slice(0, Math.max(1, height - (hintShown ? 1 : 0)))
+    .slice(0, Math.max(1, height - hintShown.length))
     .map((line) => cut([[line, tone]], width));
-  if (hintShown) lines.push(cut([[hint, style.dim]], width));
+  for (const line of hintShown) lines.push(cut([[line, style.dim]], width));
   return [...lines, ...blank(height - lines.length)];
 }
 

@@ -45,7 +45,7 @@ export function messageLines(
   message: Message,
   width: number,
   maxTextLines = MESSAGE_MAX_LINES,
-): { readonly text: string[]; readonly hint?: string } {
+): { readonly text: string[]; readonly hint?: string; readonly hintLines: readonly string[] } {
   const words = wrapText(`${MARKS[message.tone]} ${sanitize(message.text)}`, width);
   // A code frame keeps its lines and columns (the caret points at one): cut, never wrapped.
   const frame = (message.excerpt ?? []).map((line) => cutLine(`  ${sanitize(line)}`, width));
@@ -54,14 +54,21 @@ export function messageLines(
   if (text.length < all.length) {
     text[text.length - 1] = `${takeCells(text[text.length - 1] ?? '', Math.max(0, width - 1))}…`;
   }
-  return message.hint === undefined
-    ? { text }
-    : { text, hint: `  hint: ${sanitize(message.hint)}` };
+  if (message.hint === undefined) return { text, hintLines: [] };
+  const hint = `  hint: ${sanitize(message.hint)}`;
+  // Wrapped too, indented under "hint:": its end (the command to type) is often the point.
+  const hintLines = wrapText(hint, Math.max(1, width - 2), MESSAGE_HINT_LINES).map((line, index) =>
+    index === 0 ? `  ${line}` : `    ${line}`,
+  );
+  return { text, hint, hintLines };
 }
 
-/** Lines the message would take on the message line: up to three of text and one of hint. */
+/** Lines a message's hint may take on the message line. */
+export const MESSAGE_HINT_LINES = 4;
+
+/** Lines the message would take on the message line: up to three of text and four of hint. */
 export function messageHeight(message: Message | undefined, width: number): number {
   if (message === undefined) return 0;
-  const { text, hint } = messageLines(message, width);
-  return text.length + (hint === undefined ? 0 : 1);
+  const { text, hintLines } = messageLines(message, width);
+  return text.length + hintLines.length;
 }
