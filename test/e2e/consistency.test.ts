@@ -248,9 +248,9 @@ describe.skipIf(process.platform === 'win32')('the dashboard at 40, 80 and 120 c
         '-t',
         'main',
         '-x',
-        String(width + 10),
+        String(width - 10),
         '-y',
-        '20',
+        '14',
       ]);
       await tmux.waitFor((screen) => /shop/.test(screen), 'the table after the resize');
       process.kill(tmux.pidOf(CLI), signal);
