@@ -1,4 +1,4 @@
-// Project inference (DESIGN §5a): the cost a command pays for leaving <project> out, and
+// Project inference (README, "Projects, manifests and worktrees"): the cost a command pays for leaving <project> out, and
 // `pm up` with 10 services against a bare `node -e 0`. Inference is measured in-process
 // (median of many calls) and as the difference between two CLI runs in the same round.
 import { execFileSync } from 'node:child_process';

@@ -295,8 +295,9 @@ function duplicatedModules(bundles, exclusive) {
 
 function bundleName(file) {
   const name = basename(file, extname(file));
-  // src/commands/run.ts and src/native/linux.ts keep their names; an index is named by its folder.
-  return name === 'index' ? basename(dirname(file)) : name;
+  // src/commands/run.ts keeps its name; an index or an OS's backend (src/os/linux/backend.ts)
+  // is named by its folder.
+  return name === 'index' || name === 'backend' ? basename(dirname(file)) : name;
 }
 
 function packageName(specifier) {

@@ -18,7 +18,7 @@ const started = performance.now();
 
 // esbuild bundles in its own process while this one writes the declarations.
 const declarations = writeDeclarations({
-  entry: 'src/index.ts',
+  entry: 'src/api/index.ts',
   srcRoot: 'src',
   outDir: `${next}/api/types`,
 });
@@ -82,13 +82,13 @@ try {
     buildCli({
       outDir: next,
       esbuild: options,
-      esmOnly: (file) => /[\\/]components[\\/]render-app\.tsx$/.test(file),
-      exclusive: [/^backend-/],
+      esmOnly: (file) => /[\\/]dashboard[\\/]terminal[\\/]render-app\.tsx$/.test(file),
+      exclusive: [/^(linux|darwin|win32)$/],
     }),
     build({
       ...options,
       outdir: `${next}/api`,
-      entryPoints: { index: 'src/index.ts' },
+      entryPoints: { index: 'src/api/index.ts' },
       chunkNames: 'chunks/[name]-[hash]',
     }),
   ]);
@@ -105,6 +105,8 @@ try {
   // Bundled code keeps its licences: the notices of every bundled package ship beside it.
   await writeThirdPartyNotices(result.metafile, `${next}/THIRD-PARTY-NOTICES.txt`);
   await declarations;
+  // The API's source is src/api/index.ts; package.json names the types at the root of types/.
+  await writeFile(`${next}/api/types/index.d.ts`, "export * from './api/index.js';\n");
 } catch (error) {
   await declarations.catch(() => undefined);
   await rm(next, { recursive: true, force: true });

@@ -12,10 +12,10 @@ import { runWin, winPath } from './wine.mjs';
 
 /** The files with Windows-specific behaviour; every test in them runs (or says why it skips). */
 export const UNIT_FILES = [
-  'test/native/win32-tables.test.ts',
-  'test/native/win32-toolhelp.test.ts',
-  'test/native/win32-scanner.test.ts',
-  'test/native/darwin-win32-backend-choice.test.ts',
+  'test/os/win32/tables.test.ts',
+  'test/os/win32/toolhelp.test.ts',
+  'test/os/win32/scanner.test.ts',
+  'test/os/backend-choice.test.ts',
 ];
 
 /**

@@ -2,15 +2,15 @@
 // `await port('web')` and `await env()`. Same registry, rules and lock as `pm allocate`; the
 // project is inferred from the working directory like the CLI does when it is left out.
 import { resolve } from 'node:path';
-import { allocate, type Deps, projectPorts } from '../core/actions.js';
-import { projectVariables } from '../core/env-vars.js';
+import { processSettings } from '../cli/settings.js';
+import { allocate, type Deps, projectPorts } from '../core/actions/index.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { parseName } from '../core/names.js';
-import { isPort, type Port } from '../core/port.js';
-import { type ProjectContext, requireProject } from '../core/project.js';
-import { resolveRegistryPath } from '../core/store.js';
-import { createDeps } from '../create-deps.js';
+import { projectVariables } from '../core/model/env-vars.js';
+import { parseName } from '../core/model/names.js';
+import { isPort, type Port } from '../core/model/port.js';
+import { type ProjectContext, projectHere } from '../core/project/inference.js';
 import { wordRemedies } from '../view/remedies.js';
+import { createDeps } from '../wiring.js';
 
 export interface PortOptions {
   /** The directory the project is inferred from; relative to `process.cwd()`, the default. */
@@ -48,7 +48,7 @@ export async function port(
     // An inferred project gets its place recorded and its manifest's `prefer`, as in the CLI.
     const here =
       named === undefined
-        ? await projectHere(deps, options, `port('<project>', '${service}')`)
+        ? await projectOf(deps, options, `port('<project>', '${service}')`)
         : undefined;
     const declared = here?.manifest?.services.find((entry) => entry.service === service)?.prefer;
     const from = prefer ?? declared;
@@ -75,7 +75,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
   return explained(async () => {
     const deps = apiDeps(options);
     const here =
-      named === undefined ? await projectHere(deps, options, "env('<project>')") : undefined;
+      named === undefined ? await projectOf(deps, options, "env('<project>')") : undefined;
     const services = await projectPorts(deps, named ?? (here as ProjectContext).project);
     return Object.fromEntries(projectVariables(services));
   });
@@ -83,7 +83,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
 
 /** The CLI's wiring. The scanner loads koffi only when a scan is needed (a new service). */
 function apiDeps(options: EnvOptions): Deps {
-  return createDeps({ registryPath: resolveRegistryPath(options.registry) });
+  return createDeps(processSettings({ registry: options.registry }));
 }
 
 /**
@@ -100,26 +100,12 @@ async function explained<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * Which project the directory belongs to: the manifest, a worktree, or a recorded path. The
- * error names the call to write instead (`namedCall`), not the CLI's command.
- */
-async function projectHere(
-  deps: Pick<Deps, 'store'>,
-  options: EnvOptions,
-  namedCall: string,
-): Promise<ProjectContext> {
-  try {
-    return requireProject((await deps.store.read()).registry, resolve(options.cwd ?? '.'));
-  } catch (error) {
-    if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
-    throw new PmError(
-      error.code,
-      error.message,
-      [{ kind: 'text', text: `name the project: ${namedCall}` }, { kind: 'declare-manifest' }],
-      { cause: error },
-    );
-  }
+/** Without a project here, the error names the call to write instead of the CLI's command. */
+function projectOf(deps: Pick<Deps, 'store'>, options: EnvOptions, namedCall: string) {
+  return projectHere(deps.store, resolve(options.cwd ?? '.'), [
+    { kind: 'text', text: `name the project: ${namedCall}` },
+    { kind: 'declare-manifest' },
+  ]);
 }
 
 function checkedPort(value: number): Port {

@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheDirectory, readPrivateFile, writePrivateFile } from '../native/private-cache.js';
+import { cacheDirectory, readPrivateFile, writePrivateFile } from '../os/shared/private-cache.js';
 
 /** Far more than V8 writes for pm's largest CommonJS bundle (~150 kB); larger is not ours. */
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;
@@ -33,7 +33,7 @@ export function requireWithCodeCache(file: string, digest: string | undefined): 
   const cached = require.cache[file];
   if (cached) return cached.exports;
   const bundle = basename(file, '.js');
-  const directory = cacheDirectory();
+  const directory = cacheDirectory(process.env);
   const name = `code-${bundle}-${digest}-${process.version}-${process.arch}.v8`;
   const cachedData = readPrivateFile(directory, name, MAX_CACHE_BYTES);
   const script = new Script(Module.wrap(readFileSync(file, 'utf8')), {

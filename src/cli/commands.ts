@@ -8,18 +8,15 @@ import { runAllocate } from '../commands/allocate.js';
 import { runConfig } from '../commands/config.js';
 import type { Context } from '../commands/context.js';
 import { runFree } from '../commands/free.js';
-import { DEFAULT_INTERVAL_MS } from '../commands/interval.js';
 import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
 import { PmError } from '../core/errors.js';
-import { ephemeralRange } from '../native/ephemeral-range.js';
-import type { Env, Environment } from './environment.js';
+import type { NoticeSource } from '../dashboard/ui/app.js';
+import { ephemeralRange } from '../os/shared/ephemeral-range.js';
 import { type FlagName, type FlagValues, globalFlags } from './flags.js';
-
-export interface NoticeSource {
-  subscribe(listener: (text: string) => void): () => void;
-}
+import type { Env, Settings } from './settings.js';
+import { DEFAULT_INTERVAL_MS } from './values.js';
 
 /** Everything a command's runner gets: parsed input, the wired context, the checked env. */
 export interface Invocation {
@@ -30,7 +27,7 @@ export interface Invocation {
   /** The caller's environment, passed on to a command `pm run` starts. */
   readonly env: Env;
   readonly flags: FlagValues;
-  readonly environment: Environment;
+  readonly environment: Settings;
   /** Both ends are terminals: only then is the live dashboard shown. */
   readonly interactive: boolean;
   readonly notices: NoticeSource;
@@ -75,10 +72,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       if (flags.once || ctx.json || !interactive) {
         return runStatus(ctx, [], { all: flags.all }, environment.registryPath);
       }
-      const { runDashboard } = await import('../components/run-dashboard.js');
+      const { runDashboard } = await import('../dashboard/terminal/run-dashboard.js');
       return runDashboard({
         deps: ctx.deps,
         registryPath: environment.registryPath,
+        home: environment.home,
         intervalMs: flags.interval ?? DEFAULT_INTERVAL_MS,
         color: environment.color(flags.color),
         notices,

@@ -3,7 +3,7 @@
 // That path reads the registry file and nothing else: no Ink, no scanner, no lock.
 import type { Context } from '../commands/context.js';
 import { PmError } from '../core/errors.js';
-import { inferProject } from '../core/project.js';
+import { inferProject } from '../core/project/inference.js';
 import type { PositionalKind } from './commands.js';
 import { type FlagName, flagSpec } from './flags.js';
 

@@ -2,12 +2,17 @@
 // completions all read this table, so a flag cannot be accepted without being documented.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseInterval } from '../commands/interval.js';
-import { parseCount } from '../commands/suggest.js';
-import { ENV_FORMATS, parseEnvFormat, parseEnvName } from '../core/env-vars.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { parseKillTimeout, parseSignal, SIGNALS } from '../core/kill.js';
-import { type Port, type PortRange, parsePort, parsePortList, parseRange } from '../core/port.js';
+import { ENV_FORMATS, parseEnvFormat, parseEnvName } from '../core/model/env-vars.js';
+import { parseKillTimeout, parseSignal, SIGNALS } from '../core/model/kill.js';
+import {
+  type Port,
+  type PortRange,
+  parsePort,
+  parsePortList,
+  parseRange,
+} from '../core/model/port.js';
+import { parseCount, parseInterval } from './values.js';
 
 /** What a value parser may need: paths are relative to the caller's directory, not pm's. */
 export interface FlagContext {

@@ -1,7 +1,9 @@
 // `pm --help`, `pm help [<command>]` and `pm <command> --help`, rendered from the tables.
+
+import { currentPlatform } from '../os/index.js';
 import { COMMANDS, type CommandSpec, commandNamed } from './commands.js';
-import { defaultRegistryDescription, ENVIRONMENT_VARIABLES } from './environment.js';
 import { type FlagName, flagSpec, flagUsage, globalFlags } from './flags.js';
+import { defaultRegistryDescription, ENVIRONMENT_VARIABLES } from './settings.js';
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 the operation failed, 2 invalid input, 130 interrupted.';
 
@@ -13,7 +15,7 @@ export interface NamedRegistry {
 
 export function renderHelp(
   commandName: string | undefined,
-  platform: NodeJS.Platform = process.platform,
+  platform: NodeJS.Platform = currentPlatform().name as NodeJS.Platform,
   named?: NamedRegistry,
 ): string {
   return commandName === undefined

@@ -4,14 +4,15 @@
 import { resolve } from 'node:path';
 import type { Context, Io } from '../commands/context.js';
 import { EXIT, isPmError } from '../core/errors.js';
-import { createDeps } from '../create-deps.js';
+import type { NoticeSource } from '../dashboard/ui/app.js';
+import { currentPlatform } from '../os/index.js';
 import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { createStyle } from '../view/style.js';
-import type { NoticeSource } from './commands.js';
-import { type Env, readEnvironment } from './environment.js';
+import { createDeps } from '../wiring.js';
 import { type NamedRegistry, renderHelp } from './help.js';
 import { commandOf, flagValues, splitCommandLine } from './parse.js';
+import { type Env, readSettings } from './settings.js';
 
 declare const PM_VERSION: string;
 
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     const command = commandOf(line);
     const flags = flagValues(command, line, { cwd: io.cwd });
     json = flags.json;
-    const environment = readEnvironment(
+    const environment = readSettings(
       io.env,
       {
         cwd: io.cwd,
@@ -73,12 +74,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       },
     };
     const deps = createDeps({
-      registryPath: environment.registryPath,
-      scannerMode: environment.scannerMode ?? '',
-      ...(environment.lockStaleMs !== undefined ? { lockStaleMs: environment.lockStaleMs } : {}),
-      ...(environment.lockTimeoutMs !== undefined
-        ? { lockTimeoutMs: environment.lockTimeoutMs }
-        : {}),
+      ...environment,
       onNotice: (message) => {
         // The store words its own warnings ("warning: ..."); everything else is a note.
         const shown = message.startsWith('warning: ') ? message : `note: ${message}`;
@@ -101,7 +97,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       env: io.env,
       flags,
       environment,
-      // A getter: only the dashboard asks, and asking creates process.stdin (~1.7 ms).
+      // A getter: only the dashboard asks, and asking creates process.stdin, which costs.
       get interactive() {
         return io.isTTY && io.stdinIsTTY === true;
       },
@@ -165,7 +161,7 @@ export function processIo(): MainIo {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    platform: process.platform,
+    platform: currentPlatform().name as NodeJS.Platform,
     isTTY: process.stdout.isTTY === true,
     // Read lazily (see main): creating process.stdin costs a command that never reads it.
     get stdinIsTTY() {

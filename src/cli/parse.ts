@@ -1,6 +1,6 @@
 // Command line -> command, positional input and parsed flags, all driven by the tables.
 // node:util parseArgs rather than a CLI library: meow normalised a package.json on every
-// start (~25 ms, a fifth of a bare Node start) on paths that must stay near `node -e 0`.
+// start, on paths that must stay near `node -e 0` (docs/benchmarks.md, "Measured reasons").
 import { parseArgs } from 'node:util';
 import { PmError } from '../core/errors.js';
 import { sanitize } from '../view/sanitize.js';

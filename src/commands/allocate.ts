@@ -1,9 +1,9 @@
-import { allocate } from '../core/actions.js';
+import { allocate } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
-import type { Port } from '../core/port.js';
-import type { ProjectContext } from '../core/project.js';
+import type { Port } from '../core/model/port.js';
+import type { ProjectContext } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
-import { type Context, expectArgs, printJson, projectHere } from './context.js';
+import { type Context, expectArgs, printJson, projectHereFor } from './context.js';
 
 export interface AllocateFlags {
   readonly port?: Port | undefined;
@@ -39,7 +39,7 @@ export async function runAllocate(
   }
   // `pm allocate web` inside a project (manifest, recorded path, worktree): dev scripts need
   // not repeat its name. An inferred project gets its place recorded, like `pm up` does.
-  const here = input.length === 2 ? undefined : await projectHere(ctx, 'allocate');
+  const here = input.length === 2 ? undefined : await projectHereFor(ctx, 'allocate');
   const [project, service] =
     input.length === 2 ? (input as [string, string]) : [here!.project, input[0] as string];
   const inferredPlace =

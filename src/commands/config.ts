@@ -1,6 +1,6 @@
-import { configure } from '../core/actions.js';
-import type { EphemeralPorts } from '../core/config-warnings.js';
-import { formatRange, type Port, type PortRange } from '../core/port.js';
+import { configure } from '../core/actions/index.js';
+import type { EphemeralPorts } from '../core/model/config-warnings.js';
+import { formatRange, type Port, type PortRange } from '../core/model/port.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
 

@@ -1,8 +1,8 @@
-import type { Deps } from '../core/actions.js';
-import { isPmError, PmError } from '../core/errors.js';
-import { inferProject, type ProjectContext, requireProject } from '../core/project.js';
-import type { NamedListener } from '../core/status.js';
-import { withProgram } from '../core/status.js';
+import type { Deps } from '../core/actions/index.js';
+import { PmError } from '../core/errors.js';
+import type { NamedListener } from '../core/model/status.js';
+import { withProgram } from '../core/model/status.js';
+import { inferProject, type ProjectContext, projectHere } from '../core/project/inference.js';
 import type { Style } from '../view/style.js';
 
 export interface Io {
@@ -59,25 +59,12 @@ export function expectArgs(
   }
 }
 
-/**
- * The project the working directory belongs to (manifest, worktree, recorded path), so
- * `pm allocate web` inside a project need not repeat its name.
- */
-export async function projectHere(
-  ctx: Context,
-  command: 'allocate' | 'run' | 'env',
-): Promise<ProjectContext> {
-  try {
-    return requireProject((await ctx.deps.store.read()).registry, ctx.cwd);
-  } catch (error) {
-    if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
-    throw new PmError(
-      error.code,
-      error.message,
-      [{ kind: 'name-project', command }, { kind: 'declare-manifest' }],
-      { cause: error },
-    );
-  }
+/** Without a project here, the CLI's remedies: name it on the command line, or declare it. */
+export function projectHereFor(ctx: Context, command: 'allocate' | 'run' | 'env') {
+  return projectHere(ctx.deps.store, ctx.cwd, [
+    { kind: 'name-project', command },
+    { kind: 'declare-manifest' },
+  ]);
 }
 
 /**
@@ -90,7 +77,7 @@ export async function projectFor(
   command: 'allocate' | 'run' | 'env',
 ): Promise<{ project: string; here: ProjectContext | undefined }> {
   if (named === undefined) {
-    const here = await projectHere(ctx, command);
+    const here = await projectHereFor(ctx, command);
     return { project: here.project, here };
   }
   const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd);

@@ -1,9 +1,9 @@
-import { formatRange } from '../core/port.js';
-import { DEFAULT_RANGE } from '../core/registry.js';
+import { formatRange } from '../core/model/port.js';
+import { DEFAULT_RANGE } from '../core/model/registry.js';
+import type { ScanOutcome } from '../core/ports.js';
 import { describeOwner } from '../core/store/lock.js';
-import type { StoreHealth } from '../core/store.js';
-import type { EphemeralRange } from '../native/ephemeral-range.js';
-import type { ScanOutcome } from '../native/types.js';
+import type { StoreHealth } from '../core/store/registry-store.js';
+import type { EphemeralRange } from '../os/shared/ephemeral-range.js';
 import { wordRemedies } from '../view/remedies.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';

@@ -2,10 +2,11 @@
 // when it says something new.
 import * as nodeFs from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { updateFence } from '../core/env-file.js';
 import { PmError } from '../core/errors.js';
+import { updateFence } from '../core/model/env-file.js';
 import { replaceFile } from '../core/store/atomic-file.js';
 import { errnoOf, ioError, type StoreFs } from '../core/store/fs.js';
+import { currentPlatform } from '../os/index.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -55,7 +56,7 @@ export async function writeEnvFile(
   if (!update.changed) return 'unchanged';
   const fs = nodeFs as unknown as StoreFs;
   await replaceFile(
-    { fs, platform: process.platform },
+    { fs, platform: currentPlatform().name as NodeJS.Platform },
     target,
     Buffer.from(update.text, 'latin1'),
     mode,

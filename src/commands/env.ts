@@ -1,15 +1,15 @@
 // `pm env [<project>] [--format dotenv|shell|json] [--write FILE]`: the variables `pm run`
 // would set for a project's services, printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
-import { projectPorts } from '../core/actions.js';
+import { projectPorts } from '../core/actions/index.js';
+import { PmError } from '../core/errors.js';
 import {
   dotenvLines,
   type EnvFormat,
   formatVariables,
   jsonVariables,
   projectVariables,
-} from '../core/env-vars.js';
-import { PmError } from '../core/errors.js';
+} from '../core/model/env-vars.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 

@@ -1,10 +1,10 @@
-import { type FreeTarget, free } from '../core/actions.js';
+import { type FreeTarget, free } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
-import { listenerName } from '../core/explain.js';
-import { parsePort } from '../core/port.js';
-import { inferProject, noProjectError } from '../core/project.js';
-import { listenersByPort, primaryListener, withProgram } from '../core/status.js';
-import type { Listener } from '../native/types.js';
+import { listenerName } from '../core/model/explain.js';
+import { parsePort } from '../core/model/port.js';
+import { listenersByPort, primaryListener, withProgram } from '../core/model/status.js';
+import type { Listener } from '../core/ports.js';
+import { inferProject, noProjectError } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';
 

@@ -1,8 +1,9 @@
-import { queryPort, queryProject, queryService } from '../core/actions.js';
+import { queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { killPort, planKillPort } from '../core/actions/kill.js';
 import { PmError } from '../core/errors.js';
-import { type KillSignal, type KillTarget, killPort, planKillPort } from '../core/kill.js';
-import { type Port, parsePort } from '../core/port.js';
-import { inferProject, noProjectError } from '../core/project.js';
+import type { KillSignal, KillTarget } from '../core/model/kill.js';
+import { type Port, parsePort } from '../core/model/port.js';
+import { inferProject, noProjectError } from '../core/project/inference.js';
 import { killedNames, killMessage, ownerPhrase } from '../view/kill.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, listenerJson, printJson } from './context.js';

@@ -1,11 +1,11 @@
-import { queryPort, queryProject, queryService } from '../core/actions.js';
+import { queryPort, queryProject, queryService } from '../core/actions/index.js';
 import { isPmError, PmError } from '../core/errors.js';
-import { hiddenPid } from '../core/explain.js';
-import { isPort, parsePort } from '../core/port.js';
-import { processLabel } from '../core/program.js';
-import { requireProject } from '../core/project.js';
-import { type NamedListener, withProgram } from '../core/status.js';
-import type { Listener } from '../native/types.js';
+import { hiddenPid } from '../core/model/explain.js';
+import { isPort, parsePort } from '../core/model/port.js';
+import { processLabel } from '../core/model/program.js';
+import { type NamedListener, withProgram } from '../core/model/status.js';
+import type { Listener } from '../core/ports.js';
+import { requireProject } from '../core/project/inference.js';
 import { rowCells } from '../view/cells.js';
 import { endpoint } from '../view/endpoint.js';
 import { sanitize } from '../view/sanitize.js';

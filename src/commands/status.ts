@@ -1,6 +1,6 @@
-import { type StatusView, status } from '../core/actions.js';
-import { formatRange } from '../core/port.js';
-import { primaryListener } from '../core/status.js';
+import { type StatusView, status } from '../core/actions/index.js';
+import { formatRange } from '../core/model/port.js';
+import { primaryListener } from '../core/model/status.js';
 import { type Cells, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
 import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';

@@ -1,19 +1,6 @@
-import { suggest } from '../core/actions.js';
-import { PmError } from '../core/errors.js';
-import type { Port } from '../core/port.js';
+import { suggest } from '../core/actions/index.js';
+import type { Port } from '../core/model/port.js';
 import { type Context, expectArgs, printJson } from './context.js';
-
-export const MAX_SUGGESTIONS = 100;
-
-export function parseCount(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_SUGGESTIONS) {
-    throw new PmError(
-      'USAGE',
-      `invalid --count '${raw}': a whole number from 1 to ${MAX_SUGGESTIONS}`,
-    );
-  }
-  return Number(raw);
-}
 
 export async function runSuggest(
   ctx: Context,

@@ -1,7 +1,7 @@
 import { up } from '../core/actions/up.js';
 import { PmError } from '../core/errors.js';
-import { MANIFEST_FILE } from '../core/manifest.js';
-import { inferProject } from '../core/project.js';
+import { inferProject } from '../core/project/inference.js';
+import { MANIFEST_FILE } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, printJson } from './context.js';

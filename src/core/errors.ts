@@ -90,6 +90,13 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'NO_PROJECT',
 ]);
 
+/**
+ * Marks every PmError, whichever copy of this module made it (two bundles, a dependency's
+ * own copy of port-ledger): Symbol.for names one symbol per process, so the brand agrees
+ * where `instanceof` would not.
+ */
+const BRAND = Symbol.for('port-ledger.PmError');
+
 export class PmError extends Error {
   override readonly name = 'PmError';
   readonly code: ErrorCode;
@@ -129,8 +136,15 @@ export class PmError extends Error {
   }
 }
 
+// On the prototype, not the instance: it stays out of an error's own keys (equality, JSON).
+Object.defineProperty(PmError.prototype, BRAND, { value: true });
+
 export function isPmError(value: unknown): value is PmError {
-  return value instanceof PmError;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { readonly [BRAND]?: unknown })[BRAND] === true
+  );
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

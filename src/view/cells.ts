@@ -1,8 +1,8 @@
 // How a status row reads as text, shared by the snapshot (pm status) and the dashboard so the
 // two never disagree. Names and process names come from files and other processes: cells hold
 // them sanitized, so every width measured on a cell is the width that reaches the screen.
-import { projectLabel } from '../core/grouping.js';
-import { processLabel } from '../core/program.js';
+import { projectLabel } from '../core/model/grouping.js';
+import { processLabel } from '../core/model/program.js';
 import {
   addressesOf,
   type NamedListener,
@@ -10,7 +10,7 @@ import {
   primaryListener,
   type StatusRow,
   type UnmanagedRow,
-} from '../core/status.js';
+} from '../core/model/status.js';
 import { sanitize } from './sanitize.js';
 
 export const COLUMNS = [

@@ -1,8 +1,8 @@
 // The detail view's text: the allocation, why its state is what it is, and the process. Every
 // string from the registry or another process goes through sanitize here, once.
-import { explainState, listenerName } from '../core/explain.js';
-import type { StatusRow, UnmanagedRow } from '../core/status.js';
-import type { ProcessDetail } from '../native/types.js';
+import { explainState, listenerName } from '../core/model/explain.js';
+import type { StatusRow, UnmanagedRow } from '../core/model/status.js';
+import type { ProcessDetail } from '../core/ports.js';
 import { endpoint } from './endpoint.js';
 import { sanitize } from './sanitize.js';
 

@@ -1,5 +1,6 @@
 // How a kill's outcome reads, the same in the CLI (stderr) and the dashboard's message line.
-import { describeTarget, type KillResult } from '../core/kill.js';
+import type { KillResult } from '../core/actions/kill.js';
+import { describeTarget } from '../core/model/kill.js';
 import { sanitize } from './sanitize.js';
 
 /** "of user bob (uid 1001)" per pid, for processes that are not the caller's own. */

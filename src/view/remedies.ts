@@ -1,7 +1,7 @@
 // Remedies in each front end's words: the CLI names commands and flags, the dashboard names
 // keys (and says so when something can only be done on the command line).
 import type { Remedy, RemedyKind } from '../core/errors.js';
-import { NAME_RULE } from '../core/names.js';
+import { NAME_RULE } from '../core/model/names.js';
 
 export type FrontEnd = 'cli' | 'dashboard';
 

@@ -40,7 +40,7 @@ export function paint(style: Style, how: Paint, text: string): string {
 export function colorWanted(
   flag: boolean,
   stream: { readonly isTTY?: boolean },
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): boolean {
   if (!flag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;

@@ -85,7 +85,7 @@ describe.skipIf(!builtIn || process.platform !== 'linux')(
       expect(cached.length).toBeGreaterThanOrEqual(1);
       // pm's bundles are in pm's cache.
       expect(codeCaches(dir).map((name) => name.split('-')[1])).toEqual(
-        expect.arrayContaining(['main', 'backend']),
+        expect.arrayContaining(['main', 'linux']),
       );
     });
   },

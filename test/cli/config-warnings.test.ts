@@ -1,7 +1,7 @@
 // `pm config` accepts risky settings, and says so on stderr, naming the ports (exit 0).
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ephemeralRange } from '../../src/native/ephemeral-range.js';
+import { ephemeralRange } from '../../src/os/shared/ephemeral-range.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 

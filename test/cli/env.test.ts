@@ -104,7 +104,7 @@ describe("a manifest's env name", () => {
     expect((await pm('env', 'shop')).stdout).toBe(expected);
     await runMain(['--registry', path, 'env', '--write', join(dir, '.env')], { cwd: dir });
     expect(readFileSync(join(dir, '.env'), 'utf8')).not.toMatch(/^(PORT|GATEWAY)=/m);
-    const { env } = await import('../../src/index.js');
+    const { env } = await import('../../src/api/index.js');
     expect(await env({ registry: path, cwd: dir })).toEqual({
       API_GW_PORT: api,
       WEB_PORT: web,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../src/commands/context.js';
 import { runKill } from '../../src/commands/kill.js';
-import type { ProcessInspector } from '../../src/native/types.js';
+import type { ProcessInspector } from '../../src/core/ports.js';
 import { createStyle } from '../../src/view/style.js';
 import { fakeControl, fakeScanner, tcp, testDeps } from '../helpers/fakes.js';
 import { tempDirPerTest } from '../helpers/tmp.js';

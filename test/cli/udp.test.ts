@@ -4,7 +4,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bindProbe } from '../../src/native/bind-probe.js';
+import { bindProbe } from '../../src/os/shared/bind-probe.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 

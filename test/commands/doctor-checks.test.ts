@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { doctorChecks } from '../../src/commands/doctor.js';
 import { PmError } from '../../src/core/errors.js';
-import { emptyRegistry, withDefaults } from '../../src/core/registry.js';
-import type { StoreHealth } from '../../src/core/store.js';
+import { emptyRegistry, withDefaults } from '../../src/core/model/registry.js';
+import type { StoreHealth } from '../../src/core/store/registry-store.js';
 
 const LINUX_EPHEMERAL = {
   start: 32768,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '../../src/commands/status.js';
-import { statusView } from '../../src/core/actions.js';
-import { emptyRegistry, withAllocation, withProjectPlace } from '../../src/core/registry.js';
+import { statusView } from '../../src/core/actions/index.js';
+import { emptyRegistry, withAllocation, withProjectPlace } from '../../src/core/model/registry.js';
 import { createStyle } from '../../src/view/style.js';
 import { fakeScanner, tcp } from '../helpers/fakes.js';
 

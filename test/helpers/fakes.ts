@@ -1,8 +1,8 @@
 // The one set of test doubles: a scanner the test controls, an unavailable one, listeners,
 // and Deps over a real registry file with a bind probe that refuses chosen ports.
-import type { Deps } from '../../src/core/actions.js';
-import { RegistryStore } from '../../src/core/store.js';
-import type { Listener, Scanner, ScanOutcome } from '../../src/native/types.js';
+import type { Deps } from '../../src/core/actions/index.js';
+import type { Listener, Scanner, ScanOutcome } from '../../src/core/ports.js';
+import { RegistryStore } from '../../src/core/store/registry-store.js';
 
 export interface FakeScanner extends Scanner {
   /** Replaces what the next scans report. */

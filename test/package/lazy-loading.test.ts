@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { port } from '../../src/index.js';
+import { port } from '../../src/api/index.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const ENTRY = fileURLToPath(new URL('../../dist/api/index.js', import.meta.url));
@@ -50,7 +50,7 @@ function loadedBy(registry: string, service?: string): Loaded {
     .map((url) => fileURLToPath(url));
   return {
     koffi: files.some((file) => /[\\/]node_modules[\\/]koffi[\\/]/.test(file)),
-    backend: files.some((file) => /[\\/]chunks[\\/]backend-(linux|darwin|win32)-/.test(file)),
+    backend: files.some((file) => /[\\/]chunks[\\/]backend-/.test(file)),
     react: files.some((file) => readFileSync(file, 'utf8').includes('react.transitional.element')),
   };
 }

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { emptyRegistry, type Project, type Registry } from '../../src/core/registry.js';
-import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
+import { emptyRegistry, type Project, type Registry } from '../../src/core/model/registry.js';
+import { parseRegistry, serializeRegistry } from '../../src/core/store/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, tempFiles, Worker, worker } from './harness.js';
 

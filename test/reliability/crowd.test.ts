@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allocations } from '../../src/core/registry.js';
-import { parseRegistry } from '../../src/core/registry-file.js';
+import { allocations } from '../../src/core/model/registry.js';
+import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm } from './harness.js';
 

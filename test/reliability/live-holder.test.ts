@@ -5,9 +5,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseRegistry } from '../../src/core/registry-file.js';
+import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
-import { waitFor } from '../native/helpers/wait.js';
+import { waitFor } from '../os/helpers/wait.js';
 import { cleanEnv, requireBuild, runPm, Worker, worker } from './harness.js';
 
 const STALE_MS = 2000;

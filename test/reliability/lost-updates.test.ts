@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistry } from '../../src/core/registry-file.js';
+import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, tempFiles, Worker, worker } from './harness.js';
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveRegistryPath } from '../../src/core/store/location.js';
+import { resolveRegistryPath } from '../../src/cli/settings.js';
 import { REAL_DEFAULT_REGISTRY, runCli, runPm as runPmWithDefaults } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PmError } from '../../src/core/errors.js';
-import type { Project, Registry } from '../../src/core/registry.js';
-import { parseRegistry, serializeRegistry } from '../../src/core/registry-file.js';
+import type { Project, Registry } from '../../src/core/model/registry.js';
+import { parseRegistry, serializeRegistry } from '../../src/core/store/registry-file.js';
 
 const PATH = '/home/ana/.config/port-manager/registry.toml';
 

@@ -18,9 +18,9 @@ import {
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { withAllocation } from '../../src/core/registry.js';
-import { parseRegistry } from '../../src/core/registry-file.js';
-import { MAX_REGISTRY_BYTES, RegistryStore } from '../../src/core/store.js';
+import { withAllocation } from '../../src/core/model/registry.js';
+import { parseRegistry } from '../../src/core/store/registry-file.js';
+import { MAX_REGISTRY_BYTES, RegistryStore } from '../../src/core/store/registry-store.js';
 import { wordRemedies } from '../../src/view/remedies.js';
 import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';

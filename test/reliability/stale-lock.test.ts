@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseRegistry } from '../../src/core/registry-file.js';
+import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256, Worker, worker } from './harness.js';
 

@@ -6,9 +6,9 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Registry } from '../../src/core/registry.js';
-import { parseRegistry } from '../../src/core/registry-file.js';
-import { RegistryStore } from '../../src/core/store.js';
+import type { Registry } from '../../src/core/model/registry.js';
+import { parseRegistry } from '../../src/core/store/registry-file.js';
+import { RegistryStore } from '../../src/core/store/registry-store.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, Worker, worker } from './harness.js';
 

@@ -4,10 +4,10 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '../../src/commands/status.js';
-import { firstFrame } from '../../src/components/first-frame.js';
-import { wrapText } from '../../src/components/message-text.js';
-import { statusView } from '../../src/core/actions.js';
-import { emptyRegistry, withAllocation } from '../../src/core/registry.js';
+import { statusView } from '../../src/core/actions/index.js';
+import { emptyRegistry, withAllocation } from '../../src/core/model/registry.js';
+import { firstFrame } from '../../src/dashboard/terminal/first-frame.js';
+import { wrapText } from '../../src/dashboard/ui/message-text.js';
 import { clipToWidth, visibleLength } from '../../src/view/ansi.js';
 import { sanitize } from '../../src/view/sanitize.js';
 import { createStyle } from '../../src/view/style.js';

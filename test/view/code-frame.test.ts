@@ -3,9 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { messageLines } from '../../src/components/message-text.js';
-import { messageOf } from '../../src/components/messages.js';
-import { loadManifest } from '../../src/core/manifest.js';
+import { loadManifest } from '../../src/core/project/manifest.js';
+import { messageOf } from '../../src/dashboard/model/messages.js';
+import { messageLines } from '../../src/dashboard/ui/message-text.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 

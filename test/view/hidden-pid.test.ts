@@ -3,13 +3,13 @@
 // pm", with the uid when the scanner gave one.
 import { describe, expect, it } from 'vitest';
 import { runQuery } from '../../src/commands/query.js';
-import { killRequestOf } from '../../src/components/acting.js';
-import { dashboardRows } from '../../src/components/rows.js';
-import { statusView } from '../../src/core/actions.js';
-import { listenerName } from '../../src/core/explain.js';
-import { planKill } from '../../src/core/kill.js';
-import { emptyRegistry, withAllocation } from '../../src/core/registry.js';
-import type { Listener } from '../../src/native/types.js';
+import { statusView } from '../../src/core/actions/index.js';
+import { listenerName } from '../../src/core/model/explain.js';
+import { planKill } from '../../src/core/model/kill.js';
+import { emptyRegistry, withAllocation } from '../../src/core/model/registry.js';
+import type { Listener } from '../../src/core/ports.js';
+import { killRequestOf } from '../../src/dashboard/model/acting.js';
+import { dashboardRows } from '../../src/dashboard/model/rows.js';
 import { rowCells } from '../../src/view/cells.js';
 import { createStyle } from '../../src/view/style.js';
 import { fakeScanner, tcp, testDeps } from '../helpers/fakes.js';

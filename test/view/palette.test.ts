@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stateStyle } from '../../src/components/theme.js';
+import { stateStyle } from '../../src/dashboard/ui/theme.js';
 import type { DisplayState } from '../../src/view/cells.js';
 import { STATE_PALETTE } from '../../src/view/palette.js';
 import { createStyle, paint } from '../../src/view/style.js';

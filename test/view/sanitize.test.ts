@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '../../src/commands/status.js';
-import { statusView } from '../../src/core/actions.js';
-import { emptyRegistry, withAllocation } from '../../src/core/registry.js';
+import { statusView } from '../../src/core/actions/index.js';
+import { emptyRegistry, withAllocation } from '../../src/core/model/registry.js';
 import { visibleLength } from '../../src/view/ansi.js';
 import { sanitize } from '../../src/view/sanitize.js';
 import { createStyle } from '../../src/view/style.js';

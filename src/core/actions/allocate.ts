@@ -1,11 +1,10 @@
 // Handing out ports: `allocate` (idempotent, checked against live listeners and a bind probe,
 // decided under the registry lock) and `suggest` (the same rule, nothing reserved).
-import type { Listener, ScanOutcome } from '../../native/types.js';
-import type { Deps } from '../deps.js';
+
 import { PmError } from '../errors.js';
-import { listenerName } from '../explain.js';
-import { parseName } from '../names.js';
-import { formatRange, type Port } from '../port.js';
+import { listenerName } from '../model/explain.js';
+import { parseName } from '../model/names.js';
+import { formatRange, type Port } from '../model/port.js';
 import {
   type Allocation,
   candidatePorts,
@@ -17,9 +16,10 @@ import {
   withAllocation,
   withProjectPath,
   withProjectPlace,
-} from '../registry.js';
-import { listenersByPort, serviceMarker, withProgram } from '../status.js';
-import { isBrowserUnsafePort } from '../unsafe-ports.js';
+} from '../model/registry.js';
+import { listenersByPort, serviceMarker, withProgram } from '../model/status.js';
+import { isBrowserUnsafePort } from '../model/unsafe-ports.js';
+import type { Deps, Listener, ScanOutcome } from '../ports.js';
 import { statusOptions } from './live.js';
 
 export interface AllocateRequest {

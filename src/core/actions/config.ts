@@ -1,8 +1,8 @@
 // The range ports come from and the ports never handed out.
-import { configWarnings, type EphemeralPorts } from '../config-warnings.js';
-import type { Deps } from '../deps.js';
-import type { Port, PortRange } from '../port.js';
-import { type Registry, withDefaults } from '../registry.js';
+import { configWarnings, type EphemeralPorts } from '../model/config-warnings.js';
+import type { Port, PortRange } from '../model/port.js';
+import { type Registry, withDefaults } from '../model/registry.js';
+import type { Deps } from '../ports.js';
 
 export interface ConfigChange {
   readonly range?: PortRange;

@@ -1,15 +1,16 @@
 // Releasing ports: one service, a whole project, or whoever owns a port.
-import type { Deps } from '../deps.js';
+
 import { PmError } from '../errors.js';
-import { compareNames, parseName } from '../names.js';
-import type { Port } from '../port.js';
+import { compareNames, parseName } from '../model/names.js';
+import type { Port } from '../model/port.js';
 import {
   type Allocation,
   ownerOf,
   type Registry,
   withoutProject,
   withoutService,
-} from '../registry.js';
+} from '../model/registry.js';
+import type { Deps } from '../ports.js';
 
 export type FreeTarget =
   | { readonly kind: 'service'; readonly project: string; readonly service: string }

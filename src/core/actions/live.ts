@@ -3,16 +3,15 @@
 // and what a listening process is beyond its socket: the directory it runs in (conflict,
 // moved) and the service `pm run` started it for (moved).
 import { resolve } from 'node:path';
-import type { ScanOutcome } from '../../native/types.js';
-import type { Deps } from '../deps.js';
-import { allocations, type Registry, samePath } from '../registry.js';
+import { allocations, type Registry, samePath } from '../model/registry.js';
 import {
   listenersByPort,
   REGISTRY_VARIABLE,
   SERVICE_MARKER,
   type StatusOptions,
   unmanagedRows,
-} from '../status.js';
+} from '../model/status.js';
+import type { Deps, ScanOutcome } from '../ports.js';
 
 /**
  * A scan with owners for the ports `wanted` names; when one of those allocations is idle,

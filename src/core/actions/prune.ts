@@ -2,9 +2,9 @@
 // worktree) holds ports nobody will use again. Projects without a recorded path are listed,
 // never freed: pm cannot tell whether they are still in use.
 import { statSync } from 'node:fs';
-import type { Deps } from '../deps.js';
-import type { Port } from '../port.js';
-import { type Registry, withoutProject } from '../registry.js';
+import type { Port } from '../model/port.js';
+import { type Registry, withoutProject } from '../model/registry.js';
+import type { Deps } from '../ports.js';
 
 export interface PrunedProject {
   readonly project: string;

@@ -1,12 +1,12 @@
 // Looking things up: a project's services with their live state, one service's port, and who
 // owns and who listens on a port.
-import type { Listener, Scanner, ScanOutcome } from '../../native/types.js';
-import type { Deps } from '../deps.js';
+
 import { PmError } from '../errors.js';
-import { compareNames, parseName } from '../names.js';
-import type { Port } from '../port.js';
-import { type Allocation, findPort, ownerOf, type Registry } from '../registry.js';
-import type { NamedListener, PortState, StatusRow } from '../status.js';
+import { compareNames, parseName } from '../model/names.js';
+import type { Port } from '../model/port.js';
+import { type Allocation, findPort, ownerOf, type Registry } from '../model/registry.js';
+import type { NamedListener, PortState, StatusRow } from '../model/status.js';
+import type { Deps, Listener, Scanner, ScanOutcome } from '../ports.js';
 import { scanForRows } from './live.js';
 import { statusView } from './status.js';
 

@@ -1,9 +1,9 @@
 // The table every front end shows: allocations joined with the live scan, the unmanaged
 // listeners, and (for idle services) where a service moved to.
-import type { ScanOutcome } from '../../native/types.js';
-import type { Deps } from '../deps.js';
-import { allocatedPorts, type Registry } from '../registry.js';
-import { type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from '../status.js';
+
+import { allocatedPorts, type Registry } from '../model/registry.js';
+import { type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from '../model/status.js';
+import type { Deps, ScanOutcome } from '../ports.js';
 import { scanForRows, statusOptions } from './live.js';
 import { type PortQuery, scannerInfo } from './query.js';
 

@@ -1,16 +1,17 @@
 // `pm up`: every service a manifest declares gets its port in one transaction, so a failure
 // part-way (no free port left) leaves the registry exactly as it was.
-import type { Deps } from '../deps.js';
-import type { ManifestService } from '../manifest.js';
-import { compareNames, parseName } from '../names.js';
-import type { Port } from '../port.js';
+
+import { compareNames, parseName } from '../model/names.js';
+import type { Port } from '../model/port.js';
 import {
   pickFreePort,
   type Registry,
   withAllocation,
   withoutService,
   withProjectPlace,
-} from '../registry.js';
+} from '../model/registry.js';
+import type { Deps } from '../ports.js';
+import type { ManifestService } from '../project/manifest.js';
 import { isFreeNow } from './allocate.js';
 
 export interface UpRequest {

@@ -1,11 +1,11 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
 import { dirname, join } from 'node:path';
-import { isDeadWritersTemp, tempPathFor } from '../../native/temp-file.js';
+import { isDeadWritersTemp, tempPathFor } from '../../os/shared/temp-file.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
-export { isTempFileOf } from '../../native/temp-file.js';
+export { isTempFileOf } from '../../os/shared/temp-file.js';
 
 export interface FileContext {
   readonly fs: StoreFs;

@@ -93,7 +93,7 @@ export const sleep = (ms: number): Promise<void> =>
 /**
  * The real file system, with a directory watch that reports changed names. Built on node:fs's
  * callbacks, not fs/promises: loading fs/promises brings about ten more of Node's internal
- * modules (readline, fs watchers, REPL history...) into every pm start, 1-1.5 ms measured.
+ * modules (readline, fs watchers, REPL history...) into every pm start (docs/benchmarks.md).
  */
 export function systemFs(): StoreFs {
   return {

@@ -1,26 +1,26 @@
 import { join, resolve } from 'node:path';
-import { homeDirectory } from '../../native/home.js';
 import { PmError } from '../errors.js';
 
 /** --registry, then $PM_REGISTRY, then the per-user config directory (README, "The registry"). */
 export function resolveRegistryPath(
-  flag?: string,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform,
+  /** The user's home directory by these variables, where there is one (src/os/shared/home.ts). */
+  homeDirectory: (env: Readonly<Record<string, string | undefined>>) => string | undefined,
 ): string {
   if (flag) return resolve(flag);
   if (env.PM_REGISTRY) return resolve(env.PM_REGISTRY);
   if (platform === 'win32') {
     // Windows: the profile directory, as os.homedir() finds it (USERPROFILE), never HOME.
-    const appData = env.APPDATA ?? join(home({}), 'AppData', 'Roaming');
+    const appData = env.APPDATA ?? join(home(homeDirectory({})), 'AppData', 'Roaming');
     return join(appData, 'port-manager', 'registry.toml');
   }
-  const config = env.XDG_CONFIG_HOME || join(home(env), '.config');
+  const config = env.XDG_CONFIG_HOME || join(home(homeDirectory(env)), '.config');
   return join(resolve(config), 'port-manager', 'registry.toml');
 }
 
-function home(env: NodeJS.ProcessEnv): string {
-  const found = homeDirectory(env);
+function home(found: string | undefined): string {
   if (found !== undefined) return found;
   throw new PmError(
     'IO',

@@ -18,13 +18,9 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import {
-  type Liveness,
-  type ProcessIdentity,
-  type ProcessProbe,
-  systemProbe,
-} from '../../native/process-identity.js';
+import { systemProbe } from '../../os/shared/process-identity.js';
 import { PmError } from '../errors.js';
+import type { Liveness, ProcessIdentity, ProcessProbe } from '../ports.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 
 export const LOCK_SUFFIX = '.lock';

@@ -2,9 +2,11 @@
 // Prints "ready" just before asking for the lock and "committed" after the write.
 // argv: <registry> <project> <port>
 import { RegistryStore } from '../../../dist/api/index.js';
+import { lockFromEnv } from './lock-env.mjs';
 
 const [path, project, portText] = process.argv.slice(2);
 const store = new RegistryStore({
+  ...lockFromEnv(),
   path,
   onNotice: (message) => process.stdout.write(`note: ${message}\n`),
 });

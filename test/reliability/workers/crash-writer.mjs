@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { parseRegistry, RegistryStore, serializeRegistry } from '../../../dist/api/index.js';
+import { lockFromEnv } from './lock-env.mjs';
 
 const [path, chunkText] = process.argv.slice(2);
 const chunk = Number(chunkText);
@@ -30,7 +31,7 @@ async function open(file, flags, mode) {
   });
 }
 
-const store = new RegistryStore({ path, fs: { open } });
+const store = new RegistryStore({ ...lockFromEnv(), path, fs: { open } });
 for (let i = 0; i < 2; i++) serializeRegistry(parseRegistry(readFileSync(path, 'utf8'), path));
 process.stdout.write('ready\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));

@@ -5,10 +5,12 @@
 import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { RegistryStore } from '../../../dist/api/index.js';
+import { lockFromEnv } from './lock-env.mjs';
 
 const [path, project] = process.argv.slice(2);
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const store = new RegistryStore({
+  ...lockFromEnv(),
   path,
   fs: {
     rename: async (from, to) => {

@@ -2,6 +2,7 @@
 // Each adds one service (a distinct port) and bumps a counter. Waits for "go" on stdin so all
 // workers start together. argv: <registry> <worker id> <count> <lock|nolock>
 import { RegistryStore } from '../../../dist/api/index.js';
+import { lockFromEnv } from './lock-env.mjs';
 
 const [path, idText, countText, mode] = process.argv.slice(2);
 const id = Number(idText);
@@ -11,8 +12,13 @@ const count = Number(countText);
 // delete other writers' temp files, turning lost updates into failed ones.
 const store =
   mode === 'nolock'
-    ? new RegistryStore({ path, unsafeNoLock: true, fs: { readdir: async () => [] } })
-    : new RegistryStore({ path });
+    ? new RegistryStore({
+        ...lockFromEnv(),
+        path,
+        unsafeNoLock: true,
+        fs: { readdir: async () => [] },
+      })
+    : new RegistryStore({ ...lockFromEnv(), path });
 
 function addService(registry, service, port) {
   const project = `w${id}`;

@@ -1,0 +1,142 @@
+// Stopping the process that holds a port: the plan. Who may be signalled is decided purely
+// over an injected process table, so every refusal is tested without going near a real
+// process; core/actions/kill.ts reads the table and carries the plan out.
+
+import { PmError } from '../errors.js';
+import type { Listener } from '../ports.js';
+import { listenerName } from './explain.js';
+import type { Port } from './port.js';
+import { processLabel } from './program.js';
+import { type NamedListener, withProgram } from './status.js';
+
+/** The signals a user may ask for, without the SIG prefix. KILL is always the last resort. */
+export const SIGNALS = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2', 'KILL'] as const;
+export type KillSignal = (typeof SIGNALS)[number];
+
+export const DEFAULT_KILL_TIMEOUT_MS = 5000;
+
+/** A signal name as a user types it (`term`, `SIGINT`); `what` names the input in errors. */
+export function parseSignal(raw: string, what: string): KillSignal {
+  const name = raw.trim().toUpperCase().replace(/^SIG/, '');
+  if ((SIGNALS as readonly string[]).includes(name)) return name as KillSignal;
+  throw new PmError('USAGE', `invalid ${what} '${raw}': expected one of ${SIGNALS.join(', ')}`);
+}
+
+/** A wait in seconds (fractions allowed), 0 to 3600, as milliseconds. */
+export function parseKillTimeout(raw: string, what: string): number {
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds > 3600) {
+    throw new PmError(
+      'USAGE',
+      `invalid ${what} '${raw}': expected seconds from 0 to 3600, e.g. 5 or 0.5`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** One process pm is about to signal, with the start time that names it. */
+export interface KillTarget {
+  readonly pid: number;
+  readonly startTime: number;
+  /** `vite (node)`, or undefined when the OS did not name it. Foreign: sanitize to show. */
+  readonly label?: string;
+  /** The owner's uid, where the scanner or the OS said. */
+  readonly uid?: number;
+  readonly listeners: readonly NamedListener[];
+}
+
+/** The facts the plan is made from: what the OS said about each pid and about pm itself. */
+export interface KillTable {
+  readonly self: { readonly pid: number; readonly uid?: number };
+  /** pm's parent, its parent, ... (the shell, the terminal, init). */
+  readonly ancestors: ReadonlySet<number>;
+  readonly processes: ReadonlyMap<number, { readonly startTime?: number; readonly uid?: number }>;
+}
+
+/** "vite (node) (pid 4242)": how every kill message names a process. */
+export function describeTarget(target: Pick<KillTarget, 'pid' | 'label'>): string {
+  return `${target.label ? `${target.label} ` : ''}(pid ${target.pid})`;
+}
+
+export function refuse(message: string, next: string): PmError {
+  return new PmError('KILL_REFUSED', message, next);
+}
+
+/**
+ * Who would be signalled to free `port`, or the reason pm refuses. Pure: the caller gathered
+ * the table from the OS (or a test wrote it).
+ */
+export function planKill(
+  port: Port,
+  listeners: readonly Listener[],
+  table: KillTable,
+): KillTarget[] {
+  if (listeners.length === 0) {
+    throw new PmError('NOT_LISTENING', `nothing listens on port ${port}`, 'nothing to stop');
+  }
+  const hidden = listeners.find((listener) => listener.pid === undefined);
+  if (hidden) {
+    throw refuse(
+      `port ${port} is held by ${listenerName(hidden)}: pm cannot signal a process it cannot see`,
+      'stop it as its owner (or as root / an administrator)',
+    );
+  }
+  const byPid = new Map<number, NamedListener[]>();
+  for (const listener of listeners) {
+    const list = byPid.get(listener.pid as number) ?? [];
+    list.push(withProgram(listener));
+    byPid.set(listener.pid as number, list);
+  }
+  return [...byPid].map(([pid, held]) => {
+    const first = held[0] as NamedListener;
+    const label = processLabel(first.process, first.program);
+    const who = describeTarget({ pid, ...(label !== undefined ? { label } : {}) });
+    const facts = table.processes.get(pid);
+    if (!Number.isInteger(pid) || pid <= 1) {
+      throw refuse(
+        `${who} holds port ${port}: pm never signals pid ${pid} (the system's init)`,
+        'stop the service through the system (e.g. systemctl)',
+      );
+    }
+    if (pid === table.self.pid) {
+      throw refuse(`${who} holding port ${port} is pm itself`, 'pm does not stop itself');
+    }
+    if (table.ancestors.has(pid)) {
+      throw refuse(
+        `${who} holding port ${port} started pm (it is one of pm's parent processes)`,
+        'stop it from its own terminal; pm never signals the programs it runs under',
+      );
+    }
+    const uid = first.uid ?? facts?.uid;
+    const mine = table.self.uid;
+    if (mine !== undefined && mine !== 0 && uid !== undefined && uid !== mine) {
+      throw refuse(
+        `${who} holding port ${port} belongs to another user (uid ${uid}); pm lacks the right to signal it`,
+        'stop it as its owner (or as root)',
+      );
+    }
+    if (facts?.startTime === undefined) {
+      throw refuse(
+        `cannot read the start time of ${who}, so pm cannot make sure it signals that same process`,
+        'stop it by hand',
+      );
+    }
+    return {
+      pid,
+      startTime: facts.startTime,
+      ...(label !== undefined ? { label } : {}),
+      ...(uid !== undefined ? { uid } : {}),
+      listeners: held,
+    };
+  });
+}
+
+/** Refuses when the pid now names another process: pids are reused. */
+export function checkSameProcess(target: KillTarget, startTimeNow: number | undefined): void {
+  if (startTimeNow !== undefined && startTimeNow !== target.startTime) {
+    throw refuse(
+      `pid ${target.pid} is no longer ${describeTarget(target)}: its start time changed (the pid was reused); nothing was signalled`,
+      'look again at who listens on the port',
+    );
+  }
+}

@@ -1,0 +1,233 @@
+// .pm.toml: the services a repository declares (README, "Projects, manifests and worktrees"), and .pm.local.toml beside it,
+// which overrides them per machine. Unlike the registry (which pm writes and keeps foreign keys
+// of), a manifest is written by people, so an unknown key is a typo to report, not data to keep.
+
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import { PmError } from '../errors.js';
+import { isEnvName, servicePortName } from '../model/env-vars.js';
+import { isValidName, NAME_RULE } from '../model/names.js';
+import { isPort, type Port } from '../model/port.js';
+import { codeFrame, describeValue as describe, isTable } from '../store/registry-file.js';
+import { readRegularFile } from './regular-file.js';
+
+export const MANIFEST_FILE = '.pm.toml';
+export const LOCAL_MANIFEST_FILE = '.pm.local.toml';
+
+export interface ManifestService {
+  readonly service: string;
+  /** The variable `pm run`/`pm env` set to the port. */
+  readonly env: string;
+  /** Search for a free port from here upward. */
+  readonly prefer?: Port;
+}
+
+export interface Manifest {
+  /** The .pm.toml that was read. */
+  readonly file: string;
+  /** Its directory: the project's root, recorded as the project's path. */
+  readonly dir: string;
+  /** The .pm.local.toml that overrode it, when there was one. */
+  readonly localFile?: string;
+  /** As declared; absent means "the main worktree's directory name" (see project.ts). */
+  readonly project?: string;
+  /** Sorted by name. */
+  readonly services: readonly ManifestService[];
+}
+
+export interface ManifestText {
+  readonly file: string;
+  readonly text: string;
+}
+
+const TOP_KEYS = ['project', 'services'] as const;
+const SERVICE_KEYS = ['env', 'prefer'] as const;
+
+/** WEB_PORT for web, API_V2_PORT for api-v2: the variable a service gets unless it names one. */
+export const defaultEnvName: (service: string) => string = servicePortName;
+
+/**
+ * Variable names the manifest declares (`env = "..."`), only where they differ from the
+ * default `<SERVICE>_PORT`: an undeclared service still gets PORT from `pm run`.
+ */
+export function declaredEnvNames(manifest: Manifest | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const entry of manifest?.services ?? []) {
+    if (entry.env !== servicePortName(entry.service)) names.set(entry.service, entry.env);
+  }
+  return names;
+}
+
+/** The nearest .pm.toml at or above `from`, without reading it. */
+export function findManifestFile(from: string): string | undefined {
+  let dir = from;
+  for (;;) {
+    const file = join(dir, MANIFEST_FILE);
+    if (existsSync(file)) return file;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The manifest that governs `from`, merged with its local override; undefined when none. */
+export function loadManifest(from: string): Manifest | undefined {
+  const file = findManifestFile(from);
+  if (file === undefined) return undefined;
+  const main = readManifestText(file);
+  if (main === undefined) return undefined;
+  const local = readManifestText(join(dirname(file), LOCAL_MANIFEST_FILE));
+  return parseManifest(main, local);
+}
+
+function readManifestText(file: string): ManifestText | undefined {
+  const read = readRegularFile(file);
+  if (read.ok) return { file, text: read.text };
+  if (read.reason === 'missing') return undefined;
+  const why = {
+    'not-regular': 'it is not a regular file (a directory, FIFO or device)',
+    'too-large': 'it is larger than 1 MiB',
+    unreadable: 'it cannot be read (permissions?)',
+  }[read.reason];
+  throw invalid(file, '', why);
+}
+
+type Table = Record<string, unknown>;
+
+interface Declared {
+  readonly project?: string;
+  readonly services: ReadonlyMap<string, { readonly env?: string; readonly prefer?: Port }>;
+}
+
+/** Pure: the manifest in `main`, each key of `local` (if any) taking precedence. */
+export function parseManifest(main: ManifestText, local?: ManifestText): Manifest {
+  const base = readDeclared(main);
+  const over = local ? readDeclared(local) : undefined;
+  const names = new Set([...base.services.keys(), ...(over?.services.keys() ?? [])]);
+  const services: ManifestService[] = [...names].sort().map((service) => {
+    const a = base.services.get(service);
+    const b = over?.services.get(service);
+    const prefer = b?.prefer ?? a?.prefer;
+    return {
+      service,
+      env: b?.env ?? a?.env ?? defaultEnvName(service),
+      ...(prefer !== undefined ? { prefer } : {}),
+    };
+  });
+  rejectSharedEnv(services, local?.file ?? main.file);
+  const project = over?.project ?? base.project;
+  return {
+    file: main.file,
+    dir: dirname(main.file),
+    ...(local ? { localFile: local.file } : {}),
+    ...(project !== undefined ? { project } : {}),
+    services,
+  };
+}
+
+function readDeclared({ file, text }: ManifestText): Declared {
+  let doc: Table;
+  try {
+    doc = parse(text, { integersAsBigInt: true, maxDepth: 16 }) as Table;
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const first = error.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '');
+      throw invalid(file, `${error.line}:${error.column}`, first ?? '', codeFrame(error));
+    }
+    throw invalid(file, '', error instanceof Error ? error.message : String(error));
+  }
+  rejectUnknown(doc, TOP_KEYS, '', file);
+  let project: string | undefined;
+  if (doc.project !== undefined) {
+    if (typeof doc.project !== 'string')
+      throw invalid(file, 'project', `expected a name in quotes, found ${describe(doc.project)}`);
+    if (!isValidName(doc.project))
+      throw invalid(file, 'project', `invalid project name ${describe(doc.project)}: ${NAME_RULE}`);
+    project = doc.project;
+  }
+  const services = new Map<string, { env?: string; prefer?: Port }>();
+  if (doc.services !== undefined) {
+    if (!isTable(doc.services))
+      throw invalid(
+        file,
+        'services',
+        `expected tables like [services.web], found ${describe(doc.services)}`,
+      );
+    for (const [service, entry] of Object.entries(doc.services)) {
+      const keyPath = `services.${service}`;
+      if (!isValidName(service)) throw invalid(file, keyPath, `invalid service name: ${NAME_RULE}`);
+      if (!isTable(entry))
+        throw invalid(file, keyPath, `expected a table ([${keyPath}]), found ${describe(entry)}`);
+      rejectUnknown(entry, SERVICE_KEYS, keyPath, file);
+      services.set(service, {
+        ...readEnv(entry.env, `${keyPath}.env`, file),
+        ...readPrefer(entry.prefer, `${keyPath}.prefer`, file),
+      });
+    }
+  }
+  return { ...(project !== undefined ? { project } : {}), services };
+}
+
+function readEnv(value: unknown, keyPath: string, file: string): { env?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || !isEnvName(value)) {
+    throw invalid(
+      file,
+      keyPath,
+      `expected a variable name (letters, digits and "_", not starting with a digit), found ${describe(value)}`,
+    );
+  }
+  return { env: value };
+}
+
+function readPrefer(value: unknown, keyPath: string, file: string): { prefer?: Port } {
+  if (value === undefined) return {};
+  const port = typeof value === 'bigint' ? Number(value) : Number.NaN;
+  if (!isPort(port))
+    throw invalid(file, keyPath, `expected a port 1-65535, found ${describe(value)}`);
+  return { prefer: port };
+}
+
+function rejectUnknown(table: Table, known: readonly string[], at: string, file: string): void {
+  for (const key of Object.keys(table)) {
+    if (known.includes(key)) continue;
+    const keyPath = at === '' ? key : `${at}.${key}`;
+    const expected = known.map((name) => `'${name}'`).join(' and ');
+    throw invalid(
+      file,
+      keyPath,
+      `unknown key; ${at === '' ? 'the file' : 'a service'} takes only ${expected}`,
+    );
+  }
+}
+
+/** Two services exporting one variable would hand a command two different ports under it. */
+function rejectSharedEnv(services: readonly ManifestService[], file: string): void {
+  const seen = new Map<string, string>();
+  for (const { service, env } of services) {
+    const first = seen.get(env);
+    if (first !== undefined)
+      throw invalid(
+        file,
+        `services.${service}.env`,
+        `${env} is already the variable of service '${first}'`,
+      );
+    seen.set(env, service);
+  }
+}
+
+function invalid(
+  file: string,
+  where: string,
+  problem: string,
+  excerpt: readonly string[] = [],
+): PmError {
+  const place = where === '' ? '' : /^\d+:\d+$/.test(where) ? `:${where}` : ` at ${where}`;
+  return new PmError(
+    'MANIFEST_INVALID',
+    `manifest ${file}${place} is invalid: ${problem}`,
+    `correct the file and run the command again; nothing was changed (${basename(file)} is read, never written, by pm)`,
+    { excerpt },
+  );
+}

@@ -1,5 +1,0 @@
-// Everything pm reads natively on Win32, as one module: the socket scanner and the process
-// inspector share their decoders, so they load together (one lazy bundle of the CLI,
-// scripts/build-cli.mjs; one chunk of the API) and each decoder exists once.
-export { createWin32Scanner } from './win32.js';
-export { createWin32Inspector } from './win32-process.js';

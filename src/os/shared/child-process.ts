@@ -1,0 +1,101 @@
+// Running the user's command for `pm run`: stdio inherited, the exit status passed back, and
+// signals sent to pm reaching the whole process tree (npm -> sh -> vite), not just the
+// first process.
+//
+// Process groups: without a terminal on stdin (scripts, CI, a supervisor) the child gets its
+// own group (detached), and pm signals the group. With a terminal, the child stays in pm's
+// group: a background group reading the terminal would be stopped by SIGTTIN (Vite reads keys),
+// and Ctrl-C from the terminal already reaches every process of the foreground group. pm then
+// forwards signals sent to pm alone (kill <pm pid>) to each process of the child's tree.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { isatty } from 'node:tty';
+
+export type ForwardedSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+export const FORWARDED_SIGNALS: readonly ForwardedSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export type ChildOutcome =
+  | { readonly kind: 'exited'; readonly code: number }
+  | { readonly kind: 'failed'; readonly code: 126 | 127; readonly reason: string };
+
+export interface RunningCommand {
+  readonly pid: number;
+  /** Resolves when the command ends, with the exit code pm should exit with. */
+  readonly done: Promise<ChildOutcome>;
+}
+
+export interface RunCommandOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Own process group; defaults to "stdin is not a terminal" (see above). */
+  readonly detached?: boolean;
+  /** Descendants of a pid (inclusive), for forwarding when the child shares pm's group. */
+  readonly treeOf?: (pid: number) => Iterable<number>;
+  readonly platform?: NodeJS.Platform;
+}
+
+/** 128 + N for a child killed by signal N, as shells report it. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+function failure(error: NodeJS.ErrnoException, command: string): ChildOutcome {
+  if (error.code === 'ENOENT') {
+    return { kind: 'failed', code: 127, reason: `command not found: ${command}` };
+  }
+  if (error.code === 'EACCES' || error.code === 'EISDIR' || error.code === 'ENOEXEC') {
+    return { kind: 'failed', code: 126, reason: `not executable: ${command}` };
+  }
+  return { kind: 'failed', code: 126, reason: `could not start ${command}: ${error.message}` };
+}
+
+export function runCommand(argv: readonly string[], options: RunCommandOptions): RunningCommand {
+  const [command, ...args] = argv as [string, ...string[]];
+  const platform = options.platform ?? process.platform;
+  // isatty, not process.stdin.isTTY: pm never reads stdin here, and creating the stream
+  // would delay every `pm run`'s command (docs/benchmarks.md, "Measured reasons").
+  const detached = platform !== 'win32' && (options.detached ?? !isatty(0));
+  const child = spawn(command, args, {
+    stdio: 'inherit',
+    env: options.env,
+    detached,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+  });
+  const forward = (signal: ForwardedSignal) => {
+    const pid = child.pid;
+    if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const targets = detached ? [-pid] : [...(options.treeOf?.(pid) ?? [pid])];
+    for (const target of targets) {
+      try {
+        process.kill(target, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  // While the child runs, pm does not die of these signals itself: it passes them on and
+  // exits with whatever the child does about them. In a shared group the terminal and the
+  // shell already deliver SIGINT and SIGHUP to the child; passing them on again would make
+  // it see two (a second Ctrl-C means "force quit" to many servers).
+  const passOn = new Set<ForwardedSignal>(detached ? FORWARDED_SIGNALS : ['SIGTERM']);
+  const handler = (signal: ForwardedSignal) => {
+    if (passOn.has(signal)) forward(signal);
+  };
+  // Other handlers (the bin's "Ctrl-C exits 130") step aside until the child is gone.
+  const others = FORWARDED_SIGNALS.map((signal) => [signal, process.listeners(signal)] as const);
+  for (const signal of FORWARDED_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, handler);
+  }
+  const done = new Promise<ChildOutcome>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => resolve(failure(error, command)));
+    child.once('exit', (code, signal) =>
+      resolve({ kind: 'exited', code: signal ? signalExitCode(signal) : (code ?? 1) }),
+    );
+  }).finally(() => {
+    for (const signal of FORWARDED_SIGNALS) process.off(signal, handler);
+    for (const [signal, listeners] of others)
+      for (const listener of listeners) process.on(signal, listener);
+  });
+  return { pid: child.pid ?? -1, done };
+}
