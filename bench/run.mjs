@@ -4,6 +4,7 @@
 import { runContentionBench } from './contention.mjs';
 import { runDashboardBench } from './dashboard.mjs';
 import { runImportBench } from './import.mjs';
+import { runMcpBench } from './mcp.mjs';
 import { runProjectsBench } from './projects.mjs';
 import { runWatchBench } from './run-watch.mjs';
 import { runScanBench } from './scan.mjs';
@@ -24,3 +25,4 @@ if (wanted('size')) runSizeLimitBench();
 if (wanted('contention')) await runContentionBench();
 if (wanted('projects')) await runProjectsBench();
 if (wanted('run')) await runWatchBench();
+if (wanted('mcp')) await runMcpBench();

@@ -8,6 +8,7 @@ import { runAllocate } from '../commands/allocate.js';
 import { runConfig } from '../commands/config.js';
 import type { Context } from '../commands/context.js';
 import { runFree } from '../commands/free.js';
+import { runMcp } from '../commands/mcp.js';
 import { runQuery } from '../commands/query.js';
 import { runStatus } from '../commands/status.js';
 import { runSuggest } from '../commands/suggest.js';
@@ -250,6 +251,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['dry-run'],
     run: async ({ ctx, input, flags }) =>
       (await import('../commands/prune.js')).runPrune(ctx, input, { dryRun: flags['dry-run'] }),
+  },
+  {
+    name: 'mcp',
+    usage: ['mcp'],
+    summary:
+      'a Model Context Protocol server on stdio, so coding agents ask pm for ports (docs/mcp.md)',
+    examples: ['claude mcp add pm -- pm mcp'],
+    flags: [],
+    // The server and the MCP SDK load inside runMcp, only when this command runs.
+    run: ({ ctx, input, environment }) => runMcp(ctx, input, environment.registryPath),
   },
   {
     name: 'completion',

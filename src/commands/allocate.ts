@@ -1,4 +1,4 @@
-import { allocate } from '../core/actions/index.js';
+import { type AllocateResult, allocate } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
 import type { Port } from '../core/model/port.js';
 import type { ProjectContext } from '../core/project/inference.js';
@@ -37,29 +37,12 @@ export async function runAllocate(
       kind: 'exact-or-prefer',
     });
   }
-  // `pm allocate web` inside a project (manifest, recorded path, worktree): dev scripts need
-  // not repeat its name. An inferred project gets its place recorded, like `pm up` does.
-  const here = input.length === 2 ? undefined : await projectHereFor(ctx, 'allocate');
-  const [project, service] =
-    input.length === 2 ? (input as [string, string]) : [here!.project, input[0] as string];
-  const inferredPlace =
-    here && flags.path === undefined
-      ? {
-          path: here.path,
-          ...(here.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
-        }
-      : {};
-  const result = await allocate(ctx.deps, {
-    project,
-    service,
-    ...inferredPlace,
-    ...(flags.port !== undefined ? { port: flags.port } : {}),
-    ...(flags.prefer !== undefined
-      ? { prefer: flags.prefer }
-      : declaredPrefer(here, service, flags)),
-    force: flags.force,
-    ...(flags.path !== undefined ? { path: flags.path } : {}),
-  });
+  const result = await allocateFor(
+    ctx,
+    input.length === 2 ? input[0] : undefined,
+    input.at(-1) as string,
+    flags,
+  );
   for (const warning of result.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
   if (ctx.json) {
     printJson(ctx.io, {
@@ -73,4 +56,39 @@ export async function runAllocate(
     ctx.io.out(String(result.port));
   }
   return 0;
+}
+
+/**
+ * `pm allocate`'s rule, shared with the MCP server's `port` tool: the named project, or the one
+ * the working directory belongs to (manifest, recorded path, worktree), which then gets its
+ * place recorded like `pm up` does, and the manifest's `prefer` unless a port is asked for.
+ */
+export async function allocateFor(
+  ctx: Context,
+  named: string | undefined,
+  service: string,
+  flags: AllocateFlags,
+): Promise<AllocateResult> {
+  // `pm allocate web` inside a project (manifest, recorded path, worktree): dev scripts need
+  // not repeat its name.
+  const here = named !== undefined ? undefined : await projectHereFor(ctx, 'allocate');
+  const project = named ?? here!.project;
+  const inferredPlace =
+    here && flags.path === undefined
+      ? {
+          path: here.path,
+          ...(here.worktreeOf !== undefined ? { worktreeOf: here.worktreeOf } : {}),
+        }
+      : {};
+  return allocate(ctx.deps, {
+    project,
+    service,
+    ...inferredPlace,
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.prefer !== undefined
+      ? { prefer: flags.prefer }
+      : declaredPrefer(here, service, flags)),
+    force: flags.force,
+    ...(flags.path !== undefined ? { path: flags.path } : {}),
+  });
 }

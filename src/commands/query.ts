@@ -1,4 +1,4 @@
-import { queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { type PortQuery, queryPort, queryProject, queryService } from '../core/actions/index.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { hiddenPid } from '../core/model/explain.js';
 import { isPort, parsePort } from '../core/model/port.js';
@@ -70,6 +70,19 @@ function portForgotten(error: unknown, name: string): unknown {
   });
 }
 
+/** `pm query :<port> --json`, also the MCP `who` tool's answer (which adds to each listener). */
+export function portJson(result: PortQuery) {
+  return {
+    port: result.port,
+    owner: result.owner ? { project: result.owner.project, service: result.owner.service } : null,
+    path: result.path ?? null,
+    state: result.state ?? null,
+    moved_to: result.moved?.port ?? null,
+    listeners: result.listeners.map(listenerJson),
+    scanner: result.scanner,
+  };
+}
+
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
   expectArgs(
     input,
@@ -84,17 +97,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
     if (ctx.json) {
-      printJson(ctx.io, {
-        port: result.port,
-        owner: result.owner
-          ? { project: result.owner.project, service: result.owner.service }
-          : null,
-        path: result.path ?? null,
-        state: result.state ?? null,
-        moved_to: result.moved?.port ?? null,
-        listeners: result.listeners.map(listenerJson),
-        scanner: result.scanner,
-      });
+      printJson(ctx.io, portJson(result));
       return 0;
     }
     const owner = result.owner

@@ -228,3 +228,16 @@ export interface Platform {
    */
   cwdOf(pid: number): string | undefined;
 }
+
+/** Knocking on a local port (loopback only): for `wait`. */
+export interface Reach {
+  /** The loopback address that accepted a connection within `timeoutMs`, or undefined. */
+  connects(port: number, timeoutMs: number): Promise<string | undefined>;
+  /** The status of `GET path` on `host:port`, or undefined when no HTTP answer came in time. */
+  httpStatus(
+    host: string,
+    port: number,
+    path: string,
+    timeoutMs: number,
+  ): Promise<number | undefined>;
+}

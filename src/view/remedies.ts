@@ -1,9 +1,10 @@
 // Remedies in each front end's words: the CLI names commands and flags, the dashboard names
-// keys (and says so when something can only be done on the command line).
+// keys (and says so when something can only be done on the command line), the MCP server
+// names its tools and their arguments, and says what only the user can do.
 import type { Remedy, RemedyKind } from '../core/errors.js';
 import { NAME_RULE } from '../core/model/names.js';
 
-export type FrontEnd = 'cli' | 'dashboard';
+export type FrontEnd = 'cli' | 'dashboard' | 'mcp';
 
 /** Every remedy kind; the test words each in both front ends, so a new kind needs words. */
 export const REMEDY_KINDS = [
@@ -126,8 +127,55 @@ function dashboardWords(remedy: Remedy): string {
   }
 }
 
+/** For a coding agent: the tool to call and its arguments, or what to ask the user for. */
+function agentWords(remedy: Remedy): string {
+  switch (remedy.kind) {
+    case 'help':
+      return "list the tools (tools/list) for each tool's arguments";
+    case 'suggest':
+      return 'call port without a port argument to have a free one picked';
+    case 'force':
+      return 'only the user can record a port that is in use (pm allocate --port N --force)';
+    case 'stop-listener':
+      return 'stop that process if it is yours (kill, with confirm: true), or use another port';
+    case 'free-service-first':
+      return `call free with project "${remedy.project}" and service "${remedy.service}" first, then port with port ${remedy.port}`;
+    case 'free-port-first':
+      return `call free with port ${remedy.port} first, if that allocation is no longer needed`;
+    case 'free-ports':
+      return 'call free for allocations no longer needed (status lists them)';
+    case 'widen-range': {
+      const range = remedy.range ? `${remedy.range.start}-${remedy.range.end}` : 'A-B';
+      return `ask the user to widen the range (pm config --range ${range})`;
+    }
+    case 'list-allocations':
+      return 'call status to see what is allocated';
+    case 'list-project':
+      return `call status with project "${remedy.project}" to see its services`;
+    case 'allocate':
+      return `call port with project "${remedy.project}"${remedy.service === undefined ? ' and a service' : ` and service "${remedy.service}"`}`;
+    case 'name-project':
+      return 'pass project, or a cwd inside a project (a directory with a .pm.toml above it, or a recorded path)';
+    case 'declare-manifest':
+      return 'declare the project in a .pm.toml at the repository root (one [services.<name>] table per service), then call port for each service';
+    case 'exact-or-prefer':
+      return 'pass port for exactly that port, or prefer to search upward from it, not both';
+    case 'name-rule':
+      return `${NAME_RULE} (e.g. shop, api-v2, worker_1)`;
+    case 'restore-backup':
+      return `do not edit or delete the registry; ask the user to run 'pm doctor' ('pm doctor --restore' ${RESTORE_TAIL})`;
+    case 'doctor':
+      return "ask the user to run 'pm doctor' to see what is wrong";
+    case 'other-registry':
+      return "ask the user to point pm at another registry file (PM_REGISTRY in the MCP server's environment)";
+    case 'text':
+      return remedy.text;
+  }
+}
+
 /** One remedy in the front end's words (not sanitized: see formatError). */
 export function wordRemedy(remedy: Remedy, frontEnd: FrontEnd): string {
+  if (frontEnd === 'mcp') return agentWords(remedy);
   return frontEnd === 'cli' ? cliWords(remedy) : dashboardWords(remedy);
 }
 

@@ -140,8 +140,9 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       ),
     );
     expect(unwanted).toEqual([]);
-    // The dashboard's bundle is the one big file; everything else is small.
-    expect(packed.size).toBeLessThan(400_000);
+    // The dashboard's bundle and the MCP server's (the SDK, zod and Ajv: about 130 kB
+    // packed) are the big files; everything else is small.
+    expect(packed.size).toBeLessThan(520_000);
   });
 
   it('installs the pm bin and its long alias, which run', async () => {

@@ -26,7 +26,9 @@ const SAMPLES: { readonly [K in RemedyKind]: Extract<Remedy, { kind: K }> } = {
   text: { kind: 'text', text: 'check the permissions of /tmp/x' },
 };
 
-const FRONT_ENDS: readonly FrontEnd[] = ['cli', 'dashboard'];
+const FRONT_ENDS: readonly FrontEnd[] = ['cli', 'dashboard', 'mcp'];
+/** The MCP server's tools (src/mcp/tools.ts): what an agent can call instead of a command. */
+const TOOL_WORDS = /\b(call (port|free|status|kill)|kill|tools\/list|pass (port|project))\b/;
 /** No key does these: the dashboard says which command does. */
 const COMMAND_LINE_ONLY: ReadonlySet<RemedyKind> = new Set([
   'force',
@@ -51,6 +53,14 @@ describe('remedies in each front end', () => {
           expect(words).not.toMatch(/ --[a-z]/);
         }
         if (frontEnd === 'cli') expect(words).not.toMatch(/\bpress\b/);
+        if (frontEnd === 'mcp') {
+          // An agent has tools, not keys or flags; what only a person can do says so.
+          expect(words).not.toMatch(/\bpress\b/);
+          if (/ --[a-z]|'pm /.test(words)) expect(words).toMatch(/\b(ask )?the user\b/);
+          if (!COMMAND_LINE_ONLY.has(kind) && kind !== 'name-rule' && kind !== 'text') {
+            expect(words).toMatch(TOOL_WORDS);
+          }
+        }
       });
     }
   }
@@ -64,6 +74,16 @@ describe('remedies in each front end', () => {
     expect(dashboard).toContain('press s');
     expect(dashboard).not.toContain('pass --force');
     expect(wordRemedies([], 'cli')).toBeUndefined();
+  });
+
+  it('tells an agent which tool to call, with its arguments', () => {
+    const remedies: Remedy[] = [{ kind: 'stop-listener' }, { kind: 'suggest' }, { kind: 'force' }];
+    expect(wordRemedies(remedies, 'mcp')).toBe(
+      'stop that process if it is yours (kill, with confirm: true), or use another port, call port without a port argument to have a free one picked, or only the user can record a port that is in use (pm allocate --port N --force)',
+    );
+    expect(wordRemedy({ kind: 'allocate', project: 'shop', service: 'web' }, 'mcp')).toBe(
+      'call port with project "shop" and service "web"',
+    );
   });
 });
 

@@ -96,6 +96,18 @@ export async function killTable(
   };
 }
 
+/**
+ * Who a kill of `port` would signal right now, or the refusal: the same checks killPort makes
+ * first, with nothing signalled (an agent is shown this before it confirms).
+ */
+export async function planPortKill(
+  deps: Pick<KillDeps, 'scanner' | 'control'>,
+  port: Port,
+): Promise<KillTarget[]> {
+  const listeners = await listenersOn(deps.scanner, port);
+  return planKill(port, listeners, await killTable(deps.control, listeners));
+}
+
 async function released(deps: KillDeps, port: Port, withinMs: number): Promise<boolean> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
@@ -153,8 +165,7 @@ export async function killPort(
 ): Promise<KillResult> {
   const first = options.signal ?? 'TERM';
   const timeoutMs = options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
-  const listeners = await listenersOn(deps.scanner, port);
-  const targets = planKill(port, listeners, await killTable(deps.control, listeners));
+  const targets = await planPortKill(deps, port);
   if (options.expectPid !== undefined && !targets.some((t) => t.pid === options.expectPid)) {
     throw refuse(
       `port ${port} is now held by ${targets.map(describeTarget).join(', ')}, not the pid ${options.expectPid} you agreed to stop; nothing was signalled`,
