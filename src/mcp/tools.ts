@@ -23,7 +23,6 @@ import type { Port } from '../core/model/port.js';
 import { processLabel } from '../core/model/program.js';
 import { primaryListener, statusRows } from '../core/model/status.js';
 import { requireProject } from '../core/project/inference.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
 import {
   allocation,
   cwdArg,
@@ -304,11 +303,9 @@ const envTool = tool({
   },
   async run(args, env) {
     const ctx = contextFor(env, directoryOf(env, args.cwd));
-    const { project, here } = await projectFor(ctx, args.project, 'env');
-    const vars = projectVariables(
-      await projectPorts(env.deps, project),
-      declaredEnvNames(here?.manifest),
-    );
+    const { project } = await projectFor(ctx, args.project, 'env');
+    // As `pm env`: <SERVICE>_PORT only, the same wherever it is asked (issue 23).
+    const vars = projectVariables(await projectPorts(env.deps, project));
     return {
       structured: { project, variables: jsonVariables(vars) },
       lines: [`variables of ${foreign(project)}:`, ...dotenvLines(vars)],
@@ -368,6 +365,11 @@ const whoTool = tool({
     owner: allocation.omit({ port: true }).nullable().describe('The allocation of this port'),
     path: z.string().nullable(),
     state: portState.nullable(),
+    moved_to: z
+      .number()
+      .int()
+      .nullable()
+      .describe("State moved: the port the owner's own process listens on instead"),
     listeners: z.array(
       listener.extend({
         cwd: z.string().nullable(),
