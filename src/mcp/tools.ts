@@ -294,7 +294,7 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT for each service, plus the names its .pm.toml declares.",
+    "The environment variables `pm env` gives a project's services: <SERVICE>_PORT for each service, the same wherever it is asked (a .pm.toml env name is for `pm run` of that service only).",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
