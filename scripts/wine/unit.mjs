@@ -16,6 +16,7 @@ export const UNIT_FILES = [
   'test/os/win32/toolhelp.test.ts',
   'test/os/win32/scanner.test.ts',
   'test/os/backend-choice.test.ts',
+  'test/os/win32/kill.test.ts',
 ];
 
 /**

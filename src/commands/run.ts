@@ -1,17 +1,15 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isOwnListener } from '../core/actions/allocate.js';
 import { type Drift, watchDrift } from '../core/actions/drift.js';
 import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
-import type { Scripts } from '../core/model/dev-servers.js';
 import { listenerName } from '../core/model/explain.js';
 import { listenersByPort, withProgram } from '../core/model/status.js';
 import type { Listener, ProcessTree } from '../core/ports.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
+import { packageScripts } from '../core/project/package-scripts.js';
 import { runCommand } from '../os/shared/child-process.js';
 import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
@@ -35,29 +33,17 @@ export interface RunHooks {
 
 const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
 
-/** The `scripts` of package.json in `dir`, read once when first asked. */
-export function packageScripts(dir: string): Scripts {
-  let scripts: Record<string, unknown> | undefined;
-  let read = false;
-  return {
-    get(name) {
-      if (!read) {
-        read = true;
-        try {
-          const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-            scripts?: unknown;
-          };
-          if (parsed.scripts && typeof parsed.scripts === 'object') {
-            scripts = parsed.scripts as Record<string, unknown>;
-          }
-        } catch {
-          // No package.json (or not JSON): then no command runs a script pm could recognise.
-        }
-      }
-      const value = scripts?.[name];
-      return typeof value === 'string' ? value : undefined;
-    },
-  };
+/** Said at start when the command (or its script) already chooses a port of its own. */
+export function pinnedMessage(
+  project: string,
+  service: string,
+  port: number,
+  pinned: { readonly server: string; readonly port?: number },
+): string {
+  if (pinned.port === undefined || pinned.port === port) {
+    return `pm: the command chooses ${pinned.server}'s port itself; pm left it as it is (${service}'s port is ${port})`;
+  }
+  return `pm: the command pins ${pinned.server} to port ${pinned.port}, not ${service}'s port ${port}; to record that port instead: pm free ${project} ${service} && pm allocate ${project} ${service} --port ${pinned.port}`;
 }
 
 export function driftMessage(service: string, drift: Drift): string {
@@ -111,6 +97,7 @@ export async function runRun(
   if (plan.appended) {
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
+  if (plan.pinned) ctx.io.err(pinnedMessage(project, service, plan.port, plan.pinned));
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {

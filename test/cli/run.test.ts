@@ -245,6 +245,80 @@ describe('pm run with a dev server that ignores PORT', () => {
   });
 });
 
+describe('pm run with servers it does not run itself (issue 30)', () => {
+  it('gives python -m http.server its port as a positional argument, and it serves there', async () => {
+    const { path, pm } = await registry();
+    const root = tempDir();
+    writeFileSync(join(root, 'index.html'), 'served by http.server');
+    const run = startPm(
+      [
+        '--registry',
+        path,
+        'run',
+        'shop',
+        'py',
+        '--',
+        'python3',
+        '-m',
+        'http.server',
+        '--bind',
+        '127.0.0.1',
+      ],
+      { cwd: root },
+    );
+    await run.waitFor(/http\.server ignores PORT: added (\d+)/);
+    const port = (await pm('query', 'shop', 'py')).stdout.trim();
+    expect(run.output().stderr).toContain(`added ${port}`);
+    // The server is up on pm's port when a request to it answers with the file.
+    const body = await until(() => fetchText(`http://127.0.0.1:${port}/index.html`), 15_000);
+    expect(body).toBe('served by http.server');
+    run.child.kill('SIGTERM');
+    await run.exited;
+  });
+
+  it('says at start that a script pins its own port, and how to record it', async () => {
+    const { path } = await registry();
+    const project = tempDir();
+    const bin = join(project, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'storybook'), `#!${process.execPath}\n`);
+    chmodSync(join(bin, 'storybook'), 0o755);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ scripts: { sb: 'storybook dev -p 6006' } }),
+    );
+    const result = await runPmIn(
+      project,
+      ['--registry', path, 'run', 'shop', 'sb', '--', 'npm', 'run', 'sb'],
+      {
+        PATH: `${bin}:${process.env.PATH}`,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/pins storybook to port 6006, not sb's port \d+/);
+    expect(result.stderr).toContain('pm free shop sb && pm allocate shop sb --port 6006');
+  });
+});
+
+async function fetchText(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url);
+    return response.ok ? await response.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('drift', () => {
   it('warns once naming both ports, and status shows the allocation as moved', async () => {
     const { path, pm } = await registry();

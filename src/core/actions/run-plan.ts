@@ -28,6 +28,8 @@ export interface RunPlan {
   readonly variables: Variables;
   readonly argv: readonly string[];
   readonly appended?: { readonly server: string; readonly args: readonly string[] };
+  /** The command already chooses a port (pm said so at start). */
+  readonly pinned?: { readonly server: string; readonly port?: number };
 }
 
 export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan> {
@@ -50,5 +52,6 @@ export async function planRun(deps: Deps, request: RunRequest): Promise<RunPlan>
     ],
     argv: portPlan.argv,
     ...(portPlan.appended ? { appended: portPlan.appended } : {}),
+    ...(portPlan.pinned ? { pinned: portPlan.pinned } : {}),
   };
 }

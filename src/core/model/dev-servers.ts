@@ -7,7 +7,8 @@
 // server (empty: the bare command does), and the flag it takes.
 
 export interface DevServer {
-  /** The executable's base name as it appears in a command or script. */
+  /** The executable's base name as it appears in a command or script (a Python module or
+   *  script for Python servers: `http.server`, `manage.py`). */
   readonly bin: string;
   /**
    * First arguments that start a server. `[]` matches the bare command too; any other first
@@ -16,19 +17,62 @@ export interface DevServer {
   readonly subcommands: readonly string[];
   /** Whether the bare command (no subcommand, or only flags) starts a server. */
   readonly bare: boolean;
-  readonly flag: string;
+  /** Whether any first argument starts a server too (`json-server db.json`). */
+  readonly anyArgument?: boolean;
+  /** How the port is given: `flag N` appended, or `N` as the last positional argument. */
+  readonly port: { readonly flag: string } | { readonly positional: true };
+  /** Spellings of the port flag beyond `--port`, `--port=N` and `-p` (jekyll's `-P`). */
+  readonly portFlags?: readonly string[];
+  /** Flags before the subcommand that take a value (`flask --app hello run`). */
+  readonly valueFlags?: readonly string[];
+  /** The server reads PORT: pm appends nothing, but says when the command pins a port. */
+  readonly readsPort?: boolean;
 }
+
+const flag = (name = '--port') => ({ flag: name }) as const;
 
 export const DEV_SERVERS: readonly DevServer[] = [
   // Vite and the frameworks that are Vite underneath when started as `vite` (SvelteKit,
   // SolidStart's `vite dev`, Qwik, React Router / Remix in Vite mode).
-  { bin: 'vite', subcommands: ['dev', 'serve', 'preview'], bare: true, flag: '--port' },
-  { bin: 'remix', subcommands: ['vite:dev'], bare: false, flag: '--port' },
-  { bin: 'astro', subcommands: ['dev', 'preview'], bare: false, flag: '--port' },
-  { bin: 'ng', subcommands: ['serve', 's'], bare: false, flag: '--port' },
-  { bin: 'webpack-dev-server', subcommands: ['serve'], bare: true, flag: '--port' },
-  { bin: 'webpack', subcommands: ['serve', 'server', 's'], bare: false, flag: '--port' },
-  { bin: 'storybook', subcommands: ['dev'], bare: false, flag: '--port' },
+  { bin: 'vite', subcommands: ['dev', 'serve', 'preview'], bare: true, port: flag() },
+  { bin: 'remix', subcommands: ['vite:dev'], bare: false, port: flag() },
+  { bin: 'react-router', subcommands: ['dev'], bare: false, port: flag() },
+  { bin: 'astro', subcommands: ['dev', 'preview'], bare: false, port: flag() },
+  { bin: 'ng', subcommands: ['serve', 's'], bare: false, port: flag() },
+  { bin: 'webpack-dev-server', subcommands: ['serve'], bare: true, port: flag() },
+  { bin: 'webpack', subcommands: ['serve', 'server', 's'], bare: false, port: flag() },
+  { bin: 'storybook', subcommands: ['dev'], bare: false, port: flag() },
+  { bin: 'json-server', subcommands: [], bare: true, anyArgument: true, port: flag() },
+  { bin: 'hugo', subcommands: ['server', 'serve'], bare: false, port: flag() },
+  {
+    bin: 'jekyll',
+    subcommands: ['serve', 's', 'server'],
+    bare: false,
+    port: flag(),
+    portFlags: ['-P'],
+  },
+  // Python: `python -m http.server [port]`, `python manage.py runserver [addr:]port`, and
+  // `flask run` (which reads FLASK_RUN_PORT too, but not PORT).
+  {
+    bin: 'http.server',
+    subcommands: [],
+    bare: true,
+    anyArgument: true,
+    port: { positional: true },
+  },
+  { bin: 'manage.py', subcommands: ['runserver'], bare: false, port: { positional: true } },
+  { bin: 'django-admin', subcommands: ['runserver'], bare: false, port: { positional: true } },
+  {
+    bin: 'flask',
+    subcommands: ['run'],
+    bare: false,
+    port: flag(),
+    valueFlags: ['--app', '-A', '-e', '--env-file'],
+  },
+  // Servers that read PORT; listed so that a port their command pins is told at start.
+  { bin: 'next', subcommands: ['dev', 'start'], bare: false, port: flag(), readsPort: true },
+  { bin: 'nuxi', subcommands: ['dev', 'preview'], bare: false, port: flag(), readsPort: true },
+  { bin: 'nuxt', subcommands: ['dev', 'preview'], bare: false, port: flag(), readsPort: true },
 ];
 
 /** Commands that run a package's executable: `npx vite`, `bunx vite`, `pnpm exec vite`. */
@@ -40,29 +84,71 @@ const EXEC_RUNNERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['yarn', ['exec', 'dlx']],
   ['bun', ['x']],
   ['npm', ['exec', 'x']],
+  ['bundle', ['exec']],
+  ['uv', ['run']],
+  ['poetry', ['run']],
+  ['pipenv', ['run']],
 ]);
+
+/** Runner flags whose value is the next word, not the command (`npx -p vite vite`). */
+const RUNNER_VALUE_FLAGS = new Set(['-p', '--package', '--with', '--python', '-c', '--call']);
 
 /**
  * Package managers that run package.json scripts. `separator`: whether arguments for the
  * script must follow `--` (npm and bun strip it; pnpm and yarn pass it on to the script, where
  * Vite would then ignore what follows, so for them pm appends directly).
  * `bareScripts`: whether `pnpm dev` / `yarn dev` / `bun dev` run the script named `dev`.
+ * `workspaceFlags`: flags naming the package whose script runs, by directory or by name.
  */
 interface PackageManager {
   readonly run: readonly string[];
   readonly separator: boolean;
   readonly bareScripts: boolean;
   readonly start: boolean;
+  readonly workspaceFlags: Readonly<Record<string, 'dir' | 'name'>>;
 }
 
-const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map([
+const PACKAGE_MANAGERS: ReadonlyMap<string, PackageManager> = new Map<string, PackageManager>([
   [
     'npm',
-    { run: ['run', 'run-script', 'rum', 'urn'], separator: true, bareScripts: false, start: true },
+    {
+      run: ['run', 'run-script', 'rum', 'urn'],
+      separator: true,
+      bareScripts: false,
+      start: true,
+      workspaceFlags: { '-w': 'name', '--workspace': 'name', '--prefix': 'dir' },
+    },
   ],
-  ['pnpm', { run: ['run'], separator: false, bareScripts: true, start: true }],
-  ['yarn', { run: ['run'], separator: false, bareScripts: true, start: true }],
-  ['bun', { run: ['run'], separator: true, bareScripts: false, start: false }],
+  [
+    'pnpm',
+    {
+      run: ['run'],
+      separator: false,
+      bareScripts: true,
+      start: true,
+      workspaceFlags: { '-C': 'dir', '--dir': 'dir', '-F': 'name', '--filter': 'name' },
+    },
+  ],
+  [
+    'yarn',
+    {
+      run: ['run'],
+      separator: false,
+      bareScripts: true,
+      start: true,
+      workspaceFlags: { '--cwd': 'dir' },
+    },
+  ],
+  [
+    'bun',
+    {
+      run: ['run'],
+      separator: true,
+      bareScripts: false,
+      start: false,
+      workspaceFlags: { '--cwd': 'dir', '-F': 'name', '--filter': 'name' },
+    },
+  ],
 ]);
 
 /** The name a command is known by: `node_modules/.bin/vite`, `C:\x\vite.cmd` -> `vite`. */
@@ -71,14 +157,49 @@ export function commandName(arg: string): string {
   return base.replace(/\.(cmd|exe|ps1|bat|js|mjs|cjs)$/i, '');
 }
 
-/** Whether the arguments already choose a port (`--port 5173`, `--port=5173`, `-p 5173`). */
-export function hasPortFlag(args: readonly string[]): boolean {
-  return args.some(
-    (arg) => arg === '--port' || arg === '-p' || arg.startsWith('--port=') || /^-p\d+$/.test(arg),
-  );
+const GENERIC_PORT_FLAGS = ['--port', '-p'];
+
+/**
+ * The port the arguments already choose (`--port 5173`, `--port=5173`, `-p 5173`, `-p5173`,
+ * a server's own spelling), or `true` when they choose one pm cannot read; undefined: none.
+ */
+export function chosenPort(args: readonly string[], server?: DevServer): number | true | undefined {
+  const flags = [...GENERIC_PORT_FLAGS, ...(server?.portFlags ?? [])];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') break;
+    if (flags.includes(arg)) return portValue(args[i + 1]);
+    const equals = flags.find((f) => f.startsWith('--') && arg.startsWith(`${f}=`));
+    if (equals) return portValue(arg.slice(equals.length + 1));
+    const attached = flags.find(
+      (f) => !f.startsWith('--') && arg.startsWith(f) && /^\d+$/.test(arg.slice(f.length)),
+    );
+    if (attached) return portValue(arg.slice(attached.length));
+  }
+  if (server && 'positional' in server.port) {
+    // `runserver 8000`, `runserver 0.0.0.0:8000`, `http.server 8000`.
+    const operand = args.find((arg) => /^(?:[^\s:]*:|\[[^\]]*\]:)?\d+$/.test(arg));
+    if (operand) return portValue(operand.slice(operand.lastIndexOf(':') + 1));
+  }
+  return undefined;
 }
 
-function matchServer(argv: readonly string[]): DevServer | undefined {
+function portValue(text: string | undefined): number | true {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 && value < 65536 ? value : true;
+}
+
+/** Whether the arguments already choose a port (`--port 5173`, `--port=5173`, `-p 5173`). */
+export function hasPortFlag(args: readonly string[], server?: DevServer): boolean {
+  return chosenPort(args, server) !== undefined;
+}
+
+const PYTHON = /^python(\d+(\.\d+)*)?$|^py$/;
+
+/** The dev server `argv` starts and the arguments it gets, through runners and Python. */
+function matchServer(
+  argv: readonly string[],
+): { server: DevServer; args: readonly string[] } | undefined {
   const [first, ...rest] = argv;
   if (first === undefined) return undefined;
   const name = commandName(first);
@@ -90,27 +211,42 @@ function matchServer(argv: readonly string[]): DevServer | undefined {
       args = args.slice(1);
     }
     // Runner flags (`npx --yes vite`, `npx -p vite vite`): skip to the executable.
-    const index = args.findIndex((arg, i) => !arg.startsWith('-') && !isFlagValue(args, i));
+    const index = args.findIndex(
+      (arg, i) => !arg.startsWith('-') && !RUNNER_VALUE_FLAGS.has(args[i - 1] ?? ''),
+    );
     return index < 0 ? undefined : matchServer(args.slice(index));
   }
-  const server = DEV_SERVERS.find((entry) => entry.bin === name);
-  if (!server) return undefined;
-  const sub = rest.find((arg) => !arg.startsWith('-'));
-  if (sub === undefined) return server.bare ? server : undefined;
-  if (server.subcommands.includes(sub)) return server;
-  // `vite ./app` (a root directory) starts the server too.
-  return server.bare && /[./\\]/.test(sub) ? server : undefined;
+  if (PYTHON.test(name)) {
+    const module = rest.indexOf('-m');
+    if (module >= 0) return serverCall(rest[module + 1] ?? '', rest.slice(module + 2));
+    const script = rest.findIndex((arg) => !arg.startsWith('-'));
+    return script < 0
+      ? undefined
+      : serverCall(commandName(rest[script] as string), rest.slice(script + 1));
+  }
+  return serverCall(name, rest);
 }
 
-/** `-p pkg` and `--package pkg` of npx take a value that is not the command. */
-function isFlagValue(args: readonly string[], i: number): boolean {
-  const previous = args[i - 1];
-  return previous === '-p' || previous === '--package';
+function serverCall(name: string, rest: readonly string[]) {
+  const server = DEV_SERVERS.find((entry) => entry.bin === name);
+  if (!server) return undefined;
+  const sub = rest.find(
+    (arg, i) => !arg.startsWith('-') && !server.valueFlags?.includes(rest[i - 1] ?? ''),
+  );
+  if (sub === undefined) return server.bare ? { server, args: rest } : undefined;
+  if (server.subcommands.includes(sub) || server.anyArgument) return { server, args: rest };
+  // `vite ./app` (a root directory) starts the server too.
+  return server.bare && /[./\\]/.test(sub) ? { server, args: rest } : undefined;
 }
+
+/** Which package's scripts a package manager's flags name: `-w web`, `--prefix packages/web`. */
+export type WorkspaceSelector = { readonly dir: string } | { readonly name: string };
 
 export interface Scripts {
   /** The package.json `scripts` of the working directory; undefined when there is none. */
   readonly get: (name: string) => string | undefined;
+  /** The scripts of a workspace package, by directory (from this one) or package name. */
+  readonly workspace?: (selector: WorkspaceSelector) => Scripts | undefined;
 }
 
 /**
@@ -137,52 +273,124 @@ export interface PortPlan {
   readonly argv: readonly string[];
   /** The server pm recognised (for telling the user), when it appended a flag. */
   readonly appended?: { readonly server: string; readonly args: readonly string[] };
+  /** The command (or the script it runs) already chooses the port: which, when readable. */
+  readonly pinned?: { readonly server: string; readonly port?: number };
 }
 
-/** How a package manager's command line runs a script, when it does. */
-function scriptCall(
-  argv: readonly string[],
-  scripts: Scripts,
-): { script: string; manager: PackageManager; args: readonly string[] } | undefined {
-  const [first, sub, ...rest] = argv;
-  if (first === undefined || sub === undefined) return undefined;
+interface ScriptCall {
+  readonly script: string;
+  readonly manager: PackageManager;
+  readonly args: readonly string[];
+  readonly scripts: Scripts;
+}
+
+/** How a package manager's command line runs a script, when it does (workspace flags too). */
+function scriptCall(argv: readonly string[], scripts: Scripts): ScriptCall | undefined {
+  const [first, ...words] = argv;
+  if (first === undefined) return undefined;
   const manager = PACKAGE_MANAGERS.get(commandName(first));
   if (!manager) return undefined;
-  if (manager.run.includes(sub)) {
-    const [script, ...args] = rest;
-    return script === undefined ? undefined : { script, manager, args };
+  // Workspace flags may stand before the subcommand or after the script (npm), never after `--`.
+  let selector: WorkspaceSelector | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === '--') {
+      rest.push(...words.slice(i));
+      break;
+    }
+    const equals = word.indexOf('=');
+    const name = equals > 0 && word.startsWith('--') ? word.slice(0, equals) : word;
+    const kind = manager.workspaceFlags[name];
+    if (kind) {
+      const value = equals > 0 && name !== word ? word.slice(equals + 1) : words[++i];
+      if (value !== undefined) selector = kind === 'dir' ? { dir: value } : { name: value };
+      continue;
+    }
+    rest.push(word);
   }
-  if (sub === 'start' && manager.start) return { script: 'start', manager, args: rest };
-  if (manager.bareScripts && scripts.get(sub) !== undefined)
-    return { script: sub, manager, args: rest };
+  // `yarn workspace web dev`
+  if (commandName(first) === 'yarn' && rest[0] === 'workspace' && rest[1] !== undefined) {
+    selector = { name: rest[1] };
+    rest.splice(0, 2);
+  }
+  const target = selector ? scripts.workspace?.(selector) : scripts;
+  if (!target) return undefined;
+  const [sub, ...after] = rest;
+  if (sub === undefined) return undefined;
+  if (manager.run.includes(sub)) {
+    const [script, ...args] = after;
+    return script === undefined ? undefined : { script, manager, args, scripts: target };
+  }
+  if (sub === 'start' && manager.start)
+    return { script: 'start', manager, args: after, scripts: target };
+  if (manager.bareScripts && target.get(sub) !== undefined) {
+    return { script: sub, manager, args: after, scripts: target };
+  }
   return undefined;
 }
 
-/**
- * The command with `--port <port>` appended when it starts a known dev server that would
- * otherwise ignore PORT, and the user did not choose a port already.
- */
-export function withPortFlag(argv: readonly string[], port: number, scripts: Scripts): PortPlan {
-  if (hasPortFlag(argv)) return { argv };
+type Resolution =
+  | { readonly kind: 'append'; readonly server: string; readonly args: readonly string[] }
+  | { readonly kind: 'pinned'; readonly server: string; readonly port?: number };
+
+/** How deep a script may call another script's package manager before pm stops looking. */
+const MAX_SCRIPT_DEPTH = 4;
+
+function portArgs(server: DevServer, port: number): string[] {
+  return 'flag' in server.port ? [server.port.flag, String(port)] : [String(port)];
+}
+
+function resolve(
+  argv: readonly string[],
+  port: number,
+  scripts: Scripts,
+  depth: number,
+): Resolution | undefined {
   const direct = matchServer(argv);
   if (direct) {
-    const args = [direct.flag, String(port)];
-    return { argv: [...argv, ...args], appended: { server: direct.bin, args } };
+    const chosen = chosenPort(direct.args, direct.server);
+    if (chosen !== undefined) {
+      return {
+        kind: 'pinned',
+        server: direct.server.bin,
+        ...(chosen === true ? {} : { port: chosen }),
+      };
+    }
+    if (direct.server.readsPort) return undefined;
+    return { kind: 'append', server: direct.server.bin, args: portArgs(direct.server, port) };
   }
   const call = scriptCall(argv, scripts);
-  if (!call) return { argv };
-  const body = scripts.get(call.script);
-  if (body === undefined) return { argv };
-  const words = lastCommand(body);
-  const server = matchServer(words);
-  if (!server || hasPortFlag(words)) return { argv };
+  if (!call || depth >= MAX_SCRIPT_DEPTH) return undefined;
+  const body = call.scripts.get(call.script);
+  if (body === undefined) return undefined;
+  const inner = resolve(
+    [...lastCommand(body), ...call.args.filter((a) => a !== '--')],
+    port,
+    call.scripts,
+    depth + 1,
+  );
+  if (!inner || inner.kind === 'pinned') return inner;
   const hasSeparator = call.args.includes('--');
   // pnpm and yarn hand a `--` on to the script, where the server would stop reading flags.
-  if (hasSeparator && !call.manager.separator) return { argv };
-  const args = [
-    ...(call.manager.separator && !hasSeparator ? ['--'] : []),
-    server.flag,
-    String(port),
-  ];
-  return { argv: [...argv, ...args], appended: { server: server.bin, args } };
+  if (hasSeparator && !call.manager.separator) return undefined;
+  const args = [...(call.manager.separator && !hasSeparator ? ['--'] : []), ...inner.args];
+  return { kind: 'append', server: inner.server, args };
+}
+
+/**
+ * The command with its port argument appended when it starts a known dev server that would
+ * otherwise ignore PORT (directly, through a runner, a package.json script, a workspace's
+ * script, or a root script calling one), and the user did not choose a port already.
+ */
+export function withPortFlag(argv: readonly string[], port: number, scripts: Scripts): PortPlan {
+  const found = resolve(argv, port, scripts, 0);
+  if (!found) return { argv };
+  if (found.kind === 'pinned') {
+    return {
+      argv,
+      pinned: { server: found.server, ...(found.port !== undefined ? { port: found.port } : {}) },
+    };
+  }
+  return { argv: [...argv, ...found.args], appended: { server: found.server, args: found.args } };
 }

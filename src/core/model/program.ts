@@ -149,6 +149,12 @@ const INTERPRETERS: readonly (readonly [RegExp, Interpreter])[] = [
   [/^javaw?$/, JAVA],
 ];
 
+/**
+ * Programs that retitle themselves with a name users do not type: Next.js's server calls
+ * itself `next-server (v16.5.0)`.
+ */
+const TITLE_PROGRAMS: Readonly<Record<string, string>> = { 'next-server': 'next' };
+
 /** Linux keeps this much of a process name (TASK_COMM_LEN 16, with the NUL). */
 const LINUX_NAME_BYTES = 15;
 
@@ -378,6 +384,9 @@ export function programName(
   if (RUNNERS.has(tool) || SCRIPT_RUNNERS.has(tool)) {
     return wrapperProgram(tool, words, 1) ?? kernelName ?? tool;
   }
+  // Any other title names its program by its first word: Angular's `ng serve --port 3020`
+  // is `ng`, never the whole command line.
+  if (title && first !== '') return TITLE_PROGRAMS[first] ?? first;
   // The kernel keeps 15 bytes of a name (Linux comm): the command line has the whole of it.
   const full = baseName(whole);
   if (kernelName?.length === LINUX_NAME_BYTES && full.startsWith(kernelName)) return full;
@@ -394,6 +403,9 @@ export function processLabel(
   // A title that already starts with the executable's name ('node (vitest 1)'), or the
   // whole of a name Linux cut to 15 bytes, says it once.
   if (program.startsWith(`${kernelName} `)) return program;
+  // A kernel name that is the start of a title ('next-server (v1', 'ng serve --port') is no
+  // executable's name: the program says it all.
+  if (/\s/.test(kernelName)) return program;
   if (kernelName.length === LINUX_NAME_BYTES && program.startsWith(kernelName)) return program;
   return `${program} (${kernelName})`;
 }

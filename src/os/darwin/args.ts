@@ -8,6 +8,7 @@ import {
   decodeBsdInfo,
   decodeProcArgs2,
   type ProcArgs,
+  procArgs2Environment,
 } from './decode/process.js';
 import type { DarwinBinding } from './scanner.js';
 
@@ -32,6 +33,21 @@ export function readBsdInfo(libc: DarwinBinding, pid: number): Read<BsdInfo> {
  * so the size is asked first and the whole area fetched (argv sits at its start).
  */
 export function readProcArgs(libc: DarwinBinding, pid: number): Read<ProcArgs> {
+  const answer = readProcArgs2(libc, pid);
+  if (!answer.ok) return answer;
+  const decoded = decodeProcArgs2(answer.value);
+  return decoded ? { ok: true, value: decoded } : { ok: false, errno: 0 };
+}
+
+/** The environment of `pid` (own processes only, as for argv): for pm run's markers. */
+export function readProcEnvironment(libc: DarwinBinding, pid: number): Read<readonly string[]> {
+  const answer = readProcArgs2(libc, pid);
+  if (!answer.ok) return answer;
+  const environment = procArgs2Environment(answer.value);
+  return environment ? { ok: true, value: environment } : { ok: false, errno: 0 };
+}
+
+function readProcArgs2(libc: DarwinBinding, pid: number): Read<Buffer> {
   if (!libc.sysctl) return { ok: false, errno: 0 };
   const mib = Buffer.alloc(12);
   mib.writeInt32LE(CTL_KERN, 0);
@@ -44,6 +60,5 @@ export function readProcArgs(libc: DarwinBinding, pid: number): Read<ProcArgs> {
   const buf = Buffer.alloc(size);
   length.writeBigUInt64LE(BigInt(size), 0);
   if (libc.sysctl(mib, 3, buf, length) !== 0) return { ok: false, errno: libc.errno() };
-  const decoded = decodeProcArgs2(buf, Math.min(Number(length.readBigUInt64LE(0)), size));
-  return decoded ? { ok: true, value: decoded } : { ok: false, errno: 0 };
+  return { ok: true, value: buf.subarray(0, Math.min(Number(length.readBigUInt64LE(0)), size)) };
 }

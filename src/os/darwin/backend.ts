@@ -1,28 +1,54 @@
-// What pm reads natively on Darwin, as one module loaded on first use: the socket scanner and
-// the process inspector share their decoders, so they load together and each exists once.
-import type { ProcessInspector, Scanner } from '../../core/ports.js';
+// What pm reads natively on Darwin, as one module loaded on first use: the socket scanner, the
+// process inspector, the process tree and working directories share one libSystem binding.
+// The library's path is the one injectable place: the contract tests (test/os/darwin/contract)
+// hand in a stand-in that exports the same symbols.
+import type { ProcessTree } from '../../core/ports.js';
+import type { NativeBackend } from '../shared/native-platform.js';
 import { createDarwinInspector, workingDirectory } from './inspector.js';
-import { createDarwinScanner, type DarwinBinding, loadDarwinLibc } from './scanner.js';
+import {
+  createDarwinScanner,
+  type DarwinBinding,
+  LIBSYSTEM_PATH,
+  loadDarwinLibc,
+} from './scanner.js';
+import { createDarwinProcessTree } from './tree.js';
 
-/** One scanner; PM_SCANNER's Linux modes mean nothing here. */
-export function scanner(): Scanner {
-  return createDarwinScanner();
-}
-
-export function inspector(): ProcessInspector {
-  return createDarwinInspector();
-}
-
-let libc: DarwinBinding | null | undefined;
-
-/** PROC_PIDVNODEPATHINFO: the user's own processes answer, others need root. */
-export function cwdOf(pid: number): string | undefined {
-  if (libc === undefined) {
+export function createDarwinBackend(library: string = LIBSYSTEM_PATH): NativeBackend {
+  let libc: DarwinBinding | undefined;
+  let failure: unknown;
+  /** Loads the library once; throws its load error every time after a failure. */
+  const binding = (): DarwinBinding => {
+    if (libc) return libc;
+    if (failure !== undefined) throw failure;
     try {
-      libc = loadDarwinLibc();
-    } catch {
-      libc = null;
+      libc = loadDarwinLibc(library);
+      return libc;
+    } catch (error) {
+      failure = error;
+      throw error;
     }
-  }
-  return libc ? workingDirectory(libc, pid) : undefined;
+  };
+  const usable = (): DarwinBinding | undefined => {
+    try {
+      return binding();
+    } catch {
+      return undefined;
+    }
+  };
+  let tree: ProcessTree | undefined;
+  return {
+    // One scanner; PM_SCANNER's Linux modes mean nothing here.
+    scanner: () => createDarwinScanner(binding),
+    inspector: () => createDarwinInspector(binding),
+    // PROC_PIDVNODEPATHINFO: the user's own processes answer, others need root.
+    cwdOf: (pid) => {
+      const lib = usable();
+      return lib ? workingDirectory(lib, pid) : undefined;
+    },
+    get tree() {
+      const lib = usable();
+      if (lib) tree ??= createDarwinProcessTree(lib);
+      return tree;
+    },
+  };
 }

@@ -52,10 +52,12 @@ export function workingDirectory(libc: DarwinBinding, pid: number): string | und
   );
 }
 
-export function createDarwinInspector(binding?: DarwinBinding): ProcessInspector {
+export function createDarwinInspector(
+  binding?: DarwinBinding | (() => DarwinBinding),
+): ProcessInspector {
   let libc: DarwinBinding;
   try {
-    libc = binding ?? loadDarwinLibc();
+    libc = typeof binding === 'function' ? binding() : (binding ?? loadDarwinLibc());
   } catch (error) {
     throw new Error(
       `could not load ${LIBSYSTEM_PATH}: ${error instanceof Error ? error.message : String(error)}`,

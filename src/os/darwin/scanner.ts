@@ -39,6 +39,8 @@ export interface DarwinBinding {
   proc_pidfdinfo(pid: number, fd: number, flavor: number, buffer: Buffer, size: number): number;
   proc_pidpath(pid: number, buffer: Buffer, size: number): number;
   proc_name(pid: number, buffer: Buffer, size: number): number;
+  /** proc_listchildpids(ppid, buffer, size): a pid COUNT (not bytes); for the process tree. */
+  proc_listchildpids?(ppid: number, buffer: Buffer | null, size: number): number;
   /**
    * sysctl(mib, count, oldp, oldlenp, NULL, 0) with `mib` a Buffer of int32s; for
    * KERN_PROCARGS2. Optional: without it command lines are not read.
@@ -58,24 +60,33 @@ export const DARWIN_PROTOTYPES = {
   proc_pidfdinfo: 'int proc_pidfdinfo(int pid, int fd, int flavor, void *buffer, int buffersize)',
   proc_pidpath: 'int proc_pidpath(int pid, void *buffer, uint32_t buffersize)',
   proc_name: 'int proc_name(int pid, void *buffer, uint32_t buffersize)',
+  proc_listchildpids: 'int proc_listchildpids(int ppid, void *buffer, int buffersize)',
   sysctl:
     'int sysctl(void *name, uint32_t namelen, void *oldp, void *oldlenp, void *newp, size_t newlen)',
   getpwuid: 'void *getpwuid(uint32_t uid)',
 } as const;
 
-/** Loads libSystem. Throws when it is absent (any OS but macOS). */
-export function loadDarwinLibc(path: string = LIBSYSTEM_PATH): DarwinBinding {
+/**
+ * Loads libSystem (or, in the contract tests, a library exporting the same symbols). Throws
+ * when it is absent (any OS but macOS). `prototypes` is replaceable only so that the contract
+ * tests can prove a wrong declaration fails them.
+ */
+export function loadDarwinLibc(
+  path: string = LIBSYSTEM_PATH,
+  prototypes: Readonly<Record<keyof typeof DARWIN_PROTOTYPES, string>> = DARWIN_PROTOTYPES,
+): DarwinBinding {
   const lib = koffi.load(path);
-  const sysctlbyname = lib.func(DARWIN_PROTOTYPES.sysctlbyname);
-  const proc_listpids = lib.func(DARWIN_PROTOTYPES.proc_listpids);
-  const proc_pidinfo = lib.func(DARWIN_PROTOTYPES.proc_pidinfo);
-  const proc_pidfdinfo = lib.func(DARWIN_PROTOTYPES.proc_pidfdinfo);
-  const proc_pidpath = lib.func(DARWIN_PROTOTYPES.proc_pidpath);
-  const proc_name = lib.func(DARWIN_PROTOTYPES.proc_name);
-  const sysctl = lib.func(DARWIN_PROTOTYPES.sysctl);
+  const sysctlbyname = lib.func(prototypes.sysctlbyname);
+  const proc_listpids = lib.func(prototypes.proc_listpids);
+  const proc_pidinfo = lib.func(prototypes.proc_pidinfo);
+  const proc_pidfdinfo = lib.func(prototypes.proc_pidfdinfo);
+  const proc_pidpath = lib.func(prototypes.proc_pidpath);
+  const proc_name = lib.func(prototypes.proc_name);
+  const proc_listchildpids = lib.func(prototypes.proc_listchildpids);
+  const sysctl = lib.func(prototypes.sysctl);
   // struct passwd starts with `char *pw_name` (<pwd.h>); nothing after it is read.
   const passwdHead = koffi.struct({ pw_name: 'const char *' });
-  const getpwuid = lib.func(DARWIN_PROTOTYPES.getpwuid);
+  const getpwuid = lib.func(prototypes.getpwuid);
   return {
     sysctlbyname: (name, oldp, oldlenp) => sysctlbyname(name, oldp, oldlenp, null, 0),
     errno: () => koffi.errno(),
@@ -85,6 +96,7 @@ export function loadDarwinLibc(path: string = LIBSYSTEM_PATH): DarwinBinding {
       proc_pidfdinfo(pid, fd, flavor, buffer, size),
     proc_pidpath: (pid, buffer, size) => proc_pidpath(pid, buffer, size),
     proc_name: (pid, buffer, size) => proc_name(pid, buffer, size),
+    proc_listchildpids: (ppid, buffer, size) => proc_listchildpids(ppid, buffer, size),
     sysctl: (mib, count, oldp, oldlenp) => sysctl(mib, count, oldp, oldlenp, null, 0),
     userName: (uid) => {
       const entry = getpwuid(uid);
@@ -179,10 +191,11 @@ function describeSysctlFailure(name: string, failure: SysctlFailure): string {
 
 /** `binding` defaults to the real libSystem, loaded now; a load failure yields a scanner
  * whose scans resolve { ok: false } instead of a throw. */
-export function createDarwinScanner(binding?: DarwinBinding): Scanner {
+/** `binding`: a loaded binding, or a loader that throws when the library is absent. */
+export function createDarwinScanner(binding?: DarwinBinding | (() => DarwinBinding)): Scanner {
   let libc: DarwinBinding;
   try {
-    libc = binding ?? loadDarwinLibc();
+    libc = typeof binding === 'function' ? binding() : (binding ?? loadDarwinLibc());
   } catch (error) {
     const reason = `could not load ${LIBSYSTEM_PATH}: ${error instanceof Error ? error.message : String(error)}`;
     return {

@@ -19,6 +19,8 @@ export interface NativeBackend {
   inspector(): ProcessInspector;
   /** Where the working directory needs a native call (macOS); absent: the Platform's own. */
   cwdOf?(pid: number): string | undefined;
+  /** Where the process tree needs a native call (macOS, Windows); absent: the spec's. */
+  readonly tree?: ProcessTree | undefined;
 }
 
 export interface NativePlatformSpec {
@@ -51,8 +53,11 @@ export function nativePlatform(spec: NativePlatformSpec): Platform {
         : lazyScanner(spec.scannerName(choice.mode), async () => (await load()).scanner(choice)),
     inspector,
     control: createProcessControl(inspector, { platform: spec.name as NodeJS.Platform }),
-    tree: spec.tree,
     // The pids asked about come from a scan or an inspection, which loaded the backend.
+    tree: {
+      descendants: (pid) => (loaded?.tree ?? spec.tree).descendants(pid),
+      environmentValue: (pid, name) => (loaded?.tree ?? spec.tree).environmentValue(pid, name),
+    },
     cwdOf: spec.cwdOf ?? ((pid) => loaded?.cwdOf?.(pid)),
   };
 }

@@ -9,10 +9,14 @@ export function win32Platform(): Platform {
     name: 'win32',
     scannerName: () => 'win32-iphlpapi',
     inspectorName: 'win32-kernel32',
-    load: () => import('./backend.js'),
+    load: async () => {
+      const backend = await import('./backend.js');
+      const tree = backend.treeOf();
+      return { scanner: backend.scanner, inspector: backend.inspector, ...(tree ? { tree } : {}) };
+    },
     // The working directory lives only in the process's own memory (PEB): not read.
     cwdOf: () => undefined,
-    // Not wired on Windows (src/os/linux/tree.ts says why): reports nothing.
+    // Until the backend loads, and for the environment always (the PEB): reports nothing.
     tree: createProcessTree({ platform: 'win32' }),
   });
 }

@@ -37,6 +37,11 @@ const CASES: readonly (readonly [
   ['node', 'node /usr/lib/node_modules/npm/bin/npx-cli.js vite --port 3000', 'vite'],
   ['npx', 'npx -y create-vite@latest', 'create-vite'],
   ['npm exec vite', ['npm exec vite'], 'vite'],
+  // Other titles name their program by the first word (issue 30 item 10).
+  ['ng', ['ng serve --port 3020'], 'ng'],
+  ['ng serve --port', ['ng serve --port 3020'], 'ng'],
+  ['next-server (v1', ['next-server (v16.5.0)'], 'next'],
+  ['next-server (v1', ['next-server (v14.2.3)'], 'next'],
   // An interpreter's own title is kept as it is (vitest's workers).
   ['node', ['node (vitest 1)'], 'node (vitest 1)'],
   ['node', 'node /home/u/.local/share/pnpm/pnpm.cjs dev', 'pnpm dev'],
@@ -87,7 +92,6 @@ const CASES: readonly (readonly [
   ['nginx', 'nginx: master process /usr/sbin/nginx', 'nginx'],
   ['redis-server', '/usr/bin/redis-server 127.0.0.1:6379', 'redis-server'],
   // Linux keeps 15 bytes of a name; the command line has the rest.
-  ['next-server (v1', ['next-server (v14.2.3)'], 'next-server (v14.2.3)'],
   [
     'containerd-shim',
     '/usr/bin/containerd-shim-runc-v2 -namespace moby',
@@ -126,6 +130,8 @@ describe('processLabel: the cell text', () => {
     expect(processLabel('postgres', 'postgres')).toBe('postgres');
     expect(processLabel('node', 'node (vitest 1)')).toBe('node (vitest 1)');
     expect(processLabel('node', 'nodemon')).toBe('nodemon (node)');
+    expect(processLabel('next-server (v1', 'next')).toBe('next');
+    expect(processLabel('ng serve --port', 'ng')).toBe('ng');
     expect(processLabel('next-server (v1', 'next-server (v14.2.3)')).toBe('next-server (v14.2.3)');
     expect(processLabel('node', undefined)).toBe('node');
     expect(processLabel(undefined, 'vite')).toBe('vite');

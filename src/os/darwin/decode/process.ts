@@ -69,10 +69,39 @@ export interface ProcArgs {
 /**
  * A KERN_PROCARGS2 answer: `int argc`, the executable path and its NUL, NULs up to the next
  * multiple of 8 bytes from the path's start, then argc NUL-ended arguments (any may be
- * empty), then the environment, which is never read. Undefined when the buffer is too short
- * for argc or the path; arguments cut off by the end of the buffer are dropped.
+ * empty), then the environment. Undefined when the buffer is too short for argc or the
+ * path; arguments cut off by the end of the buffer are dropped. The environment is not part
+ * of the answer: only `procArgs2Environment` reads it, for pm's own markers.
  */
 export function decodeProcArgs2(buf: Buffer, length = buf.length): ProcArgs | undefined {
+  const parsed = parseProcArgs2(buf, length);
+  return parsed && { executable: parsed.executable, argv: parsed.argv };
+}
+
+/** The environment strings after argv in a KERN_PROCARGS2 answer (NUL-ended, up to the
+ *  first empty one or the end); undefined when the answer is not one. */
+export function procArgs2Environment(
+  buf: Buffer,
+  length = buf.length,
+): readonly string[] | undefined {
+  const parsed = parseProcArgs2(buf, length);
+  if (!parsed || parsed.argv.length < parsed.argc) return parsed ? [] : undefined;
+  const end = Math.min(length, buf.length);
+  const environment: string[] = [];
+  let at = parsed.next;
+  while (at < end) {
+    const nul = buf.indexOf(0, at);
+    if (nul < 0 || nul >= end || nul === at) break;
+    environment.push(buf.toString('utf8', at, nul));
+    at = nul + 1;
+  }
+  return environment;
+}
+
+function parseProcArgs2(
+  buf: Buffer,
+  length: number,
+): (ProcArgs & { readonly argc: number; readonly next: number }) | undefined {
   const end = Math.min(length, buf.length);
   if (end < 4) return undefined;
   const argc = buf.readInt32LE(0);
@@ -94,5 +123,5 @@ export function decodeProcArgs2(buf: Buffer, length = buf.length): ProcArgs | un
     argv.push(buf.toString('utf8', at, nul));
     at = nul + 1;
   }
-  return { executable, argv };
+  return { executable, argv, argc, next: at };
 }
