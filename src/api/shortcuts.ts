@@ -9,7 +9,6 @@ import { projectVariables } from '../core/model/env-vars.js';
 import { parseName } from '../core/model/names.js';
 import { isPort, type Port } from '../core/model/port.js';
 import { type ProjectContext, projectHere } from '../core/project/inference.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
 import { wordRemedies } from '../view/remedies.js';
 import { createDeps } from '../wiring.js';
 
@@ -78,7 +77,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
     const here =
       named === undefined ? await projectOf(deps, options, "env('<project>')") : undefined;
     const services = await projectPorts(deps, named ?? (here as ProjectContext).project);
-    return Object.fromEntries(projectVariables(services, declaredEnvNames(here?.manifest)));
+    return Object.fromEntries(projectVariables(services));
   });
 }
 

@@ -50,8 +50,15 @@ export interface CommandSpec {
   readonly flagNotes?: Partial<Record<FlagName, string>>;
   /** Takes a command to run after `--` (everything there is passed on untouched). */
   readonly takesCommand?: boolean;
+  /**
+   * What its positional words are, for shell completions: a project then one of its services
+   * (or, inside a project, one of its services), a project, a command name, a shell.
+   */
+  readonly args?: PositionalKind;
   readonly run: (invocation: Invocation) => Promise<number>;
 }
+
+export type PositionalKind = 'project-service' | 'project' | 'command' | 'shell';
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -75,6 +82,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         color: environment.color(flags.color),
         notices,
         tmux: (env.TMUX ?? '') !== '',
+        showUnmanaged: flags.all,
       });
     },
   },
@@ -89,6 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'allocate',
+    args: 'project-service',
     usage: [
       'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
       'allocate <service>   (for the project of the current directory: .pm.toml or recorded path)',
@@ -104,6 +113,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'free',
+    args: 'project-service',
     usage: [
       'free <project> <service>',
       'free <project> --all',
@@ -114,11 +124,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'release one service, every service of a project, or whoever owns a port',
     examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000', 'pm free --all'],
     flags: ['all'],
-    flagNotes: { all: 'release every service of the project' },
+    flagNotes: { all: 'release every service of the project, not one' },
     run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
   },
   {
     name: 'kill',
+    args: 'project-service',
     usage: [
       'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run]',
       'kill :<port> [--timeout S] [--signal NAME] [--dry-run]',
@@ -128,16 +139,18 @@ export const COMMANDS: readonly CommandSpec[] = [
       'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; a container publishing it is stopped through its engine; exit 0 when the port is free',
     examples: [
       'pm kill shop web',
+      'pm kill :3000 --dry-run',
       'pm kill :3000 --timeout 2',
       'pm kill :3000 --signal INT',
-      'pm kill :5432 --dry-run',
     ],
     flags: ['timeout', 'signal', 'dry-run'],
-    flagNotes: { 'dry-run': 'say what would be stopped (process or container); stop nothing' },
+    flagNotes: {
+      'dry-run':
+        'show who would be signalled (pid, owner, command, port) or which container would be stopped; signal nothing',
+    },
     run: async ({ ctx, input, flags }) =>
       (await import('../commands/kill.js')).runKill(ctx, input, {
-        timeout: flags.timeout,
-        signal: flags.signal,
+        ...flags,
         dryRun: flags['dry-run'],
       }),
   },
@@ -151,6 +164,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'query',
+    args: 'project-service',
     usage: [
       'query <project> [<service>]',
       'query :<port>',
@@ -172,6 +186,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'run',
+    args: 'project-service',
     usage: [
       'run <project> <service> [--env NAME] -- <command> [args...]',
       'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
@@ -196,6 +211,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'env',
+    args: 'project',
     usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
     summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
     examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
@@ -209,8 +225,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check the registry, its backup, the lock and the scanner',
     examples: ['pm doctor', 'pm doctor --restore'],
     flags: ['restore'],
-    run: async ({ ctx, input, flags }) =>
-      (await import('../commands/doctor.js')).runDoctor(ctx, input, flags, ephemeralRange()),
+    run: async ({ ctx, input, flags, environment }) =>
+      (await import('../commands/doctor.js')).runDoctor(
+        ctx,
+        input,
+        flags,
+        ephemeralRange(),
+        environment.scannerMode === 'none',
+      ),
   },
   {
     name: 'up',
@@ -243,9 +265,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'completion',
+    args: 'shell',
     usage: [
       'completion bash|zsh|fish',
       'completion names [<project>]   (project names, or a project’s services: for the scripts)',
+      'completion first   (project names and the services of the project here: for the scripts)',
     ],
     summary: 'a shell completion script: commands, flags, project and service names',
     examples: [
@@ -258,6 +282,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'help',
+    args: 'command',
     usage: ['help [<command>]'],
     summary: 'every command, or one command’s usage, flags and examples',
     examples: ['pm help allocate'],
@@ -285,9 +310,17 @@ function unknownCommand(name: string): PmError {
   );
 }
 
-/** For shell completions: every command with the flags it accepts (global ones included). */
-export function completionTable(): { command: string; flags: FlagName[] }[] {
-  return COMMANDS.map((command) => ({ command: command.name, flags: acceptedFlags(command) }));
+/** For shell completions: every command with its positionals and the flags it accepts. */
+export function completionTable(): {
+  command: string;
+  flags: FlagName[];
+  args?: PositionalKind;
+}[] {
+  return COMMANDS.map((command) => ({
+    command: command.name,
+    flags: acceptedFlags(command),
+    ...(command.args ? { args: command.args } : {}),
+  }));
 }
 
 export function acceptedFlags(command: CommandSpec): FlagName[] {

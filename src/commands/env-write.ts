@@ -1,7 +1,8 @@
 // `pm env --write FILE`: pm's fenced block in a user's env file, replaced atomically and only
 // when it says something new.
 import * as nodeFs from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { PmError } from '../core/errors.js';
 import { updateFence } from '../core/model/env-file.js';
 import { replaceFile } from '../core/store/atomic-file.js';
 import { errnoOf, ioError, type StoreFs } from '../core/store/fs.js';
@@ -15,6 +16,24 @@ export type WriteOutcome = 'created' | 'updated' | 'unchanged';
  * (compose, dev servers) are not woken for nothing. A symlinked file is updated where it
  * points, not replaced by a regular file.
  */
+/** A file in a directory that does not exist: say that, not which temp file failed. */
+async function requireDirectory(dir: string, file: string): Promise<void> {
+  let isDirectory = false;
+  try {
+    isDirectory = (await nodeFs.stat(dir)).isDirectory();
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT' && errnoOf(error) !== 'ENOTDIR')
+      throw ioError('read', dir, error);
+  }
+  if (!isDirectory) {
+    throw new PmError(
+      'IO',
+      `cannot write ${file}: the directory ${dir} does not exist`,
+      'create the directory first, or write the file somewhere that exists',
+    );
+  }
+}
+
 export async function writeEnvFile(
   file: string,
   project: string,
@@ -30,6 +49,7 @@ export async function writeEnvFile(
   } catch (error) {
     if (errnoOf(error) !== 'ENOENT') throw ioError('read', target, error);
   }
+  if (current === undefined) await requireDirectory(dirname(target), file);
   // latin1 maps each byte to one character and back, so bytes outside the block survive
   // whatever their encoding.
   const update = updateFence(current?.toString('latin1'), project, lines, file);

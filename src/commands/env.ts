@@ -10,7 +10,6 @@ import {
   jsonVariables,
   projectVariables,
 } from '../core/model/env-vars.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 
@@ -27,7 +26,6 @@ export async function runEnv(
   ctx: Context,
   input: readonly string[],
   flags: EnvFlags,
-  envNames?: ReadonlyMap<string, string>,
 ): Promise<number> {
   expectArgs(input, 0, 1, USAGE);
   // --json asks for JSON output; the file itself is always NAME=value lines.
@@ -40,9 +38,9 @@ export async function runEnv(
       'leave out the format when writing a file, or print the other format instead',
     );
   }
-  const { project, here } = await projectFor(ctx, input[0], 'env');
+  const { project } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
-  const vars = projectVariables(services, envNames ?? declaredEnvNames(here?.manifest));
+  const vars = projectVariables(services);
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));
     return 0;

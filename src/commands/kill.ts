@@ -1,4 +1,4 @@
-import { queryService } from '../core/actions/index.js';
+import { queryPort, queryProject, queryService } from '../core/actions/index.js';
 import { killPort, planPortKill } from '../core/actions/kill.js';
 import { PmError } from '../core/errors.js';
 import {
@@ -9,7 +9,8 @@ import {
 } from '../core/model/kill.js';
 import { type Port, parsePort } from '../core/model/port.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
-import { dryRunMessage, killMessage } from '../view/kill.js';
+import { dryRunMessage, killMessage, ownerPhrase } from '../view/kill.js';
+import { sanitize } from '../view/sanitize.js';
 import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
 
 const USAGE =
@@ -32,22 +33,93 @@ export function parseKillTarget(input: readonly string[]): KillTargetArgs {
     : { kind: 'service', project: first, service: second };
 }
 
-async function portOf(ctx: Context, target: KillTargetArgs): Promise<Port> {
-  if (target.kind === 'port') return target.port;
+/** The port to stop and, for a service that moved, the port it was given (for the message). */
+interface KillPort {
+  readonly port: Port;
+  readonly movedFrom?: { readonly name: string; readonly port: Port };
+}
+
+/**
+ * Where the process to stop listens, by the state `pm status` shows: a moved service's own
+ * process listens on the port it moved to, and that is the one `pm kill <service>` stops.
+ */
+async function portOf(ctx: Context, target: KillTargetArgs): Promise<KillPort> {
+  if (target.kind === 'port') {
+    const query = await queryPort(ctx.deps, target.port);
+    if (query.moved && query.owner && query.listeners.length === 0) {
+      const { project, service } = query.owner;
+      throw new PmError(
+        'NOT_LISTENING',
+        `nothing listens on port ${target.port}; ${sanitize(`${project}/${service}`)} moved to ${query.moved.port}`,
+        `pm kill ${sanitize(`${project} ${service}`)} stops its process on ${query.moved.port}`,
+      );
+    }
+    return { port: target.port };
+  }
   let project = target.project;
   if (project === undefined) {
     project = inferProject((await ctx.deps.store.read()).registry, ctx.cwd)?.project;
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
-  return (await queryService(ctx.deps, project, target.service)).port;
+  const { port } = await queryService(ctx.deps, project, target.service);
+  const row = (await queryProject(ctx.deps, project)).services.find(
+    (candidate) => candidate.service === target.service,
+  );
+  if (row?.moved === undefined) return { port };
+  return {
+    port: row.moved.port,
+    movedFrom: { name: `${project}/${target.service}`, port },
+  };
 }
 
-const processesJson = (targets: readonly KillTarget[]) =>
-  targets.map((target) => ({
+/** What pm knows of a process it is about to signal, read once before anything is sent. */
+interface TargetFacts {
+  readonly user?: string;
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+}
+
+async function factsOf(
+  ctx: Context,
+  targets: readonly KillTarget[],
+): Promise<Map<number, TargetFacts>> {
+  const facts = new Map<number, TargetFacts>();
+  for (const target of targets) {
+    const detail = await ctx.deps.inspector?.detail(target.pid).catch(() => undefined);
+    const command = detail?.command ?? target.listeners[0]?.command;
+    facts.set(target.pid, {
+      ...(detail?.user !== undefined ? { user: detail.user } : {}),
+      ...(command !== undefined ? { command } : {}),
+      ...(detail?.cwd !== undefined ? { cwd: detail.cwd } : {}),
+    });
+  }
+  return facts;
+}
+
+/** Owners worth naming: a process that is not the caller's (pm as root stopping bob's server). */
+function ownersOf(
+  targets: readonly KillTarget[],
+  facts: ReadonlyMap<number, TargetFacts>,
+  self: { readonly uid?: number },
+): Map<number, string> {
+  const owners = new Map<number, string>();
+  for (const target of targets) {
+    if (target.uid === undefined || target.uid === self.uid) continue;
+    owners.set(target.pid, ownerPhrase(target.uid, facts.get(target.pid)?.user));
+  }
+  return owners;
+}
+
+function processJson(target: KillTarget, facts: TargetFacts | undefined) {
+  return {
     pid: target.pid,
+    owner: { uid: target.uid ?? null, user: facts?.user ?? null },
+    command: facts?.command ?? null,
+    cwd: facts?.cwd ?? null,
     start_time: new Date(target.startTime).toISOString(),
     listeners: target.listeners.map(listenerJson),
-  }));
+  };
+}
 
 const containersJson = (targets: readonly ContainerTarget[]) =>
   targets.map((target) => ({
@@ -64,7 +136,7 @@ export async function runKill(
     readonly dryRun?: boolean;
   },
 ): Promise<number> {
-  const port = await portOf(ctx, parseKillTarget(input));
+  const { port, movedFrom } = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
@@ -78,18 +150,27 @@ export async function runKill(
     ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   };
+  // Planned first: the refusals, and who the processes are while they still exist.
+  const plan = await planPortKill(deps, port, options);
+  const facts = await factsOf(ctx, plan.targets);
+  const owners = ownersOf(plan.targets, facts, control.self);
+  const moved = movedFrom
+    ? `${sanitize(movedFrom.name)} moved from port ${movedFrom.port} to ${port}: `
+    : '';
   if (flags.dryRun) {
-    const plan = await planPortKill(deps, port, options);
+    const signal = flags.signal ?? 'TERM';
     if (ctx.json) {
       printJson(ctx.io, {
         port,
+        moved_from: movedFrom?.port ?? null,
         dry_run: true,
-        processes: processesJson(plan.targets),
+        signal: `SIG${signal}`,
+        processes: plan.targets.map((target) => processJson(target, facts.get(target.pid))),
         containers: containersJson(plan.containers),
       });
     } else {
       ctx.io.out(
-        dryRunMessage(plan, flags.timeout ?? DEFAULT_KILL_TIMEOUT_MS, flags.signal ?? 'TERM'),
+        `${moved}${dryRunMessage(plan, flags.timeout ?? DEFAULT_KILL_TIMEOUT_MS, signal, { owners, facts })}`,
       );
     }
     return 0;
@@ -98,13 +179,14 @@ export async function runKill(
   if (ctx.json) {
     printJson(ctx.io, {
       port,
+      moved_from: movedFrom?.port ?? null,
       freed: result.freed,
       signals: result.sent.map((name) => `SIG${name}`),
-      processes: processesJson(result.targets),
+      processes: result.targets.map((target) => processJson(target, facts.get(target.pid))),
       containers: containersJson(result.containers),
     });
   } else {
-    ctx.io.err(killMessage(result));
+    ctx.io.err(`${moved}${killMessage(result, owners)}`);
   }
   return result.freed ? 0 : 1;
 }

@@ -25,7 +25,9 @@ export type ErrorCode =
   /** `pm kill` on a port nobody listens on. */
   | 'NOT_LISTENING'
   /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */
-  | 'KILL_REFUSED';
+  | 'KILL_REFUSED'
+  /** `pm run`: the command could not be started (not found, not executable). */
+  | 'COMMAND_FAILED';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =
@@ -99,15 +101,25 @@ export class PmError extends Error {
   override readonly name = 'PmError';
   readonly code: ErrorCode;
   readonly remedies: readonly Remedy[];
+  /** The message without `excerpt`: one sentence. */
+  readonly headline: string;
+  /**
+   * Lines quoted from a file pm did not write (a TOML code frame), exactly as they are: each
+   * is shown as a line of its own, sanitized. `message` ends with them, for scripts.
+   */
+  readonly excerpt: readonly string[];
 
   /** `remedy`: one remedy, alternatives, or neutral prose (taken as a `text` remedy). */
   constructor(
     code: ErrorCode,
     message: string,
     remedy?: Remedy | readonly Remedy[] | string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; excerpt?: readonly string[] },
   ) {
-    super(message, options);
+    const excerpt = options?.excerpt ?? [];
+    super(excerpt.length === 0 ? message : [message, ...excerpt].join('\n'), options);
+    this.headline = message;
+    this.excerpt = excerpt;
     this.code = code;
     this.remedies =
       remedy === undefined

@@ -25,7 +25,6 @@ import { processLabel } from '../core/model/program.js';
 import { primaryListener, statusRows } from '../core/model/status.js';
 import type { ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
-import { declaredEnvNames } from '../core/project/manifest.js';
 import {
   allocation,
   cwdArg,
@@ -302,7 +301,7 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT for each service, plus the names its .pm.toml declares.",
+    "The environment variables `pm env` gives a project's services: <SERVICE>_PORT for each service, the same wherever it is asked (a .pm.toml env name is for `pm run` of that service only).",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
@@ -311,11 +310,9 @@ const envTool = tool({
   },
   async run(args, env) {
     const ctx = contextFor(env, directoryOf(env, args.cwd));
-    const { project, here } = await projectFor(ctx, args.project, 'env');
-    const vars = projectVariables(
-      await projectPorts(env.deps, project),
-      declaredEnvNames(here?.manifest),
-    );
+    const { project } = await projectFor(ctx, args.project, 'env');
+    // As `pm env`: <SERVICE>_PORT only, the same wherever it is asked (issue 23).
+    const vars = projectVariables(await projectPorts(env.deps, project));
     return {
       structured: { project, variables: jsonVariables(vars) },
       lines: [`variables of ${foreign(project)}:`, ...dotenvLines(vars)],
@@ -375,6 +372,11 @@ const whoTool = tool({
     owner: allocation.omit({ port: true }).nullable().describe('The allocation of this port'),
     path: z.string().nullable(),
     state: portState.nullable(),
+    moved_to: z
+      .number()
+      .int()
+      .nullable()
+      .describe("State moved: the port the owner's own process listens on instead"),
     listeners: z.array(
       listener.extend({
         cwd: z.string().nullable(),

@@ -63,17 +63,14 @@ export function runVariables(
 }
 
 /**
- * What `pm env` prints for a whole project: <SERVICE>_PORT for every service, plus a
- * manifest's own name for a service where it declares one (first service wins a clash), in
- * service order, so the output (and a fenced .env block) is stable from run to run.
+ * What `pm env` prints for a whole project: <SERVICE>_PORT for every service, in service
+ * order, so the output (and a fenced .env block) is stable from run to run. A manifest's own
+ * name for a service (`env = "PORT"`) is left out: a file every service reads would hand
+ * that name to all of them, and the output would depend on where pm runs.
  */
-export function projectVariables(services: readonly ServicePort[], envNames?: EnvNames): Variables {
+export function projectVariables(services: readonly ServicePort[]): Variables {
   const vars = new Map<string, string>();
-  for (const entry of byService(services)) {
-    add(vars, servicePortName(entry.service), entry.port);
-    const declared = envNames?.get(entry.service);
-    if (declared !== undefined) add(vars, declared, entry.port);
-  }
+  for (const entry of byService(services)) add(vars, servicePortName(entry.service), entry.port);
   return [...vars];
 }
 

@@ -9,11 +9,7 @@ import { PmError } from '../errors.js';
 import { isEnvName, servicePortName } from '../model/env-vars.js';
 import { isValidName, NAME_RULE } from '../model/names.js';
 import { isPort, type Port } from '../model/port.js';
-import {
-  describeValue as describe,
-  isTable,
-  maskControlBytes as printableExcerpt,
-} from '../store/registry-file.js';
+import { codeFrame, describeValue as describe, isTable } from '../store/registry-file.js';
 import { readRegularFile } from './regular-file.js';
 
 export const MANIFEST_FILE = '.pm.toml';
@@ -137,8 +133,7 @@ function readDeclared({ file, text }: ManifestText): Declared {
   } catch (error) {
     if (error instanceof TomlError) {
       const first = error.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '');
-      const block = error.codeblock ? `\n${printableExcerpt(error.codeblock.trimEnd())}` : '';
-      throw invalid(file, `${error.line}:${error.column}`, `${first}${block}`);
+      throw invalid(file, `${error.line}:${error.column}`, first ?? '', codeFrame(error));
     }
     throw invalid(file, '', error instanceof Error ? error.message : String(error));
   }
@@ -222,11 +217,17 @@ function rejectSharedEnv(services: readonly ManifestService[], file: string): vo
   }
 }
 
-function invalid(file: string, where: string, problem: string): PmError {
+function invalid(
+  file: string,
+  where: string,
+  problem: string,
+  excerpt: readonly string[] = [],
+): PmError {
   const place = where === '' ? '' : /^\d+:\d+$/.test(where) ? `:${where}` : ` at ${where}`;
   return new PmError(
     'MANIFEST_INVALID',
     `manifest ${file}${place} is invalid: ${problem}`,
     `correct the file and run the command again; nothing was changed (${basename(file)} is read, never written, by pm)`,
+    { excerpt },
   );
 }

@@ -35,7 +35,13 @@ export function performActing(
         return;
       }
       deps.inspector.detail(pid).then(
-        (detail) => dispatch({ type: 'detailLoaded', pid, ...(detail ? { detail } : {}) }),
+        (detail) =>
+          dispatch({
+            type: 'detailLoaded',
+            pid,
+            ...(detail ? { detail } : {}),
+            ...(deps.control?.self.uid !== undefined ? { selfUid: deps.control.self.uid } : {}),
+          }),
         (error: unknown) =>
           dispatch({
             type: 'detailFailed',
@@ -65,7 +71,14 @@ export function performActing(
         target.port,
         agreed,
       )
-        .then((result) => dispatch({ type: 'killed', result }), fail)
+        .then((result) => {
+          const owners = new Map(
+            target.owner !== undefined && target.pid !== undefined
+              ? [[target.pid, target.owner]]
+              : [],
+          );
+          dispatch({ type: 'killed', result, owners });
+        }, fail)
         // The row turns idle (or shows who holds the port now) without waiting for the timer.
         .finally(refresh);
       return;

@@ -2,9 +2,10 @@
 // opening its URL. The state it adds to the dashboard and the reducer for it, kept apart
 // from state.ts so the table's own reducer stays as it was. Pure: IO goes out as requests.
 import type { KillResult } from '../../core/actions/kill.js';
+import { hiddenProcess } from '../../core/model/explain.js';
 import type { ProcessDetail } from '../../core/ports.js';
 import type { ProcessPart } from '../../view/detail.js';
-import { killMessage } from '../../view/kill.js';
+import { killMessage, type Owners, ownerPhrase } from '../../view/kill.js';
 import { sanitize } from '../../view/sanitize.js';
 import type { KeyAction } from '../keys/keymap.js';
 import type { FormState } from './form.js';
@@ -20,6 +21,12 @@ export interface KillRequest {
   readonly pid?: number;
   readonly label?: string;
   readonly containerId?: string;
+  /** The owner's uid, from the scan. */
+  readonly uid?: number;
+  /** "of user bob (uid 1001)" once the process was read, when it is not the caller's own. */
+  readonly owner?: string;
+  /** Its working directory, once read. Foreign: sanitized when shown. */
+  readonly cwd?: string;
 }
 
 export type ActingOverlay =
@@ -35,9 +42,15 @@ export type ActingRequest =
 
 /** Results of acting requests, back from the app. */
 export type ActingAction =
-  | { readonly type: 'detailLoaded'; readonly pid: number; readonly detail?: ProcessDetail }
+  | {
+      readonly type: 'detailLoaded';
+      readonly pid: number;
+      readonly detail?: ProcessDetail;
+      /** The dashboard's own uid: an owner other than it is named. */
+      readonly selfUid?: number;
+    }
   | { readonly type: 'detailFailed'; readonly pid: number; readonly reason: string }
-  | { readonly type: 'killed'; readonly result: KillResult }
+  | { readonly type: 'killed'; readonly result: KillResult; readonly owners?: Owners }
   | { readonly type: 'copied'; readonly url: string }
   | {
       readonly type: 'opened';
@@ -63,12 +76,19 @@ export function urlOf(port: number): string {
   return `http://localhost:${port}`;
 }
 
-/** "vite (node), pid 4242, on port 5173": how the y/n question names what it stops. */
+/**
+ * "vite (node), pid 4242, on port 5173, of user bob (uid 1001), in /srv/shop": how the y/n
+ * question names what it stops (owner and directory once the process was read).
+ */
 export function describeKill(target: KillRequest): string {
   if (target.containerId !== undefined) {
     return `${sanitize(target.label ?? `container ${target.containerId.slice(0, 12)}`)}, on port ${target.port}`;
   }
-  return `${target.label ? `${sanitize(target.label)}, ` : ''}pid ${target.pid}, on port ${target.port}`;
+  const extra = [target.owner, target.cwd === undefined ? undefined : `in ${target.cwd}`]
+    .filter((part) => part !== undefined)
+    .map((part) => `, ${sanitize(part as string)}`)
+    .join('');
+  return `${target.label ? `${sanitize(target.label)}, ` : ''}pid ${target.pid}, on port ${target.port}${extra}`;
 }
 
 /** The rows as the table shows them: filtered, sorted, unmanaged ones when asked for. */
@@ -110,7 +130,7 @@ export function killRequestOf(row: DashboardRow | undefined): KillRequest | Mess
   if (holder.pid === undefined) {
     return {
       tone: 'warning',
-      text: `port ${holder.port} is held by a process of another user: pm cannot see its pid`,
+      text: `port ${holder.port} is held by ${hiddenProcess(holder)}`,
       hint: 'stop it as its owner (or as root)',
     };
   }
@@ -118,6 +138,7 @@ export function killRequestOf(row: DashboardRow | undefined): KillRequest | Mess
     port: holder.port,
     pid: holder.pid,
     ...(holder.label !== undefined ? { label: holder.label } : {}),
+    ...(holder.uid !== undefined ? { uid: holder.uid } : {}),
   };
 }
 
@@ -141,7 +162,9 @@ export function openPrefilledForm(state: UiState, rows: DashboardRows): UiState 
 
 /** What an active row's free question adds: the process that keeps listening. */
 export function stillListening(row: DashboardRow | undefined): KillRequest | undefined {
-  if (row === undefined || (row.state !== 'active' && row.state !== 'conflict')) return undefined;
+  // A moved service's own process keeps running on the port it moved to.
+  const listened = row?.state === 'active' || row?.state === 'conflict' || row?.state === 'moved';
+  if (row === undefined || !listened) return undefined;
   const request = killRequestOf(row);
   return 'tone' in request ? undefined : request;
 }
@@ -149,7 +172,25 @@ export function stillListening(row: DashboardRow | undefined): KillRequest | und
 function askKill(state: UiState, row: DashboardRow | undefined): UiState {
   const request = killRequestOf(row);
   if ('tone' in request) return notify(state, request);
-  return { ...state, overlay: { kind: 'kill', target: request } };
+  const asking: UiState = { ...state, overlay: { kind: 'kill', target: request } };
+  // Whose process and where it runs join the question once read (never on a refresh); a
+  // container is named by its engine, there is no process to read.
+  return request.pid === undefined ? asking : send(asking, { kind: 'detail', pid: request.pid });
+}
+
+/** The question's process, with its owner and directory from the detail just read. */
+function withOwner(
+  target: KillRequest,
+  detail: ProcessDetail | undefined,
+  selfUid: number | undefined,
+): KillRequest {
+  const uid = detail?.uid ?? target.uid;
+  const owner = uid !== undefined && uid !== selfUid ? ownerPhrase(uid, detail?.user) : undefined;
+  return {
+    ...target,
+    ...(owner !== undefined ? { owner } : {}),
+    ...(detail?.cwd !== undefined ? { cwd: detail.cwd } : {}),
+  };
 }
 
 function openDetail(state: UiState, row: DashboardRow | undefined): UiState {
@@ -179,7 +220,9 @@ export function reduceActingKey(state: UiState, action: ActingKey, rows: Dashboa
     case 'confirmKill': {
       if (state.overlay.kind !== 'confirm') return state;
       const target = state.overlay.stillListening;
-      return target === undefined ? state : { ...state, overlay: { kind: 'kill', target } };
+      if (target === undefined) return state;
+      const asking: UiState = { ...state, overlay: { kind: 'kill', target } };
+      return target.pid === undefined ? asking : send(asking, { kind: 'detail', pid: target.pid });
     }
     case 'killYes': {
       if (state.overlay.kind !== 'kill') return state;
@@ -204,6 +247,11 @@ export function updateActing(state: UiState, action: ActingAction): UiState {
     case 'detailLoaded':
     case 'detailFailed': {
       const { overlay } = state;
+      if (overlay.kind === 'kill') {
+        if (action.type !== 'detailLoaded' || overlay.target.pid !== action.pid) return state;
+        const target = withOwner(overlay.target, action.detail, action.selfUid);
+        return { ...state, overlay: { ...overlay, target } };
+      }
       // The user may have closed the view or opened another row's meanwhile.
       if (overlay.kind !== 'detail' || overlay.process.kind !== 'loading') return state;
       if (overlay.process.pid !== action.pid) return state;
@@ -216,7 +264,7 @@ export function updateActing(state: UiState, action: ActingAction): UiState {
     case 'killed':
       return notify(state, {
         tone: action.result.freed ? 'success' : 'error',
-        text: killMessage(action.result),
+        text: killMessage(action.result, action.owners),
       });
     case 'copied':
       return notify(state, {

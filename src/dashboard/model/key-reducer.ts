@@ -4,7 +4,13 @@
 
 import { HELP_LINE_COUNT } from '../keys/help-lines.js';
 import { actionFor, type KeyPress, typedText } from '../keys/keymap.js';
-import { openPrefilledForm, reduceActingKey, shownRows, stillListening } from './acting.js';
+import {
+  openPrefilledForm,
+  prefilledForm,
+  reduceActingKey,
+  shownRows,
+  stillListening,
+} from './acting.js';
 import { formStep } from './form.js';
 import { freeRequestOf } from './free-target.js';
 import { helpPageSize, pageSize } from './layout.js';
@@ -55,6 +61,12 @@ function move(state: UiState, movement: Movement, context: KeyContext): UiState 
     keys: rows.map((row) => row.key),
     pageSize: pageSize(rows.length, height),
   });
+}
+
+/** The selected row among those shown. */
+function targetOf(state: UiState, context: KeyContext) {
+  const rows = shownRows(state, context.rows);
+  return rows[selectedIndex(state.selection, rows)];
 }
 
 export function reduceKey(
@@ -121,8 +133,20 @@ export function reduceKey(
       return update(state, { type: 'closeOverlay' });
     case 'suggest':
       return send(update(state, { type: 'openSuggest' }), { kind: 'suggest' });
-    case 'pick':
-      return update(state, { type: 'pickSuggestion' });
+    case 'pick': {
+      // Like `a`: the form starts with the selected row's project.
+      const picked = update(state, { type: 'pickSuggestion' });
+      if (picked.overlay.kind !== 'form') return picked;
+      const { form } = picked.overlay;
+      const { values, focus } = prefilledForm(targetOf(state, context));
+      return {
+        ...picked,
+        overlay: {
+          kind: 'form',
+          form: { ...form, values: { ...form.values, project: values.project }, focus },
+        },
+      };
+    }
     case 'filter':
       return update(state, { type: 'openFilter' });
     case 'applyFilter':

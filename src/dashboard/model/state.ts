@@ -135,6 +135,11 @@ export const initialUiState: UiState = {
   nextRequestId: 1,
 };
 
+/** The state the dashboard opens in: `--all` shows the unmanaged rows at once. */
+export function startingUiState(showUnmanaged: boolean): UiState {
+  return showUnmanaged ? { ...initialUiState, showUnmanaged } : initialUiState;
+}
+
 export function modeOf(state: UiState): Mode {
   switch (state.overlay.kind) {
     case 'none':
@@ -146,11 +151,15 @@ export function modeOf(state: UiState): Mode {
 
 /** What changes the meaning of keys: see KeySituation. */
 export function situationOf(state: UiState): KeySituation {
+  const listened = state.overlay.kind === 'confirm' && state.overlay.stillListening !== undefined;
+  if (listened) return state.filter === '' ? LISTENED : FILTERED_LISTENED;
   return state.filter === '' ? NO_SITUATION : FILTERED;
 }
 
 /** One object per situation, so memoised components see the same props. */
 const FILTERED: KeySituation = { filtered: true };
+const LISTENED: KeySituation = { filtered: false, listened: true };
+const FILTERED_LISTENED: KeySituation = { filtered: true, listened: true };
 
 /** The filter in effect: while typing it, the draft (so rows narrow as you type). */
 export function activeFilter(state: UiState): string {

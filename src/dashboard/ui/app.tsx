@@ -15,11 +15,11 @@ import { dashboardReducer, type KeyContext } from '../model/key-reducer.js';
 import { layoutOf, tooSmallText } from '../model/layout.js';
 import {
   activeFilter,
-  initialUiState,
   modeOf,
   type Overlay,
   selectedIndex,
   situationOf,
+  startingUiState,
 } from '../model/state.js';
 import { DetailView } from './detail-view.js';
 import { activeCount, emptyTableText } from './frame-text.js';
@@ -59,6 +59,8 @@ export interface AppProps {
   readonly terminal?: TerminalControl;
   /** The terminal writer (OSC 52) and the browser opener for c and b. */
   readonly acting?: ActingPorts;
+  /** `--all`: the unmanaged rows are shown from the start. */
+  readonly showUnmanaged?: boolean;
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
@@ -73,11 +75,12 @@ export function App({
   initial,
   terminal,
   acting,
+  showUnmanaged = false,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const data = useDashboardData(deps, intervalMs, onRefreshed, initial);
-  const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
+  const [ui, dispatch] = useReducer(dashboardReducer, startingUiState(showUnmanaged));
   const quit = useCallback(
     (interrupted: boolean) => {
       onExitCode?.(interrupted ? 130 : 0);
@@ -137,7 +140,7 @@ export function App({
   if (view === undefined) return <Text dimColor>pm: reading the registry and scanning…</Text>;
 
   if (!layout.fits) {
-    return <Text wrap="truncate-end">{tooSmallText(layout.needs)}</Text>;
+    return <Text wrap="truncate-end">{tooSmallText(layout.needs, size.columns)}</Text>;
   }
   const height = layout.tableHeight;
   const allocations = data.rows.allocations;
@@ -174,6 +177,7 @@ export function App({
         ) : ui.overlay.kind === 'detail' ? (
           <DetailView
             lines={detailLines(detailSource(view, ui.overlay.key, ui.overlay.process))}
+            width={size.columns}
             height={height}
             color={color}
           />

@@ -36,13 +36,11 @@ describe('variables for a project', () => {
     expect(vars.filter(([name]) => name === 'DB_PORT')).toHaveLength(1);
   });
 
-  it('adds names a manifest declares to pm env, in service order', () => {
-    const names = new Map([['web', 'VITE_PORT']]);
-    expect(projectVariables(shop, names)).toEqual([
+  it("gives pm env every service's <SERVICE>_PORT in service order, and nothing else", () => {
+    expect(projectVariables(shop)).toEqual([
       ['API_GW_PORT', '4000'],
       ['DB_PORT', '5432'],
       ['WEB_PORT', '5173'],
-      ['VITE_PORT', '5173'],
     ]);
   });
 

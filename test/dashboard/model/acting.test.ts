@@ -23,7 +23,9 @@ describe('acting on a row', () => {
     const asked = reduceActingKey(onWeb, 'kill', rows);
     expect(modeOf(asked)).toBe('kill');
     const confirmed = reduceActingKey(asked, 'killYes', rows);
+    // x also asked for the process's detail (its owner and directory join the question).
     expect(confirmed.outbox.map((item) => item.request)).toEqual([
+      { kind: 'detail', pid: 4242 },
       { kind: 'kill', target: expect.objectContaining({ pid: 4242 }) },
     ]);
   });
