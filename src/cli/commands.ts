@@ -131,8 +131,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'kill',
     args: 'project-service',
     usage: [
-      'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run]',
-      'kill :<port> [--timeout S] [--signal NAME] [--dry-run]',
+      'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run] [--force]',
+      'kill :<port> [--timeout S] [--signal NAME] [--dry-run] [--force]',
       'kill <service>   (of the project of the current directory)',
     ],
     summary:
@@ -143,15 +143,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       'pm kill :3000 --timeout 2',
       'pm kill :3000 --signal INT',
     ],
-    flags: ['timeout', 'signal', 'dry-run'],
+    flags: ['timeout', 'signal', 'dry-run', 'force'],
     flagNotes: {
       'dry-run':
         'show who would be signalled (pid, owner, command, port) or which container would be stopped; signal nothing',
+      force: "as root: also stop another user's process that pm run did not start for this service",
     },
     run: async ({ ctx, input, flags }) =>
       (await import('../commands/kill.js')).runKill(ctx, input, {
         ...flags,
         dryRun: flags['dry-run'],
+        force: flags.force,
       }),
   },
   {

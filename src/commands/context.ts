@@ -5,6 +5,8 @@ import type { NamedListener } from '../core/model/status.js';
 import { withProgram } from '../core/model/status.js';
 import type { ListenerContainer } from '../core/ports.js';
 import { inferProject, type ProjectContext, projectHere } from '../core/project/inference.js';
+import { defaultSearchOptions, type SearchOptions } from '../core/project/repo-search.js';
+import { sanitize } from '../view/sanitize.js';
 import type { Style } from '../view/style.js';
 
 export interface Io {
@@ -77,12 +79,19 @@ export function expectArgs(
   }
 }
 
+/** How a command looks for the repository's files: a file another user owns is named on stderr. */
+export function searchOptions(ctx: Context): SearchOptions {
+  return defaultSearchOptions((message) => ctx.io.err(`warning: ${sanitize(message)}`));
+}
+
 /** Without a project here, the CLI's remedies: name it on the command line, or declare it. */
 export function projectHereFor(ctx: Context, command: 'allocate' | 'run' | 'env') {
-  return projectHere(ctx.deps.store, ctx.cwd, [
-    { kind: 'name-project', command },
-    { kind: 'declare-manifest' },
-  ]);
+  return projectHere(
+    ctx.deps.store,
+    ctx.cwd,
+    [{ kind: 'name-project', command }, { kind: 'declare-manifest' }],
+    searchOptions(ctx),
+  );
 }
 
 /**
@@ -98,6 +107,6 @@ export async function projectFor(
     const here = await projectHereFor(ctx, command);
     return { project: here.project, here };
   }
-  const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd);
+  const here = inferProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx));
   return { project: named, here: here?.project === named ? here : undefined };
 }

@@ -1,65 +1,269 @@
 // `pm env --write FILE`: pm's fenced block in a user's env file, replaced atomically and only
-// when it says something new.
-import * as nodeFs from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+// when it says something new. The file comes with the repository, so a committed .env may be
+// a link to ~/.bashrc or to pm's own registry, a FIFO or a device; and other writers (another
+// pm, an editor appending a line) may change it while pm writes.
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PmError } from '../core/errors.js';
 import { updateFence } from '../core/model/env-file.js';
-import { replaceFile } from '../core/store/atomic-file.js';
-import { errnoOf, ioError, type StoreFs } from '../core/store/fs.js';
+import { isInside } from '../core/model/registry.js';
+import {
+  openRegular,
+  type RefusedRead,
+  readOpenRegular,
+  refusalText,
+} from '../core/project/regular-file.js';
+import { errnoOf, ioError, systemFs } from '../core/store/fs.js';
+import { ownerToKeep } from '../core/store/keep-owner.js';
+import { acquireLock } from '../core/store/lock.js';
 import { currentPlatform } from '../os/index.js';
+import { syncDirectory } from '../os/shared/sync-directory.js';
+import { tempPathFor } from '../os/shared/temp-file.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface EnvFileGuard {
+  /** The project's directory: a file named inside it must really be inside it. */
+  readonly root?: string | undefined;
+  /** Files an env file must never be: pm's registry and its backup. */
+  readonly protect?: readonly string[];
+  readonly staleMs?: number;
+  readonly timeoutMs?: number;
+}
+
+/** Far more than any env file; a bigger one is not one (or is /dev/zero's copy). */
+export const MAX_ENV_BYTES = 4 * 1024 * 1024;
+/** Rounds in which someone else changed the file between pm's read and its rename. */
+const ATTEMPTS = 20;
+
+function refused(message: string, hint: string): PmError {
+  return new PmError('ENV_FILE_REFUSED', message, hint);
+}
+
+/** Where writing `path` really lands: links followed, a dangling one to the file it names. */
+function realTarget(path: string): string {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let info: Stats;
+    try {
+      info = lstatSync(current);
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw ioError('read', path, error);
+      try {
+        return join(realpathSync(dirname(current)), basename(current));
+      } catch (inner) {
+        // Say the directory is missing, not which temp file failed.
+        if (errnoOf(inner) === 'ENOENT' || errnoOf(inner) === 'ENOTDIR') {
+          throw new PmError(
+            'IO',
+            `cannot write ${path}: the directory ${dirname(current)} does not exist`,
+            'create the directory first, or write the file somewhere that exists',
+          );
+        }
+        throw ioError('write', path, inner);
+      }
+    }
+    if (!info.isSymbolicLink()) return realpathSync(current);
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw ioError(
+    'read',
+    path,
+    Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' }),
+  );
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function refuseTarget(named: string, target: string, guard: EnvFileGuard): void {
+  for (const protectedPath of guard.protect ?? []) {
+    if (target === realOrResolved(protectedPath))
+      throw refused(
+        `${named} leads to ${target}, pm's registry file; pm never writes it as an env file`,
+        'write the variables to another file (remove the link first)',
+      );
+  }
+  const root =
+    guard.root !== undefined && isInside(named, resolve(guard.root)) ? guard.root : dirname(named);
+  const realRoot = realOrResolved(root);
+  if (!isInside(target, realRoot))
+    throw refused(
+      `${named} is a symbolic link to ${target}, outside ${realRoot}; pm writes an env file only inside the directory it is named in`,
+      'remove the link, or name the file it points to',
+    );
+}
+
+function refusedRead(named: string, reason: RefusedRead['reason']): PmError {
+  return refused(
+    `${named}: ${refusalText(reason, MAX_ENV_BYTES)}; pm did not change it`,
+    'name a regular env file (e.g. .env)',
+  );
+}
 
 /**
  * Sets the project's block in `file`, leaving every other byte as it was. Nothing is written
  * when the block already says the same (the file's mtime stays), so watchers of the file
  * (compose, dev servers) are not woken for nothing. A symlinked file is updated where it
- * points, not replaced by a regular file.
+ * points (inside the project), not replaced by a regular file.
  */
-/** A file in a directory that does not exist: say that, not which temp file failed. */
-async function requireDirectory(dir: string, file: string): Promise<void> {
-  let isDirectory = false;
-  try {
-    isDirectory = (await nodeFs.stat(dir)).isDirectory();
-  } catch (error) {
-    if (errnoOf(error) !== 'ENOENT' && errnoOf(error) !== 'ENOTDIR')
-      throw ioError('read', dir, error);
-  }
-  if (!isDirectory) {
-    throw new PmError(
-      'IO',
-      `cannot write ${file}: the directory ${dir} does not exist`,
-      'create the directory first, or write the file somewhere that exists',
-    );
-  }
-}
-
 export async function writeEnvFile(
   file: string,
   project: string,
   lines: readonly string[],
+  guard: EnvFileGuard = {},
 ): Promise<WriteOutcome> {
-  let target = resolve(file);
-  let current: Buffer | undefined;
-  let mode = 0o644;
-  try {
-    target = await nodeFs.realpath(target);
-    current = await nodeFs.readFile(target);
-    mode = (await nodeFs.stat(target)).mode & 0o7777;
-  } catch (error) {
-    if (errnoOf(error) !== 'ENOENT') throw ioError('read', target, error);
-  }
-  if (current === undefined) await requireDirectory(dirname(target), file);
-  // latin1 maps each byte to one character and back, so bytes outside the block survive
-  // whatever their encoding.
-  const update = updateFence(current?.toString('latin1'), project, lines, file);
-  if (!update.changed) return 'unchanged';
-  const fs = nodeFs as unknown as StoreFs;
-  await replaceFile(
-    { fs, platform: currentPlatform().name as NodeJS.Platform },
+  const named = resolve(file);
+  const target = realTarget(named);
+  refuseTarget(named, target, guard);
+  const staleMs = guard.staleMs ?? 10_000;
+  // Other pm processes writing the same file wait here (a lock directory beside it).
+  const release = await acquireLock(
     target,
-    Buffer.from(update.text, 'latin1'),
-    mode,
+    {
+      fs: systemFs(),
+      platform: currentPlatform().name as NodeJS.Platform,
+      staleMs,
+      timeoutMs: guard.timeoutMs ?? staleMs + 5000,
+      displayPath: target,
+    },
+    () => undefined,
   );
-  return current === undefined ? 'created' : 'updated';
+  try {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const outcome = await replaceOnce(named, target, project, lines);
+      if (outcome !== 'changed-meanwhile') return outcome;
+    }
+    throw refused(
+      `${named} kept changing while pm wrote it (${ATTEMPTS} tries); pm did not change it`,
+      'run the command again when nothing else is writing the file',
+    );
+  } finally {
+    await release();
+  }
+}
+
+async function replaceOnce(
+  named: string,
+  target: string,
+  project: string,
+  lines: readonly string[],
+): Promise<WriteOutcome | 'changed-meanwhile'> {
+  const fd = openRegular(target);
+  if (typeof fd !== 'number' && fd.reason !== 'missing') throw refusedRead(named, fd.reason);
+  try {
+    let before: { data: Buffer; stat: Stats } | undefined;
+    if (typeof fd === 'number') {
+      const read = readOpenRegular(fd, MAX_ENV_BYTES);
+      if (!read.ok) throw refusedRead(named, read.reason);
+      before = read;
+    }
+    // latin1 maps each byte to one character and back, so bytes outside the block survive
+    // whatever their encoding.
+    const update = updateFence(before?.data.toString('latin1'), project, lines, named);
+    if (!update.changed) return 'unchanged';
+    const temp = tempPathFor(target);
+    try {
+      writeTemp(
+        temp,
+        Buffer.from(update.text, 'latin1'),
+        before?.stat ?? statSync(dirname(target)),
+        before?.stat,
+      );
+      // Someone wrote the file since it was read: their change would be lost; read again.
+      if (!unchangedSince(target, fd, before?.stat)) return 'changed-meanwhile';
+      renameSync(temp, target);
+    } catch (error) {
+      if (error instanceof PmError) throw error;
+      throw ioError('write', named, error);
+    } finally {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // renamed, as it should be
+      }
+    }
+    syncDirectory(dirname(target));
+    if (typeof fd === 'number' && before) await keepLateAppends(fd, before.data.length, target);
+    return before ? 'updated' : 'created';
+  } finally {
+    if (typeof fd === 'number') closeSync(fd);
+  }
+}
+
+function writeTemp(temp: string, data: Buffer, ownerOf: Stats, existing: Stats | undefined): void {
+  const mode = existing ? existing.mode & 0o7777 : 0o644;
+  const out = openSync(temp, 'wx', mode);
+  try {
+    // The umask would narrow the mode of a file pm replaces; keep the one it had.
+    fchmodSync(out, mode);
+    const owner = ownerToKeep(ownerOf);
+    if (owner) fchownSync(out, owner.uid, owner.gid);
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(out, data, offset, data.length - offset);
+    fsyncSync(out);
+  } finally {
+    closeSync(out);
+  }
+}
+
+function unchangedSince(
+  target: string,
+  fd: number | RefusedRead,
+  read: Stats | undefined,
+): boolean {
+  const atPath = statSync(target, { throwIfNoEntry: false });
+  if (read === undefined || typeof fd !== 'number') return atPath === undefined;
+  const now = fstatSync(fd);
+  return atPath?.ino === read.ino && now.size === read.size && now.mtimeMs === read.mtimeMs;
+}
+
+/**
+ * An editor that opened the file just before the rename appends to the old file, which no
+ * name leads to any more: those bytes are appended to the new one, so no line is lost.
+ */
+async function keepLateAppends(fd: number, known: number, target: string): Promise<void> {
+  let size = known;
+  for (let look = 0; look < 3; look++) {
+    const now = fstatSync(fd).size;
+    if (now > size) {
+      const tail = Buffer.alloc(now - size);
+      let read = 0;
+      while (read < tail.length) {
+        const n = readSync(fd, tail, read, tail.length - read, size + read);
+        if (n === 0) break;
+        read += n;
+      }
+      const out = openSync(target, 'a');
+      try {
+        writeSync(out, tail, 0, read);
+      } finally {
+        closeSync(out);
+      }
+      size += read;
+    }
+    // Give a writer between its open and its write the chance to finish.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

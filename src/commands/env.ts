@@ -38,7 +38,8 @@ export async function runEnv(
       'leave out the format when writing a file, or print the other format instead',
     );
   }
-  const { project } = await projectFor(ctx, input[0], 'env');
+  // The variables are the same wherever pm runs; the directory only bounds where a file may go.
+  const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
   const vars = projectVariables(services);
   if (flags.write === undefined) {
@@ -47,7 +48,11 @@ export async function runEnv(
   }
   // The file-writing part is loaded only when a file is written.
   const { writeEnvFile } = await import('./env-write.js');
-  const outcome = await writeEnvFile(flags.write, project, dotenvLines(vars));
+  const { store } = ctx.deps;
+  const outcome = await writeEnvFile(flags.write, project, dotenvLines(vars), {
+    root: here?.path,
+    protect: [store.path, store.backupPath],
+  });
   if (ctx.json) {
     printJson(ctx.io, { file: flags.write, project, outcome, variables: jsonVariables(vars) });
     return 0;

@@ -6,7 +6,7 @@ import { listenersByPort, primaryListener, withProgram } from '../core/model/sta
 import type { Listener } from '../core/ports.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
 
 const USAGE =
   'pm free [<project>] <service> | pm free [<project>] --all | pm free :<port>   (the project of the current directory when left out)';
@@ -68,7 +68,7 @@ export async function runFree(
 ): Promise<number> {
   const cwd = ctx.cwd;
   const project = leavesProjectOut(input, flags.all)
-    ? inferProject((await ctx.deps.store.read()).registry, cwd)?.project
+    ? inferProject((await ctx.deps.store.read()).registry, cwd, searchOptions(ctx))?.project
     : undefined;
   const freed = await free(ctx.deps, parseFreeTarget(input, flags.all, { project, cwd }));
   const listening = await stillListening(ctx, freed);

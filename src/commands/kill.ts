@@ -8,13 +8,21 @@ import {
   type KillTarget,
 } from '../core/model/kill.js';
 import { type Port, parsePort } from '../core/model/port.js';
+import { SERVICE_MARKER, serviceMarker } from '../core/model/status.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { dryRunMessage, killMessage, ownerPhrase } from '../view/kill.js';
 import { sanitize } from '../view/sanitize.js';
-import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
+import {
+  type Context,
+  containerJson,
+  expectArgs,
+  listenerJson,
+  printJson,
+  searchOptions,
+} from './context.js';
 
 const USAGE =
-  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--dry-run]   (the project of the current directory when left out)';
+  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--dry-run] [--force]   (the project of the current directory when left out)';
 
 export type KillTargetArgs =
   | { readonly kind: 'port'; readonly port: Port }
@@ -37,6 +45,8 @@ export function parseKillTarget(input: readonly string[]): KillTargetArgs {
 interface KillPort {
   readonly port: Port;
   readonly movedFrom?: { readonly name: string; readonly port: Port };
+  /** The service's PM_SERVICE value, which its own `pm run` process carries. */
+  readonly marker?: string;
 }
 
 /**
@@ -58,16 +68,22 @@ async function portOf(ctx: Context, target: KillTargetArgs): Promise<KillPort> {
   }
   let project = target.project;
   if (project === undefined) {
-    project = inferProject((await ctx.deps.store.read()).registry, ctx.cwd)?.project;
+    project = inferProject(
+      (await ctx.deps.store.read()).registry,
+      ctx.cwd,
+      searchOptions(ctx),
+    )?.project;
     if (project === undefined) throw noProjectError(ctx.cwd);
   }
   const { port } = await queryService(ctx.deps, project, target.service);
+  const marker = serviceMarker(project, target.service);
   const row = (await queryProject(ctx.deps, project)).services.find(
     (candidate) => candidate.service === target.service,
   );
-  if (row?.moved === undefined) return { port };
+  if (row?.moved === undefined) return { port, marker };
   return {
     port: row.moved.port,
+    marker,
     movedFrom: { name: `${project}/${target.service}`, port },
   };
 }
@@ -134,19 +150,26 @@ export async function runKill(
     readonly timeout?: number | undefined;
     readonly signal?: KillSignal | undefined;
     readonly dryRun?: boolean;
+    readonly force?: boolean | undefined;
   },
 ): Promise<number> {
-  const { port, movedFrom } = await portOf(ctx, parseKillTarget(input));
+  const { port, movedFrom, marker } = await portOf(ctx, parseKillTarget(input));
   const control = ctx.deps.control;
   if (!control) {
     throw new PmError('KILL_REFUSED', 'pm cannot signal processes here', 'stop it by hand');
   }
+  const processes = ctx.deps.processes;
+  const markerOf = processes
+    ? (pid: number) => processes.environmentValue(pid, SERVICE_MARKER)
+    : undefined;
   const deps = {
     scanner: ctx.deps.scanner,
     control,
     ...(ctx.deps.containers ? { containers: ctx.deps.containers } : {}),
+    ...(markerOf ? { markerOf } : {}),
   };
   const options = {
+    consent: { force: flags.force === true, ...(marker !== undefined ? { marker } : {}) },
     ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   };

@@ -11,7 +11,7 @@ import { rowCells } from '../view/cells.js';
 import { endpoint } from '../view/endpoint.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
-import { type Context, expectArgs, listenerJson, printJson } from './context.js';
+import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
 
 const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'STATE'> = {
   columns: ['SERVICE', 'PORT', 'STATE'],
@@ -105,7 +105,11 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   );
   const [first, second] =
     input.length === 0
-      ? [requireProject((await ctx.deps.store.read()).registry, ctx.cwd).project, undefined]
+      ? [
+          requireProject((await ctx.deps.store.read()).registry, ctx.cwd, searchOptions(ctx))
+            .project,
+          undefined,
+        ]
       : (input as [string, string | undefined]);
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));

@@ -1,12 +1,21 @@
 // `pm run [<project>] <service> -- <command...>`: the command runs with its port (and its
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
+import { resolve } from 'node:path';
 import { isOwnListener } from '../core/actions/allocate.js';
 import { type Drift, watchDrift } from '../core/actions/drift.js';
 import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
 import { listenerName } from '../core/model/explain.js';
-import { listenersByPort, withProgram } from '../core/model/status.js';
+import { processLabel } from '../core/model/program.js';
+import { samePath } from '../core/model/registry.js';
+import {
+  listenersByPort,
+  REGISTRY_VARIABLE,
+  SERVICE_MARKER,
+  serviceMarker,
+  withProgram,
+} from '../core/model/status.js';
 import type { Listener, ProcessTree } from '../core/ports.js';
 import { declaredEnvNames } from '../core/project/manifest.js';
 import { packageScripts } from '../core/project/package-scripts.js';
@@ -108,7 +117,11 @@ export async function runRun(
   const watch = processes
     ? startDriftWatch(ctx, processes, hooks.watchMs, child.pid, plan.port, `${project}/${service}`)
     : undefined;
+  const orphan = processes
+    ? reportOwnOrphan(ctx, processes, plan.port, project, service, child.pid)
+    : undefined;
   const outcome = await child.done;
+  await orphan;
   watch?.stop();
   if (outcome.kind === 'failed') {
     const error = new PmError(
@@ -147,6 +160,41 @@ async function refuseWhenRunning(
     `${project}/${service} is already running: ${listenerName(holder)} listens on its port ${port}${command}`,
     `stop it first with 'pm kill ${project} ${service}', or use the one that runs`,
   );
+}
+
+/**
+ * A server an earlier `pm run` of this service left running (its pm was killed before the
+ * parent-death signal existed, or on a system without one) holds the port, so the new
+ * command will fail to bind: name that process, so the user knows what to stop.
+ */
+async function reportOwnOrphan(
+  ctx: Context,
+  processes: ProcessTree,
+  port: number,
+  project: string,
+  service: string,
+  childPid: number,
+): Promise<void> {
+  const marker = serviceMarker(project, service);
+  try {
+    const scan = await ctx.deps.scanner.scan({ attribute: (candidate) => candidate === port });
+    if (!scan.ok) return;
+    const ours = childPid > 0 ? processes.descendants(childPid) : new Set<number>();
+    for (const listener of scan.listeners) {
+      const pid = listener.pid;
+      if (listener.port !== port || pid === undefined || ours.has(pid)) continue;
+      if (processes.environmentValue(pid, SERVICE_MARKER) !== marker) continue;
+      const registry = processes.environmentValue(pid, REGISTRY_VARIABLE);
+      if (registry !== undefined && !samePath(resolve(registry), ctx.deps.store.path)) continue;
+      const label = processLabel(listener.process, withProgram(listener).program);
+      ctx.io.err(
+        `pm: port ${port} is held by pid ${pid}${label ? ` (${sanitize(label)})` : ''}, left running by an earlier pm run of ${sanitize(marker)}; stop it with 'pm kill ${sanitize(project)} ${sanitize(service)}' and run again`,
+      );
+      return;
+    }
+  } catch {
+    // Only a hint; the command runs either way.
+  }
 }
 
 function startDriftWatch(

@@ -4,7 +4,7 @@ import { inferProject } from '../core/project/inference.js';
 import { MANIFEST_FILE } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
-import { type Context, expectArgs, printJson } from './context.js';
+import { type Context, expectArgs, printJson, searchOptions } from './context.js';
 
 const USAGE = 'pm up [--prune] [--json]';
 
@@ -23,7 +23,7 @@ export async function runUp(
   expectArgs(input, 0, 0, USAGE);
   const cwd = ctx.cwd;
   const { registry } = await ctx.deps.store.read();
-  const here = inferProject(registry, cwd);
+  const here = inferProject(registry, cwd, searchOptions(ctx));
   if (!here?.manifest) {
     throw new PmError('NO_MANIFEST', `no ${MANIFEST_FILE} in ${cwd} or any directory above it`, {
       kind: 'declare-manifest',

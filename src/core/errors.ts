@@ -21,7 +21,11 @@ export type ErrorCode =
   | 'MANIFEST_INVALID'
   | 'NO_MANIFEST'
   | 'NO_PROJECT'
+  /** A manifest names a project recorded at another existing directory. */
+  | 'PROJECT_ELSEWHERE'
   | 'ENV_FILE_DAMAGED'
+  /** `pm env --write` will not write there: a link out of the project, pm's registry, a FIFO... */
+  | 'ENV_FILE_REFUSED'
   /** `pm kill` on a port nobody listens on. */
   | 'NOT_LISTENING'
   /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */

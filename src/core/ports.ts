@@ -60,6 +60,12 @@ export interface ScanOptions {
    * comes for free may ignore it.
    */
   readonly attribute?: (port: number) => boolean;
+  /**
+   * Every process holding each attributed socket (one Listener per holder), not just the
+   * first found: a socket shared across fork has several. Costs a walk of every process's
+   * open files, so only single-port commands (`pm kill`, `pm query :port`) ask.
+   */
+  readonly allHolders?: boolean;
 }
 
 export interface Scanner {

@@ -10,6 +10,7 @@ import {
   DEFAULT_KILL_TIMEOUT_MS,
   describePlan,
   describeTarget,
+  type KillConsent,
   type KillSignal,
   type KillTable,
   type KillTarget,
@@ -30,6 +31,8 @@ export interface KillDeps {
   readonly control: ProcessControl;
   /** Stops a container whose forwarder holds the port; without it such a port is refused. */
   readonly containers?: ContainerDirectory;
+  /** A process's PM_SERVICE marker (the environment `pm run` gave it), where readable. */
+  readonly markerOf?: (pid: number) => string | undefined;
   /** Waits between scans; tests may pass a faster one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
@@ -45,6 +48,7 @@ export interface KillOptions {
   readonly expectPid?: number;
   /** The container the user agreed to stop: refuse when another one holds the port now. */
   readonly expectContainer?: string;
+  readonly consent?: KillConsent;
 }
 
 export interface KillResult {
@@ -58,8 +62,8 @@ export interface KillResult {
   readonly freed: boolean;
 }
 
-async function listenersOn(scanner: Scanner, port: Port): Promise<Listener[]> {
-  const scan = await scanner.scan({ attribute: (candidate) => candidate === port });
+async function listenersOn(scanner: Scanner, port: Port, allHolders = false): Promise<Listener[]> {
+  const scan = await scanner.scan({ attribute: (candidate) => candidate === port, allHolders });
   if (!scan.ok) {
     throw new PmError(
       'KILL_REFUSED',
@@ -87,16 +91,19 @@ export async function ancestorsOf(control: ProcessControl, pid: number): Promise
 export async function killTable(
   control: ProcessControl,
   listeners: readonly Listener[],
+  markerOf?: (pid: number) => string | undefined,
 ): Promise<KillTable> {
-  const processes = new Map<number, { startTime?: number; uid?: number }>();
+  const processes = new Map<number, { startTime?: number; uid?: number; marker?: string }>();
   for (const listener of listeners) {
     const pid = listener.pid;
     if (pid === undefined || processes.has(pid)) continue;
     const startTime = await control.startTime(pid);
     const uid = listener.uid ?? (await control.uidOf(pid));
+    const marker = markerOf?.(pid);
     processes.set(pid, {
       ...(startTime !== undefined ? { startTime } : {}),
       ...(uid !== undefined ? { uid } : {}),
+      ...(marker !== undefined ? { marker } : {}),
     });
   }
   return {
@@ -155,11 +162,12 @@ export interface KillPlan {
  * container's sockets go to its engine, every other socket through planKill.
  */
 export async function planPortKill(
-  deps: Pick<KillDeps, 'scanner' | 'control' | 'containers'>,
+  deps: Pick<KillDeps, 'scanner' | 'control' | 'containers' | 'markerOf'>,
   port: Port,
-  options: Pick<KillOptions, 'signal'> = {},
+  options: Pick<KillOptions, 'signal' | 'consent'> = {},
 ): Promise<KillPlan> {
-  const listeners = await listenersOn(deps.scanner, port);
+  // Every holder: a socket shared across fork stays open until each one has exited.
+  const listeners = await listenersOn(deps.scanner, port, true);
   const containers = containerTargets(listeners);
   const others = listeners.filter((listener) => listener.container === undefined);
   if (containers.length > 0) {
@@ -178,7 +186,12 @@ export async function planPortKill(
   }
   const targets =
     others.length > 0 || containers.length === 0
-      ? planKill(port, others, await killTable(deps.control, others))
+      ? planKill(
+          port,
+          others,
+          await killTable(deps.control, others, deps.markerOf),
+          options.consent,
+        )
       : [];
   return { port, targets, containers };
 }

@@ -105,9 +105,10 @@ export async function queryPort(
 ): Promise<PortQuery> {
   const { registry } = await deps.store.read();
   const owner = ownerOf(registry, port);
+  // Every holder of the port's socket: a server that forks its workers after listen has several.
   const scan = owner
-    ? await scanForRows(deps, registry, (candidate) => candidate === port)
-    : await deps.scanner.scan({ attribute: (candidate) => candidate === port });
+    ? await scanForRows(deps, registry, (candidate) => candidate === port, { allHolders: true })
+    : await deps.scanner.scan({ attribute: (candidate) => candidate === port, allHolders: true });
   const path = owner ? registry.projects.get(owner.project)?.path : undefined;
   const row = owner
     ? statusView(deps, registry, scan).rows.find((candidate) => candidate.port === port)

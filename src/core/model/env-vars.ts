@@ -21,6 +21,18 @@ export function isEnvName(name: string): boolean {
   return ENV_NAME.test(name);
 }
 
+/**
+ * A name a manifest may give a service's port: PORT, or one ending in _PORT or _URL. A
+ * manifest is committed by whoever wrote the repository, so it must not reach variables
+ * that change what runs (PATH, BASH_ENV, LD_PRELOAD, NODE_OPTIONS, GIT_CONFIG_GLOBAL...).
+ */
+export function isPortVariableName(name: string): boolean {
+  return isEnvName(name) && (name === 'PORT' || /._(PORT|URL)$/.test(name));
+}
+
+export const PORT_VARIABLE_RULE =
+  'PORT, or a name ending in _PORT or _URL (e.g. WEB_PORT, API_URL)';
+
 /** `api-gw` -> `API_GW_PORT`. Service names are already limited to letters, digits, _ and -. */
 export function servicePortName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_PORT`;

@@ -72,7 +72,20 @@ export interface KillTable {
   readonly self: { readonly pid: number; readonly uid?: number };
   /** pm's parent, its parent, ... (the shell, the terminal, init). */
   readonly ancestors: ReadonlySet<number>;
-  readonly processes: ReadonlyMap<number, { readonly startTime?: number; readonly uid?: number }>;
+  readonly processes: ReadonlyMap<
+    number,
+    { readonly startTime?: number; readonly uid?: number; readonly marker?: string }
+  >;
+}
+
+/**
+ * What makes pm, running as root, stop another user's process: the user's --force, or the
+ * process being the one `pm run` started for the service asked for (its PM_SERVICE marker).
+ */
+export interface KillConsent {
+  readonly force?: boolean;
+  /** `project/service` when the kill names a service; a port alone has none. */
+  readonly marker?: string;
 }
 
 /** "vite (node) (pid 4242)": how every kill message names a process. */
@@ -92,6 +105,7 @@ export function planKill(
   port: Port,
   listeners: readonly Listener[],
   table: KillTable,
+  consent: KillConsent = {},
 ): KillTarget[] {
   if (listeners.length === 0) {
     throw new PmError('NOT_LISTENING', `nothing listens on port ${port}`, 'nothing to stop');
@@ -142,6 +156,13 @@ export function planKill(
       throw refuse(
         `${who} holding port ${port} belongs to another user (uid ${uid}); pm lacks the right to signal it`,
         'stop it as its owner (or as root)',
+      );
+    }
+    const marked = consent.marker !== undefined && facts?.marker === consent.marker;
+    if (mine === 0 && uid !== undefined && uid !== 0 && !consent.force && !marked) {
+      throw refuse(
+        `${who} holding port ${port} belongs to another user (uid ${uid}) and is not what pm run started for this service; pm runs as root and does not stop another user's process unasked; nothing was signalled`,
+        `if you mean it, stop it with pm kill :${port} --force`,
       );
     }
     if (facts?.startTime === undefined) {

@@ -3,13 +3,14 @@
 // the project and the worktree's directory, so parallel branches never share ports.
 // Git's own files are read instead of spawning git: inference runs on every command that
 // leaves <project> out, and a git process costs more than its whole budget (docs/benchmarks.md).
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isPmError, PmError, type Remedy } from '../errors.js';
 import { toValidName } from '../model/names.js';
 import { isInside, projectAt, type Registry, samePath } from '../model/registry.js';
-import { loadManifest, type Manifest } from './manifest.js';
+import { LOCAL_MANIFEST_FILE, loadManifest, type Manifest } from './manifest.js';
 import { readRegularFile } from './regular-file.js';
+import { defaultSearchOptions, findUpward, type SearchOptions } from './repo-search.js';
 
 export interface GitCheckout {
   /** The top directory of this checkout (where its `.git` is). */
@@ -31,16 +32,13 @@ export interface ProjectContext {
   readonly manifest?: Manifest;
 }
 
-/** The git checkout holding `from`, found by walking up to the nearest `.git`. */
-export function findGitCheckout(from: string): GitCheckout | undefined {
-  let dir = from;
-  for (;;) {
-    const dotGit = join(dir, '.git');
-    if (existsSync(dotGit)) return checkoutAt(dir, dotGit);
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+/** The git checkout holding `from`, found by walking up to the nearest `.git` pm may use. */
+export function findGitCheckout(
+  from: string,
+  options: SearchOptions = defaultSearchOptions(),
+): GitCheckout | undefined {
+  const dotGit = findUpward(from, '.git', options);
+  return dotGit === undefined ? undefined : checkoutAt(dirname(dotGit), dotGit);
 }
 
 /**
@@ -108,9 +106,13 @@ export function worktreeProjectName(
  * The project `cwd` belongs to, or undefined. Reads the manifest (which may throw
  * MANIFEST_INVALID) and git's files; never writes anything.
  */
-export function inferProject(registry: Registry, cwd: string): ProjectContext | undefined {
-  const manifest = loadManifest(cwd);
-  const checkout = findGitCheckout(cwd);
+export function inferProject(
+  registry: Registry,
+  cwd: string,
+  options: SearchOptions = defaultSearchOptions(),
+): ProjectContext | undefined {
+  const manifest = loadManifest(cwd, options);
+  const checkout = findGitCheckout(cwd, options);
   if (manifest) {
     const base = manifest.project ?? defaultProjectName(manifest.dir, checkout);
     if (checkout?.linked && isInside(manifest.dir, checkout.root)) {
@@ -121,6 +123,7 @@ export function inferProject(registry: Registry, cwd: string): ProjectContext | 
         manifest,
       };
     }
+    refuseRecordedElsewhere(registry, base, manifest);
     return { project: base, path: manifest.dir, manifest };
   }
   const recorded = projectAt(registry, cwd);
@@ -158,9 +161,37 @@ function linkedToRecorded(
   };
 }
 
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A manifest naming a project recorded at another directory that still exists is someone
+ * else's checkout claiming it (a clone saying `project = "bank"`): following it would move
+ * bank's path there, and `pm free --all` or `pm kill` in the clone would act on bank.
+ */
+function refuseRecordedElsewhere(registry: Registry, project: string, manifest: Manifest): void {
+  const recorded = registry.projects.get(project)?.path;
+  if (recorded === undefined || samePath(realOrSame(recorded), realOrSame(manifest.dir))) return;
+  if (!existsSync(recorded)) return; // a moved checkout: the manifest's directory takes over
+  throw new PmError(
+    'PROJECT_ELSEWHERE',
+    `${manifest.file} declares project '${project}', which is recorded at ${recorded}, not at ${manifest.dir}; pm changed nothing`,
+    `if this is another checkout, give it its own name (project = "..." in ${LOCAL_MANIFEST_FILE}); if the project moved here, free it first (pm free ${project} --all) or remove ${recorded}`,
+  );
+}
+
 /** inferProject, or an error that says how to make the directory a project. */
-export function requireProject(registry: Registry, cwd: string): ProjectContext {
-  const found = inferProject(registry, cwd);
+export function requireProject(
+  registry: Registry,
+  cwd: string,
+  options?: SearchOptions,
+): ProjectContext {
+  const found = inferProject(registry, cwd, options);
   if (found) return found;
   throw noProjectError(cwd);
 }
@@ -201,9 +232,10 @@ export async function projectHere(
   store: { read(): Promise<{ readonly registry: Registry }> },
   cwd: string,
   remedies: readonly Remedy[],
+  options?: SearchOptions,
 ): Promise<ProjectContext> {
   try {
-    return requireProject((await store.read()).registry, cwd);
+    return requireProject((await store.read()).registry, cwd, options);
   } catch (error) {
     if (!isPmError(error) || error.code !== 'NO_PROJECT') throw error;
     throw new PmError(error.code, error.message, [...remedies], { cause: error });

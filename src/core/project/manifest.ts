@@ -2,15 +2,22 @@
 // which overrides them per machine. Unlike the registry (which pm writes and keeps foreign keys
 // of), a manifest is written by people, so an unknown key is a typo to report, not data to keep.
 
-import { existsSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { PmError } from '../errors.js';
-import { isEnvName, servicePortName } from '../model/env-vars.js';
+import {
+  isEnvName,
+  isPortVariableName,
+  PORT_VARIABLE_RULE,
+  servicePortName,
+} from '../model/env-vars.js';
 import { isValidName, NAME_RULE } from '../model/names.js';
 import { isPort, type Port } from '../model/port.js';
+import { isInside } from '../model/registry.js';
 import { codeFrame, describeValue as describe, isTable } from '../store/registry-file.js';
-import { readRegularFile } from './regular-file.js';
+import { readRegularFile, refusalText } from './regular-file.js';
+import { defaultSearchOptions, findUpward, type SearchOptions, trusted } from './repo-search.js';
 
 export const MANIFEST_FILE = '.pm.toml';
 export const LOCAL_MANIFEST_FILE = '.pm.local.toml';
@@ -42,6 +49,8 @@ export interface ManifestText {
 }
 
 const TOP_KEYS = ['project', 'services'] as const;
+/** More services than any project has; a manifest asking for more could drain the range. */
+export const MAX_SERVICES = 200;
 const SERVICE_KEYS = ['env', 'prefer'] as const;
 
 /** WEB_PORT for web, API_V2_PORT for api-v2: the variable a service gets unless it names one. */
@@ -59,37 +68,56 @@ export function declaredEnvNames(manifest: Manifest | undefined): Map<string, st
   return names;
 }
 
-/** The nearest .pm.toml at or above `from`, without reading it. */
-export function findManifestFile(from: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const file = join(dir, MANIFEST_FILE);
-    if (existsSync(file)) return file;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+/** The nearest .pm.toml at or above `from` that pm may use (repo-search.ts), without reading it. */
+export function findManifestFile(
+  from: string,
+  options: SearchOptions = defaultSearchOptions(),
+): string | undefined {
+  return findUpward(from, MANIFEST_FILE, options);
 }
 
 /** The manifest that governs `from`, merged with its local override; undefined when none. */
-export function loadManifest(from: string): Manifest | undefined {
-  const file = findManifestFile(from);
+export function loadManifest(
+  from: string,
+  options: SearchOptions = defaultSearchOptions(),
+): Manifest | undefined {
+  const file = findManifestFile(from, options);
   if (file === undefined) return undefined;
   const main = readManifestText(file);
   if (main === undefined) return undefined;
-  const local = readManifestText(join(dirname(file), LOCAL_MANIFEST_FILE));
+  const localFile = join(dirname(file), LOCAL_MANIFEST_FILE);
+  const local = trusted(localFile, options) ? readManifestText(localFile) : undefined;
   return parseManifest(main, local);
 }
 
+/**
+ * A committed symlink could point a manifest at any file the user can read (`/etc/shadow`
+ * as root), and a TOML error would quote its lines: a link must stay inside the manifest's
+ * own directory, and one that does not is refused unread.
+ */
+function rejectLinkOut(file: string): void {
+  let target: string;
+  try {
+    if (!lstatSync(file).isSymbolicLink()) return;
+    target = realpathSync(file);
+  } catch {
+    return; // missing or dangling: readRegularFile says so
+  }
+  const dir = realpathSync(dirname(file));
+  if (!isInside(target, dir))
+    throw invalid(
+      file,
+      '',
+      `it is a symbolic link to ${target}, outside ${dir}; pm reads a manifest only from inside the repository, so the file was not read`,
+    );
+}
+
 function readManifestText(file: string): ManifestText | undefined {
+  rejectLinkOut(file);
   const read = readRegularFile(file);
   if (read.ok) return { file, text: read.text };
   if (read.reason === 'missing') return undefined;
-  const why = {
-    'not-regular': 'it is not a regular file (a directory, FIFO or device)',
-    'too-large': 'it is larger than 1 MiB',
-    unreadable: 'it cannot be read (permissions?)',
-  }[read.reason];
+  const why = refusalText(read.reason);
   throw invalid(file, '', why);
 }
 
@@ -115,6 +143,12 @@ export function parseManifest(main: ManifestText, local?: ManifestText): Manifes
       ...(prefer !== undefined ? { prefer } : {}),
     };
   });
+  if (services.length > MAX_SERVICES)
+    throw invalid(
+      local?.file ?? main.file,
+      'services',
+      `${services.length} services declared; a manifest may declare at most ${MAX_SERVICES}`,
+    );
   rejectSharedEnv(services, local?.file ?? main.file);
   const project = over?.project ?? base.project;
   return {
@@ -176,6 +210,13 @@ function readEnv(value: unknown, keyPath: string, file: string): { env?: string 
       file,
       keyPath,
       `expected a variable name (letters, digits and "_", not starting with a digit), found ${describe(value)}`,
+    );
+  }
+  if (!isPortVariableName(value)) {
+    throw invalid(
+      file,
+      keyPath,
+      `${describe(value)} is not a port variable: a manifest may name only ${PORT_VARIABLE_RULE}`,
     );
   }
   return { env: value };

@@ -1,9 +1,11 @@
 // Whole-file replacement: a temp file beside the target, written in full, flushed, renamed
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
+import { rm } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isDeadWritersTemp, tempPathFor } from '../../os/shared/temp-file.js';
 import { PmError } from '../errors.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
+import { ownerToKeep } from './keep-owner.js';
 
 export { isTempFileOf } from '../../os/shared/temp-file.js';
 
@@ -30,8 +32,14 @@ export async function sweepTempFiles(
   for (const name of names) {
     // A live writer's temp file is its own (a writer that lost the lock may still finish
     // writing it); only a dead writer's file is debris.
-    if (isDeadWritersTemp(name, file)) await fs.unlink(join(dir, name)).catch(() => undefined);
+    // A dead lock-taker's temp directory (lock.ts) holds its owner.json.
+    if (isDeadWritersTemp(name, file))
+      await fs.unlink(join(dir, name)).catch(() => removeTempDirectory(join(dir, name)));
   }
+}
+
+function removeTempDirectory(path: string): Promise<void> {
+  return new Promise((resolve) => rm(path, { recursive: true, force: true }, () => resolve()));
 }
 
 export async function writeAtomic(
@@ -46,10 +54,14 @@ export async function writeAtomic(
   const temp = tempPathFor(target);
   let renamed = false;
   try {
+    const owner = ownerToKeep(
+      await context.fs.stat(target).catch(() => context.fs.stat(dir).catch(() => undefined)),
+    );
     const handle = await context.fs.open(temp, 'wx', mode);
     try {
       // The umask would narrow the mode of a file pm replaces; keep the one it had.
       if (mode !== 0o600) await handle.chmod(mode);
+      if (owner) await handle.chown?.(owner.uid, owner.gid);
       let offset = 0;
       while (offset < data.length) {
         const { bytesWritten } = await handle.write(data, offset, data.length - offset);

@@ -3,6 +3,7 @@
 import {
   close,
   fchmod,
+  fchown,
   fstat,
   fsync,
   lstat,
@@ -38,6 +39,8 @@ export interface StoreFile {
   write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
   stat(): Promise<Stats>;
   chmod(mode: number): Promise<void>;
+  /** Only called when pm runs as root (keep-owner.ts). */
+  chown?(uid: number, gid: number): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export interface StoreFs {
     mode: number;
     ino: number;
     uid: number;
+    gid?: number;
   }>;
   /** Watches a directory (the store's follow()); returns the closer. */
   readonly watch: (dir: string, onEvent: (name: string | null) => void) => { close(): void };
@@ -134,6 +138,7 @@ function fdFile(fd: number): StoreFile {
       })),
     stat: () => call<Stats>((done) => fstat(fd, done)),
     chmod: (mode) => call<void>((done) => fchmod(fd, mode, done)),
+    chown: (uid, gid) => call<void>((done) => fchown(fd, uid, gid, done)),
     sync: () => call<void>((done) => fsync(fd, done)),
     close: () => call<void>((done) => close(fd, done)),
   };

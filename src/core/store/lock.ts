@@ -6,9 +6,11 @@
 // keeps it without progress for the whole timeout, and then names it.
 import type * as nodeFs from 'node:fs';
 import {
+  existsSync,
   promises as fsPromises,
   mkdir,
   realpath,
+  rename,
   rmdir,
   rmdirSync,
   stat,
@@ -180,9 +182,14 @@ async function recover(
 }
 
 /**
- * proper-lockfile creates the lock with `mkdir`; this one writes owner.json into it before
- * proper-lockfile records the directory's mtime (a later write would look like a takeover),
- * and removes it again before the `rmdir` of release.
+ * proper-lockfile creates the lock with `mkdir`; this one creates it complete: a temp
+ * directory holding owner.json, renamed to the lock's name. A lock directory therefore never
+ * exists without its owner record, so a holder stopped while taking the lock (SIGSTOP, a
+ * debugger) cannot be mistaken for one that died without recording itself and be taken
+ * over. The rename fails (ENOTEMPTY/EEXIST) when the lock exists; that is reported to
+ * proper-lockfile as the EEXIST of its mkdir. The rename would replace an empty directory
+ * (an older pm's lock before its owner record): that is checked just before it, which
+ * leaves only an older pm's mkdir in that instant unseen.
  */
 function ownedLockFs(owner: LockOwner): LockfileFs {
   return {
@@ -193,15 +200,38 @@ function ownedLockFs(owner: LockOwner): LockfileFs {
     utimes,
     rmdirSync,
     mkdir: ((path: string, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      mkdir(path, (error) => {
+      // Named as os/shared/temp-file.ts names temp files (<name>.<pid>.<random>.tmp), so the
+      // directory of a taker that died here is swept with the registry's temp files.
+      const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+      const discard = (then: () => void) =>
+        unlink(join(temp, LOCK_OWNER_FILE), () => rmdir(temp, () => then()));
+      mkdir(temp, (error) => {
         if (error) return callback(error);
         writeFile(
-          join(path, LOCK_OWNER_FILE),
+          join(temp, LOCK_OWNER_FILE),
           `${JSON.stringify(owner)}\n`,
           { flag: 'wx', mode: 0o644 },
           (writeError) => {
-            if (!writeError) return callback(null);
-            rmdir(path, () => callback(writeError));
+            if (writeError) return discard(() => callback(writeError));
+            // rename replaces an empty directory: one an older pm (or another tool using
+            // proper-lockfile) holds without an owner record is a held lock too.
+            if (existsSync(path))
+              return discard(() =>
+                callback(Object.assign(new Error(`${path} exists`), { code: 'EEXIST' })),
+              );
+            rename(temp, path, (renameError) => {
+              if (!renameError) return callback(null);
+              const code = renameError.code;
+              const held =
+                code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM' || code === 'EACCES';
+              discard(() =>
+                callback(
+                  held
+                    ? Object.assign(new Error(`${path} exists`), { code: 'EEXIST' })
+                    : renameError,
+                ),
+              );
+            });
           },
         );
       });

@@ -23,6 +23,7 @@ import { type SocketRecord, TCP_STATE_CLOSE, TCP_STATE_LISTEN } from './decode/s
 import { type NetlinkLibc, SockDiagClient } from './netlink.js';
 import { OwnerCacheFile, type OwnerMemory } from './owner-cache-file.js';
 import { ProcNetReader } from './procfs.js';
+import { commOf, socketHolders } from './socket-holders.js';
 import { SocketOwnerResolver } from './socket-owner-resolver.js';
 
 export interface LinuxScannerOptions {
@@ -117,7 +118,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
   let netlinkRefused: string | undefined;
   let backend = force === 'procfs' ? 'linux-procfs' : 'linux-netlink';
 
-  async function scanNetlink(attribute: Attribute): Promise<ScanOutcome | string> {
+  async function scanNetlink(attribute: Attribute, all = false): Promise<ScanOutcome | string> {
     try {
       client ??= new SockDiagClient(options.libc ?? (await bindLibc()));
     } catch (error) {
@@ -130,25 +131,29 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
       return outcome.reason;
     }
     backend = 'linux-netlink';
-    return { ok: true, listeners: toListeners(outcome.records, owners, commands, attribute) };
+    return { ok: true, listeners: toListeners(outcome.records, owners, commands, attribute, all) };
   }
 
-  function scanProcNet(netlinkProblem: string | undefined, attribute: Attribute): ScanOutcome {
+  function scanProcNet(
+    netlinkProblem: string | undefined,
+    attribute: Attribute,
+    all = false,
+  ): ScanOutcome {
     const outcome = procNet.read(TABLES);
     if (!outcome.ok) {
       const reason = netlinkProblem ? `${netlinkProblem}; ${outcome.reason}` : outcome.reason;
       return { ok: false, reason };
     }
     backend = 'linux-procfs';
-    return { ok: true, listeners: toListeners(outcome.records, owners, commands, attribute) };
+    return { ok: true, listeners: toListeners(outcome.records, owners, commands, attribute, all) };
   }
 
-  async function scanNow(attribute: Attribute): Promise<ScanOutcome> {
-    if (force === 'procfs') return scanProcNet(undefined, attribute);
-    const netlink = netlinkRefused ?? (await scanNetlink(attribute));
+  async function scanNow(attribute: Attribute, all = false): Promise<ScanOutcome> {
+    if (force === 'procfs') return scanProcNet(undefined, attribute, all);
+    const netlink = netlinkRefused ?? (await scanNetlink(attribute, all));
     if (typeof netlink !== 'string') return netlink;
     if (force === 'netlink') return { ok: false, reason: netlink };
-    return scanProcNet(netlink, attribute);
+    return scanProcNet(netlink, attribute, all);
   }
 
   return {
@@ -157,7 +162,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): Scanner {
     },
     async scan(options?: ScanOptions) {
       try {
-        return await scanNow(options?.attribute);
+        return await scanNow(options?.attribute, options?.allHolders === true);
       } catch (error) {
         return { ok: false, reason: `socket scan failed: ${describe(error)}` };
       }
@@ -178,6 +183,7 @@ function toListeners(
   owners: SocketOwnerResolver,
   commands: CommandLineCache,
   attribute: Attribute,
+  allHolders = false,
 ): Listener[] {
   const kept: SocketRecord[] = [];
   const protocols: Protocol[] = [];
@@ -220,7 +226,37 @@ function toListeners(
       : { protocol, family, address, port, pid, process, uid };
   }
   commands.endScan();
-  return listeners;
+  return allHolders ? withEveryHolder(listeners, kept, ownerByInode) : listeners;
+}
+
+/** Adds a Listener for each further process holding an attributed socket (socket-holders.ts). */
+function withEveryHolder(
+  listeners: Listener[],
+  records: readonly SocketRecord[],
+  ownerByInode: ReadonlyMap<number, { readonly pid: number }>,
+): Listener[] {
+  const inodes = new Set<number>();
+  for (const record of records) if (ownerByInode.has(record.inode)) inodes.add(record.inode);
+  const holders = socketHolders(inodes);
+  const all: Listener[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const listener = listeners[i]!;
+    all.push(listener);
+    const inode = records[i]!.inode;
+    for (const pid of holders.get(inode) ?? []) {
+      if (pid === ownerByInode.get(inode)?.pid) continue;
+      const process = commOf(pid);
+      const command = readProcCommand(pid);
+      const { command: _first, process: _name, ...socket } = listener;
+      all.push({
+        ...socket,
+        pid,
+        ...(process !== undefined ? { process } : {}),
+        ...(command !== undefined ? { command } : {}),
+      });
+    }
+  }
+  return all;
 }
 
 /** libc through koffi: RTLD_DEFAULT finds glibc and musl alike. */

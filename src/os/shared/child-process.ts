@@ -8,11 +8,97 @@
 // and Ctrl-C from the terminal already reaches every process of the foreground group. pm then
 // forwards signals sent to pm alone (kill <pm pid>) to each process of the child's tree.
 import { spawn } from 'node:child_process';
+import { accessSync, constants as constants_fs, type Stats, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 
-export type ForwardedSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-export const FORWARDED_SIGNALS: readonly ForwardedSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+export type ForwardedSignal =
+  | 'SIGINT'
+  | 'SIGTERM'
+  | 'SIGHUP'
+  | 'SIGQUIT'
+  | 'SIGUSR1'
+  | 'SIGUSR2'
+  | 'SIGWINCH';
+/**
+ * Passed on to the command. SIGUSR1 too: left to Node it would open the inspector in pm,
+ * not reach the server; SIGQUIT would kill pm and leave the command behind.
+ */
+export const FORWARDED_SIGNALS: readonly ForwardedSignal[] = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGWINCH',
+];
+/** Windows delivers only these to a Node process. */
+const WIN32_SIGNALS: readonly ForwardedSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** A terminal sends these to its whole foreground group, the command included. */
+const TERMINAL_SIGNALS: ReadonlySet<ForwardedSignal> = new Set([
+  'SIGINT',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGWINCH',
+]);
+
+/**
+ * util-linux's setpriv sets the parent-death signal (prctl PR_SET_PDEATHSIG) and execs the
+ * command, so the command gets SIGTERM when pm dies however it dies (SIGKILL included).
+ * It costs a few ms of start-up (bench/run-shim.mjs); a Node shim would cost ~50 ms.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
+
+function setprivPath(platform: NodeJS.Platform): string | undefined {
+  if (platform !== 'linux') return undefined;
+  return SETPRIV.find((path) => {
+    try {
+      accessSync(path, constants_fs.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The failure spawn would have reported for `command`, found before setpriv runs it (its own
+ * message would name setpriv): 127 when no file of that name is on PATH, 126 when the only
+ * ones cannot be executed.
+ */
+function lookupFailure(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string | undefined,
+): ChildOutcome | undefined {
+  const candidates = command.includes('/')
+    ? [resolve(cwd ?? '.', command)]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .map((dir) => join(resolve(cwd ?? '.', dir || '.'), command));
+  let found = false;
+  for (const candidate of candidates) {
+    let info: Stats;
+    try {
+      info = statSync(candidate);
+    } catch {
+      continue;
+    }
+    found = true;
+    if (!info.isFile()) continue;
+    try {
+      accessSync(candidate, constants_fs.X_OK);
+      return undefined;
+    } catch {
+      // not executable: look further along PATH
+    }
+  }
+  return found
+    ? { kind: 'failed', code: 126, reason: `not executable: ${command}` }
+    : { kind: 'failed', code: 127, reason: `command not found: ${command}` };
+}
 
 export type ChildOutcome =
   | { readonly kind: 'exited'; readonly code: number }
@@ -55,7 +141,15 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   // isatty, not process.stdin.isTTY: pm never reads stdin here, and creating the stream
   // would delay every `pm run`'s command (docs/benchmarks.md, "Measured reasons").
   const detached = platform !== 'win32' && (options.detached ?? !isatty(0));
-  const child = spawn(command, args, {
+  const setpriv = setprivPath(platform);
+  if (setpriv) {
+    const failed = lookupFailure(command, options.env, options.cwd);
+    if (failed) return { pid: -1, done: Promise.resolve(failed) };
+  }
+  const [file, fileArgs] = setpriv
+    ? [setpriv, ['--pdeathsig', 'TERM', '--', command, ...args]]
+    : [command, args];
+  const child = spawn(file, fileArgs, {
     stdio: 'inherit',
     env: options.env,
     detached,
@@ -77,13 +171,16 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
   // exits with whatever the child does about them. In a shared group the terminal and the
   // shell already deliver SIGINT and SIGHUP to the child; passing them on again would make
   // it see two (a second Ctrl-C means "force quit" to many servers).
-  const passOn = new Set<ForwardedSignal>(detached ? FORWARDED_SIGNALS : ['SIGTERM']);
+  const handled = platform === 'win32' ? WIN32_SIGNALS : FORWARDED_SIGNALS;
+  const passOn = new Set<ForwardedSignal>(
+    detached ? handled : handled.filter((signal) => !TERMINAL_SIGNALS.has(signal)),
+  );
   const handler = (signal: ForwardedSignal) => {
     if (passOn.has(signal)) forward(signal);
   };
   // Other handlers (the bin's "Ctrl-C exits 130") step aside until the child is gone.
-  const others = FORWARDED_SIGNALS.map((signal) => [signal, process.listeners(signal)] as const);
-  for (const signal of FORWARDED_SIGNALS) {
+  const others = handled.map((signal) => [signal, process.listeners(signal)] as const);
+  for (const signal of handled) {
     process.removeAllListeners(signal);
     process.on(signal, handler);
   }
@@ -93,7 +190,7 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       resolve({ kind: 'exited', code: signal ? signalExitCode(signal) : (code ?? 1) }),
     );
   }).finally(() => {
-    for (const signal of FORWARDED_SIGNALS) process.off(signal, handler);
+    for (const signal of handled) process.off(signal, handler);
     for (const [signal, listeners] of others)
       for (const listener of listeners) process.on(signal, listener);
   });

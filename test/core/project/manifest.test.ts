@@ -59,13 +59,15 @@ describe('parseManifest', () => {
     ['[services.web]\nprefer = "3000"', 'services.web.prefer', /found "3000"/],
     ['[services.web]\nenv = "1PORT"', 'services.web.env', /expected a variable name/],
     ['[services.web]\nenv = "MY-PORT"', 'services.web.env', /expected a variable name/],
+    ['[services.web]\nenv = "PATH"', 'services.web.env', /"PATH" is not a port variable/],
+    ['[services.web]\nenv = "_PORT"', 'services.web.env', /is not a port variable/],
     ['services = 1', 'services', /expected tables like \[services\.web\]/],
     ['services.web = 1', 'services.web', /expected a table/],
     ['[services."a.b"]', 'services.a.b', /invalid service name/],
     [
-      '[services.a]\nenv = "X"\n[services.b]\nenv = "X"',
+      '[services.a]\nenv = "X_PORT"\n[services.b]\nenv = "X_PORT"',
       'services.b.env',
-      /X is already the variable of service 'a'/,
+      /X_PORT is already the variable of service 'a'/,
     ],
   ])('refuses %j, naming %s', (text, keyPath, problem) => {
     const error = thrown(() => parse(text));
