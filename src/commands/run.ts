@@ -155,9 +155,13 @@ async function refuseWhenRunning(
   if (!isOwnListener(ctx.deps, holders, wanted)) return;
   const holder = withProgram(holders?.[0] as Listener);
   const command = holder.command ? `: ${holder.command.join(' ')}` : '';
+  const marked =
+    holder.pid !== undefined &&
+    ctx.deps.processes?.environmentValue(holder.pid, SERVICE_MARKER) ===
+      serviceMarker(project, service);
   throw new PmError(
     'PORT_IN_USE',
-    `${project}/${service} is already running: ${listenerName(holder)} listens on its port ${port}${command}`,
+    `${project}/${service} is already running: ${listenerName(holder)}${marked ? ', started by an earlier pm run,' : ''} listens on its port ${port}${command}`,
     `stop it first with 'pm kill ${project} ${service}', or use the one that runs`,
   );
 }

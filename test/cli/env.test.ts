@@ -94,7 +94,7 @@ describe("a manifest's env name", () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, '.pm.toml'),
-      'project = "shop"\n[services.web]\nenv = "PORT"\n[services.api-gw]\nenv = "GATEWAY"\n',
+      'project = "shop"\n[services.web]\nenv = "PORT"\n[services.api-gw]\nenv = "GATEWAY_URL"\n',
     );
     const expected = `API_GW_PORT=${api}\nWEB_PORT=${web}\n`;
     expect((await runMain(['--registry', path, 'env'], { cwd: dir })).stdout).toBe(expected);
@@ -103,7 +103,7 @@ describe("a manifest's env name", () => {
     );
     expect((await pm('env', 'shop')).stdout).toBe(expected);
     await runMain(['--registry', path, 'env', '--write', join(dir, '.env')], { cwd: dir });
-    expect(readFileSync(join(dir, '.env'), 'utf8')).not.toMatch(/^(PORT|GATEWAY)=/m);
+    expect(readFileSync(join(dir, '.env'), 'utf8')).not.toMatch(/^(PORT|GATEWAY_URL)=/m);
     const { env } = await import('../../src/api/index.js');
     expect(await env({ registry: path, cwd: dir })).toEqual({
       API_GW_PORT: api,

@@ -50,7 +50,7 @@ function world(json = false) {
 describe('pm kill and the owner', () => {
   it("names another user's process by its owner", async () => {
     const { ctx, err } = world();
-    expect(await runKill(ctx, [`:${PORT}`], {})).toBe(0);
+    expect(await runKill(ctx, [`:${PORT}`], { force: true })).toBe(0);
     expect(err.join('\n')).toContain(
       `stopped server.js (node) (pid 700) of user bob (uid 1001) on port ${PORT}`,
     );
@@ -58,7 +58,7 @@ describe('pm kill and the owner', () => {
 
   it('--dry-run shows pid, owner, command and port, and signals nothing', async () => {
     const { ctx, control, out } = world();
-    expect(await runKill(ctx, [`:${PORT}`], { dryRun: true })).toBe(0);
+    expect(await runKill(ctx, [`:${PORT}`], { dryRun: true, force: true })).toBe(0);
     expect(control.sent).toEqual([]);
     expect(out.join('\n').split('\n')).toEqual([
       `would send SIGTERM to server.js (node) (pid 700) of user bob (uid 1001) on port ${PORT}: node server.js (in /srv/shop), then SIGKILL after 5 s if the port is still held`,
@@ -68,7 +68,7 @@ describe('pm kill and the owner', () => {
 
   it('--dry-run --json lists the same, exactly', async () => {
     const { ctx, control, out } = world(true);
-    expect(await runKill(ctx, [`:${PORT}`], { dryRun: true })).toBe(0);
+    expect(await runKill(ctx, [`:${PORT}`], { dryRun: true, force: true })).toBe(0);
     expect(control.sent).toEqual([]);
     expect(JSON.parse(out.join('\n'))).toMatchObject({
       port: PORT,
@@ -84,7 +84,7 @@ describe('pm kill and the owner', () => {
       ],
     });
     const killed = world(true);
-    await runKill(killed.ctx, [`:${PORT}`], {});
+    await runKill(killed.ctx, [`:${PORT}`], { force: true });
     expect(JSON.parse(killed.out.join('\n')).processes[0]).toMatchObject({
       pid: 700,
       owner: { uid: 1001, user: 'bob' },

@@ -46,9 +46,12 @@ describe('a manifest names only port variables', () => {
         'project = "fine"\n[services.web]\nenv = "PORT"\n[services.api]\nenv = "API_URL"\n[services.db]\nenv = "PGPORT_PORT"\n',
     });
     expect((await repo.pm(['up'])).code).toBe(0);
-    const env = await repo.pm(['env']);
-    expect(env.stderr).toBe('');
-    expect(env.stdout).toMatch(/^API_URL=\d+$/m);
-    expect(env.stdout).toMatch(/^PORT=\d+$/m);
+    // The manifest's names are pm run's (pm env prints <SERVICE>_PORT wherever it runs).
+    const show = (service: string, name: string) =>
+      repo.pm(['run', service, '--', process.execPath, '-e', `console.log(process.env.${name})`]);
+    const api = await show('api', 'API_URL');
+    expect(api.stderr).toBe('');
+    expect(api.stdout).toMatch(/^\d+$/m);
+    expect((await show('web', 'PORT')).stdout).toMatch(/^\d+$/m);
   });
 });

@@ -58,10 +58,15 @@ export function performActing(
         return;
       }
       const { target } = request;
+      // A question that named another user's process by its owner was asked: y is the consent
+      // `pm kill --force` gives. Before the owner is read, pm as root still refuses.
       const agreed =
         target.containerId !== undefined
           ? { expectContainer: target.containerId }
-          : { ...(target.pid !== undefined ? { expectPid: target.pid } : {}) };
+          : {
+              ...(target.pid !== undefined ? { expectPid: target.pid } : {}),
+              ...(target.owner !== undefined ? { consent: { force: true } } : {}),
+            };
       killPort(
         {
           scanner: deps.scanner,
