@@ -9,6 +9,7 @@ import type { Platform } from './core/ports.js';
 import { RegistryStore } from './core/store/registry-store.js';
 import { currentPlatform } from './os/index.js';
 import { bindProbe } from './os/shared/bind-probe.js';
+import { probeProxy } from './os/shared/caddy.js';
 import { createContainerDirectory } from './os/shared/container-engine.js';
 
 /** What wiring needs of the Settings (src/cli/settings.ts) and how notices reach the user. */
@@ -16,7 +17,12 @@ export interface DepsOptions
   extends Partial<
     Pick<
       Settings,
-      'scannerMode' | 'lockStaleMs' | 'lockTimeoutMs' | 'cacheDirectory' | 'containerEngine'
+      | 'scannerMode'
+      | 'lockStaleMs'
+      | 'lockTimeoutMs'
+      | 'cacheDirectory'
+      | 'containerEngine'
+      | 'proxyFiles'
     >
   > {
   readonly registryPath: string;
@@ -46,5 +52,6 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
     // Lazy: the backend (and koffi) loads only when a detail or a kill is asked for.
     inspector: platform.inspector,
     control: platform.control,
+    proxy: () => probeProxy(options.proxyFiles),
   };
 }

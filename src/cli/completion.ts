@@ -1,8 +1,10 @@
 // `pm completion bash|zsh|fish`: a completion script built from the command and flag tables,
 // and `pm completion names [<project>]`, which the scripts call for project and service names.
 // That path reads the registry file and nothing else: no Ink, no scanner, no lock.
+
 import type { Context } from '../commands/context.js';
 import { PmError } from '../core/errors.js';
+import { EXPORT_FORMATS } from '../core/model/proxy-config.js';
 import { inferProject } from '../core/project/inference.js';
 import type { PositionalKind } from './commands.js';
 import { type FlagName, flagSpec } from './flags.js';
@@ -103,6 +105,8 @@ ${flagCases}
       ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$(pm "\${registry[@]}" completion names 2>/dev/null)" -- "$cur"));;
     ${commandsTaking(table, 'command').join('|')}) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${commands}" -- "$cur"));;
     ${commandsTaking(table, 'shell').join('|')}) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur"));;
+    proxy) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "trust" -- "$cur"));;
+    export) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${EXPORT_FORMATS.join(' ')}" -- "$cur"));;
   esac
 }`;
 }
@@ -181,6 +185,8 @@ function fishScript(table: readonly CompletionEntry[]): string {
     'complete -c pm -f',
     `complete -c pm -n 'test (count (__pm_positional)) -eq 0' -a '${table.map((entry) => entry.command).join(' ')}'`,
     "complete -c pm -a '(__pm_names)'",
+    "complete -c pm -n '__fish_seen_subcommand_from proxy' -a 'trust'",
+    `complete -c pm -n '__fish_seen_subcommand_from export' -a '${EXPORT_FORMATS.join(' ')}'`,
   ];
   for (const entry of table) {
     for (const name of entry.flags) {
@@ -212,13 +218,13 @@ const SCRIPTS: Readonly<Record<Shell, (table: readonly CompletionEntry[]) => str
   fish: fishScript,
 };
 
-const USAGE = 'usage: pm completion bash|zsh|fish';
-
 export async function runCompletion(
   ctx: Context,
   input: readonly string[],
   table: readonly CompletionEntry[],
+  usage: string,
 ): Promise<number> {
+  const USAGE = `usage: ${usage}`;
   const [what, ...rest] = input;
   if (what === 'names') return printNames(ctx, rest);
   if (what === 'first') return printNames(ctx, rest, true);

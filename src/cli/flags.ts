@@ -129,6 +129,22 @@ export const FLAGS = {
     choices: SIGNALS,
     parse: (raw) => parseSignal(noSpaces('--signal', raw), '--signal'),
   }),
+  print: toggle({ description: 'print the Caddyfile pm proxy would run, and stop' }),
+  'http-port': value({
+    placeholder: 'N',
+    description: 'the port pm proxy serves names on over HTTP (default 1355)',
+    parse: (raw) => port('--http-port', raw),
+  }),
+  'https-port': value({
+    placeholder: 'N',
+    description: 'the port pm proxy serves names on over HTTPS (default 1356)',
+    parse: (raw) => port('--https-port', raw),
+  }),
+  admin: value({
+    placeholder: 'ADDR',
+    description: "Caddy's admin API for pm proxy, on loopback (default 127.0.0.1:1357)",
+    parse: (raw) => parseAdminAddress(noSpaces('--admin', raw)),
+  }),
 } satisfies Record<string, SwitchFlag | ValueFlag<unknown>>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -158,6 +174,20 @@ export function flagUsage(name: FlagName): string {
 
 function port(flag: string, raw: string): Port {
   return parsePort(noSpaces(flag, raw), flag);
+}
+
+/** `N`, `127.0.0.1:N`, `localhost:N` or `[::1]:N`: the admin API never leaves loopback. */
+function parseAdminAddress(raw: string): string {
+  const address = /^\d+$/.test(raw) ? `127.0.0.1:${raw}` : raw;
+  const match = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(address);
+  if (!match) {
+    throw new PmError(
+      'USAGE',
+      `invalid --admin '${raw}': a loopback address and port, e.g. 127.0.0.1:1357`,
+      "Caddy's admin API can change the proxy: pm keeps it on 127.0.0.1, localhost or [::1]",
+    );
+  }
+  return `${match[1]}:${port('--admin', match[2] as string)}`;
 }
 
 function nonEmpty(flag: string, raw: string, what: string): string {

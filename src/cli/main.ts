@@ -10,6 +10,7 @@ import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { createStyle } from '../view/style.js';
 import { createDeps } from '../wiring.js';
+import { COMMAND_NAMES, completionTable } from './commands.js';
 import { type NamedRegistry, renderHelp } from './help.js';
 import { commandOf, flagValues, splitCommandLine } from './parse.js';
 import { type Env, readSettings } from './settings.js';
@@ -102,7 +103,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
         return io.isTTY && io.stdinIsTTY === true;
       },
       notices,
-      help,
+      table: { help, completions: completionTable, names: COMMAND_NAMES },
     });
   } catch (error) {
     return report(error, json, lines);

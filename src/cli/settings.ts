@@ -7,6 +7,7 @@ import { PmError } from '../core/errors.js';
 import type { ScannerChoice, ScannerMode } from '../core/ports.js';
 import { resolveRegistryPath as registryPathFor } from '../core/store/location.js';
 import { currentPlatform } from '../os/index.js';
+import { type ProxyFiles, proxyFiles } from '../os/shared/caddy.js';
 import { homeDirectory } from '../os/shared/home.js';
 import { cacheDirectory } from '../os/shared/private-cache.js';
 import { colorWanted } from '../view/style.js';
@@ -27,6 +28,9 @@ export interface Settings {
   readonly cacheDirectory: () => string;
   /** Colour for stdout, given the --no-color flag; NO_COLOR, FORCE_COLOR and TERM decide too. */
   readonly color: (flag: boolean) => boolean;
+  readonly platform: NodeJS.Platform;
+  /** pm proxy's files ($XDG_DATA_HOME/port-manager/proxy); undefined with no home at all. */
+  readonly proxyFiles: ProxyFiles | undefined;
 }
 
 /** Names and meanings, for `pm --help` and for the checks below. */
@@ -37,6 +41,7 @@ export const ENVIRONMENT_VARIABLES = {
     'a lock of another machine or an older pm not refreshed for this long is taken over',
   PM_LOCK_TIMEOUT_MS:
     'how long one live lock holder may keep the lock without progress before a waiter gives up',
+  XDG_DATA_HOME: "pm proxy keeps Caddy's CA and certificates in $XDG_DATA_HOME/port-manager/proxy",
   PM_CACHE_DIR:
     'where pm keeps its caches: socket owners (Linux), compiled code; hints only, safe to delete',
   DOCKER_HOST: "the container engine's socket (unix://PATH); else Docker's or Podman's usual one",
@@ -78,6 +83,8 @@ export function readSettings(
       return cache;
     },
     color: (flag) => colorWanted(flag, { isTTY: options.isTTY }, env),
+    platform,
+    proxyFiles: proxyFiles(env, platform),
   };
 }
 

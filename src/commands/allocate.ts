@@ -4,6 +4,26 @@ import type { Port } from '../core/model/port.js';
 import type { ProjectContext } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectHereFor } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const allocateSpec: CommandSpec = {
+  name: 'allocate',
+  args: 'project-service',
+  usage: [
+    'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
+    'allocate <service>   (for the project of the current directory: .pm.toml or recorded path)',
+  ],
+  summary: 'hand out a port, or the one already handed out; prints just the port',
+  examples: [
+    'PORT=$(pm allocate shop web) npm run dev',
+    'pm allocate shop api --prefer 4000',
+    'pm allocate shop web --path .',
+  ],
+  flags: ['port', 'prefer', 'force', 'path'],
+  run: ({ ctx, input, flags }) => runAllocate(ctx, input, flags),
+};
+
+const USAGE = usageLine(allocateSpec);
 
 export interface AllocateFlags {
   readonly port?: Port | undefined;
@@ -12,8 +32,6 @@ export interface AllocateFlags {
   /** Absolute, and checked to be a directory, by the flag table. */
   readonly path?: string | undefined;
 }
-
-const USAGE = 'pm allocate [<project>] <service> [--port N | --prefer N] [--force] [--path DIR]';
 
 /** A manifest's `prefer` for the service, unless the command line says otherwise. */
 function declaredPrefer(

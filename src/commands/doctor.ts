@@ -3,10 +3,23 @@ import { DEFAULT_RANGE } from '../core/model/registry.js';
 import type { EngineInfo, ScanOutcome } from '../core/ports.js';
 import { describeOwner } from '../core/store/lock.js';
 import type { StoreHealth } from '../core/store/registry-store.js';
-import type { EphemeralRange } from '../os/shared/ephemeral-range.js';
+import { type EphemeralRange, ephemeralRange } from '../os/shared/ephemeral-range.js';
 import { wordRemedies } from '../view/remedies.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const doctorSpec: CommandSpec = {
+  name: 'doctor',
+  usage: ['doctor [--restore]'],
+  summary: 'check the registry, its backup, the lock and the scanner',
+  examples: ['pm doctor', 'pm doctor --restore'],
+  flags: ['restore'],
+  run: async ({ ctx, input, flags, environment }) =>
+    runDoctor(ctx, input, flags, ephemeralRange(), environment.scannerMode === 'none'),
+};
+
+const USAGE = usageLine(doctorSpec);
 
 export interface Check {
   readonly name: string;
@@ -236,7 +249,7 @@ export async function runDoctor(
   ephemeral: EphemeralRange | undefined,
   scannerOff = false,
 ): Promise<number> {
-  expectArgs(input, 0, 0, 'pm doctor [--restore]');
+  expectArgs(input, 0, 0, USAGE);
   const { store, scanner } = ctx.deps;
   if (flags.restore) {
     const { restored, keptAs } = await store.restoreBackup();

@@ -2,6 +2,7 @@
 // would set for a project's services, printed or kept in a fenced block of an env file that
 // Docker Compose (`env_file:`) and dotenv loaders read.
 import { projectPorts } from '../core/actions/index.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { PmError } from '../core/errors.js';
 import {
   dotenvLines,
@@ -9,9 +10,23 @@ import {
   formatVariables,
   jsonVariables,
   projectVariables,
+  withUrls,
 } from '../core/model/env-vars.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const envSpec: CommandSpec = {
+  name: 'env',
+  args: 'project',
+  usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
+  summary: "the <SERVICE>_PORT variables of a project's services, or kept in a block of FILE",
+  examples: ['pm env shop', 'eval "$(pm env shop --format shell)"', 'pm env shop --write .env'],
+  flags: ['format', 'write'],
+  run: async ({ ctx, input, flags }) => runEnv(ctx, input, flags),
+};
+
+const USAGE = usageLine(envSpec);
 
 export interface EnvFlags {
   /** Checked by the flag table. */
@@ -19,8 +34,6 @@ export interface EnvFlags {
   /** Absolute (the flag table resolves it against the caller's directory). */
   readonly write?: string | undefined;
 }
-
-const USAGE = 'pm env [<project>] [--format dotenv|shell|json] [--write FILE]';
 
 export async function runEnv(
   ctx: Context,
@@ -41,7 +54,7 @@ export async function runEnv(
   // The variables are the same wherever pm runs; the directory only bounds where a file may go.
   const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
-  const vars = projectVariables(services);
+  const vars = withUrls(projectVariables(services), await proxyUrls(ctx.deps, project));
   if (flags.write === undefined) {
     ctx.io.out(formatVariables(vars, format));
     return 0;

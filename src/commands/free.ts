@@ -7,9 +7,26 @@ import type { Listener } from '../core/ports.js';
 import { inferProject, noProjectError } from '../core/project/inference.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
-const USAGE =
-  'pm free [<project>] <service> | pm free [<project>] --all | pm free :<port>   (the project of the current directory when left out)';
+export const freeSpec: CommandSpec = {
+  name: 'free',
+  args: 'project-service',
+  usage: [
+    'free <project> <service>',
+    'free <project> --all',
+    'free :<port>',
+    'free <service>   (of the project of the current directory)',
+    'free --all   (every service of the project of the current directory)',
+  ],
+  summary: 'release one service, every service of a project, or whoever owns a port',
+  examples: ['pm free shop web', 'pm free shop --all', 'pm free :3000', 'pm free --all'],
+  flags: ['all'],
+  flagNotes: { all: 'release every service of the project, not one' },
+  run: ({ ctx, input, flags }) => runFree(ctx, input, flags),
+};
+
+const USAGE = usageLine(freeSpec);
 
 /** The project of the working directory, for the forms that leave it out. */
 export interface ProjectHere {

@@ -20,9 +20,39 @@ import {
   printJson,
   searchOptions,
 } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
-const USAGE =
-  'pm kill [<project>] <service> | pm kill :<port>   [--timeout S] [--signal NAME] [--dry-run] [--force]   (the project of the current directory when left out)';
+export const killSpec: CommandSpec = {
+  name: 'kill',
+  args: 'project-service',
+  usage: [
+    'kill <project> <service> [--timeout S] [--signal NAME] [--dry-run] [--force]',
+    'kill :<port> [--timeout S] [--signal NAME] [--dry-run] [--force]',
+    'kill <service>   (of the project of the current directory)',
+  ],
+  summary:
+    'stop the process listening on a port: SIGTERM, then SIGKILL after --timeout; a container publishing it is stopped through its engine; exit 0 when the port is free',
+  examples: [
+    'pm kill shop web',
+    'pm kill :3000 --dry-run',
+    'pm kill :3000 --timeout 2',
+    'pm kill :3000 --signal INT',
+  ],
+  flags: ['timeout', 'signal', 'dry-run', 'force'],
+  flagNotes: {
+    'dry-run':
+      'show who would be signalled (pid, owner, command, port) or which container would be stopped; signal nothing',
+    force: "as root: also stop another user's process that pm run did not start for this service",
+  },
+  run: async ({ ctx, input, flags }) =>
+    runKill(ctx, input, {
+      ...flags,
+      dryRun: flags['dry-run'],
+      force: flags.force,
+    }),
+};
+
+const USAGE = usageLine(killSpec);
 
 export type KillTargetArgs =
   | { readonly kind: 'port'; readonly port: Port }

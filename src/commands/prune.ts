@@ -1,13 +1,25 @@
 import { prune } from '../core/actions/prune.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const pruneSpec: CommandSpec = {
+  name: 'prune',
+  usage: ['prune [--dry-run]'],
+  summary: 'free the ports of projects whose directory no longer exists (a removed worktree)',
+  examples: ['pm prune --dry-run', 'pm prune'],
+  flags: ['dry-run'],
+  run: async ({ ctx, input, flags }) => runPrune(ctx, input, { dryRun: flags['dry-run'] }),
+};
+
+const USAGE = usageLine(pruneSpec);
 
 export async function runPrune(
   ctx: Context,
   input: readonly string[],
   flags: { readonly dryRun: boolean },
 ): Promise<number> {
-  expectArgs(input, 0, 0, 'pm prune [--dry-run] [--json]');
+  expectArgs(input, 0, 0, USAGE);
   const result = await prune(ctx.deps, { dryRun: flags.dryRun });
   if (ctx.json) {
     printJson(ctx.io, {

@@ -12,6 +12,23 @@ import { endpoint } from '../view/endpoint.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const querySpec: CommandSpec = {
+  name: 'query',
+  args: 'project-service',
+  usage: [
+    'query <project> [<service>]',
+    'query :<port>',
+    'query   (the services of the project of the current directory)',
+  ],
+  summary: 'look up allocations, or who owns a port and who listens on it now',
+  examples: ['pm query shop', 'pm query shop web', 'pm query :3000', 'pm query'],
+  flags: [],
+  run: ({ ctx, input }) => runQuery(ctx, input),
+};
+
+const USAGE = usageLine(querySpec);
 
 const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'STATE'> = {
   columns: ['SERVICE', 'PORT', 'STATE'],
@@ -97,12 +114,7 @@ export function portJson(result: PortQuery) {
 }
 
 export async function runQuery(ctx: Context, input: readonly string[]): Promise<number> {
-  expectArgs(
-    input,
-    0,
-    2,
-    'pm query [<project>] [<service>] | pm query :<port>   (the project of the current directory when left out)',
-  );
+  expectArgs(input, 0, 2, USAGE);
   const [first, second] =
     input.length === 0
       ? [

@@ -4,8 +4,10 @@
 import { resolve } from 'node:path';
 import { isOwnListener } from '../core/actions/allocate.js';
 import { type Drift, watchDrift } from '../core/actions/drift.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { planRun } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
+import { withUrls } from '../core/model/env-vars.js';
 import { listenerName } from '../core/model/explain.js';
 import { processLabel } from '../core/model/program.js';
 import { samePath } from '../core/model/registry.js';
@@ -23,6 +25,25 @@ import { runCommand } from '../os/shared/child-process.js';
 import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  args: 'project-service',
+  usage: [
+    'run <project> <service> [--env NAME] -- <command> [args...]',
+    'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
+  ],
+  summary:
+    "run a command with its port in PORT and every sibling's in <SERVICE>_PORT; exits with its code",
+  examples: ['pm run shop web -- npm run dev', 'pm run shop api --env API_PORT -- node server.js'],
+  flags: ['env'],
+  takesCommand: true,
+  run: async ({ ctx, input, trailing, flags, env }) =>
+    runRun(ctx, input, trailing, { env: flags.env }, { environment: env }),
+};
+
+const USAGE = usageLine(runSpec);
 
 export interface RunFlags {
   /** The variable for the service's own port instead of PORT (checked by the flag table). */
@@ -39,8 +60,6 @@ export interface RunHooks {
   /** Variable names a manifest declares per service. */
   readonly envNames?: ReadonlyMap<string, string>;
 }
-
-const USAGE = 'pm run [<project>] <service> [--env NAME] -- <command> [args...]';
 
 /** Said at start when the command (or its script) already chooses a port of its own. */
 export function pinnedMessage(
@@ -110,7 +129,10 @@ export async function runRun(
   const start = hooks.start ?? runCommand;
   const processes = ctx.deps.processes;
   const child = start(plan.argv, {
-    env: { ...hooks.environment, ...Object.fromEntries(plan.variables) },
+    env: {
+      ...hooks.environment,
+      ...Object.fromEntries(withUrls(plan.variables, await proxyUrls(ctx.deps, project))),
+    },
     cwd,
     ...(processes ? { treeOf: (pid: number) => processes.descendants(pid) } : {}),
   });

@@ -1,21 +1,79 @@
 import { type StatusView, status } from '../core/actions/index.js';
 import { formatRange } from '../core/model/port.js';
+import {
+  type ProxyEndpoint,
+  proxyHttpsUrl,
+  proxyRoutes,
+  proxyUrl,
+  routeFor,
+} from '../core/model/proxy-config.js';
 import { primaryListener } from '../core/model/status.js';
-import { type Cells, type DisplayState, rowCells, unmanagedCells } from '../view/cells.js';
+import {
+  type Cells,
+  COLUMNS,
+  type Column,
+  type DisplayState,
+  NONE,
+  rowCells,
+  unmanagedCells,
+} from '../view/cells.js';
 import { STATE_PALETTE } from '../view/palette.js';
 import { sanitize } from '../view/sanitize.js';
 import { paint, type Style } from '../view/style.js';
-import { renderTable, STATUS_LAYOUT } from '../view/table.js';
+import { renderTable, STATUS_LAYOUT, type TableLayout } from '../view/table.js';
 import { type Context, containerJson, expectArgs, listenerJson, printJson } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
-export function statusJson(view: StatusView, registryPath: string, all: boolean) {
+export const statusSpec: CommandSpec = {
+  name: 'status',
+  usage: ['status [--all]'],
+  summary: 'the allocation table with who listens on each port, once',
+  examples: ['pm status', 'pm status --all --json'],
+  flags: ['all'],
+  run: ({ ctx, input, flags, environment }) =>
+    runStatus(ctx, input, { all: flags.all }, environment.registryPath),
+};
+
+const USAGE = usageLine(statusSpec);
+
+/** While `pm proxy` runs: each allocation's URL by name, keyed `project/service`. */
+export function proxyNames(
+  view: StatusView,
+  proxy: ProxyEndpoint | undefined,
+): ReadonlyMap<string, { url: string; httpsUrl: string }> {
+  const names = new Map<string, { url: string; httpsUrl: string }>();
+  if (proxy === undefined) return names;
+  const routes = proxyRoutes(view.registry);
+  for (const row of view.rows) {
+    const route = routeFor(routes, row.project, row.service);
+    if (route === undefined) continue;
+    names.set(`${row.project}/${row.service}`, {
+      url: proxyUrl(route.host, proxy),
+      httpsUrl: proxyHttpsUrl(route.host, proxy),
+    });
+  }
+  return names;
+}
+
+export function statusJson(
+  view: StatusView,
+  registryPath: string,
+  all: boolean,
+  proxy?: ProxyEndpoint,
+) {
+  const names = proxyNames(view, proxy);
   return {
     registry: registryPath,
     range: view.registry.defaults.range,
     scanner: view.scanner,
+    proxy:
+      proxy === undefined
+        ? null
+        : { http_port: proxy.httpPort, https_port: proxy.httpsPort, admin: proxy.admin },
     allocations: view.rows.map((row) => {
       // A moved row names the process found on the port it moved to.
       const first = primaryListener(row.moved?.listeners ?? row.listeners);
+      const name = names.get(`${row.project}/${row.service}`);
       return {
         project: row.project,
         service: row.service,
@@ -30,6 +88,8 @@ export function statusJson(view: StatusView, registryPath: string, all: boolean)
         address: first?.address ?? null,
         container: containerJson(first?.container),
         listeners: row.listeners.map(listenerJson),
+        proxy_url: name?.url ?? null,
+        proxy_https_url: name?.httpsUrl ?? null,
       };
     }),
     ...(all
@@ -49,21 +109,47 @@ function stateOfCell(text: string): DisplayState {
   return text.split(' ')[0] as DisplayState;
 }
 
+/** The status table with each name's URL last, while `pm proxy` runs. */
+const WITH_URL_LAYOUT: TableLayout<Column | 'URL'> = {
+  ...STATUS_LAYOUT,
+  columns: [...COLUMNS, 'URL'],
+  min: { ...STATUS_LAYOUT.min, URL: 12 },
+  steps: [
+    { shrink: 'ADDRESS' },
+    { drop: 'ADDRESS' },
+    { shrink: 'PROCESS' },
+    { drop: 'PROCESS' },
+    { shrink: 'URL' },
+    { share: ['PROJECT', 'SERVICE'] },
+    { drop: 'PID' },
+    { drop: 'URL' },
+  ],
+};
+
 /**
  * The table as text, laid out like the dashboard's. With `width` (a terminal) every row stays
- * one line; without (a pipe, a log) every cell is printed whole.
+ * one line; without (a pipe, a log) every cell is printed whole. While `proxy` runs, a URL
+ * column gives each allocation's name.
  */
 export function renderStatusTable(
   view: StatusView,
   style: Style,
   all: boolean,
   width = Number.POSITIVE_INFINITY,
+  proxy?: ProxyEndpoint,
 ): string {
-  const cells: Cells[] = [
-    ...view.rows.map(rowCells),
-    ...(all ? view.unmanaged.map(unmanagedCells) : []),
+  const names = proxyNames(view, proxy);
+  const cells: (Cells & { URL: string })[] = [
+    ...view.rows.map((row) => ({
+      ...rowCells(row),
+      URL: names.get(`${row.project}/${row.service}`)?.url ?? NONE,
+    })),
+    ...(all ? view.unmanaged.map((row) => ({ ...unmanagedCells(row), URL: NONE })) : []),
   ];
-  return renderTable(STATUS_LAYOUT, cells, {
+  const layout: TableLayout<Column | 'URL'> = proxy
+    ? WITH_URL_LAYOUT
+    : { ...STATUS_LAYOUT, min: WITH_URL_LAYOUT.min };
+  return renderTable(layout, cells, {
     width,
     title: style.bold,
     paint: (column, row, text) =>
@@ -79,10 +165,13 @@ export async function runStatus(
   flags: { readonly all: boolean },
   registryPath: string,
 ): Promise<number> {
-  expectArgs(input, 0, 0, 'pm status [--all] [--json]');
-  const view = await status(ctx.deps, { all: flags.all });
+  expectArgs(input, 0, 0, USAGE);
+  const [view, proxy] = await Promise.all([
+    status(ctx.deps, { all: flags.all }),
+    ctx.deps.proxy?.(),
+  ]);
   if (ctx.json) {
-    printJson(ctx.io, statusJson(view, registryPath, flags.all));
+    printJson(ctx.io, statusJson(view, registryPath, flags.all, proxy));
     return 0;
   }
   if (view.rows.length === 0 && !(flags.all && view.unmanaged.length > 0)) {
@@ -90,7 +179,7 @@ export async function runStatus(
       `no allocations yet in ${sanitize(registryPath)}; try: pm allocate <project> <service>`,
     );
   } else {
-    ctx.io.out(renderStatusTable(view, ctx.style, flags.all, ctx.width));
+    ctx.io.out(renderStatusTable(view, ctx.style, flags.all, ctx.width, proxy));
   }
   if (!view.scanner.available) {
     ctx.io.err(`note: live state unknown: ${sanitize(view.scanner.reason ?? '')}`);

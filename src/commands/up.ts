@@ -5,8 +5,19 @@ import { MANIFEST_FILE } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, printJson, searchOptions } from './context.js';
+import { type CommandSpec, usageLine } from './spec.js';
 
-const USAGE = 'pm up [--prune] [--json]';
+export const upSpec: CommandSpec = {
+  name: 'up',
+  usage: ['up [--prune]'],
+  summary:
+    'allocate every service the nearest .pm.toml declares, in one go; a git worktree gets its own ports',
+  examples: ['pm up', 'pm up --json', 'pm up --prune'],
+  flags: ['prune'],
+  run: async ({ ctx, input, flags }) => runUp(ctx, input, flags),
+};
+
+const USAGE = usageLine(upSpec);
 
 const UP_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'ENV'> = {
   columns: ['SERVICE', 'PORT', 'ENV'],

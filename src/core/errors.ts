@@ -31,7 +31,13 @@ export type ErrorCode =
   /** `pm kill` will not signal this process (init, pm, its ancestors, another user's, reused pid). */
   | 'KILL_REFUSED'
   /** `pm run`: the command could not be started (not found, not executable). */
-  | 'COMMAND_FAILED';
+  | 'COMMAND_FAILED'
+  /** `pm proxy` without Caddy on PATH. */
+  | 'NO_CADDY'
+  /** A second `pm proxy` while one runs. */
+  | 'PROXY_RUNNING'
+  /** `pm proxy trust` with no `pm proxy` to fetch the CA from. */
+  | 'PROXY_NOT_RUNNING';
 
 /** What the user can do next. Several remedies on one error are alternatives ("a, b, or c"). */
 export type Remedy =

@@ -2,6 +2,7 @@
 // detail, signalling, the process tree, lock-holder identity, and `Deps`, what every user
 // operation is given. src/os implements them; which OS call answers is its business.
 import type { KillSignal } from './model/kill.js';
+import type { ProxyEndpoint } from './model/proxy-config.js';
 import type { RegistryStore } from './store/registry-store.js';
 
 export type Protocol = 'tcp' | 'udp';
@@ -220,6 +221,8 @@ export interface Deps {
   readonly inspector?: ProcessInspector;
   /** Signalling, for `pm kill` and the dashboard's `x`. */
   readonly control?: ProcessControl;
+  /** The running `pm proxy`, if any: then URLs carry names (DESIGN §5f). */
+  readonly proxy?: () => Promise<ProxyEndpoint | undefined>;
   /** The container engine, for ports its forwarders hold (`pm kill` stops the container). */
   readonly containers?: ContainerDirectory;
 }

@@ -79,7 +79,15 @@ export const statusRow = z.object({
   address: z.string().nullable(),
   container,
   listeners: z.array(listener),
+  proxy_url: z.string().nullable().describe('Its name through pm proxy; null when none runs'),
+  proxy_https_url: z.string().nullable(),
 });
+
+/** The running pm proxy's ports, as `pm status --json` gives them. */
+export const proxyEndpoint = z
+  .object({ http_port: z.number().int(), https_port: z.number().int(), admin: z.string() })
+  .nullable()
+  .describe('The running pm proxy; null when none runs');
 
 /** A process pm stops, or would stop, for `kill`. */
 export const killTarget = z.object({

@@ -9,6 +9,7 @@ import { statusJson } from '../commands/status.js';
 import { type FreeTarget, free, projectPorts, queryPort, status } from '../core/actions/index.js';
 import { killPort, planPortKill } from '../core/actions/kill.js';
 import { scanForRows, statusOptions } from '../core/actions/live.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { waitForPort } from '../core/actions/wait.js';
 import { PmError } from '../core/errors.js';
 import { containerLabel, shortId } from '../core/model/containers.js';
@@ -17,6 +18,7 @@ import {
   jsonVariables,
   projectVariables,
   servicePortName,
+  withUrls,
 } from '../core/model/env-vars.js';
 import { DEFAULT_KILL_TIMEOUT_MS, type KillTarget } from '../core/model/kill.js';
 import { compareNames, parseName } from '../core/model/names.js';
@@ -33,6 +35,7 @@ import {
   portArg,
   portState,
   projectArg,
+  proxyEndpoint,
   scanner,
   serviceArg,
   statusRow,
@@ -301,18 +304,21 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm env` gives a project's services: <SERVICE>_PORT for each service, the same wherever it is asked (a .pm.toml env name is for `pm run` of that service only).",
+    "The environment variables `pm env` gives a project's services: <SERVICE>_PORT for each service, the same wherever it is asked (a .pm.toml env name is for `pm run` of that service only), and <SERVICE>_URL (its name through pm proxy) while pm proxy runs.",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
     project: z.string(),
-    variables: z.record(z.string(), z.number().int()),
+    variables: z.record(z.string(), z.union([z.number().int(), z.string()])),
   },
   async run(args, env) {
     const ctx = contextFor(env, directoryOf(env, args.cwd));
     const { project } = await projectFor(ctx, args.project, 'env');
-    // As `pm env`: <SERVICE>_PORT only, the same wherever it is asked (issue 23).
-    const vars = projectVariables(await projectPorts(env.deps, project));
+    // As `pm env`: <SERVICE>_PORT (and proxy URLs), the same wherever it is asked (issue 23).
+    const vars = withUrls(
+      projectVariables(await projectPorts(env.deps, project)),
+      await proxyUrls(env.deps, project),
+    );
     return {
       structured: { project, variables: jsonVariables(vars) },
       lines: [`variables of ${foreign(project)}:`, ...dotenvLines(vars)],
@@ -333,11 +339,13 @@ const statusTool = tool({
     registry: z.string(),
     range: z.object({ start: z.number().int(), end: z.number().int() }),
     scanner,
+    proxy: proxyEndpoint,
     allocations: z.array(statusRow),
   },
   async run(args, env) {
     const project = args.project === undefined ? undefined : parseName(args.project, 'project');
-    const json = statusJson(await status(env.deps), env.registryPath, false);
+    const [view, proxy] = await Promise.all([status(env.deps), env.deps.proxy?.()]);
+    const json = statusJson(view, env.registryPath, false, proxy);
     const allocations =
       project === undefined
         ? json.allocations

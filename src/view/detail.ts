@@ -31,6 +31,8 @@ export interface DetailSource {
   readonly row?: StatusRow | UnmanagedRow;
   readonly projectPath?: string;
   readonly scannerReason?: string;
+  /** The allocation's name while `pm proxy` runs. */
+  readonly proxyUrl?: string;
   readonly process: ProcessPart;
   /** The time now, for the uptime. */
   readonly now: number;
@@ -166,6 +168,9 @@ export function detailLines(source: DetailSource): DetailLine[] {
     ? [
         { label: 'allocation', text: `${sanitize(row.project)}/${sanitize(row.service)}` },
         { label: 'port', text: String(row.port) },
+        ...(source.proxyUrl !== undefined
+          ? [{ label: 'name', text: `${source.proxyUrl} (pm proxy)` }]
+          : []),
         {
           label: 'project path',
           text: source.projectPath !== undefined ? sanitize(source.projectPath) : 'not recorded',

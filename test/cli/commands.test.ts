@@ -338,6 +338,9 @@ describe('pm status and pm --once', () => {
         address: null,
         container: null,
         listeners: [],
+        // No pm proxy runs: no names (test/e2e/proxy.test.ts has them).
+        proxy_url: null,
+        proxy_https_url: null,
       },
     ]);
     // Other processes may listen in the range too: look for this test's own listener.

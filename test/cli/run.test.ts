@@ -1,22 +1,17 @@
 // `pm run` as a user runs it: the built CLI, real child processes, real sockets. Every process
 // signalled here was started by this file (pm, or the command pm started for it).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBackground, stopAll } from '../helpers/background-pm.js';
 import { isAlive } from '../helpers/child.js';
-import { CLI, runPm, runPmIn } from '../helpers/cli.js';
+import { runPm, runPmIn } from '../helpers/cli.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const RANGE = '43100-43199';
 const tempDir = tempDirPerTest('pm-run-');
-const started: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of started.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-});
+afterEach(stopAll);
 
 async function registry() {
   const path = join(tempDir(), 'registry.toml');
@@ -25,64 +20,13 @@ async function registry() {
   return { path, pm };
 }
 
-interface Live {
-  readonly child: ChildProcess;
-  output(): { stdout: string; stderr: string };
-  /** Resolves with the first match of `pattern` in stdout or stderr. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  readonly exited: Promise<number | null>;
-}
-
 /** Starts `pm run` in the background, without a terminal (as in a script or CI). */
-function startPm(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Live {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  const waiters = new Set<() => void>();
-  const changed = () => {
-    for (const waiter of waiters) waiter();
-  };
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    changed();
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    changed();
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('close', (code) => resolve(code)),
+function startPm(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return startBackground(
+    args,
+    { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    options.cwd,
   );
-  return {
-    child,
-    exited,
-    output: () => ({ stdout, stderr }),
-    waitFor(pattern, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = stdout.match(pattern) ?? stderr.match(pattern);
-          if (!match) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(match);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(`no ${pattern} within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-        void exited.then(() => setTimeout(check, 0));
-      });
-    },
-  };
 }
 
 const SERVER = `

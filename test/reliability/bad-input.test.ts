@@ -89,7 +89,7 @@ const CASES: readonly Case[] = [
   {
     label: 'a missing argument',
     args: ['allocate'],
-    rule: /missing arguments: usage: pm allocate \[<project>\] <service>/,
+    rule: /missing arguments: usage: pm allocate <project> <service>/,
   },
   {
     label: 'a service alone, outside any recorded project directory',

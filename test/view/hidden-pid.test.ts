@@ -8,7 +8,7 @@ import { listenerName } from '../../src/core/model/explain.js';
 import { planKill } from '../../src/core/model/kill.js';
 import { emptyRegistry, withAllocation } from '../../src/core/model/registry.js';
 import type { Listener } from '../../src/core/ports.js';
-import { killRequestOf } from '../../src/dashboard/model/acting.js';
+import { killRequestOf } from '../../src/dashboard/model/kill.js';
 import { dashboardRows } from '../../src/dashboard/model/rows.js';
 import { rowCells } from '../../src/view/cells.js';
 import { createStyle } from '../../src/view/style.js';

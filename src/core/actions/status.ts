@@ -1,6 +1,6 @@
 // The table every front end shows: allocations joined with the live scan, the unmanaged
 // listeners, and (for idle services) where a service moved to.
-
+import type { ProxyEndpoint } from '../model/proxy-config.js';
 import { allocatedPorts, type Registry } from '../model/registry.js';
 import { type StatusRow, statusRows, type UnmanagedRow, unmanagedRows } from '../model/status.js';
 import type { Deps, ScanOutcome } from '../ports.js';
@@ -13,6 +13,8 @@ export interface StatusView {
   readonly unmanaged: readonly UnmanagedRow[];
   readonly scan: ScanOutcome;
   readonly scanner: PortQuery['scanner'];
+  /** The running `pm proxy`, when the caller asked (the dashboard does). */
+  readonly proxy?: ProxyEndpoint;
 }
 
 /**
@@ -43,9 +45,11 @@ export function statusView(
   },
   registry: Registry,
   scan: ScanOutcome,
+  proxy?: ProxyEndpoint,
 ): StatusView {
   const rows = statusRows(registry, scan, statusOptions(deps));
   return {
+    ...(proxy !== undefined ? { proxy } : {}),
     registry,
     rows,
     unmanaged: unmanagedRows(registry, scan, rows),

@@ -38,6 +38,24 @@ export function servicePortName(service: string): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
 }
 
+/** `api-gw` -> `API_GW_URL`: where a sibling reaches the service by name (pm proxy). */
+export function serviceUrlName(service: string): string {
+  return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+/**
+ * `<SERVICE>_URL` for each service that has a URL (service order), after `vars`; a name
+ * already set keeps its value.
+ */
+export function withUrls(vars: Variables, urls: ReadonlyMap<string, string>): Variables {
+  const all = new Map(vars);
+  for (const service of [...urls.keys()].sort(compareNames)) {
+    const name = serviceUrlName(service);
+    if (!all.has(name)) all.set(name, urls.get(service) as string);
+  }
+  return [...all];
+}
+
 /** A variable name a shell and Docker Compose both accept; anything else is refused. */
 export function parseEnvName(name: string): string {
   if (isEnvName(name)) return name;
@@ -98,14 +116,16 @@ export function parseEnvFormat(value: string): EnvFormat {
   );
 }
 
-/** Values are port numbers, so no quoting is ever needed. */
+/** Values are port numbers and URLs of DNS names, so no quoting is ever needed. */
 export function dotenvLines(vars: Variables): string[] {
   return vars.map(([name, value]) => `${name}=${value}`);
 }
 
-/** As a JSON object of numbers (every value is a port). */
-export function jsonVariables(vars: Variables): Record<string, number> {
-  return Object.fromEntries(vars.map(([name, value]) => [name, Number(value)]));
+/** As a JSON object: ports as numbers, URLs as strings. */
+export function jsonVariables(vars: Variables): Record<string, number | string> {
+  return Object.fromEntries(
+    vars.map(([name, value]) => [name, /^\d+$/.test(value) ? Number(value) : value]),
+  );
 }
 
 export function formatVariables(vars: Variables, format: EnvFormat): string {

@@ -5,8 +5,7 @@ import type { Dispatch } from 'react';
 import type { Deps } from '../../core/actions/index.js';
 import { killPort } from '../../core/actions/kill.js';
 import type { OpenOutcome } from '../../os/shared/open-url.js';
-import type { ActingRequest } from '../model/acting.js';
-import type { UiAction } from '../model/state.js';
+import type { ActingRequest, UiAction } from '../model/state.js';
 import { osc52 } from '../terminal/clipboard.js';
 
 /** The outside world the acting keys reach, injected so tests can watch it. */

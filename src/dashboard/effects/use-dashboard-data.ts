@@ -25,7 +25,8 @@ const signatures = new WeakMap<StatusView, string>();
 function cachedViewSignature(view: StatusView): string {
   let signature = signatures.get(view);
   if (signature === undefined) {
-    signature = viewSignature(view);
+    // The proxy's coming or going changes what the detail view shows, not the rows.
+    signature = `${viewSignature(view)} ${view.proxy ? JSON.stringify(view.proxy) : ''}`;
     signatures.set(view, signature);
   }
   return signature;
@@ -52,14 +53,19 @@ export function useDashboardData(
     undefined,
   );
   const load = useCallback(async () => {
-    const [scan, current = EMPTY] = await Promise.all([deps.scanner.scan(), read()]);
-    const scanKey = scanSignature(scan);
+    const [scan, current = EMPTY, proxy] = await Promise.all([
+      deps.scanner.scan(),
+      read(),
+      deps.proxy?.(),
+    ]);
+    // A proxy started or stopped counts as a change of the scan: the names come or go.
+    const scanKey = `${scanSignature(scan)} ${proxy ? JSON.stringify(proxy) : ''}`;
     const previous = last.current;
     if (previous && previous.registry === current && previous.scan === scanKey) {
       return previous.view;
     }
     // cwdOf reads /proc: done here, in the async load, never while rendering.
-    const view = statusView(deps, current, scan);
+    const view = statusView(deps, current, scan, proxy);
     last.current = { registry: current, scan: scanKey, view };
     return view;
   }, [deps, read]);

@@ -1,10 +1,13 @@
-// The allocate form: its fields, what Enter does with them, and how typing edits them.
-// Pure: the reducer in state.ts applies these to the UI state.
+// The form overlay (allocate): its fields, what Enter does with them, how typing edits them,
+// and what the allocation's outcome does to the open form.
 
-import type { AllocateRequest } from '../../core/actions/index.js';
+import type { AllocateRequest, AllocateResult } from '../../core/actions/index.js';
 import { parseName } from '../../core/model/names.js';
 import { parsePort } from '../../core/model/port.js';
-import { messageOf } from './messages.js';
+import type { KeyAction } from '../keys/keymap.js';
+import { allocatedMessage, type Message, messageOf } from './messages.js';
+import { allocationKey, type DashboardRow } from './rows.js';
+import { closeOverlay, send, type UiState } from './state.js';
 
 export type FieldName = 'project' | 'service' | 'port';
 
@@ -91,4 +94,90 @@ export function editFocused(form: FormState, edit: (value: string) => string): F
     return error ? { ...edited, error } : edited;
   }
   return edited;
+}
+
+/** The allocate form, prefilled from the row: its project; an unmanaged row's port. */
+export function prefilledForm(row: DashboardRow | undefined): FormState {
+  const project = row?.kind === 'allocation' ? row.project : '';
+  const port = row?.kind === 'unmanaged' ? String(row.port) : '';
+  return {
+    purpose: { kind: 'allocate' },
+    values: { project, service: '', port },
+    // Straight to the first field still to fill in.
+    focus: project === '' ? 0 : 1,
+    submitting: false,
+  };
+}
+
+/** a on a row: the form, prefilled from it. */
+export function openForm(state: UiState, row: DashboardRow | undefined): UiState {
+  return { ...state, overlay: { kind: 'form', form: prefilledForm(row) } };
+}
+
+/** The open form changed; nothing changes while it is being submitted. */
+function updateForm(state: UiState, change: (form: FormState) => FormState): UiState {
+  if (state.overlay.kind !== 'form' || state.overlay.form.submitting) return state;
+  return { ...state, overlay: { kind: 'form', form: change(state.overlay.form) } };
+}
+
+export function formTyped(state: UiState, text: string): UiState {
+  return updateForm(state, (form) => editFocused(form, (value) => value + text));
+}
+
+function focusBy(form: FormState, by: 1 | -1): FormState {
+  const count = fieldsOf(form.purpose).length;
+  return { ...form, focus: (form.focus + by + count) % count };
+}
+
+/** Enter: refuse the field, go to the next one, or submit (the request goes out). */
+function enter(state: UiState): UiState {
+  if (state.overlay.kind !== 'form' || state.overlay.form.submitting) return state;
+  const form = state.overlay.form;
+  const step = formStep(form);
+  if (step.kind === 'invalid') {
+    return updateForm(state, () => ({ ...form, focus: step.focus, error: step.error }));
+  }
+  const { error: _cleared, ...rest } = form;
+  if (step.kind === 'next') return updateForm(state, () => ({ ...rest, focus: form.focus + 1 }));
+  const submitting = updateForm(state, () => ({ ...rest, submitting: true }));
+  return send(submitting, { kind: 'allocate', request: step.request });
+}
+
+export function formKey(state: UiState, action: KeyAction): UiState {
+  switch (action) {
+    case 'nextField':
+      return enter(state);
+    case 'focusNext':
+    case 'focusPrevious':
+      return updateForm(state, (form) => focusBy(form, action === 'focusNext' ? 1 : -1));
+    case 'erase':
+      return updateForm(state, (form) => editFocused(form, (value) => value.slice(0, -1)));
+    case 'cancel':
+      return closeOverlay(state);
+    default:
+      return state;
+  }
+}
+
+/** The allocation done: the form closes and the new row is selected. */
+export function allocated(state: UiState, result: AllocateResult): UiState {
+  const { project, service } = result;
+  return {
+    ...state,
+    overlay: { kind: 'none' },
+    // Show the new row even if the current filter would hide it.
+    filter: '',
+    selection: { key: allocationKey(project, service), index: state.selection.index },
+    message: allocatedMessage(result),
+  };
+}
+
+/** A failed submit leaves the form open so the user can fix the value and retry. */
+export function formFailed(state: UiState, message: Message): UiState {
+  if (state.overlay.kind !== 'form') return { ...state, message };
+  return {
+    ...state,
+    message,
+    overlay: { kind: 'form', form: { ...state.overlay.form, submitting: false } },
+  };
 }

@@ -1,19 +1,20 @@
-// The dashboard's UI state and its reducer. Live data (registry, scan) is not here: it lives
-// in the data hooks; this is only what the user did (selection, filter, open panel, message).
+// The dashboard's UI state: one object, with the open overlay as a union. Live data (registry,
+// scan) is not here: it lives in the data hooks; this is only what the user did (selection,
+// filter, open panel, message). Each overlay's keys and results are reduced in its own file
+// (table.ts, form.ts, filter.ts, suggest.ts, confirm.ts, detail.ts, kill.ts, help.ts);
+// reducer.ts routes to them.
 
 import type { AllocateRequest, AllocateResult } from '../../core/actions/index.js';
-import { type KeySituation, type Mode, NO_SITUATION } from '../keys/keymap.js';
-import {
-  type ActingAction,
-  type ActingOverlay,
-  type ActingRequest,
-  type KillRequest,
-  updateActing,
-} from './acting.js';
-import { editFocused, type FormState, type FormStep, fieldsOf, newForm } from './form.js';
+import type { KillResult } from '../../core/actions/kill.js';
+import type { ProcessDetail } from '../../core/ports.js';
+import type { ProcessPart } from '../../view/detail.js';
+import type { Owners } from '../../view/kill.js';
+import { type KeyAction, type KeySituation, type Mode, NO_SITUATION } from '../keys/keymap.js';
+import type { FormState } from './form.js';
 import type { FreeRequest } from './free-target.js';
-import { allocatedMessage, describeFreeTarget, type Message, messageOf } from './messages.js';
-import { allocationKey } from './rows.js';
+import type { KillRequest } from './kill.js';
+import type { Message } from './messages.js';
+import type { DashboardRows } from './rows.js';
 import type { SortKey } from './sort.js';
 
 export type Overlay =
@@ -32,7 +33,9 @@ export type Overlay =
   | { readonly kind: 'filter'; readonly draft: string }
   /** The last message in full (m). */
   | { readonly kind: 'message' }
-  | ActingOverlay;
+  /** `key` is the row's; `process` what the inspector said, fetched once when opened. */
+  | { readonly kind: 'detail'; readonly key: string; readonly process: ProcessPart }
+  | { readonly kind: 'kill'; readonly target: KillRequest };
 
 export interface Selection {
   /** The row the user chose; followed across refreshes. */
@@ -55,6 +58,13 @@ export type Request =
   | { readonly kind: 'suspend' }
   | ActingRequest;
 
+/** Requests about the selected row's process and URL. */
+export type ActingRequest =
+  | { readonly kind: 'detail'; readonly pid: number }
+  | { readonly kind: 'kill'; readonly target: KillRequest }
+  | { readonly kind: 'copy'; readonly url: string }
+  | { readonly kind: 'open'; readonly url: string };
+
 export interface Outgoing {
   readonly id: number;
   readonly request: Request;
@@ -73,45 +83,19 @@ export interface UiState {
   readonly nextRequestId: number;
 }
 
-export type Movement = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
+const MOVEMENTS = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'] as const;
+export type Movement = (typeof MOVEMENTS)[number];
 
+/** The keys that move a selection or scroll, the same in the table and the help. */
+export function isMovement(action: KeyAction): action is Movement {
+  return (MOVEMENTS as readonly string[]).includes(action);
+}
+
+/** What the app tells the reducer: results of requests, and news from outside the keyboard. */
 export type UiAction =
-  | {
-      readonly type: 'move';
-      readonly movement: Movement;
-      readonly keys: readonly string[];
-      readonly pageSize: number;
-    }
-  | { readonly type: 'openHelp' }
-  | { readonly type: 'openMessage' }
-  | {
-      readonly type: 'scrollHelp';
-      readonly movement: Movement;
-      readonly lines: number;
-      readonly pageSize: number;
-    }
-  | { readonly type: 'closeOverlay' }
-  | { readonly type: 'openForm' }
-  | { readonly type: 'type'; readonly text: string }
-  | { readonly type: 'erase' }
-  | { readonly type: 'focusField'; readonly by: 1 | -1 }
-  | { readonly type: 'formStep'; readonly step: FormStep }
   | { readonly type: 'allocated'; readonly result: AllocateResult }
-  | {
-      readonly type: 'askFree';
-      readonly target: FreeRequest;
-      readonly stillListening?: KillRequest;
-    }
-  | { readonly type: 'freeing'; readonly target: FreeRequest }
   | { readonly type: 'freed'; readonly target: FreeRequest }
-  | { readonly type: 'openSuggest' }
   | { readonly type: 'suggested'; readonly ports: readonly number[] }
-  | { readonly type: 'moveSuggestion'; readonly by: 1 | -1 }
-  | { readonly type: 'pickSuggestion' }
-  | { readonly type: 'openFilter' }
-  | { readonly type: 'applyFilter' }
-  | { readonly type: 'clearFilter' }
-  | { readonly type: 'toggleUnmanaged' }
   | { readonly type: 'notify'; readonly message: Message }
   /** The registry (its last good copy and its read error) the current error is shown with. */
   | { readonly type: 'messageShown'; readonly registry: unknown }
@@ -124,7 +108,29 @@ export type UiAction =
   | { readonly type: 'send'; readonly request: Request }
   /** The app took every request up to this id. */
   | { readonly type: 'taken'; readonly upTo: number }
-  | ActingAction;
+  | {
+      readonly type: 'detailLoaded';
+      readonly pid: number;
+      readonly detail?: ProcessDetail;
+      /** The dashboard's own uid: an owner other than it is named. */
+      readonly selfUid?: number;
+    }
+  | { readonly type: 'detailFailed'; readonly pid: number; readonly reason: string }
+  | { readonly type: 'killed'; readonly result: KillResult; readonly owners?: Owners }
+  | { readonly type: 'copied'; readonly url: string }
+  | {
+      readonly type: 'opened';
+      readonly url: string;
+      readonly ok: boolean;
+      readonly reason?: string;
+    };
+
+/** What a key needs to know beyond the UI state: the data on screen and the screen's layout. */
+export interface KeyContext {
+  readonly rows: DashboardRows;
+  /** Lines of the table (or help) area with this overlay open, as the screen lays it out. */
+  readonly tableHeight: (overlay: Overlay) => number;
+}
 
 export const initialUiState: UiState = {
   selection: { index: 0 },
@@ -176,12 +182,13 @@ export function selectedIndex(selection: Selection, rows: readonly { key: string
   return Math.min(Math.max(selection.index, 0), rows.length - 1);
 }
 
-function updateForm(state: UiState, change: (form: FormState) => FormState): UiState {
-  if (state.overlay.kind !== 'form' || state.overlay.form.submitting) return state;
-  return { ...state, overlay: { kind: 'form', form: change(state.overlay.form) } };
-}
-
-function moveIndex(current: number, movement: Movement, count: number, pageSize: number): number {
+/** Where a movement lands among `count` places, kept inside them. */
+export function moveIndex(
+  current: number,
+  movement: Movement,
+  count: number,
+  pageSize: number,
+): number {
   const page = Math.max(1, pageSize);
   const next = {
     up: current - 1,
@@ -194,7 +201,6 @@ function moveIndex(current: number, movement: Movement, count: number, pageSize:
   return Math.min(Math.max(next, 0), count - 1);
 }
 
-/** Applies one intent. Key presses are turned into intents by key-reducer.ts. */
 /** Queues a request for the effects (the outbox); each gets the next id. */
 export function send(state: UiState, request: Request): UiState {
   return {
@@ -204,143 +210,6 @@ export function send(state: UiState, request: Request): UiState {
   };
 }
 
-export function update(state: UiState, action: UiAction): UiState {
-  switch (action.type) {
-    case 'move': {
-      if (action.keys.length === 0) return state;
-      const current = selectedIndex(
-        state.selection,
-        action.keys.map((key) => ({ key })),
-      );
-      const index = moveIndex(current, action.movement, action.keys.length, action.pageSize);
-      const key = action.keys[index];
-      return { ...state, selection: key === undefined ? { index } : { key, index } };
-    }
-    case 'openHelp':
-      return { ...state, overlay: { kind: 'help', offset: 0 } };
-    case 'openMessage':
-      return { ...state, overlay: { kind: 'message' } };
-    case 'scrollHelp': {
-      if (state.overlay.kind !== 'help') return state;
-      // Scrolling stops when the last line is at the bottom: offsets are 0..lines-page.
-      const last = Math.max(0, action.lines - action.pageSize);
-      const offset = moveIndex(state.overlay.offset, action.movement, last + 1, action.pageSize);
-      return { ...state, overlay: { kind: 'help', offset } };
-    }
-    case 'closeOverlay':
-      return { ...state, overlay: { kind: 'none' } };
-    case 'openForm':
-      return { ...state, overlay: { kind: 'form', form: newForm({ kind: 'allocate' }) } };
-    case 'type':
-      if (state.overlay.kind === 'filter') {
-        return { ...state, overlay: { kind: 'filter', draft: state.overlay.draft + action.text } };
-      }
-      return updateForm(state, (form) => editFocused(form, (value) => value + action.text));
-    case 'erase':
-      if (state.overlay.kind === 'filter') {
-        return { ...state, overlay: { kind: 'filter', draft: state.overlay.draft.slice(0, -1) } };
-      }
-      return updateForm(state, (form) => editFocused(form, (value) => value.slice(0, -1)));
-    case 'focusField':
-      return updateForm(state, (form) => {
-        const count = fieldsOf(form.purpose).length;
-        return { ...form, focus: (form.focus + action.by + count) % count };
-      });
-    case 'formStep':
-      return updateForm(state, (form) => {
-        const step = action.step;
-        if (step.kind === 'invalid') return { ...form, focus: step.focus, error: step.error };
-        const { error: _cleared, ...rest } = form;
-        if (step.kind === 'next') return { ...rest, focus: form.focus + 1 };
-        return { ...rest, submitting: true };
-      });
-    case 'allocated': {
-      const { project, service } = action.result;
-      return {
-        ...state,
-        overlay: { kind: 'none' },
-        // Show the new row even if the current filter would hide it.
-        filter: '',
-        selection: { key: allocationKey(project, service), index: state.selection.index },
-        message: allocatedMessage(action.result),
-      };
-    }
-    case 'askFree':
-      return {
-        ...state,
-        overlay: {
-          kind: 'confirm',
-          target: action.target,
-          ...(action.stillListening ? { stillListening: action.stillListening } : {}),
-        },
-      };
-    case 'freeing':
-      return {
-        ...state,
-        overlay: { kind: 'none' },
-        message: { tone: 'info', text: `freeing ${describeFreeTarget(action.target)}…` },
-      };
-    case 'freed':
-      return {
-        ...state,
-        message: { tone: 'success', text: `freed ${describeFreeTarget(action.target)}` },
-      };
-    case 'openSuggest':
-      return { ...state, overlay: { kind: 'suggest', index: 0 } };
-    case 'suggested':
-      if (state.overlay.kind !== 'suggest') return state;
-      return { ...state, overlay: { kind: 'suggest', ports: action.ports, index: 0 } };
-    case 'moveSuggestion': {
-      const { overlay } = state;
-      if (overlay.kind !== 'suggest' || !overlay.ports || overlay.ports.length === 0) return state;
-      const index = Math.min(Math.max(overlay.index + action.by, 0), overlay.ports.length - 1);
-      return { ...state, overlay: { ...overlay, index } };
-    }
-    case 'pickSuggestion': {
-      const { overlay } = state;
-      if (overlay.kind !== 'suggest') return state;
-      const port = overlay.ports?.[overlay.index];
-      if (port === undefined) return state;
-      return { ...state, overlay: { kind: 'form', form: newForm({ kind: 'suggested', port }) } };
-    }
-    case 'openFilter':
-      return { ...state, overlay: { kind: 'filter', draft: state.filter } };
-    case 'applyFilter':
-      if (state.overlay.kind !== 'filter') return state;
-      return { ...state, filter: state.overlay.draft.trim(), overlay: { kind: 'none' } };
-    case 'clearFilter':
-      return { ...state, filter: '', overlay: { kind: 'none' } };
-    case 'toggleUnmanaged':
-      return { ...state, showUnmanaged: !state.showUnmanaged };
-    case 'notify':
-      return { ...state, message: action.message };
-    case 'messageShown':
-      if (state.message === undefined) return state;
-      return { ...state, message: { ...state.message, shownWith: action.registry } };
-    case 'registryChanged': {
-      if (state.message?.tone !== 'error') return state;
-      const { message: _stale, ...rest } = state;
-      return rest;
-    }
-    case 'send':
-      return send(state, action.request);
-    case 'taken':
-      return { ...state, outbox: state.outbox.filter((item) => item.id > action.upTo) };
-    case 'failed': {
-      const message = messageOf(action.error);
-      const { overlay } = state;
-      // A failed submit leaves the form open so the user can fix the value and retry.
-      if (overlay.kind === 'form') {
-        return {
-          ...state,
-          message,
-          overlay: { kind: 'form', form: { ...overlay.form, submitting: false } },
-        };
-      }
-      if (overlay.kind === 'suggest') return { ...state, message, overlay: { kind: 'none' } };
-      return { ...state, message };
-    }
-    default:
-      return updateActing(state, action);
-  }
-}
+export const notify = (state: UiState, message: Message): UiState => ({ ...state, message });
+
+export const closeOverlay = (state: UiState): UiState => ({ ...state, overlay: { kind: 'none' } });

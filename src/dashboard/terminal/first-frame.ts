@@ -10,11 +10,11 @@ import { STATE_PALETTE, TONE_PALETTE } from '../../view/palette.js';
 import { createStyle, paint, type Style } from '../../view/style.js';
 import { fitColumns } from '../../view/table.js';
 import { graphemes } from '../../view/width.js';
-import { shownRows } from '../model/acting.js';
 import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from '../model/layout.js';
 import type { Message } from '../model/messages.js';
 import { type DashboardRow, dashboardRows } from '../model/rows.js';
 import { modeOf, selectedIndex, situationOf, startingUiState } from '../model/state.js';
+import { shownRows } from '../model/target.js';
 import {
   activeCount,
   emptyTableText,

@@ -9,18 +9,19 @@ import { type TerminalControl, useRequests } from '../effects/use-requests.js';
 import { useShownMessage } from '../effects/use-shown-message.js';
 import { useTerminalSize } from '../effects/use-terminal-size.js';
 import { keyPresses } from '../keys/key-presses.js';
-import { shownRows } from '../model/acting.js';
 import { detailSource } from '../model/detail-source.js';
-import { dashboardReducer, type KeyContext } from '../model/key-reducer.js';
 import { layoutOf, tooSmallText } from '../model/layout.js';
+import { dashboardReducer } from '../model/reducer.js';
 import {
   activeFilter,
+  type KeyContext,
   modeOf,
   type Overlay,
   selectedIndex,
   situationOf,
   startingUiState,
 } from '../model/state.js';
+import { shownRows } from '../model/target.js';
 import { DetailView } from './detail-view.js';
 import { activeCount, emptyTableText } from './frame-text.js';
 import { Header } from './header.js';

@@ -2,8 +2,8 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { describeTarget } from '../../core/model/kill.js';
 import { sanitize } from '../../view/sanitize.js';
-import type { KillRequest } from '../model/acting.js';
 import type { FreeRequest } from '../model/free-target.js';
+import type { KillRequest } from '../model/kill.js';
 import { describeFreeTarget } from '../model/messages.js';
 import { toneStyle } from './theme.js';
 

@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { DEFAULT_KILL_TIMEOUT_MS } from '../../core/model/kill.js';
-import { describeKill, type KillRequest } from '../model/acting.js';
+import { describeKill, type KillRequest } from '../model/kill.js';
 import { toneStyle } from './theme.js';
 
 export interface ConfirmKillProps {

@@ -108,6 +108,34 @@ describe('the detail view', () => {
     expect(closed).toMatch(/PROJECT\s+SERVICE/);
   });
 
+  it("shows the allocation's name while pm proxy runs, and none without it", async () => {
+    // The probe's answer is given here; test/e2e/proxy.test.ts asks a real Caddy.
+    let running = true;
+    harness = await startDashboard({
+      projects: { shop: { web: 3000 } },
+      scan: [vite],
+      columns: 140,
+      rows: 30,
+      intervalMs: 30,
+      deps: (deps) => ({
+        ...deps,
+        inspector: inspector({ 4242: VITE_DETAIL }),
+        proxy: async () =>
+          running ? { httpPort: 1355, httpsPort: 1356, admin: '127.0.0.1:1357' } : undefined,
+      }),
+    });
+    const { ui } = harness;
+    await ui.waitForFrame((frame) => /3000\s+active/.test(frame));
+    await ui.press('enter');
+    expect(await ui.waitForText('http://web.shop.localhost:1355')).toMatch(
+      /name\s+http:\/\/web\.shop\.localhost:1355 \(pm proxy\)/,
+    );
+    running = false;
+    await ui.waitForFrame(
+      (frame) => frame.includes('project path') && !frame.includes('localhost:1355'),
+    );
+  });
+
   it('says why fields are unavailable, and shows foreign text escaped', async () => {
     const hidden: ProcessDetail = {
       pid: 4242,
