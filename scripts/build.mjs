@@ -1,5 +1,5 @@
 // Builds dist/ with stock esbuild, and the API's type declarations with tsc:
-// - dist/cli.js: the bin (src/cli.ts), a few lines that turn Node's compile cache on before
+// - dist/cli.js: the bin (src/bin.ts), a few lines that turn Node's compile cache on before
 //   they require the bundle.
 // - dist/cli/main.js: one CommonJS bundle holding every scripting path. A CommonJS file is read
 //   and compiled synchronously, once; the commands off the everyday path are still evaluated
@@ -99,7 +99,7 @@ try {
   const results = await Promise.all([
     build({
       ...common,
-      entryPoints: ['src/cli.ts'],
+      entryPoints: ['src/bin.ts'],
       outfile: `${next}/cli.js`,
       format: 'cjs',
       plugins: [builtApart(/^\.\/cli\/main\.js$/, './cli/main.js')],

@@ -1,6 +1,6 @@
 // The CLI as a function: main(argv, io) parses, wires, dispatches and returns the exit code.
 // It never exits the process, nor reads process.env, cwd or stdout: io provides them, so
-// tests run it in-process and the bin (src/cli.ts) is a shim.
+// tests run it in-process and the bin (src/bin.ts) is a shim.
 import { resolve } from 'node:path';
 import type { Context, Io } from '../commands/context.js';
 import { EXIT, isPmError } from '../core/errors.js';

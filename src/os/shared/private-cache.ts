@@ -1,5 +1,5 @@
 // pm's caches: the socket owners it saw (Linux) and Node's compile cache of pm's code (the bin
-// turns it on: src/cli.ts). Both are hints that save time and are never trusted further than
+// turns it on: src/bin.ts). Both are hints that save time and are never trusted further than
 // that, and the second is code pm runs: a cache is used only in a directory that is this
 // user's, exactly 0700 and not a link, and a cache file only if it is this user's own, opened
 // without following links. Anything else reads as "no cache".
