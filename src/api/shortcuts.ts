@@ -10,7 +10,7 @@ import { parseName } from '../core/model/names.js';
 import { isPort, type Port } from '../core/model/port.js';
 import { serviceUrl } from '../core/model/urls.js';
 import { type ProjectContext, projectHere } from '../core/project/inference.js';
-import { declaredChoice, type Manifest, manifestWiring } from '../core/project/manifest.js';
+import { declaredChoice, type Manifest, projectEnvWiring } from '../core/project/manifest.js';
 import { wordRemedies } from '../view/remedies.js';
 import { createDeps } from '../wiring.js';
 
@@ -110,7 +110,7 @@ export async function env(first?: string | EnvOptions, second?: EnvOptions): Pro
       named === undefined ? await projectOf(deps, options, "env('<project>')") : undefined;
     const project = named ?? (here as ProjectContext).project;
     const services = await projectPorts(deps, project);
-    return Object.fromEntries(projectVariables(services, manifestWiring(here?.manifest, project)));
+    return Object.fromEntries(projectVariables(services, await projectEnvWiring(deps, project)));
   });
 }
 

@@ -16,14 +16,14 @@ import { exportSpec, proxySpec } from '../commands/proxy.js';
 import { pruneSpec } from '../commands/prune.js';
 import { querySpec } from '../commands/query.js';
 import { runSpec } from '../commands/run.js';
-import { type CommandSpec, unknownCommand } from '../commands/spec.js';
+import { type CommandSpec, type PositionalKind, unknownCommand } from '../commands/spec.js';
 import { statusSpec } from '../commands/status.js';
 import { suggestSpec } from '../commands/suggest.js';
 import { upSpec } from '../commands/up.js';
 import { waitSpec } from '../commands/wait.js';
 import { type FlagName, globalFlags } from './flags.js';
 
-export type { CommandSpec, Invocation } from '../commands/spec.js';
+export type { CommandSpec, Invocation, PositionalKind } from '../commands/spec.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   dashboardSpec,
@@ -56,9 +56,17 @@ export function commandNamed(name: string): CommandSpec {
   return command;
 }
 
-/** For shell completions: every command with the flags it accepts (global ones included). */
-export function completionTable(): { command: string; flags: FlagName[] }[] {
-  return COMMANDS.map((command) => ({ command: command.name, flags: acceptedFlags(command) }));
+/** For shell completions: every command with its positionals and the flags it accepts. */
+export function completionTable(): {
+  command: string;
+  flags: FlagName[];
+  args?: PositionalKind;
+}[] {
+  return COMMANDS.map((command) => ({
+    command: command.name,
+    flags: acceptedFlags(command),
+    ...(command.args ? { args: command.args } : {}),
+  }));
 }
 
 export function acceptedFlags(command: CommandSpec): FlagName[] {

@@ -5,18 +5,32 @@
 import type { Context } from '../commands/context.js';
 import { PmError } from '../core/errors.js';
 import { EXPORT_FORMATS } from '../core/model/proxy-config.js';
+import { inferProject } from '../core/project/inference.js';
+import type { PositionalKind } from './commands.js';
 import { type FlagName, flagSpec } from './flags.js';
 
 export interface CompletionEntry {
   readonly command: string;
   readonly flags: readonly FlagName[];
+  readonly args?: PositionalKind;
 }
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
-/** Commands whose first two words are a project and one of its services. */
-const NAMED_COMMANDS = ['allocate', 'free', 'query', 'wait'];
+/** The commands whose positionals are of `kind`, as the command table says. */
+function commandsTaking(table: readonly CompletionEntry[], kind: PositionalKind): string[] {
+  return table.filter((entry) => entry.args === kind).map((entry) => entry.command);
+}
+
+/** Value flags with a short list of values, and that list. */
+function choiceFlags(table: readonly CompletionEntry[]): [flag: string, choices: string][] {
+  const names = [...new Set(table.flatMap((entry) => entry.flags))];
+  return names.flatMap((name) => {
+    const spec = flagSpec(name);
+    return spec.kind === 'value' && spec.choices ? [[`--${name}`, spec.choices.join(' ')]] : [];
+  }) as [string, string][];
+}
 
 /** Every way a flag is written: --port, --no-color, -h. */
 function spellings(name: FlagName): string[] {
@@ -34,7 +48,9 @@ function valueFlags(table: readonly CompletionEntry[]) {
   };
   return {
     all: takesValue.map((name) => `--${name}`),
-    files: takesValue.filter((name) => placeholder(name) === 'PATH').map((name) => `--${name}`),
+    files: takesValue
+      .filter((name) => placeholder(name) === 'PATH' || placeholder(name) === 'FILE')
+      .map((name) => `--${name}`),
     dirs: takesValue.filter((name) => placeholder(name) === 'DIR').map((name) => `--${name}`),
   };
 }
@@ -58,6 +74,11 @@ function bashFunction(table: readonly CompletionEntry[]): string {
     esac
   done
   case "$prev" in
+${choiceFlags(table)
+  .map(
+    ([flag, choices]) => `    ${flag}) COMPREPLY=($(compgen -W "${choices}" -- "$cur")); return;;`,
+  )
+  .join('\n')}
     ${values.files.join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return;;
     ${values.dirs.join('|')}) COMPREPLY=($(compgen -d -- "$cur")); return;;
     ${values.all.join('|')}) COMPREPLY=(); return;;
@@ -74,12 +95,16 @@ ${flagCases}
     return
   fi
   case "$command" in
-    ${NAMED_COMMANDS.join('|')})
-      if ((\${#args[@]} <= 1)); then
+    ${commandsTaking(table, 'project-service').join('|')})
+      if ((\${#args[@]} == 0)); then
+        COMPREPLY=($(compgen -W "$(pm "\${registry[@]}" completion first 2>/dev/null)" -- "$cur"))
+      elif ((\${#args[@]} == 1)); then
         COMPREPLY=($(compgen -W "$(pm "\${registry[@]}" completion names "\${args[@]}" 2>/dev/null)" -- "$cur"))
       fi;;
-    help) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${commands}" -- "$cur"));;
-    completion) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur"));;
+    ${commandsTaking(table, 'project').join('|')})
+      ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$(pm "\${registry[@]}" completion names 2>/dev/null)" -- "$cur"));;
+    ${commandsTaking(table, 'command').join('|')}) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${commands}" -- "$cur"));;
+    ${commandsTaking(table, 'shell').join('|')}) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur"));;
     proxy) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "trust" -- "$cur"));;
     export) ((\${#args[@]} == 0)) && COMPREPLY=($(compgen -W "${EXPORT_FORMATS.join(' ')}" -- "$cur"));;
   esac
@@ -137,16 +162,29 @@ function fishScript(table: readonly CompletionEntry[]): string {
     'function __pm_names',
     '    set -l words (__pm_positional)',
     '    switch "$words[1]"',
-    `        case ${NAMED_COMMANDS.join(' ')}`,
-    '            if test (count $words) -le 2',
-    '                pm (__pm_registry) completion names $words[2..-1] 2>/dev/null',
+    `        case ${commandsTaking(table, 'project-service').join(' ')}`,
+    '            if test (count $words) -eq 1',
+    '                pm (__pm_registry) completion first 2>/dev/null',
+    '            else if test (count $words) -eq 2',
+    '                pm (__pm_registry) completion names $words[2] 2>/dev/null',
+    '            end',
+    `        case ${commandsTaking(table, 'project').join(' ')}`,
+    '            if test (count $words) -eq 1',
+    '                pm (__pm_registry) completion names 2>/dev/null',
+    '            end',
+    `        case ${commandsTaking(table, 'command').join(' ')}`,
+    '            if test (count $words) -eq 1',
+    `                printf '%s\\n' ${table.map((entry) => entry.command).join(' ')}`,
+    '            end',
+    `        case ${commandsTaking(table, 'shell').join(' ')}`,
+    '            if test (count $words) -eq 1',
+    `                printf '%s\\n' ${SHELLS.join(' ')}`,
     '            end',
     '    end',
     'end',
     'complete -c pm -f',
     `complete -c pm -n 'test (count (__pm_positional)) -eq 0' -a '${table.map((entry) => entry.command).join(' ')}'`,
     "complete -c pm -a '(__pm_names)'",
-    `complete -c pm -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(' ')}'`,
     "complete -c pm -n '__fish_seen_subcommand_from proxy' -a 'trust'",
     `complete -c pm -n '__fish_seen_subcommand_from export' -a '${EXPORT_FORMATS.join(' ')}'`,
   ];
@@ -160,9 +198,11 @@ function fishScript(table: readonly CompletionEntry[]): string {
           : `'__fish_seen_subcommand_from ${entry.command}'`;
       const value =
         spec.kind === 'value'
-          ? spec.placeholder === 'PATH' || spec.placeholder === 'DIR'
-            ? ' -r -F'
-            : ' -x'
+          ? spec.choices
+            ? ` -x -a '${spec.choices.join(' ')}'`
+            : ['PATH', 'DIR', 'FILE'].includes(spec.placeholder)
+              ? ' -r -F'
+              : ' -x'
           : '';
       const short = spec.short ? ` -s ${spec.short}` : '';
       const description = spec.description.replaceAll("'", "\\'");
@@ -187,6 +227,7 @@ export async function runCompletion(
   const USAGE = `usage: ${usage}`;
   const [what, ...rest] = input;
   if (what === 'names') return printNames(ctx, rest);
+  if (what === 'first') return printNames(ctx, rest, true);
   if (what === undefined || !(SHELLS as readonly string[]).includes(what) || rest.length > 0) {
     throw new PmError('USAGE', what === undefined ? USAGE : `unknown shell '${what}'; ${USAGE}`);
   }
@@ -198,7 +239,11 @@ export async function runCompletion(
  * Project names, or the services of one project, one a line. Quiet on any trouble: a broken
  * registry must not spill errors into the middle of someone's command line.
  */
-async function printNames(ctx: Context, input: readonly string[]): Promise<number> {
+async function printNames(
+  ctx: Context,
+  input: readonly string[],
+  withServicesHere = false,
+): Promise<number> {
   if (input.length > 1) return 0;
   let registry: Awaited<ReturnType<typeof ctx.deps.store.read>>['registry'];
   try {
@@ -211,6 +256,16 @@ async function printNames(ctx: Context, input: readonly string[]): Promise<numbe
     project === undefined
       ? [...registry.projects.keys()]
       : [...(registry.projects.get(project)?.ports.keys() ?? [])];
-  for (const name of names.sort()) ctx.io.out(name);
+  // Inside a project the first word may be one of its services (`pm free web`).
+  if (withServicesHere && project === undefined) {
+    let here: string | undefined;
+    try {
+      here = inferProject(registry, ctx.cwd)?.project;
+    } catch {
+      here = undefined;
+    }
+    names.push(...(here === undefined ? [] : (registry.projects.get(here)?.ports.keys() ?? [])));
+  }
+  for (const name of [...new Set(names)].sort()) ctx.io.out(name);
   return 0;
 }

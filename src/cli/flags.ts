@@ -3,8 +3,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPmError, PmError } from '../core/errors.js';
-import { parseEnvFormat, parseEnvName } from '../core/model/env-vars.js';
-import { parseKillTimeout, parseSignal } from '../core/model/kill.js';
+import { ENV_FORMATS, parseEnvFormat, parseEnvName } from '../core/model/env-vars.js';
+import { parseKillTimeout, parseSignal, SIGNALS } from '../core/model/kill.js';
 import {
   type Port,
   type PortRange,
@@ -39,6 +39,8 @@ export interface ValueFlag<T> extends FlagBase {
   readonly placeholder: string;
   /** Checks and converts the text; a bad value is a PmError (exit 2) naming the flag. */
   readonly parse: (raw: string, context: FlagContext) => T;
+  /** Every value it takes, when there is a short list: shell completions offer them. */
+  readonly choices?: readonly string[];
 }
 
 const value = <T>(spec: Omit<ValueFlag<T>, 'kind'>): ValueFlag<T> => ({ kind: 'value', ...spec });
@@ -101,6 +103,7 @@ export const FLAGS = {
   format: value({
     placeholder: 'FORMAT',
     description: 'dotenv (NAME=port lines, the default), shell (export lines) or json',
+    choices: ENV_FORMATS,
     parse: (raw) => naming('--format', () => parseEnvFormat(raw)),
   }),
   write: value({
@@ -128,6 +131,7 @@ export const FLAGS = {
   signal: value({
     placeholder: 'NAME',
     description: 'the first signal to send: TERM (default), INT, HUP, QUIT, USR1, USR2 or KILL',
+    choices: SIGNALS,
     parse: (raw) => parseSignal(noSpaces('--signal', raw), '--signal'),
   }),
   print: toggle({ description: 'print the Caddyfile pm proxy would run, and stop' }),

@@ -7,16 +7,46 @@ import { defaultRegistryDescription, ENVIRONMENT_VARIABLES } from './settings.js
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 the operation failed, 2 invalid input, 130 interrupted.';
 
+/** The registry a command would use when one was named (--registry, $PM_REGISTRY). */
+export interface NamedRegistry {
+  readonly path: string;
+  readonly source: '--registry' | '$PM_REGISTRY';
+}
+
 export function renderHelp(
   commandName: string | undefined,
   platform: NodeJS.Platform = currentPlatform().name as NodeJS.Platform,
+  named?: NamedRegistry,
 ): string {
   return commandName === undefined
-    ? overview(platform)
-    : commandHelp(commandNamed(commandName), platform);
+    ? overview(platform, named)
+    : commandHelp(commandNamed(commandName), platform, named);
 }
 
-function overview(platform: NodeJS.Platform): string {
+/** The registry in use when one was named, else where the per-user one lives. */
+function registryLine(platform: NodeJS.Platform, named: NamedRegistry | undefined): string {
+  return named === undefined
+    ? `Registry: ${defaultRegistryDescription(platform)}`
+    : `Registry: ${named.path} (${named.source})`;
+}
+
+/**
+ * A shared flag's words with the commands it means that for; a command with its own wording
+ * (free's --all releases every service) is named with it.
+ */
+function sharedFlagDescription(name: FlagName): string {
+  const taking = COMMANDS.filter((command) => command.flags.includes(name));
+  const plain = taking.filter((command) => command.flagNotes?.[name] === undefined);
+  const own = taking.filter((command) => command.flagNotes?.[name] !== undefined);
+  const base =
+    plain.length > 0
+      ? `${flagSpec(name).description} (${plain.map((command) => command.name).join(', ')})`
+      : '';
+  const notes = own.map((command) => `${command.name}: ${command.flagNotes?.[name]}`);
+  return [base, ...notes].filter((part) => part !== '').join('; ');
+}
+
+function overview(platform: NodeJS.Platform, named: NamedRegistry | undefined): string {
   // Usage lines are long; each command's summary goes under them rather than beside them.
   const usages = COMMANDS.flatMap((command) => [
     ...command.usage.map((usage) => `  pm ${usage}`.trimEnd()),
@@ -32,15 +62,12 @@ function overview(platform: NodeJS.Platform): string {
     ...flagLines(globalFlags()),
     '',
     'Command options (pm help <command> for its own)',
-    ...flagLines(
-      [...new Set(COMMANDS.flatMap((command) => command.flags))],
-      (name) => `${flagSpec(name).description} (${commandsTaking(name)})`,
-    ),
+    ...flagLines([...new Set(COMMANDS.flatMap((command) => command.flags))], sharedFlagDescription),
     '',
     'Environment',
     ...columns(Object.entries(ENVIRONMENT_VARIABLES)),
     '',
-    `Registry: ${defaultRegistryDescription(platform)}`,
+    registryLine(platform, named),
     '',
     'Examples',
     ...COMMANDS.flatMap((command) => command.examples.slice(0, 1)).map((line) => `  $ ${line}`),
@@ -49,7 +76,11 @@ function overview(platform: NodeJS.Platform): string {
   ].join('\n');
 }
 
-function commandHelp(command: CommandSpec, platform: NodeJS.Platform): string {
+function commandHelp(
+  command: CommandSpec,
+  platform: NodeJS.Platform,
+  named: NamedRegistry | undefined,
+): string {
   const describe = (name: FlagName) => command.flagNotes?.[name] ?? flagSpec(name).description;
   return [
     `pm ${command.name}: ${command.summary}`,
@@ -61,19 +92,13 @@ function commandHelp(command: CommandSpec, platform: NodeJS.Platform): string {
     'Options for every command',
     ...flagLines(globalFlags()),
     '',
-    `Registry: ${defaultRegistryDescription(platform)}`,
+    registryLine(platform, named),
     '',
     'Examples',
     ...command.examples.map((line) => `  $ ${line}`),
     '',
     EXIT_CODES,
   ].join('\n');
-}
-
-function commandsTaking(name: FlagName): string {
-  return COMMANDS.filter((command) => command.flags.includes(name))
-    .map((command) => command.name)
-    .join(', ');
 }
 
 function flagLines(

@@ -1,6 +1,7 @@
 // The CLI as a function: main(argv, io) parses, wires, dispatches and returns the exit code.
 // It never exits the process, nor reads process.env, cwd or stdout: io provides them, so
 // tests run it in-process and the bin (src/bin.ts) is a shim.
+import { resolve } from 'node:path';
 import type { Context, Io } from '../commands/context.js';
 import { EXIT, isPmError } from '../core/errors.js';
 import type { NoticeSource } from '../dashboard/ui/app.js';
@@ -10,7 +11,7 @@ import { sanitize } from '../view/sanitize.js';
 import { createStyle } from '../view/style.js';
 import { createDeps } from '../wiring.js';
 import { COMMAND_NAMES, completionTable } from './commands.js';
-import { renderHelp } from './help.js';
+import { type NamedRegistry, renderHelp } from './help.js';
 import { commandOf, flagValues, splitCommandLine } from './parse.js';
 import { type Env, readSettings } from './settings.js';
 
@@ -44,7 +45,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
   try {
     const line = splitCommandLine(argv);
     const { platform } = io;
-    const help = (name?: string) => renderHelp(name, platform);
+    const help = (name?: string) => renderHelp(name, platform, namedRegistry(line.given, io));
     if (line.given.get('help') === true) {
       lines.out(help(line.commandName));
       return EXIT.ok;
@@ -107,6 +108,19 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
   } catch (error) {
     return report(error, json, lines);
   }
+}
+
+/** The registry named on the line or in the environment, for help to show the one in use. */
+function namedRegistry(
+  given: ReadonlyMap<string, string | boolean>,
+  io: MainIo,
+): NamedRegistry | undefined {
+  const flag = given.get('registry');
+  if (typeof flag === 'string' && flag.trim() !== '') {
+    return { path: resolve(io.cwd, flag), source: '--registry' };
+  }
+  const env = io.env.PM_REGISTRY;
+  return env ? { path: resolve(io.cwd, env), source: '$PM_REGISTRY' } : undefined;
 }
 
 function report(error: unknown, json: boolean, io: Io): number {

@@ -3,6 +3,7 @@
 // start, on paths that must stay near `node -e 0` (docs/benchmarks.md, "Measured reasons").
 import { parseArgs } from 'node:util';
 import { PmError } from '../core/errors.js';
+import { sanitize } from '../view/sanitize.js';
 import { acceptedFlags, type CommandSpec, commandNamed } from './commands.js';
 import { FLAG_NAMES, type FlagContext, type FlagName, type FlagValues, flagSpec } from './flags.js';
 
@@ -41,7 +42,7 @@ export function splitCommandLine(full: readonly string[]): CommandLine {
   } catch (error) {
     throw new PmError(
       'USAGE',
-      describeParseError(error),
+      describeParseError(error, args),
       "run 'pm help' for every command and flag",
     );
   }
@@ -102,11 +103,15 @@ export function flagValues(
 }
 
 /** parseArgs explains itself in terms of its own API; say it in terms of pm's flags. */
-function describeParseError(error: unknown): string {
+function describeParseError(error: unknown, args: readonly string[]): string {
   const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
   const code = (error as { code?: string }).code;
   const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? 'an option';
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag '${flag}'`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // parseArgs names the first letter of `-shop`: name the word the user typed.
+    const typed = args.find((arg) => arg !== '--' && arg.startsWith(flag))?.split('=')[0];
+    return `unknown flag '${sanitize(typed ?? flag)}'`;
+  }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/ambiguous/.test(message)) {
       return `${flag} needs a value; for a value starting with '-' write ${flag}=VALUE`;

@@ -9,6 +9,7 @@ import { type CommandSpec, usageLine } from './spec.js';
 
 export const allocateSpec: CommandSpec = {
   name: 'allocate',
+  args: 'project-service',
   usage: [
     'allocate <project> <service> [--port N | --prefer N] [--force] [--path DIR]',
     'allocate <service>   (for the project of the current directory: .pm.toml or recorded path)',

@@ -4,9 +4,11 @@ import { type CommandSpec, usageLine } from './spec.js';
 
 export const completionSpec: CommandSpec = {
   name: 'completion',
+  args: 'shell',
   usage: [
     'completion bash|zsh|fish',
     'completion names [<project>]   (project names, or a project’s services: for the scripts)',
+    'completion first   (project names and the services of the project here: for the scripts)',
   ],
   summary: 'a shell completion script: commands, flags, project and service names',
   examples: [

@@ -24,6 +24,7 @@ export const dashboardSpec: CommandSpec = {
       color: environment.color(flags.color),
       notices,
       tmux: (env.TMUX ?? '') !== '',
+      showUnmanaged: flags.all,
     });
   },
 };

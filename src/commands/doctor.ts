@@ -15,7 +15,8 @@ export const doctorSpec: CommandSpec = {
   summary: 'check the registry, its backup, the lock and the scanner',
   examples: ['pm doctor', 'pm doctor --restore'],
   flags: ['restore'],
-  run: async ({ ctx, input, flags }) => runDoctor(ctx, input, flags, ephemeralRange()),
+  run: async ({ ctx, input, flags, environment }) =>
+    runDoctor(ctx, input, flags, ephemeralRange(), environment.scannerMode === 'none'),
 };
 
 const USAGE = usageLine(doctorSpec);
@@ -24,6 +25,8 @@ export interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** Lines quoted from the file (a TOML code frame), shown one per line under the detail. */
+  readonly excerpt?: readonly string[];
   readonly hint?: string;
 }
 
@@ -35,6 +38,8 @@ export interface DoctorFacts {
   readonly ephemeral?: EphemeralRange;
   /** The container engine, where pm has a directory for one. */
   readonly engine?: EngineInfo;
+  /** PM_SCANNER=none: scanning was turned off on purpose, which is no failure. */
+  readonly scannerOff?: boolean;
 }
 
 /**
@@ -120,7 +125,8 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     checks.push({
       name: 'registry',
       ok: false,
-      detail: file.error.message,
+      detail: file.error.headline ?? file.error.message,
+      ...(file.error.excerpt?.length ? { excerpt: file.error.excerpt } : {}),
       hint: restorable
         ? "run 'pm doctor --restore' to put back the last good copy (the broken file is kept beside it), or fix the file by hand"
         : file.error.code === 'REGISTRY_CORRUPT'
@@ -141,7 +147,8 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
     checks.push({
       name: 'backup',
       ok: false,
-      detail: `the backup is invalid: ${backup.error.message}`,
+      detail: `the backup is invalid: ${backup.error.headline ?? backup.error.message}`,
+      ...(backup.error.excerpt?.length ? { excerpt: backup.error.excerpt } : {}),
       hint: 'it is replaced by the next successful change',
     });
 
@@ -184,14 +191,22 @@ export function doctorChecks(facts: DoctorFacts): Check[] {
   const scannerDetail = facts.scan.ok
     ? `${facts.backend}: ${facts.scan.listeners.length} listening socket(s); ${facts.seesOtherUsers ? "sees other users' processes" : "other users' processes show without PID (run as root to see them)"}`
     : `${facts.backend}: unavailable: ${facts.scan.reason}`;
-  checks.push({
-    name: 'scanner',
-    ok: facts.scan.ok,
-    detail: scannerDetail,
-    ...(facts.scan.ok
-      ? {}
-      : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
-  });
+  if (facts.scannerOff) {
+    checks.push({
+      name: 'scanner',
+      ok: true,
+      detail:
+        'scanning is turned off (PM_SCANNER=none): states show as unknown; allocation still works (it relies on the bind probe)',
+    });
+  } else
+    checks.push({
+      name: 'scanner',
+      ok: facts.scan.ok,
+      detail: scannerDetail,
+      ...(facts.scan.ok
+        ? {}
+        : { hint: 'allocation still works (it relies on the bind probe); states show as unknown' }),
+    });
   if (facts.engine) checks.push(engineCheck(facts.engine));
   // A registry not created yet will use the default range: check that one.
   const range =
@@ -221,6 +236,7 @@ export function renderChecks(ctx: Context, checks: readonly Check[]): void {
     const mark = check.ok ? ctx.style.green('ok  ') : ctx.style.red('FAIL');
     // Details quote paths and registry contents (a hand-edited key may hold escapes).
     ctx.io.out(`${mark} ${check.name.padEnd(10)} ${sanitize(check.detail)}`);
+    for (const line of check.excerpt ?? []) ctx.io.out(`${' '.repeat(16)}${sanitize(line)}`);
     if (check.hint)
       ctx.io.out(`     ${' '.repeat(10)} ${ctx.style.dim(`-> ${sanitize(check.hint)}`)}`);
   }
@@ -231,6 +247,7 @@ export async function runDoctor(
   input: readonly string[],
   flags: { readonly restore: boolean },
   ephemeral: EphemeralRange | undefined,
+  scannerOff = false,
 ): Promise<number> {
   expectArgs(input, 0, 0, USAGE);
   const { store, scanner } = ctx.deps;
@@ -267,6 +284,7 @@ export async function runDoctor(
     backend: scanner.backend,
     seesOtherUsers: scanner.seesOtherUsers?.() ?? false,
     ...(ephemeral ? { ephemeral } : {}),
+    scannerOff,
   });
   const healthy = checks.every((check) => check.ok);
   if (ctx.json) {

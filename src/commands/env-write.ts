@@ -68,6 +68,14 @@ function realTarget(path: string): string {
       try {
         return join(realpathSync(dirname(current)), basename(current));
       } catch (inner) {
+        // Say the directory is missing, not which temp file failed.
+        if (errnoOf(inner) === 'ENOENT' || errnoOf(inner) === 'ENOTDIR') {
+          throw new PmError(
+            'IO',
+            `cannot write ${path}: the directory ${dirname(current)} does not exist`,
+            'create the directory first, or write the file somewhere that exists',
+          );
+        }
         throw ioError('write', path, inner);
       }
     }

@@ -12,13 +12,14 @@ import {
   projectVariables,
   withUrls,
 } from '../core/model/env-vars.js';
-import { manifestWiring } from '../core/project/manifest.js';
+import { projectEnvWiring } from '../core/project/manifest.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, printJson, projectFor } from './context.js';
 import { type CommandSpec, usageLine } from './spec.js';
 
 export const envSpec: CommandSpec = {
   name: 'env',
+  args: 'project',
   usage: ['env [<project>] [--format dotenv|shell|json] [--write FILE]'],
   summary:
     "the <SERVICE>_PORT and <SERVICE>_URL variables of a project's services, or kept in a block of FILE",
@@ -40,7 +41,6 @@ export async function runEnv(
   ctx: Context,
   input: readonly string[],
   flags: EnvFlags,
-  envNames?: ReadonlyMap<string, string>,
 ): Promise<number> {
   expectArgs(input, 0, 1, USAGE);
   // --json asks for JSON output; the file itself is always NAME=value lines.
@@ -53,11 +53,11 @@ export async function runEnv(
       'leave out the format when writing a file, or print the other format instead',
     );
   }
+  // The variables are the same wherever pm runs; the directory only bounds where a file may go.
   const { project, here } = await projectFor(ctx, input[0], 'env');
   const services = await projectPorts(ctx.deps, project);
-  const wiring = manifestWiring(here?.manifest, project);
   const vars = withUrls(
-    projectVariables(services, envNames ? { ...wiring, envNames } : wiring),
+    projectVariables(services, await projectEnvWiring(ctx.deps, project)),
     await proxyUrls(ctx.deps, project),
   );
   if (flags.write === undefined) {

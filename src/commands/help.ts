@@ -4,6 +4,7 @@ import { type CommandSpec, usageLine } from './spec.js';
 
 export const helpSpec: CommandSpec = {
   name: 'help',
+  args: 'command',
   usage: ['help [<command>]'],
   summary: 'every command, or one command’s usage, flags and examples',
   examples: ['pm help allocate'],

@@ -1,10 +1,14 @@
 import { type PortQuery, queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { isPmError, PmError } from '../core/errors.js';
 import { containerLabel, shortId } from '../core/model/containers.js';
-import { parsePort } from '../core/model/port.js';
+import { hiddenPid } from '../core/model/explain.js';
+import { isPort, parsePort } from '../core/model/port.js';
 import { processLabel } from '../core/model/program.js';
-import { withProgram } from '../core/model/status.js';
+import { type NamedListener, withProgram } from '../core/model/status.js';
 import type { Listener, ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
+import { rowCells } from '../view/cells.js';
+import { endpoint } from '../view/endpoint.js';
 import { sanitize } from '../view/sanitize.js';
 import { renderTable, type TableLayout } from '../view/table.js';
 import { type Context, expectArgs, listenerJson, printJson, searchOptions } from './context.js';
@@ -12,6 +16,7 @@ import { type CommandSpec, usageLine } from './spec.js';
 
 export const querySpec: CommandSpec = {
   name: 'query',
+  args: 'project-service',
   usage: [
     'query <project> [<service>]',
     'query :<port>',
@@ -68,6 +73,33 @@ function containerWho(container: ListenerContainer): string {
   );
 }
 
+/** `moved → 7777` as the table writes it: where the service listens is the point. */
+function stateText(result: {
+  readonly state?: string;
+  readonly moved?: { readonly port: number };
+}) {
+  return result.moved ? `moved \u2192 ${result.moved.port}` : (result.state ?? '');
+}
+
+/** "tcp 127.0.0.1:7100 pid 4242 vite (node)". */
+function listenerLine(listener: NamedListener): string {
+  const who = listener.container
+    ? containerWho(listener.container)
+    : listener.pid === undefined
+      ? hiddenPid(listener)
+      : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
+  return `${listener.protocol} ${endpoint(listener.address, listener.port)} ${who}`;
+}
+
+/** `pm query 7100`: a project of that name has nothing, so the colon was most likely forgotten. */
+function portForgotten(error: unknown, name: string): unknown {
+  if (!isPmError(error) || error.code !== 'NOT_FOUND' || !/^\d{1,5}$/.test(name)) return error;
+  if (!isPort(Number(name))) return error;
+  return new PmError(error.code, error.message, `for port ${name}, write 'pm query :${name}'`, {
+    cause: error,
+  });
+}
+
 /** `pm query :<port> --json`, also the MCP `who` tool's answer (which adds to each listener). */
 export function portJson(result: PortQuery) {
   return {
@@ -75,6 +107,7 @@ export function portJson(result: PortQuery) {
     owner: result.owner ? { project: result.owner.project, service: result.owner.service } : null,
     path: result.path ?? null,
     state: result.state ?? null,
+    moved_to: result.moved?.port ?? null,
     listeners: result.listeners.map(listenerJson),
     scanner: result.scanner,
   };
@@ -99,22 +132,16 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     const owner = result.owner
       ? sanitize(`${result.owner.project}/${result.owner.service}`)
       : 'not allocated';
-    ctx.io.out(`port ${result.port}: ${owner}${result.state ? ` (${result.state})` : ''}`);
+    ctx.io.out(`port ${result.port}: ${owner}${result.state ? ` (${stateText(result)})` : ''}`);
     if (result.owner) ctx.io.out(pathLine(result.owner.project, result.path));
     if (!result.scanner.available) {
       ctx.io.out(`listening: unknown (${sanitize(result.scanner.reason ?? '')})`);
-    } else if (result.listeners.length === 0) {
+    } else if (result.listeners.length === 0 && result.moved === undefined) {
       ctx.io.out('listening: nothing');
     } else {
-      for (const listener of result.listeners.map(withProgram)) {
-        const who = listener.container
-          ? containerWho(listener.container)
-          : listener.pid === undefined
-            ? 'pid hidden (another user)'
-            : `pid ${listener.pid} ${sanitize(processLabel(listener.process, listener.program) ?? '?')}`;
-        ctx.io.out(
-          `listening: ${listener.protocol} ${sanitize(listener.address)}:${listener.port} ${who}`,
-        );
+      // A moved service: nothing on its port, its own process on the one it moved to.
+      for (const listener of [...result.listeners, ...(result.moved?.listeners ?? [])]) {
+        ctx.io.out(`listening: ${listenerLine(withProgram(listener))}`);
       }
       if (result.state === 'conflict' && result.path !== undefined) {
         for (const line of conflictLines(ctx, result.listeners, result.path)) ctx.io.out(line);
@@ -128,12 +155,19 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     else ctx.io.out(String(allocation.port));
     return 0;
   }
-  const result = await queryProject(ctx.deps, first);
+  const result = await queryProject(ctx.deps, first).catch((error: unknown) => {
+    throw portForgotten(error, first);
+  });
   if (ctx.json) {
     printJson(ctx.io, {
       project: result.project,
       path: result.path ?? null,
-      services: result.services.map(({ service, port, state }) => ({ service, port, state })),
+      services: result.services.map(({ service, port, state, moved }) => ({
+        service,
+        port,
+        state,
+        moved_to: moved?.port ?? null,
+      })),
       scanner: result.scanner,
     });
   } else {
@@ -141,10 +175,10 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     ctx.io.out(
       renderTable(
         SERVICES_LAYOUT,
-        result.services.map(({ service, port, state }) => ({
-          SERVICE: sanitize(service),
-          PORT: String(port),
-          STATE: state,
+        result.services.map((row) => ({
+          SERVICE: sanitize(row.service),
+          PORT: String(row.port),
+          STATE: rowCells(row).STATE,
         })),
         { ...(ctx.width === undefined ? {} : { width: ctx.width }) },
       ),

@@ -2,23 +2,27 @@
 // siblings') in the environment, pm's exit code is the command's, and pm warns once if the
 // server ends up listening somewhere else.
 import { resolve } from 'node:path';
+import { isOwnListener } from '../core/actions/allocate.js';
 import { watchDrift } from '../core/actions/drift.js';
 import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { planRun, type RunPlan } from '../core/actions/run-plan.js';
 import { PmError } from '../core/errors.js';
 import { withUrls } from '../core/model/env-vars.js';
+import { listenerName } from '../core/model/explain.js';
 import { processLabel } from '../core/model/program.js';
 import { samePath } from '../core/model/registry.js';
 import {
+  listenersByPort,
   REGISTRY_VARIABLE,
   SERVICE_MARKER,
   serviceMarker,
   withProgram,
 } from '../core/model/status.js';
-import type { ProcessTree } from '../core/ports.js';
+import type { Listener, ProcessTree } from '../core/ports.js';
 import { declaredChoice, manifestWiring } from '../core/project/manifest.js';
 import { packageScripts } from '../core/project/package-scripts.js';
 import { runCommand } from '../os/shared/child-process.js';
+import { errorJson, errorLines } from '../view/errors.js';
 import { sanitize } from '../view/sanitize.js';
 import { type Context, expectArgs, projectFor } from './context.js';
 import { driftMessage, heldWarning, holdersOf } from './run-notes.js';
@@ -26,6 +30,7 @@ import { type CommandSpec, usageLine } from './spec.js';
 
 export const runSpec: CommandSpec = {
   name: 'run',
+  args: 'project-service',
   usage: [
     'run <project> <service> [--env NAME] -- <command> [args...]',
     'run <service> -- <command> [args...]   (the project of the current directory: .pm.toml, worktree or recorded path)',
@@ -109,6 +114,14 @@ export async function runRun(
     ...declaredChoice(here?.manifest, service),
   });
   for (const warning of plan.warnings) ctx.io.err(`warning: ${sanitize(warning)}`);
+  const manifest = here?.manifest;
+  if (manifest && !manifest.services.some((entry) => entry.service === service)) {
+    const declared = manifest.services.map((entry) => entry.service).sort();
+    ctx.io.err(
+      `warning: ${sanitize(service)} is not declared in ${sanitize(manifest.file)} (it declares ${declared.length > 0 ? sanitize(declared.join(', ')) : 'no services'}); add [services.${sanitize(service)}] there to keep it`,
+    );
+  }
+  await refuseWhenRunning(ctx, project, service, plan.port, here?.path);
   if (plan.appended) {
     ctx.io.err(`pm: ${plan.appended.server} ignores PORT: added ${plan.appended.args.join(' ')}`);
   }
@@ -148,8 +161,47 @@ export async function runRun(
   await orphan;
   watch?.stop();
   await held.catch(() => undefined);
-  if (outcome.kind === 'failed') ctx.io.err(`pm: ${sanitize(outcome.reason)}`);
+  if (outcome.kind === 'failed') {
+    const error = new PmError(
+      'COMMAND_FAILED',
+      outcome.reason,
+      'check the command after the double dash: it must be a program on PATH or a path to one',
+    );
+    if (ctx.json) ctx.io.err(JSON.stringify({ error: errorJson(error) }));
+    else for (const line of errorLines(error)) ctx.io.err(line);
+  }
   return outcome.code;
+}
+
+/**
+ * The service's own server already holds its port (a second `pm run web`): the command would
+ * only fail with EADDRINUSE, so say what runs instead and start nothing.
+ */
+async function refuseWhenRunning(
+  ctx: Context,
+  project: string,
+  service: string,
+  port: number,
+  path: string | undefined,
+): Promise<void> {
+  const scan = await ctx.deps.scanner.scan({ attribute: (candidate) => candidate === port });
+  if (!scan.ok) return;
+  const holders = listenersByPort(scan.listeners).get(port);
+  const recorded = (await ctx.deps.store.read()).registry.projects.get(project)?.path;
+  const where = path ?? recorded;
+  const wanted = { project, service, ...(where !== undefined ? { path: where } : {}) };
+  if (!isOwnListener(ctx.deps, holders, wanted)) return;
+  const holder = withProgram(holders?.[0] as Listener);
+  const command = holder.command ? `: ${holder.command.join(' ')}` : '';
+  const marked =
+    holder.pid !== undefined &&
+    ctx.deps.processes?.environmentValue(holder.pid, SERVICE_MARKER) ===
+      serviceMarker(project, service);
+  throw new PmError(
+    'PORT_IN_USE',
+    `${project}/${service} is already running: ${listenerName(holder)}${marked ? ', started by an earlier pm run,' : ''} listens on its port ${port}${command}`,
+    `stop it first with 'pm kill ${project} ${service}', or use the one that runs`,
+  );
 }
 
 /**

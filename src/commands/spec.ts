@@ -51,8 +51,15 @@ export interface CommandSpec {
   readonly flagNotes?: Partial<Record<FlagName, string>>;
   /** Takes a command to run after `--` (everything there is passed on untouched). */
   readonly takesCommand?: boolean;
+  /**
+   * What its positional words are, for shell completions: a project then one of its services
+   * (or, inside a project, one of its services), a project, a command name, a shell.
+   */
+  readonly args?: PositionalKind;
   readonly run: (invocation: Invocation) => Promise<number>;
 }
+
+export type PositionalKind = 'project-service' | 'project' | 'command' | 'shell';
 
 /** The spec's usage forms as one line, for usage errors: the same forms `pm help` lists. */
 export function usageLine(spec: Pick<CommandSpec, 'usage'>): string {

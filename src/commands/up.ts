@@ -87,8 +87,8 @@ export async function runUp(
   for (const { service, port } of result.undeclared) {
     ctx.io.err(
       result.pruned
-        ? `freed ${result.project}/${service} (port ${port}): no longer in ${MANIFEST_FILE}`
-        : `note: ${result.project}/${service} (port ${port}) is no longer in ${MANIFEST_FILE}; it stays allocated until pruned`,
+        ? `freed ${result.project}/${service} (port ${port}): not declared in ${MANIFEST_FILE}`
+        : `note: ${result.project}/${service} (port ${port}) is not declared in ${MANIFEST_FILE}; it stays allocated until pruned (pm up --prune)`,
     );
   }
   return 0;

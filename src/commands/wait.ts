@@ -8,6 +8,7 @@ import { type CommandSpec, usageLine } from './spec.js';
 
 export const waitSpec: CommandSpec = {
   name: 'wait',
+  args: 'project-service',
   usage: [
     'wait <project> <service> [--timeout S] [--http /PATH]',
     'wait :<port> [--timeout S] [--http /PATH]',

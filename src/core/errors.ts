@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'KILL_REFUSED'
   /** `pm wait`: the service did not answer within the timeout. */
   | 'WAIT_TIMEOUT'
+  /** `pm run`: the command could not be started (not found, not executable). */
+  | 'COMMAND_FAILED'
   /** `pm proxy` without Caddy on PATH. */
   | 'NO_CADDY'
   /** A second `pm proxy` while one runs. */
@@ -114,15 +116,25 @@ export class PmError extends Error {
   override readonly name = 'PmError';
   readonly code: ErrorCode;
   readonly remedies: readonly Remedy[];
+  /** The message without `excerpt`: one sentence. */
+  readonly headline: string;
+  /**
+   * Lines quoted from a file pm did not write (a TOML code frame), exactly as they are: each
+   * is shown as a line of its own, sanitized. `message` ends with them, for scripts.
+   */
+  readonly excerpt: readonly string[];
 
   /** `remedy`: one remedy, alternatives, or neutral prose (taken as a `text` remedy). */
   constructor(
     code: ErrorCode,
     message: string,
     remedy?: Remedy | readonly Remedy[] | string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; excerpt?: readonly string[] },
   ) {
-    super(message, options);
+    const excerpt = options?.excerpt ?? [];
+    super(excerpt.length === 0 ? message : [message, ...excerpt].join('\n'), options);
+    this.headline = message;
+    this.excerpt = excerpt;
     this.code = code;
     this.remedies =
       remedy === undefined

@@ -27,7 +27,7 @@ import { processLabel } from '../core/model/program.js';
 import { primaryListener, statusRows } from '../core/model/status.js';
 import type { ListenerContainer } from '../core/ports.js';
 import { requireProject } from '../core/project/inference.js';
-import { manifestWiring } from '../core/project/manifest.js';
+import { projectEnvWiring } from '../core/project/manifest.js';
 import {
   allocation,
   cwdArg,
@@ -305,7 +305,7 @@ const envTool = tool({
   name: 'env',
   title: 'Port variables',
   description:
-    "The environment variables `pm run` and `pm env` give a project's services: <SERVICE>_PORT (a number) and <SERVICE>_URL (a string) for each service, plus the names and prefixes its .pm.toml declares; while pm proxy runs, <SERVICE>_URL is the service's name through the proxy.",
+    "The environment variables `pm env` gives a project's services: <SERVICE>_PORT (a number) and <SERVICE>_URL (a string) for each service, with the prefixes and URL templates of the project's .pm.toml, the same wherever it is asked (a .pm.toml env name is for `pm run` of that service only), and <SERVICE>_URL is its name through pm proxy while pm proxy runs.",
   annotations: READ_ONLY,
   input: { project: projectArg, cwd: cwdArg },
   output: {
@@ -314,11 +314,12 @@ const envTool = tool({
   },
   async run(args, env) {
     const ctx = contextFor(env, directoryOf(env, args.cwd));
-    const { project, here } = await projectFor(ctx, args.project, 'env');
+    const { project } = await projectFor(ctx, args.project, 'env');
+    // As `pm env`: <SERVICE>_PORT/_URL from the project's manifest, the same wherever it is asked.
     const vars = withUrls(
       projectVariables(
         await projectPorts(env.deps, project),
-        manifestWiring(here?.manifest, project),
+        await projectEnvWiring(env.deps, project),
       ),
       await proxyUrls(env.deps, project),
     );
@@ -383,6 +384,11 @@ const whoTool = tool({
     owner: allocation.omit({ port: true }).nullable().describe('The allocation of this port'),
     path: z.string().nullable(),
     state: portState.nullable(),
+    moved_to: z
+      .number()
+      .int()
+      .nullable()
+      .describe("State moved: the port the owner's own process listens on instead"),
     listeners: z.array(
       listener.extend({
         cwd: z.string().nullable(),

@@ -44,7 +44,7 @@ function listenerCells(
     PROCESS:
       main.process === undefined && main.program === undefined && !main.container
         ? main.pid === undefined
-          ? '(other user)'
+          ? '(not visible)'
           : '?'
         : sanitize(holderLabel(main) ?? '?'),
     ADDRESS: sanitize(addressesOf(listeners)),

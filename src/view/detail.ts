@@ -9,6 +9,7 @@ import {
   type UnmanagedRow,
 } from '../core/model/status.js';
 import type { ProcessDetail } from '../core/ports.js';
+import { endpoint } from './endpoint.js';
 import { sanitize } from './sanitize.js';
 
 export interface DetailLine {
@@ -93,7 +94,7 @@ function processLines(part: ProcessPart, now: number): DetailLine[] {
         ? ['none']
         : detail.sockets.map(
             (socket) =>
-              `${socket.protocol} ${sanitize(socket.address)}:${socket.port}${socket.state ? ` ${sanitize(socket.state)}` : ''}`,
+              `${socket.protocol} ${endpoint(socket.address, socket.port)}${socket.state ? ` ${sanitize(socket.state)}` : ''}`,
           );
   return [
     { label: 'process', text: `pid ${pid}${detail.name ? ` ${sanitize(detail.name)}` : ''}` },

@@ -7,14 +7,21 @@ import { sanitize } from './sanitize.js';
 
 export interface ShownError {
   readonly message: string;
+  /** Lines quoted from a file (a TOML code frame), each sanitized: shown one per line. */
+  readonly excerpt?: readonly string[];
   readonly hint?: string;
 }
 
 /** The message and what to do next, in the front end's words, safe for a terminal. */
 export function formatError(error: PmError, frontEnd: FrontEnd): ShownError {
   const hint = wordRemedies(error.remedies, frontEnd);
-  const message = sanitize(error.message);
-  return hint === undefined ? { message } : { message, hint: sanitize(hint) };
+  const message = sanitize(error.headline ?? error.message);
+  const excerpt = (error.excerpt ?? []).map(sanitize);
+  return {
+    message,
+    ...(excerpt.length > 0 ? { excerpt } : {}),
+    ...(hint === undefined ? {} : { hint: sanitize(hint) }),
+  };
 }
 
 /** `{"error": …}` for --json: exact strings, the hint in the CLI's words. */
@@ -25,8 +32,15 @@ export function errorJson(error: PmError): { code: ErrorCode; message: string; h
     : { code: error.code, message: error.message, hint };
 }
 
-/** The CLI's stderr lines for an error: `pm: message` and, when there is one, `hint: …`. */
+/**
+ * The CLI's stderr lines for an error: `pm: message`, the quoted lines indented, and, when
+ * there is one, `hint: …`.
+ */
 export function errorLines(error: PmError): string[] {
-  const { message, hint } = formatError(error, 'cli');
-  return hint === undefined ? [`pm: ${message}`] : [`pm: ${message}`, `hint: ${hint}`];
+  const { message, excerpt = [], hint } = formatError(error, 'cli');
+  return [
+    `pm: ${message}`,
+    ...excerpt.map((line) => `  ${line}`),
+    ...(hint === undefined ? [] : [`hint: ${hint}`]),
+  ];
 }

@@ -4,6 +4,7 @@
 // columns that carry the answer (PORT, STATE) are always kept whole. Cells arrive sanitized
 // (see cells.ts), so the widths measured here are the widths on screen.
 import { type Cells, COLUMNS, type Column } from './cells.js';
+import { cellWidth, cutToCells, padCells } from './width.js';
 
 export interface FittedColumn<C extends string = Column> {
   readonly column: C;
@@ -64,7 +65,7 @@ export function fitLayout<C extends string>(
   const widths = new Map<C, number>();
   for (const column of layout.columns) {
     let natural = Math.max(column.length, layout.min[column]);
-    for (const row of rows) natural = Math.max(natural, row[column].length);
+    for (const row of rows) natural = Math.max(natural, cellWidth(row[column]));
     // Unbounded (a pipe, a log): every cell whole. Bounded: long tails are not worth the room.
     const cap = Number.isFinite(width) ? layout.max?.[column] : undefined;
     widths.set(column, Math.min(natural, cap ?? natural));
@@ -106,11 +107,9 @@ export function fitColumns(
   return fitLayout(STATUS_LAYOUT, rows, width, markerWidth);
 }
 
-/** A cell cut or padded to exactly `width` characters. */
+/** A cell cut or padded to exactly `width` terminal cells. */
 export function fitCell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const clipped =
-    text.length > width ? `${text.slice(0, Math.max(0, width - 1))}${ELLIPSIS}` : text;
-  return align === 'right' ? clipped.padStart(width) : clipped.padEnd(width);
+  return padCells(cutToCells(text, width, ELLIPSIS), width, align);
 }
 
 export function joinCells(parts: readonly string[]): string {

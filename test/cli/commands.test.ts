@@ -169,7 +169,7 @@ describe('pm allocate', () => {
     [['config', '--range', '3000-2000'], /START-END/],
     [['config', '--range', '3000-'], /START-END/],
     [['suggest', '--count', '0'], /--count/],
-    [['free', 'shop'], /pass --all/],
+    [['free', 'shop'], /pm free shop --all/],
     [['status', '--port', '3000'], /--port does not apply/],
     [['launch'], /unknown command 'launch'/],
   ])('exits 2 for %j, leaving the registry untouched', async (args, message) => {
@@ -213,7 +213,7 @@ describe('pm free, query, suggest, config', () => {
     const blog = portOf(await pm('allocate', 'blog', 'web'));
     expect((await pm('free', 'shop', 'db')).stderr).toBe(`freed shop/db (port ${db})\n`);
     expect(JSON.parse((await pm('free', `:${blog}`, '--json')).stdout)).toEqual({
-      freed: [{ project: 'blog', service: 'web', port: blog }],
+      freed: [{ project: 'blog', service: 'web', port: blog, listeners: [] }],
     });
     expect((await pm('free', 'shop', '--all')).code).toBe(0);
     expect(readFileSync(path, 'utf8')).not.toContain('[projects');

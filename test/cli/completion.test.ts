@@ -1,7 +1,7 @@
 // Shell completions, tried in the real shells: bash always (it is everywhere pm runs), zsh and
 // fish where installed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -39,8 +39,8 @@ beforeEach(() => {
   };
 });
 
-/** What bash offers after typing `line` and pressing Tab. */
-function bashComplete(line: string): string[] {
+/** What bash offers after typing `line` and pressing Tab (in `cwd`, default the temp dir). */
+function bashComplete(line: string, cwd = dir): string[] {
   const script = execFileSync('pm', ['completion', 'bash'], { env, encoding: 'utf8' });
   const words = line.split(' ');
   const program = `${script}
@@ -48,7 +48,7 @@ COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')})
 COMP_CWORD=${words.length - 1}
 _pm_completion
 printf '%s\\n' "\${COMPREPLY[@]}"`;
-  return execFileSync('bash', ['--norc', '-c', program], { env, encoding: 'utf8', cwd: dir })
+  return execFileSync('bash', ['--norc', '-c', program], { env, encoding: 'utf8', cwd })
     .split('\n')
     .filter(Boolean)
     .sort();
@@ -65,6 +65,34 @@ describe('pm completion bash', () => {
     expect(bashComplete('pm allocate shop --p')).toEqual(['--path', '--port', '--prefer']);
     expect(bashComplete('pm status --')).not.toContain('--port');
     expect(bashComplete('pm completion ')).toEqual(['bash', 'fish', 'zsh']);
+  });
+
+  it('completes every command and flag value from the command table', () => {
+    for (const command of ['kill', 'run', 'free', 'query', 'allocate']) {
+      expect(bashComplete(`pm ${command} `), command).toEqual(['blog', 'shop']);
+      expect(bashComplete(`pm ${command} shop `), command).toEqual(['api', 'web']);
+    }
+    expect(bashComplete('pm env ')).toEqual(['blog', 'shop']);
+    expect(bashComplete('pm env shop ')).toEqual([]);
+    expect(bashComplete('pm env --format ')).toEqual(['dotenv', 'json', 'shell']);
+    expect(bashComplete('pm kill shop web --signal ')).toContain('TERM');
+    expect(bashComplete('pm help ')).toContain('kill');
+    expect(bashComplete('pm kill --')).toContain('--dry-run');
+  });
+
+  it('offers the services of the project the directory belongs to', () => {
+    const project = join(dir, 'shop-src');
+    mkdirSync(project);
+    writeFileSync(
+      join(dir, 'registry.toml'),
+      REGISTRY.replace(
+        '[projects.shop.ports]',
+        `[projects.shop]\npath = "${project}"\n[projects.shop.ports]`,
+      ),
+    );
+    expect(bashComplete('pm free ', project)).toEqual(['api', 'blog', 'shop', 'web']);
+    expect(bashComplete('pm kill ', project)).toEqual(['api', 'blog', 'shop', 'web']);
+    expect(bashComplete('pm env ', project)).toEqual(['blog', 'shop']);
   });
 
   it('reads the names from the registry the command line names', () => {

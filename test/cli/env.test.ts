@@ -92,6 +92,32 @@ describe('pm env', () => {
   });
 });
 
+describe("a manifest's env name", () => {
+  it('is for pm run only: pm env and env() print the same wherever they run', async () => {
+    const { path, pm, web, api } = await shop();
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, '.pm.toml'),
+      'project = "shop"\n[services.web]\nenv = "PORT"\n[services.api-gw]\nenv = "GATEWAY_URL"\n',
+    );
+    const expected = `API_GW_PORT=${api}\nAPI_GW_URL=http://localhost:${api}\nWEB_PORT=${web}\nWEB_URL=http://localhost:${web}\n`;
+    expect((await runMain(['--registry', path, 'env'], { cwd: dir })).stdout).toBe(expected);
+    expect((await runMain(['--registry', path, 'env', 'shop'], { cwd: dir })).stdout).toBe(
+      expected,
+    );
+    expect((await pm('env', 'shop')).stdout).toBe(expected);
+    await runMain(['--registry', path, 'env', '--write', join(dir, '.env')], { cwd: dir });
+    expect(readFileSync(join(dir, '.env'), 'utf8')).not.toMatch(/^(PORT|GATEWAY_URL)=/m);
+    const { env } = await import('../../src/api/index.js');
+    expect(await env({ registry: path, cwd: dir })).toEqual({
+      API_GW_PORT: api,
+      API_GW_URL: `http://localhost:${api}`,
+      WEB_PORT: web,
+      WEB_URL: `http://localhost:${web}`,
+    });
+  });
+});
+
 describe('pm env --write --json', () => {
   it('reports what it did as JSON, and writes NAME=value lines all the same', async () => {
     const { path, web } = await shop();

@@ -78,12 +78,14 @@ describe('pm run', () => {
     const { pm } = await registry();
     const missing = await pm('run', 'shop', 'web', '--', 'pm-test-no-such-command');
     expect(missing.code).toBe(127);
-    expect(missing.stderr).toBe('pm: command not found: pm-test-no-such-command\n');
+    expect(missing.stderr).toMatch(
+      /^pm: command not found: pm-test-no-such-command\nhint: check the command after the double dash.*\n$/,
+    );
     const file = join(tempDir(), 'script.sh');
     writeFileSync(file, 'echo hi\n', { mode: 0o644 });
     const denied = await pm('run', 'shop', 'web', '--', file);
     expect(denied.code).toBe(126);
-    expect(denied.stderr).toMatch(/^pm: not executable: .*script\.sh\n$/);
+    expect(denied.stderr).toMatch(/^pm: not executable: .*script\.sh\nhint: .*\n$/);
   });
 
   it('refuses a run without a command, a bad variable name, or no project, as usage errors', async () => {

@@ -121,7 +121,7 @@ describe('pm up', () => {
     writeFileSync(join(repo, '.pm.toml'), 'project = "shop"\n[services.web]\n');
     const kept = await pm(repo, 'up');
     expect(kept.code).toBe(0);
-    expect(kept.stderr).toMatch(/shop\/api \(port \d+\) is no longer in \.pm\.toml/);
+    expect(kept.stderr).toMatch(/shop\/api \(port \d+\) is not declared in \.pm\.toml/);
     expect(readFileSync(registry, 'utf8')).toMatch(/api = \d+/);
     const pruned = await pm(repo, 'up', '--prune', '--json');
     expect((JSON.parse(pruned.stdout) as UpJson).undeclared.map((entry) => entry.service)).toEqual([
@@ -129,6 +129,15 @@ describe('pm up', () => {
       'worker',
     ]);
     expect(readFileSync(registry, 'utf8')).not.toMatch(/api = \d+/);
+  });
+
+  it('calls a service made outside the manifest "not declared", never "no longer in"', async () => {
+    const { repo, pm } = await setup();
+    await pm(repo, 'up');
+    expect((await pm(repo, 'allocate', 'cache')).code).toBe(0);
+    const again = await pm(repo, 'up');
+    expect(again.stderr).toMatch(/note: shop\/cache \(port \d+\) is not declared in \.pm\.toml/);
+    expect(again.stderr).not.toContain('no longer');
   });
 
   it('refuses a broken manifest with file:line:col, exit 1, registry untouched', async () => {
@@ -204,7 +213,7 @@ describe('commands that leave <project> out', () => {
     });
     const freedWeb = await pm(feat, 'free', 'web', '--json');
     expect(JSON.parse(freedWeb.stdout).freed).toEqual([
-      { project: 'shop-feat', service: 'web', port: featUp.services[1]?.port },
+      { project: 'shop-feat', service: 'web', port: featUp.services[1]?.port, listeners: [] },
     ]);
     const freedAll = await pm(feat, 'free', '--all', '--json');
     expect(
@@ -228,7 +237,7 @@ describe('commands that leave <project> out', () => {
     }
     const service = await pm(root, 'free', 'web');
     expect(service.code).toBe(2);
-    expect(service.stderr).toMatch(/name the service to free, or pass --all/);
+    expect(service.stderr).toMatch(/no service named to free of 'web'\nhint: .*pm free web --all/);
     expect(sha(registry)).toBe(before);
   });
 });

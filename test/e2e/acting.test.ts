@@ -83,7 +83,7 @@ describe('acting on a row in a real terminal', () => {
     const pid = server?.pid as number;
     tmux.keys('x');
     await tmux.waitFor(
-      (text) => new RegExp(`Stop .*pid ${pid}, on port ${port}\\?`).test(text),
+      (text) => new RegExp(`Stop .*pid ${pid}, on port ${port}(, [^?]*)?\\?`).test(text),
       'the y/n question naming pid and port',
     );
     expect(isAlive(pid)).toBe(true);

@@ -22,10 +22,12 @@ export async function startNode<T>(
   args: readonly string[],
   timeoutMs = 10_000,
   cwd?: string,
+  env?: NodeJS.ProcessEnv,
 ): Promise<RunningChild<T>> {
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(cwd ? { cwd } : {}),
+    ...(env ? { env: { ...process.env, ...env } } : {}),
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

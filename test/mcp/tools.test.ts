@@ -183,7 +183,8 @@ describe('pm mcp tools, in-process', () => {
     expectValid('env', env);
     expect(env.structuredContent).toEqual({
       project: 'shop',
-      variables: { WEB_PORT: webPort, PORT: webPort, WEB_URL: `http://localhost:${webPort}` },
+      // As pm env: the manifest's env name (PORT) is pm run's only.
+      variables: { WEB_PORT: webPort, WEB_URL: `http://localhost:${webPort}` },
     });
 
     const status = await session.call('status', { project: 'shop' });

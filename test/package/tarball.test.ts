@@ -143,7 +143,8 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     expect(unwanted).toEqual([]);
     // The dashboard's bundle and the MCP server's (the SDK, zod and Ajv) are the big files; the
     // bin's and the API's are left unminified (a stack trace points at a readable line).
-    expect(packed.size).toBeLessThan(650_000);
+    // 654 kB packed once consistency (issue 23) joined proxy, containers and MCP.
+    expect(packed.size).toBeLessThan(680_000);
   });
 
   it('installs the pm bin and its long alias, which run', async () => {

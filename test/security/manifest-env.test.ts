@@ -46,10 +46,17 @@ describe('a manifest names only port variables', () => {
         'project = "fine"\n[services.web]\nenv = "PORT"\n[services.api]\nenv = "BACKEND_URL"\n[services.db]\nenv = "PGPORT_PORT"\n',
     });
     expect((await repo.pm(['up'])).code).toBe(0);
+    // The manifest's names are pm run's (pm env prints <SERVICE>_PORT/_URL wherever it runs).
     const env = await repo.pm(['env']);
     expect(env.stderr).toBe('');
-    expect(env.stdout).toMatch(/^BACKEND_URL=http:\/\/localhost:\d+$/m);
-    expect(env.stdout).toMatch(/^PGPORT_PORT=\d+$/m);
-    expect(env.stdout).toMatch(/^PORT=\d+$/m);
+    expect(env.stdout).toMatch(/^API_URL=http:\/\/localhost:\d+$/m);
+    expect(env.stdout).not.toMatch(/^(BACKEND_URL|PGPORT_PORT|PORT)=/m);
+    const show = (service: string, name: string) =>
+      repo.pm(['run', service, '--', process.execPath, '-e', `console.log(process.env.${name})`]);
+    const api = await show('api', 'BACKEND_URL');
+    expect(api.stderr).toBe('');
+    expect(api.stdout).toMatch(/^http:\/\/localhost:\d+$/m);
+    expect((await show('db', 'PGPORT_PORT')).stdout).toMatch(/^\d+$/m);
+    expect((await show('web', 'PORT')).stdout).toMatch(/^\d+$/m);
   });
 });

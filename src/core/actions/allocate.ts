@@ -10,16 +10,18 @@ import {
   type Allocation,
   candidatePorts,
   findPort,
+  isInside,
   ownerOf,
   type Registry,
   withAllocation,
   withProjectPath,
   withProjectPlace,
 } from '../model/registry.js';
-import { listenersByPort, withProgram } from '../model/status.js';
+import { listenersByPort, serviceMarker, withProgram } from '../model/status.js';
 import { isBrowserUnsafePort } from '../model/unsafe-ports.js';
 import type { Deps, Listener, ScanOutcome } from '../ports.js';
 import type { PortStrategy } from '../project/manifest.js';
+import { statusOptions } from './live.js';
 
 export interface AllocateRequest {
   readonly project: string;
@@ -99,6 +101,13 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
   // explicit port.
   const scan = await deps.scanner.scan({ attribute: (port) => port === request.port });
   const listening = listeningPorts(scan);
+  const own =
+    request.port !== undefined &&
+    isOwnListener(deps, listening.get(request.port), {
+      project,
+      service,
+      path: request.path ?? entry?.path,
+    });
 
   return deps.store.transaction<AllocateResult>(async (registry) => {
     const current = findPort(registry, project, service);
@@ -129,8 +138,8 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
     let port: Port;
     if (request.port !== undefined) {
       port = request.port;
-      checkExplicitPort(registry, port, listening, request.force === true);
-      if (!(await deps.probe(port))) {
+      checkExplicitPort(registry, port, listening, request.force === true || own);
+      if (!own && !(await deps.probe(port))) {
         if (!request.force) {
           throw new PmError(
             'PORT_IN_USE',
@@ -152,7 +161,7 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
       if (port < start || port > end) {
         warnings.push(`port ${port} is outside the range ${start}-${end}; allocated as asked`);
       }
-      if (request.force && listening.has(port)) {
+      if (request.force && !own && listening.has(port)) {
         warnings.push(
           `port ${port} is listened on by ${listening.get(port)!.map(describeListener).join(', ')}; recorded anyway (forced)`,
         );
@@ -169,6 +178,28 @@ export async function allocate(deps: Deps, request: AllocateRequest): Promise<Al
       registry: withAllocation(recorded, project, service, port),
       result: { project, service, port, created: true, warnings },
     };
+  });
+}
+
+/**
+ * Whether every process on the port is the service's own: started for it by `pm run` (its
+ * marker), or working inside the project's directory. Taking back the port one's own server
+ * already listens on is no conflict.
+ */
+export function isOwnListener(
+  deps: Pick<Deps, 'cwdOf' | 'processes' | 'store'>,
+  holders: readonly Listener[] | undefined,
+  wanted: { readonly project: string; readonly service: string; readonly path?: string },
+): boolean {
+  if (holders === undefined || holders.length === 0) return false;
+  const { serviceOf, cwdOf } = statusOptions(deps);
+  const marker = serviceMarker(wanted.project, wanted.service);
+  return holders.every((holder) => {
+    if (holder.pid === undefined) return false;
+    const named = serviceOf?.(holder.pid);
+    if (named !== undefined) return named === marker;
+    const cwd = wanted.path === undefined ? undefined : cwdOf?.(holder.pid);
+    return cwd !== undefined && isInside(cwd, wanted.path as string);
   });
 }
 

@@ -11,7 +11,7 @@ import {
   serviceMarker,
   statusRows,
 } from '../model/status.js';
-import type { Deps, ScanOutcome } from '../ports.js';
+import type { Deps, ScanOptions, ScanOutcome } from '../ports.js';
 
 /**
  * A scan with owners for the ports `wanted` names; when one of those allocations is idle or
@@ -27,12 +27,16 @@ export async function scanForRows(
   },
   registry: Registry,
   wanted: (port: number) => boolean,
+  options: Pick<ScanOptions, 'allHolders'> = {},
 ): Promise<ScanOutcome> {
-  const scan = await deps.scanner.scan({ attribute: wanted });
+  const scan = await deps.scanner.scan({ ...options, attribute: wanted });
   if (!(deps.processes || deps.cwdOf)) return scan;
   const unowned = movedCandidates(deps, registry, scan, wanted);
   if (unowned.size === 0) return scan;
-  return deps.scanner.scan({ attribute: (port) => wanted(port) || unowned.has(port) });
+  return deps.scanner.scan({
+    ...options,
+    attribute: (port) => wanted(port) || unowned.has(port),
+  });
 }
 
 /**

@@ -5,9 +5,10 @@ import { PmError } from '../errors.js';
 import { compareNames, parseName } from '../model/names.js';
 import type { Port } from '../model/port.js';
 import { type Allocation, findPort, ownerOf, type Registry } from '../model/registry.js';
-import { type PortState, type StatusRow, statusRows } from '../model/status.js';
+import type { NamedListener, PortState, StatusRow } from '../model/status.js';
 import type { Deps, Listener, Scanner, ScanOutcome } from '../ports.js';
-import { scanForRows, statusOptions } from './live.js';
+import { scanForRows } from './live.js';
+import { statusView } from './status.js';
 
 export interface ProjectQuery {
   readonly project: string;
@@ -50,8 +51,8 @@ export async function queryProject(
   const { registry } = await deps.store.read();
   const ports = new Set(servicesOf(registry, project).map((entry) => entry.port));
   const scan = await scanForRows(deps, registry, (port) => ports.has(port));
-  const services = statusRows(registry, scan, statusOptions(deps))
-    .filter((row) => row.project === project)
+  const services = statusView(deps, registry, scan)
+    .rows.filter((row) => row.project === project)
     .sort((a, b) => compareNames(a.service, b.service));
   const path = registry.projects.get(project)?.path;
   return {
@@ -86,8 +87,10 @@ export interface PortQuery {
   readonly owner?: Allocation;
   /** The owner's project directory, when recorded (--path). */
   readonly path?: string;
-  /** The owner's live state: active, idle, conflict (or unknown without a scanner). */
+  /** The owner's live state, as `pm status` computes it (unknown without a scanner). */
   readonly state?: PortState;
+  /** State `moved`: the port the owner's own process listens on instead, and its listeners. */
+  readonly moved?: { readonly port: Port; readonly listeners: readonly NamedListener[] };
   readonly listeners: readonly Listener[];
   readonly scanner: {
     readonly backend: string;
@@ -97,26 +100,25 @@ export interface PortQuery {
 }
 
 export async function queryPort(
-  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf'>,
+  deps: Pick<Deps, 'store' | 'scanner' | 'cwdOf' | 'processes'>,
   port: Port,
 ): Promise<PortQuery> {
   const { registry } = await deps.store.read();
-  const scan = await deps.scanner.scan({
-    attribute: (candidate) => candidate === port,
-    allHolders: true,
-  });
   const owner = ownerOf(registry, port);
+  // Every holder of the port's socket: a server that forks its workers after listen has several.
+  const scan = owner
+    ? await scanForRows(deps, registry, (candidate) => candidate === port, { allHolders: true })
+    : await deps.scanner.scan({ attribute: (candidate) => candidate === port, allHolders: true });
   const path = owner ? registry.projects.get(owner.project)?.path : undefined;
   const row = owner
-    ? statusRows(registry, scan, deps.cwdOf ? { cwdOf: deps.cwdOf } : {}).find(
-        (candidate) => candidate.port === port,
-      )
+    ? statusView(deps, registry, scan).rows.find((candidate) => candidate.port === port)
     : undefined;
   return {
     port,
     ...(owner ? { owner } : {}),
     ...(path !== undefined ? { path } : {}),
     ...(row ? { state: row.state } : {}),
+    ...(row?.moved ? { moved: row.moved } : {}),
     listeners: scan.ok ? scan.listeners.filter((listener) => listener.port === port) : [],
     scanner: scannerInfo(deps.scanner, scan),
   };

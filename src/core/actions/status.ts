@@ -35,6 +35,10 @@ export async function status(
   );
 }
 
+/**
+ * The one state computation: every front end (status, query, kill, free, the dashboard, the
+ * API) reads a row's state from here, so they cannot disagree about `moved` or `conflict`.
+ */
 export function statusView(
   deps: Pick<Deps, 'scanner' | 'cwdOf' | 'processes'> & {
     readonly store?: { readonly path: string };
@@ -43,11 +47,12 @@ export function statusView(
   scan: ScanOutcome,
   proxy?: ProxyEndpoint,
 ): StatusView {
+  const rows = statusRows(registry, scan, statusOptions(deps));
   return {
     ...(proxy !== undefined ? { proxy } : {}),
     registry,
-    rows: statusRows(registry, scan, statusOptions(deps)),
-    unmanaged: unmanagedRows(registry, scan),
+    rows,
+    unmanaged: unmanagedRows(registry, scan, rows),
     scan,
     scanner: scannerInfo(deps.scanner, scan),
   };

@@ -81,6 +81,15 @@ export interface EnvWiring {
   readonly urlTemplates?: ReadonlyMap<string, string>;
 }
 
+/** The wiring without the manifest's own env names: those are `pm run`'s only. */
+function withoutEnvNames(wiring: EnvWiring): EnvWiring {
+  return {
+    project: wiring.project,
+    ...(wiring.prefixes !== undefined ? { prefixes: wiring.prefixes } : {}),
+    ...(wiring.urlTemplates !== undefined ? { urlTemplates: wiring.urlTemplates } : {}),
+  };
+}
+
 /** Adds a variable unless the name is already set: earlier entries win. */
 function add(into: Map<string, string>, name: string, value: string): void {
   if (!into.has(name)) into.set(name, value);
@@ -144,12 +153,16 @@ export function runVariables(
 }
 
 /**
- * What `pm env` prints for a whole project: every service's variables (first service wins a
- * clash), in service order, so the output (and a fenced .env block) is stable from run to run.
+ * What `pm env` prints for a whole project: every service's <SERVICE>_PORT and <SERVICE>_URL
+ * (first service wins a clash), in service order, so the output (and a fenced .env block) is
+ * stable from run to run, with the prefixed copies and URL templates of the project's manifest.
+ * A manifest's own name for a service (`env = "PORT"`) is left out: a file every service reads
+ * would hand that name to all of them, and the output would depend on where pm runs.
  */
 export function projectVariables(services: readonly ServicePort[], wiring?: EnvWiring): Variables {
   const vars = new Map<string, string>();
-  for (const entry of byService(services)) addService(vars, entry, wiring);
+  const shared = wiring === undefined ? undefined : withoutEnvNames(wiring);
+  for (const entry of byService(services)) addService(vars, entry, shared);
   return [...vars];
 }
 

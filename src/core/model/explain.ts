@@ -10,11 +10,24 @@ import {
   type StatusRow,
 } from './status.js';
 
-/** "vite (node) (pid 42)" or "a process of another user (pid hidden)". */
+/**
+ * "pid not visible to pm (uid 0)": what is known of a listener without a pid. Not "another
+ * user": pm as root, or a process in another pid namespace, is hidden just the same.
+ */
+export function hiddenPid(listener: { readonly uid?: number | undefined }): string {
+  return `pid not visible to pm${listener.uid === undefined ? '' : ` (uid ${listener.uid})`}`;
+}
+
+/** "a process whose pid is not visible to pm (uid 0)". */
+export function hiddenProcess(listener: { readonly uid?: number | undefined }): string {
+  return `a process whose ${hiddenPid(listener).replace('pid', 'pid is')}`;
+}
+
+/** "vite (node) (pid 42)" or "a process whose pid is not visible to pm (uid 0)". */
 export function listenerName(listener: NamedListener | undefined): string {
   if (listener === undefined) return 'nothing';
   if (listener.container) return containerLabel(listener.container);
-  if (listener.pid === undefined) return 'a process of another user (pid hidden)';
+  if (listener.pid === undefined) return hiddenProcess(listener);
   const label = processLabel(listener.process, listener.program);
   return `${label ? `${label} ` : ''}(pid ${listener.pid})`;
 }

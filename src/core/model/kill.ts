@@ -5,6 +5,7 @@
 import { PmError } from '../errors.js';
 import type { Listener, ListenerContainer } from '../ports.js';
 import { containerLabel, isForwarder } from './containers.js';
+import { listenerName } from './explain.js';
 import type { Port } from './port.js';
 import { processLabel } from './program.js';
 import { type NamedListener, withProgram } from './status.js';
@@ -40,6 +41,8 @@ export interface KillTarget {
   readonly startTime: number;
   /** `vite (node)`, or undefined when the OS did not name it. Foreign: sanitize to show. */
   readonly label?: string;
+  /** The owner's uid, where the scanner or the OS said. */
+  readonly uid?: number;
   readonly listeners: readonly NamedListener[];
 }
 
@@ -114,9 +117,10 @@ export function planKill(
       'stop the container with the engine (docker stop, podman stop); pm doctor shows whether pm reaches the engine',
     );
   }
-  if (listeners.some((listener) => listener.pid === undefined)) {
+  const hidden = listeners.find((listener) => listener.pid === undefined);
+  if (hidden) {
     throw refuse(
-      `port ${port} is held by a process of another user: pm cannot see its pid and lacks the right to stop it`,
+      `port ${port} is held by ${listenerName(hidden)}: pm cannot signal a process it cannot see`,
       'stop it as its owner (or as root / an administrator)',
     );
   }
@@ -197,6 +201,7 @@ export function checkedTarget(
     pid,
     startTime: facts.startTime,
     ...(label !== undefined ? { label } : {}),
+    ...(uid !== undefined ? { uid } : {}),
     listeners: known.listeners ?? [],
   };
 }

@@ -187,10 +187,18 @@ function withMove(
   return row;
 }
 
-/** Listeners (TCP and UDP) inside the registry's range that no allocation owns. */
-export function unmanagedRows(registry: Registry, scan: ScanOutcome): UnmanagedRow[] {
+/**
+ * Listeners (TCP and UDP) inside the registry's range that no allocation owns. With `rows`, a
+ * port a service moved to is that service's, not unmanaged.
+ */
+export function unmanagedRows(
+  registry: Registry,
+  scan: ScanOutcome,
+  rows: readonly StatusRow[] = [],
+): UnmanagedRow[] {
   if (!scan.ok) return [];
   const owned = allocatedPorts(registry);
+  for (const row of rows) if (row.moved) owned.add(row.moved.port);
   const { start, end } = registry.defaults.range;
   return [...listenersByPort(scan.listeners)]
     .filter(([port]) => port >= start && port <= end && !owned.has(port))

@@ -15,13 +15,9 @@ import {
 } from '../model/env-vars.js';
 import { isValidName, NAME_RULE } from '../model/names.js';
 import { isPort, type Port } from '../model/port.js';
-import { isInside } from '../model/registry.js';
+import { isInside, type Registry } from '../model/registry.js';
 import { isUrlTemplate } from '../model/urls.js';
-import {
-  describeValue as describe,
-  isTable,
-  maskControlBytes as printableExcerpt,
-} from '../store/registry-file.js';
+import { codeFrame, describeValue as describe, isTable } from '../store/registry-file.js';
 import { readRegularFile, refusalText } from './regular-file.js';
 import { defaultSearchOptions, findUpward, type SearchOptions, trusted } from './repo-search.js';
 
@@ -105,6 +101,28 @@ export function manifestWiring(manifest: Manifest | undefined, project: string):
     if (entry.url !== undefined) urlTemplates.set(entry.service, entry.url);
   }
   return { project, envNames: declaredEnvNames(manifest), prefixes, urlTemplates };
+}
+
+/**
+ * The wiring `pm env` publishes for `project`: from the manifest at the project's recorded
+ * root, not the caller's directory, so `pm env shop` prints the same wherever it runs. No
+ * recorded root, no readable manifest, or one of another project: the defaults.
+ */
+export async function projectEnvWiring(
+  deps: { readonly store: { read(): Promise<{ readonly registry: Registry }> } },
+  project: string,
+): Promise<EnvWiring> {
+  const root = (await deps.store.read()).registry.projects.get(project)?.path;
+  let manifest: Manifest | undefined;
+  try {
+    manifest = root === undefined ? undefined : loadManifest(root);
+  } catch {
+    manifest = undefined;
+  }
+  return manifestWiring(
+    manifest !== undefined && (manifest.project ?? project) === project ? manifest : undefined,
+    project,
+  );
 }
 
 /** The nearest .pm.toml at or above `from` that pm may use (repo-search.ts), without reading it. */
@@ -221,8 +239,7 @@ function readDeclared({ file, text }: ManifestText): Declared {
   } catch (error) {
     if (error instanceof TomlError) {
       const first = error.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '');
-      const block = error.codeblock ? `\n${printableExcerpt(error.codeblock.trimEnd())}` : '';
-      throw invalid(file, `${error.line}:${error.column}`, `${first}${block}`);
+      throw invalid(file, `${error.line}:${error.column}`, first ?? '', codeFrame(error));
     }
     throw invalid(file, '', error instanceof Error ? error.message : String(error));
   }
@@ -358,11 +375,17 @@ function rejectSharedEnv(services: readonly ManifestService[], file: string): vo
   }
 }
 
-function invalid(file: string, where: string, problem: string): PmError {
+function invalid(
+  file: string,
+  where: string,
+  problem: string,
+  excerpt: readonly string[] = [],
+): PmError {
   const place = where === '' ? '' : /^\d+:\d+$/.test(where) ? `:${where}` : ` at ${where}`;
   return new PmError(
     'MANIFEST_INVALID',
     `manifest ${file}${place} is invalid: ${problem}`,
     `correct the file and run the command again; nothing was changed (${basename(file)} is read, never written, by pm)`,
+    { excerpt },
   );
 }

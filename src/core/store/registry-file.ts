@@ -17,12 +17,23 @@ const PARSE_OPTIONS = {
 
 type Table = Record<string, unknown>;
 
-function corrupt(path: string, where: string, problem: string): PmError {
+function corrupt(
+  path: string,
+  where: string,
+  problem: string,
+  excerpt: readonly string[] = [],
+): PmError {
   return new PmError(
     'REGISTRY_CORRUPT',
     `registry ${path}${locate(where)} is invalid: ${problem}`,
     { kind: 'restore-backup' },
+    { excerpt },
   );
+}
+
+/** smol-toml's code frame as lines, kept exact: front ends sanitize each line they show. */
+export function codeFrame(error: TomlError): string[] {
+  return error.codeblock ? error.codeblock.trimEnd().split(/\r?\n/) : [];
 }
 
 // Exact round trip of unknown values where smol-toml alone would change them: it keeps times
@@ -89,12 +100,6 @@ function locate(where: string): string {
   return /^\d+:\d+$/.test(where) ? `:${where}` : ` at ${where}`;
 }
 
-/** The code excerpt echoes the file; control bytes (NUL...) would garble the terminal. */
-export function maskControlBytes(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control bytes is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
-}
-
 export function isTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isDate(value);
 }
@@ -142,8 +147,7 @@ export function parseRegistry(text: string, path: string): Registry {
   } catch (error) {
     if (error instanceof TomlError) {
       const firstLine = error.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '');
-      const block = error.codeblock ? `\n${maskControlBytes(error.codeblock.trimEnd())}` : '';
-      throw corrupt(path, `${error.line}:${error.column}`, `${firstLine}${block}`);
+      throw corrupt(path, `${error.line}:${error.column}`, firstLine ?? '', codeFrame(error));
     }
     // smol-toml reports a few limits (unsafe keys, depth) with plain errors.
     throw corrupt(path, '', error instanceof Error ? error.message : String(error));

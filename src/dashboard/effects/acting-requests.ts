@@ -34,7 +34,13 @@ export function performActing(
         return;
       }
       deps.inspector.detail(pid).then(
-        (detail) => dispatch({ type: 'detailLoaded', pid, ...(detail ? { detail } : {}) }),
+        (detail) =>
+          dispatch({
+            type: 'detailLoaded',
+            pid,
+            ...(detail ? { detail } : {}),
+            ...(deps.control?.self.uid !== undefined ? { selfUid: deps.control.self.uid } : {}),
+          }),
         (error: unknown) =>
           dispatch({
             type: 'detailFailed',
@@ -51,10 +57,15 @@ export function performActing(
         return;
       }
       const { target } = request;
+      // A question that named another user's process by its owner was asked: y is the consent
+      // `pm kill --force` gives. Before the owner is read, pm as root still refuses.
       const agreed =
         target.containerId !== undefined
           ? { expectContainer: target.containerId }
-          : { ...(target.pid !== undefined ? { expectPid: target.pid } : {}) };
+          : {
+              ...(target.pid !== undefined ? { expectPid: target.pid } : {}),
+              ...(target.owner !== undefined ? { consent: { force: true } } : {}),
+            };
       killPort(
         {
           scanner: deps.scanner,
@@ -65,7 +76,14 @@ export function performActing(
         target.port,
         agreed,
       )
-        .then((result) => dispatch({ type: 'killed', result }), fail)
+        .then((result) => {
+          const owners = new Map(
+            target.owner !== undefined && target.pid !== undefined
+              ? [[target.pid, target.owner]]
+              : [],
+          );
+          dispatch({ type: 'killed', result, owners });
+        }, fail)
         // The row turns idle (or shows who holds the port now) without waiting for the timer.
         .finally(refresh);
       return;

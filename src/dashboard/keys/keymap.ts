@@ -36,6 +36,8 @@ export const MODE_TITLES: Readonly<Record<Mode, string>> = {
 export interface KeySituation {
   /** A filter is applied to the table. */
   readonly filtered: boolean;
+  /** The free question is about a port something still listens on: x can stop it. */
+  readonly listened?: boolean;
 }
 
 export const NO_SITUATION: KeySituation = { filtered: false };
@@ -238,6 +240,7 @@ export const KEYMAP = {
     description: 'stop the process still listening instead (asks y/n)',
     hint: 'stop process',
     modes: ['confirm'],
+    when: 'listened',
   },
 } as const satisfies Record<string, Binding>;
 

@@ -85,10 +85,15 @@ export function formStep(form: FormState): FormStep {
 export function editFocused(form: FormState, edit: (value: string) => string): FormState {
   const field = fieldsOf(form.purpose)[form.focus] ?? 'project';
   const value = edit(form.values[field]);
-  // A port is digits only: anything else could never be valid, so it is not typed at all.
-  if (field === 'port' && !/^\d{0,5}$/.test(value)) return form;
   const { error: _stale, ...rest } = form;
-  return { ...rest, values: { ...form.values, [field]: value } };
+  const edited = { ...rest, values: { ...form.values, [field]: value } };
+  // A port is digits only. What was typed stays visible with the error beside it: dropping
+  // the letters silently made Enter allocate some other port than the one meant.
+  if (field === 'port' && !/^\d*$/.test(value.trim())) {
+    const error = fieldError('port', value);
+    return error ? { ...edited, error } : edited;
+  }
+  return edited;
 }
 
 /** The allocate form, prefilled from the row: its project; an unmanaged row's port. */

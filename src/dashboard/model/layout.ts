@@ -3,6 +3,7 @@
 // the help bar. Spare lines go first to a few more rows, then to the message's second line
 // (its hint, or a wrapped message), then to a spacer under the header, then all to the table.
 // Below the minimum the dashboard says so in one line instead of drawing a broken screen.
+import { cellWidth } from '../../view/width.js';
 import { fieldsOf } from './form.js';
 import type { Overlay } from './state.js';
 
@@ -73,9 +74,15 @@ export function layoutOf(
   return { fits: true, spacer, tableHeight: MIN_TABLE_LINES + firstRows + spare, messageLines };
 }
 
-/** "terminal too small (needs 30×11)": all a too small terminal shows. */
-export function tooSmallText(needs: { readonly columns: number; readonly rows: number }): string {
-  return `terminal too small (needs ${needs.columns}×${needs.rows})`;
+/** "terminal too small (needs 30×11)", shorter where that does not fit: all a too small terminal shows. */
+export function tooSmallText(
+  needs: { readonly columns: number; readonly rows: number },
+  columns = Number.POSITIVE_INFINITY,
+): string {
+  const size = `${needs.columns}×${needs.rows}`;
+  // The note itself must fit the terminal it says is too small: shorter words as it narrows.
+  const forms = [`terminal too small (needs ${size})`, `too small: needs ${size}`, `needs ${size}`];
+  return forms.find((form) => cellWidth(form) <= columns) ?? size;
 }
 
 /** Rows per page: the lines left after the column titles and, when paging, the footer. */

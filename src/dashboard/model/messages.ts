@@ -11,6 +11,8 @@ import type { FreeRequest } from './free-target.js';
 export interface Message {
   readonly tone: Tone;
   readonly text: string;
+  /** Lines quoted from a file (a TOML code frame): each shown as a line of its own. */
+  readonly excerpt?: readonly string[];
   readonly hint?: string;
   /**
    * For an action's error: the registry as the dashboard showed it when the error first
@@ -22,10 +24,13 @@ export interface Message {
 /** What the user meant by the error; PmErrors carry their own words, bugs are named as such. */
 export function messageOf(error: unknown): Message {
   if (isPmError(error)) {
-    const { message, hint } = formatError(error, 'dashboard');
-    return hint === undefined
-      ? { tone: 'error', text: message }
-      : { tone: 'error', text: message, hint };
+    const { message, excerpt, hint } = formatError(error, 'dashboard');
+    return {
+      tone: 'error',
+      text: message,
+      ...(excerpt ? { excerpt } : {}),
+      ...(hint === undefined ? {} : { hint }),
+    };
   }
   const text = error instanceof Error ? error.message : String(error);
   return { tone: 'error', text: `unexpected error: ${text}`, hint: 'please report it' };

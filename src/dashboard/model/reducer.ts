@@ -9,7 +9,7 @@ import { detailKey, detailRead } from './detail.js';
 import { filterKey, filterTyped } from './filter.js';
 import { allocated, formFailed, formKey, formTyped } from './form.js';
 import { helpKey, messageKey } from './help.js';
-import { killed, killKey } from './kill.js';
+import { killed, killKey, withOwner } from './kill.js';
 import { messageOf } from './messages.js';
 import {
   type KeyContext,
@@ -82,11 +82,14 @@ export function update(state: UiState, action: UiAction): UiState {
     case 'suggested':
       return suggested(state, action.ports);
     case 'detailLoaded':
+      if (state.overlay.kind === 'kill') {
+        return withOwner(state, action.pid, action.detail, action.selfUid);
+      }
       return detailRead(state, action.pid, { detail: action.detail });
     case 'detailFailed':
       return detailRead(state, action.pid, { reason: action.reason });
     case 'killed':
-      return killed(state, action.result);
+      return killed(state, action.result, action.owners);
     case 'copied':
       return copied(state, action.url);
     case 'opened':

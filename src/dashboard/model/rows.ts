@@ -18,8 +18,10 @@ import { type SortKey, sortRows } from './sort.js';
 export interface RowHolder {
   /** Where the service listens: the row's port, or the one it moved to. */
   readonly port: number;
-  /** Undefined when the OS hides it (another user's process). */
+  /** Undefined when the OS does not let pm see it. */
   readonly pid?: number;
+  /** The owner's uid, where the scanner says. */
+  readonly uid?: number;
   /** 'vite (node)', or 'container web-1 (postgres:16)'; foreign text, shown sanitized. */
   readonly label?: string;
   /** The container whose engine's forwarder holds the port: x stops it, never the pid. */
@@ -34,6 +36,7 @@ function holderOf(port: number, listeners: readonly NamedListener[]): RowHolder 
     port,
     ...(main.container ? { containerId: main.container.id } : {}),
     ...(main.pid !== undefined && !main.container ? { pid: main.pid } : {}),
+    ...(main.uid !== undefined ? { uid: main.uid } : {}),
     ...(label !== undefined ? { label } : {}),
   };
 }

@@ -28,7 +28,19 @@ const COMPARE: Readonly<
   },
 };
 
+/**
+ * The rows in `sort` order. A worktree is indented under its project only while grouped (by
+ * project): sorted otherwise, the row above it is unrelated, so it is not indented.
+ */
 export function sortRows(rows: readonly DashboardRow[], sort: SortKey | undefined): DashboardRow[] {
   const compare = COMPARE[sort ?? 'project'];
-  return compare ? [...rows].sort(compare) : [...rows];
+  if (!compare) return [...rows];
+  return [...rows].sort(compare).map(ungrouped);
+}
+
+function ungrouped(row: DashboardRow): DashboardRow {
+  const project = row.cells.PROJECT.trimStart();
+  return project === row.cells.PROJECT
+    ? row
+    : { ...row, cells: { ...row.cells, PROJECT: project } };
 }

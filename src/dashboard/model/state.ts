@@ -8,6 +8,7 @@ import type { AllocateRequest, AllocateResult } from '../../core/actions/index.j
 import type { KillResult } from '../../core/actions/kill.js';
 import type { ProcessDetail } from '../../core/ports.js';
 import type { ProcessPart } from '../../view/detail.js';
+import type { Owners } from '../../view/kill.js';
 import { type KeyAction, type KeySituation, type Mode, NO_SITUATION } from '../keys/keymap.js';
 import type { FormState } from './form.js';
 import type { FreeRequest } from './free-target.js';
@@ -107,9 +108,15 @@ export type UiAction =
   | { readonly type: 'send'; readonly request: Request }
   /** The app took every request up to this id. */
   | { readonly type: 'taken'; readonly upTo: number }
-  | { readonly type: 'detailLoaded'; readonly pid: number; readonly detail?: ProcessDetail }
+  | {
+      readonly type: 'detailLoaded';
+      readonly pid: number;
+      readonly detail?: ProcessDetail;
+      /** The dashboard's own uid: an owner other than it is named. */
+      readonly selfUid?: number;
+    }
   | { readonly type: 'detailFailed'; readonly pid: number; readonly reason: string }
-  | { readonly type: 'killed'; readonly result: KillResult }
+  | { readonly type: 'killed'; readonly result: KillResult; readonly owners?: Owners }
   | { readonly type: 'copied'; readonly url: string }
   | {
       readonly type: 'opened';
@@ -134,6 +141,11 @@ export const initialUiState: UiState = {
   nextRequestId: 1,
 };
 
+/** The state the dashboard opens in: `--all` shows the unmanaged rows at once. */
+export function startingUiState(showUnmanaged: boolean): UiState {
+  return showUnmanaged ? { ...initialUiState, showUnmanaged } : initialUiState;
+}
+
 export function modeOf(state: UiState): Mode {
   switch (state.overlay.kind) {
     case 'none':
@@ -145,11 +157,15 @@ export function modeOf(state: UiState): Mode {
 
 /** What changes the meaning of keys: see KeySituation. */
 export function situationOf(state: UiState): KeySituation {
+  const listened = state.overlay.kind === 'confirm' && state.overlay.stillListening !== undefined;
+  if (listened) return state.filter === '' ? LISTENED : FILTERED_LISTENED;
   return state.filter === '' ? NO_SITUATION : FILTERED;
 }
 
 /** One object per situation, so memoised components see the same props. */
 const FILTERED: KeySituation = { filtered: true };
+const LISTENED: KeySituation = { filtered: false, listened: true };
+const FILTERED_LISTENED: KeySituation = { filtered: true, listened: true };
 
 /** The filter in effect: while typing it, the draft (so rows narrow as you type). */
 export function activeFilter(state: UiState): string {

@@ -2,16 +2,17 @@
 // allocate form for the picked one.
 
 import type { KeyAction } from '../keys/keymap.js';
-import { newForm } from './form.js';
+import { newForm, prefilledForm } from './form.js';
 import type { Message } from './messages.js';
-import { closeOverlay, send, type UiState } from './state.js';
+import { closeOverlay, type KeyContext, send, type UiState } from './state.js';
+import { targetRow } from './target.js';
 
 /** s on the table: the overlay (empty until the ports come back) and the request for them. */
 export function openSuggest(state: UiState): UiState {
   return send({ ...state, overlay: { kind: 'suggest', index: 0 } }, { kind: 'suggest' });
 }
 
-export function suggestKey(state: UiState, action: KeyAction): UiState {
+export function suggestKey(state: UiState, action: KeyAction, context: KeyContext): UiState {
   const { overlay } = state;
   if (overlay.kind !== 'suggest') return state;
   switch (action) {
@@ -25,7 +26,16 @@ export function suggestKey(state: UiState, action: KeyAction): UiState {
     case 'pick': {
       const port = overlay.ports?.[overlay.index];
       if (port === undefined) return state;
-      return { ...state, overlay: { kind: 'form', form: newForm({ kind: 'suggested', port }) } };
+      // Like `a`: the form starts with the selected row's project.
+      const form = newForm({ kind: 'suggested', port });
+      const { values, focus } = prefilledForm(targetRow(state, context.rows));
+      return {
+        ...state,
+        overlay: {
+          kind: 'form',
+          form: { ...form, values: { ...form.values, project: values.project }, focus },
+        },
+      };
     }
     case 'cancel':
       return closeOverlay(state);

@@ -9,10 +9,11 @@ import { formatRange } from '../../core/model/port.js';
 import { STATE_PALETTE, TONE_PALETTE } from '../../view/palette.js';
 import { createStyle, paint, type Style } from '../../view/style.js';
 import { fitColumns } from '../../view/table.js';
+import { graphemes } from '../../view/width.js';
 import { CLOCK_COLUMNS, layoutOf, tablePage, tooSmallText } from '../model/layout.js';
 import type { Message } from '../model/messages.js';
 import { type DashboardRow, dashboardRows } from '../model/rows.js';
-import { initialUiState, modeOf, selectedIndex, situationOf } from '../model/state.js';
+import { modeOf, selectedIndex, situationOf, startingUiState } from '../model/state.js';
 import { shownRows } from '../model/target.js';
 import {
   activeCount,
@@ -34,6 +35,8 @@ export interface FirstFrameOptions {
   readonly registryPath: string;
   readonly intervalMs: number;
   readonly color: boolean;
+  /** `--all`: the unmanaged rows are shown from the first frame. */
+  readonly showUnmanaged?: boolean;
 }
 
 /** A piece of a line and how to paint it. */
@@ -42,14 +45,14 @@ type Piece = readonly [text: string, painter?: (text: string) => string];
 export function firstFrame(view: StatusView, options: FirstFrameOptions): string[] {
   const { columns } = options;
   const style = createStyle(options.color);
-  const ui = initialUiState;
+  const ui = startingUiState(options.showUnmanaged === true);
   const data = dashboardRows(view);
   const rows = shownRows(ui, data);
   const selected = selectedIndex(ui.selection, rows);
   // Before any action the message line has only the scanner's note, if anything.
   const message = scannerNote(view);
   const layout = layoutOf(options, ui.overlay, messageHeight(message, columns));
-  if (!layout.fits) return [cut([[tooSmallText(layout.needs)]], columns)];
+  if (!layout.fits) return [cut([[tooSmallText(layout.needs, columns)]], columns)];
   const height = layout.tableHeight;
   const lines: string[] = [];
 
@@ -104,13 +107,13 @@ function messageArea(
   style: Style,
 ): string[] {
   if (message === undefined) return blank(height);
-  const { text, hint } = messageLines(message, width);
-  const hintShown = hint !== undefined && height > text.length;
+  const { text, hintLines } = messageLines(message, width);
+  const hintShown = hintLines.slice(0, Math.max(0, height - text.length));
   const tone = (line: string) => paint(style, TONE_PALETTE[message.tone], line);
   const lines = text
-    .slice(0, Math.max(1, height - (hintShown ? 1 : 0)))
+    .slice(0, Math.max(1, height - hintShown.length))
     .map((line) => cut([[line, tone]], width));
-  if (hintShown) lines.push(cut([[hint, style.dim]], width));
+  for (const line of hintShown) lines.push(cut([[line, style.dim]], width));
   return [...lines, ...blank(height - lines.length)];
 }
 
@@ -151,17 +154,32 @@ function tableLines(
  * ellipsis at the end, or in the middle (the registry path).
  */
 function cut(pieces: readonly Piece[], width: number, position: 'end' | 'middle' = 'end'): string {
+  // Characters with the cells each takes: a wide (East-Asian) one takes two.
   const chars = pieces.flatMap(([text, painter], index) =>
-    [...text].map((char) => ({ char, index, painter })),
+    graphemes(text).map(({ text: char, width: cells }) => ({ char, cells, index, painter })),
   );
+  const cellsOf = (list: readonly { cells: number }[]) =>
+    list.reduce((sum, { cells }) => sum + cells, 0);
+  /** The first (or, from the end, last) characters that fit in `room` cells. */
+  const fitting = <T extends { cells: number }>(list: readonly T[], room: number): T[] => {
+    const out: T[] = [];
+    let used = 0;
+    for (const item of list) {
+      if (used + item.cells > room) break;
+      out.push(item);
+      used += item.cells;
+    }
+    return out;
+  };
   let kept = chars;
-  if (chars.length > width && width > 0) {
-    const ellipsis = { char: '…', index: -1, painter: undefined };
+  if (cellsOf(chars) > width && width > 0) {
+    const ellipsis = { char: '…', cells: 1, index: -1, painter: undefined };
     if (position === 'middle') {
-      const left = Math.floor(width / 2);
-      kept = [...chars.slice(0, left), ellipsis, ...chars.slice(chars.length - (width - left - 1))];
+      const left = fitting(chars, Math.floor(width / 2));
+      const right = fitting([...chars].reverse(), width - cellsOf(left) - 1).reverse();
+      kept = [...left, ellipsis, ...right];
     } else {
-      kept = [...chars.slice(0, width - 1), ellipsis];
+      kept = [...fitting(chars, width - 1), ellipsis];
     }
   }
   let line = '';

@@ -25,6 +25,8 @@ export interface DashboardOptions {
   readonly notices?: NoticeSource;
   /** Inside tmux ($TMUX set): the clipboard sequence is also sent through tmux's passthrough. */
   readonly tmux?: boolean;
+  /** `--all`: start with the unmanaged rows shown (`u` still toggles them). */
+  readonly showUnmanaged?: boolean;
 }
 
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -90,6 +92,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
           registryPath,
           intervalMs: options.intervalMs,
           color: options.color,
+          showUnmanaged: options.showUnmanaged === true,
         }).join('\n'),
       );
       onRefreshed();
@@ -100,6 +103,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
       registryPath,
       intervalMs: options.intervalMs,
       color: options.color,
+      showUnmanaged: options.showUnmanaged === true,
       onRefreshed,
       terminal,
       acting: {

@@ -14,12 +14,12 @@ import { layoutOf, tooSmallText } from '../model/layout.js';
 import { dashboardReducer } from '../model/reducer.js';
 import {
   activeFilter,
-  initialUiState,
   type KeyContext,
   modeOf,
   type Overlay,
   selectedIndex,
   situationOf,
+  startingUiState,
 } from '../model/state.js';
 import { shownRows } from '../model/target.js';
 import { DetailView } from './detail-view.js';
@@ -60,6 +60,8 @@ export interface AppProps {
   readonly terminal?: TerminalControl;
   /** The terminal writer (OSC 52) and the browser opener for c and b. */
   readonly acting?: ActingPorts;
+  /** `--all`: the unmanaged rows are shown from the start. */
+  readonly showUnmanaged?: boolean;
 }
 
 /** The dashboard: live table, panels for the actions, and the one keyboard handler. */
@@ -74,11 +76,12 @@ export function App({
   initial,
   terminal,
   acting,
+  showUnmanaged = false,
 }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const data = useDashboardData(deps, intervalMs, onRefreshed, initial);
-  const [ui, dispatch] = useReducer(dashboardReducer, initialUiState);
+  const [ui, dispatch] = useReducer(dashboardReducer, startingUiState(showUnmanaged));
   const quit = useCallback(
     (interrupted: boolean) => {
       onExitCode?.(interrupted ? 130 : 0);
@@ -138,7 +141,7 @@ export function App({
   if (view === undefined) return <Text dimColor>pm: reading the registry and scanning…</Text>;
 
   if (!layout.fits) {
-    return <Text wrap="truncate-end">{tooSmallText(layout.needs)}</Text>;
+    return <Text wrap="truncate-end">{tooSmallText(layout.needs, size.columns)}</Text>;
   }
   const height = layout.tableHeight;
   const allocations = data.rows.allocations;
@@ -175,6 +178,7 @@ export function App({
         ) : ui.overlay.kind === 'detail' ? (
           <DetailView
             lines={detailLines(detailSource(view, ui.overlay.key, ui.overlay.process))}
+            width={size.columns}
             height={height}
             color={color}
           />

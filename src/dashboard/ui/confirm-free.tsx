@@ -22,10 +22,19 @@ function ConfirmFreeView({ target, color, stillListening }: ConfirmFreeProps) {
     </Text>
   );
   if (!stillListening) return question;
+  const { pid } = stillListening;
+  const holder = sanitize(
+    pid === undefined
+      ? (stillListening.label ?? 'a container')
+      : describeTarget({ ...stillListening, pid }),
+  );
+  const noun = pid === undefined ? 'container' : 'process';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        {`Port ${stillListening.port} is still listened on by ${sanitize(stillListening.pid === undefined ? (stillListening.label ?? 'a container') : describeTarget({ ...stillListening, pid: stillListening.pid }))}: freeing does not stop the ${stillListening.pid === undefined ? 'container' : 'process'}.`}
+        {stillListening.port === target.port
+          ? `Port ${stillListening.port} is still listened on by ${holder}: freeing does not stop the ${noun}.`
+          : `Its ${noun} ${holder} still runs, on port ${stillListening.port} (moved): freeing does not stop it.`}
       </Text>
       {question}
     </Box>

@@ -4,6 +4,7 @@
 import type { StatusView } from '../../core/actions/index.js';
 import { sanitize } from '../../view/sanitize.js';
 import { type FittedColumn, fitCell, joinCells, MARKER_WIDTH } from '../../view/table.js';
+import { cellWidth } from '../../view/width.js';
 import {
   type HintItem,
   hintsFor,
@@ -80,14 +81,43 @@ const SEPARATOR = '  ';
 const hintText = (item: HintItem) => `${item.keys} ${item.label}`;
 
 /**
- * The hints that fit the width, in keymap order; the rest are on the help screen. The
- * essential ones are kept first, the others added while they still fit beside them.
+ * The help bar's order, most used first, so what fits in a narrow terminal is what people
+ * press most: acting on the selected row before moving around and the rarer views. Actions
+ * not named keep their keymap order after these.
+ */
+const BY_USE: readonly KeyAction[] = [
+  'detail',
+  'allocate',
+  'free',
+  'kill',
+  'copyUrl',
+  'openUrl',
+  'suggest',
+  'filter',
+  'up',
+  'sort',
+  'unmanaged',
+  'refresh',
+  'message',
+];
+
+function useRank(action: KeyAction): number {
+  const rank = BY_USE.indexOf(action);
+  return rank === -1 ? BY_USE.length : rank;
+}
+
+/**
+ * The hints that fit the width, most used first; the rest are on the help screen. The
+ * essential ones (help, the way out) are kept first, the others added while they still fit.
  */
 export function helpBarText(mode: Mode, width: number, situation: KeySituation): string {
-  const items = hintsFor(mode, situation);
+  const items = hintsFor(mode, situation)
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => useRank(a.item.action) - useRank(b.item.action) || a.index - b.index)
+    .map(({ item }) => item);
   const lengthOf = (shown: readonly HintItem[]) =>
     shown.reduce(
-      (sum, item, index) => sum + hintText(item).length + (index ? SEPARATOR.length : 0),
+      (sum, item, index) => sum + cellWidth(hintText(item)) + (index ? SEPARATOR.length : 0),
       0,
     );
   const shown = new Set(items.filter((item) => ESSENTIAL.has(item.action)));
@@ -156,11 +186,10 @@ export function dataProblem(data: {
   readonly refreshError: unknown;
 }): Message | undefined {
   if (data.registryError !== undefined) {
-    const { text, hint } = messageOf(data.registryError);
+    const message = messageOf(data.registryError);
+    const { text } = message;
     const shown = data.rows.allocations.length > 0 ? `showing the last good rows: ${text}` : text;
-    return hint === undefined
-      ? { tone: 'error', text: shown }
-      : { tone: 'error', text: shown, hint };
+    return { ...message, text: shown };
   }
   return data.refreshError === undefined ? undefined : messageOf(data.refreshError);
 }

@@ -14,9 +14,10 @@ export interface MessageLineProps {
 
 function MessageLineView({ message, height, width, color }: MessageLineProps) {
   if (message === undefined) return <Box height={height} />;
-  const { text, hint } = messageLines(message, width);
-  const hintShown = hint !== undefined && height > text.length;
-  const textShown = text.slice(0, Math.max(1, height - (hintShown ? 1 : 0)));
+  const { text, hintLines } = messageLines(message, width);
+  // The hint is the first to go when lines are short, its last lines first.
+  const hintShown = hintLines.slice(0, Math.max(0, height - text.length));
+  const textShown = text.slice(0, Math.max(1, height - hintShown.length));
   return (
     <Box flexDirection="column" height={height}>
       {textShown.map((line, index) => (
@@ -25,11 +26,12 @@ function MessageLineView({ message, height, width, color }: MessageLineProps) {
           {line}
         </Text>
       ))}
-      {hintShown ? (
-        <Text wrap="truncate-end" dimColor>
-          {hint}
+      {hintShown.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the hint's lines, in order
+        <Text key={`hint-${index}`} wrap="truncate-end" dimColor>
+          {line}
         </Text>
-      ) : null}
+      ))}
     </Box>
   );
 }

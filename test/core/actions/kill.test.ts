@@ -89,7 +89,12 @@ describe('pm kill plan', () => {
 
   it.each([
     ['nothing listens', [], 'NOT_LISTENING', /nothing listens on port 4100/],
-    ['the pid is hidden', [tcp(PORT)], 'KILL_REFUSED', /another user: pm cannot see its pid/],
+    [
+      'the pid is hidden',
+      [tcp(PORT)],
+      'KILL_REFUSED',
+      /pid is not visible to pm: pm cannot signal a process it cannot see/,
+    ],
     ['pid 1 holds it', [tcp(PORT, 1, 'systemd')], 'KILL_REFUSED', /never signals pid 1/],
     ['pm itself holds it', [tcp(PORT, 500, 'node')], 'KILL_REFUSED', /is pm itself/],
     ['the shell that started pm', [tcp(PORT, 200, 'bash')], 'KILL_REFUSED', /parent processes/],

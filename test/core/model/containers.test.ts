@@ -262,7 +262,7 @@ describe('pm kill on a container’s port', () => {
     expect(plan.targets.map((t) => t.pid)).toEqual([700]);
     expect(dryRunMessage(plan, 5000, 'TERM').split('\n')).toEqual([
       'would stop container web-1 (postgres:16) (id a1b2c3d4e5f6) through its engine: its stop signal, then KILL after 5 s',
-      'would send SIGTERM to node (pid 700), then SIGKILL after 5 s if port 5433 is still held',
+      'would send SIGTERM to node (pid 700) on port 5433, then SIGKILL after 5 s if the port is still held',
       'nothing was stopped (dry run): port 5433 is held by container web-1 (postgres:16), node (pid 700)',
     ]);
     expect(engine.stopped).toEqual([]);

@@ -55,9 +55,8 @@ describe('variables for a project', () => {
     const sibling = new Map(runVariables(shop, 'web', 'PORT', wiring));
     expect(sibling.get('BACKEND_URL')).toBe('https://localhost:4000/v1');
     expect(sibling.get('APP_URL')).toBe('http://localhost:5173');
-    expect(new Map(projectVariables(shop, wiring)).get('BACKEND_URL')).toBe(
-      'https://localhost:4000/v1',
-    );
+    // pm env leaves the manifest's own names out (they are pm run's only).
+    expect(new Map(projectVariables(shop, wiring)).get('BACKEND_URL')).toBeUndefined();
     // The run's own name, when it is a URL name, gets the URL too.
     expect(new Map(runVariables(shop, 'api-gw', 'BACKEND_URL', wiring)).get('BACKEND_URL')).toBe(
       'https://localhost:4000/v1',
@@ -98,16 +97,14 @@ describe('variables for a project', () => {
     expect(vars.filter(([name]) => name === 'DB_PORT')).toHaveLength(1);
   });
 
-  it('adds names a manifest declares to pm env, in service order', () => {
-    const names = new Map([['web', 'VITE_PORT']]);
-    expect(projectVariables(shop, { project: 'shop', envNames: names })).toEqual([
+  it("gives pm env every service's <SERVICE>_PORT in service order, and nothing else", () => {
+    expect(projectVariables(shop)).toEqual([
       ['API_GW_PORT', '4000'],
       ['API_GW_URL', 'http://localhost:4000'],
       ['DB_PORT', '5432'],
       ['DB_URL', 'http://localhost:5432'],
       ['WEB_PORT', '5173'],
       ['WEB_URL', 'http://localhost:5173'],
-      ['VITE_PORT', '5173'],
     ]);
   });
 

@@ -62,7 +62,7 @@ describe('status rows', () => {
 });
 
 describe('cells', () => {
-  it('shows pid, process and every address; a hidden pid reads ? and (other user)', () => {
+  it('shows pid, process and every address; a hidden pid reads ? and (not visible)', () => {
     const [api, web] = statusRows(
       shop(),
       scan([tcp(3000, 10, 'node', '127.0.0.1'), tcp(3000, 10, 'node', '::1'), tcp(3001)]),
@@ -78,7 +78,7 @@ describe('cells', () => {
     });
     expect(rowCells(api!)).toMatchObject({
       PID: '?',
-      PROCESS: '(other user)',
+      PROCESS: '(not visible)',
       ADDRESS: '127.0.0.1',
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocations } from '../../../src/core/model/registry.js';
 import { parseRegistry, serializeRegistry } from '../../../src/core/store/registry-file.js';
+import { errorLines } from '../../../src/view/errors.js';
 import { thrown } from '../../helpers/errors.js';
 
 const PATH = '/home/ana/.config/port-manager/registry.toml';
@@ -128,7 +129,7 @@ describe('reading registry.toml', () => {
     expect(error.message).toContain(PATH);
     expect(error.message).toMatch(pattern);
     expect(error.remedies).toEqual([{ kind: 'restore-backup' }]);
-    // Control bytes from the file never reach the terminal.
-    expect(error.message).not.toContain('\0');
+    // Control bytes from the file never reach the terminal (the error keeps them exact).
+    expect(errorLines(error).join('\n')).not.toContain('\0');
   });
 });

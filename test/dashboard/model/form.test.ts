@@ -42,7 +42,10 @@ describe('the allocate form', () => {
   it('a port field takes digits only; backspace erases; Tab and Shift-Tab cycle the fields', () => {
     const onPort = press(initialUiState, 'a', 'tab');
     expect(formOf(onPort).focus).toBe(2);
-    expect(formOf(type(onPort, '4x0')).values.port).toBe('40');
+    // A letter stays visible with the error beside it, so Enter cannot allocate another port.
+    const typo = formOf(type(onPort, '4x0'));
+    expect(typo.values.port).toBe('4x0');
+    expect(typo.error).toMatchObject({ field: 'port' });
     expect(formOf(press(type(onPort, '40'), 'backspace')).values.port).toBe('4');
     expect(formOf(press(onPort, 'tab')).focus).toBe(0);
     expect(formOf(press(onPort, 'shift+tab')).focus).toBe(1);

@@ -13,10 +13,12 @@ describe('the stop question', () => {
       kind: 'kill',
       target: { port: 3000, pid: 4242, label: expect.any(String) },
     });
-    expect(requests(asked)).toEqual([]);
+    // The process is read for the question: its owner and directory join it.
+    expect(requests(asked)).toEqual([{ kind: 'detail', pid: 4242 }]);
     const stopping = press(asked, 'y');
     expect(modeOf(stopping)).toBe('table');
     expect(requests(stopping)).toEqual([
+      { kind: 'detail', pid: 4242 },
       { kind: 'kill', target: expect.objectContaining({ pid: 4242, port: 3000 }) },
     ]);
     expect(stopping.message?.text).toMatch(/^stopping .*pid 4242, on port 3000…$/);
@@ -26,7 +28,7 @@ describe('the stop question', () => {
     for (const key of ['n', 'escape']) {
       const closed = press(onWeb(), 'x', key);
       expect(modeOf(closed)).toBe('table');
-      expect(requests(closed)).toEqual([]);
+      expect(requests(closed)).toEqual([{ kind: 'detail', pid: 4242 }]);
     }
   });
 

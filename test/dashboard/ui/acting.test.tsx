@@ -247,6 +247,43 @@ describe('stopping the selected row with x', () => {
     expect(control.sent).toEqual([]);
   });
 
+  it("names another user's process by owner and directory, in the question and the outcome", async () => {
+    let scannerRef: DashboardHarness['scanner'] | undefined;
+    const control = fakeControl(
+      { pid: 100, uid: 0 },
+      { 4242: { startTime: STARTED, uid: 1001, ppid: 1 }, 100: { startTime: 1, ppid: 1 } },
+      () => scannerRef?.set([]),
+    );
+    const inspector = {
+      detail: async (pid: number) => ({
+        pid,
+        uid: 1001,
+        user: 'bob',
+        cwd: '/srv/shop',
+        unavailable: {},
+      }),
+      startTime: async () => STARTED,
+      parentPid: async () => 1,
+    };
+    harness = await startDashboard({
+      projects: { shop: { web: 3000 } },
+      scan: [{ ...vite, uid: 1001 }],
+      columns: 160,
+      deps: (deps) => ({ ...deps, control, inspector }),
+      onRefreshed: () => {
+        scannerRef = harness?.scanner;
+      },
+    });
+    const { ui } = harness;
+    await ui.waitForFrame((frame) => /3000\s+active/.test(frame));
+    await ui.press('x');
+    await ui.waitForText(
+      'Stop vite (node), pid 4242, on port 3000, of user bob (uid 1001), in /srv/shop?',
+    );
+    await ui.press('y');
+    await ui.waitForText('stopped vite (node) (pid 4242) of user bob (uid 1001) on port 3000');
+  });
+
   it('n leaves the process alone', async () => {
     const { control, setup } = killable();
     harness = await startDashboard(setup);

@@ -63,7 +63,8 @@ describe('help and quitting', () => {
     harness = await startDashboard({ projects: { shop: { web: 3000 } }, rows: 60 });
     const { ui } = harness;
     await ui.waitForText('3000');
-    expect(ui.frame()).toMatch(/a allocate\s+f\/Del free\s+s suggest/);
+    // Most used first: the selected row's actions, then suggest and the rest.
+    expect(ui.frame()).toMatch(/Enter details\s+a allocate\s+f\/Del free\s+x stop process/);
     await ui.press('?');
     const help = await ui.waitForText('show or hide listeners in the range');
     expect(help).toContain('Free confirmation');

@@ -26,11 +26,11 @@ describe('suggesting with s', () => {
     await ui.waitForText('› 3003');
     await ui.press('enter');
     await ui.waitForText('Allocate port 3003');
-    await ui.type('blog\r');
-    await ui.type('web\r');
-    await ui.waitForText('allocated blog/web: port 3003');
+    // The project comes from the selected row, as with a: only the service is asked.
+    await ui.type('api\r');
+    await ui.waitForText('allocated shop/api: port 3003');
     const { registry: saved } = await registry.store.read();
-    expect(findPort(saved, 'blog', 'web')).toBe(3003);
+    expect(findPort(saved, 'shop', 'api')).toBe(3003);
   });
 
   it('closes the list with Esc', async () => {
