@@ -191,8 +191,10 @@ async function replaceOnce(
         before?.stat ?? statSync(dirname(target)),
         before?.stat,
       );
-      // Someone wrote the file since it was read: their change would be lost; read again.
-      if (!unchangedSince(target, fd, before?.stat)) return 'changed-meanwhile';
+      // Someone rewrote the file since it was read: their change would be lost; read again.
+      // Lines only appended to it (an editor, a logger) are carried over after the rename
+      // instead: a steady appender would otherwise never let pm in.
+      if (changeSince(target, fd, before) === 'rewritten') return 'changed-meanwhile';
       renameSync(temp, target);
     } catch (error) {
       if (error instanceof PmError) throw error;
@@ -205,7 +207,8 @@ async function replaceOnce(
       }
     }
     syncDirectory(dirname(target));
-    if (typeof fd === 'number' && before) await keepLateAppends(fd, before.data.length, target);
+    if (typeof fd === 'number' && before)
+      await keepLateAppends(fd, before.data.length, target, before.stat);
     return before ? 'updated' : 'created';
   } finally {
     if (typeof fd === 'number') closeSync(fd);
@@ -228,42 +231,80 @@ function writeTemp(temp: string, data: Buffer, ownerOf: Stats, existing: Stats |
   }
 }
 
-function unchangedSince(
+/** What happened to the file at `target` since pm read it through `fd`. */
+function changeSince(
   target: string,
   fd: number | RefusedRead,
-  read: Stats | undefined,
-): boolean {
+  read: { data: Buffer; stat: Stats } | undefined,
+): 'none' | 'appended' | 'rewritten' {
   const atPath = statSync(target, { throwIfNoEntry: false });
-  if (read === undefined || typeof fd !== 'number') return atPath === undefined;
+  if (read === undefined || typeof fd !== 'number')
+    return atPath === undefined ? 'none' : 'rewritten';
+  if (atPath?.ino !== read.stat.ino) return 'rewritten';
   const now = fstatSync(fd);
-  return atPath?.ino === read.ino && now.size === read.size && now.mtimeMs === read.mtimeMs;
+  if (now.size === read.stat.size && now.mtimeMs === read.stat.mtimeMs) return 'none';
+  if (now.size < read.stat.size) return 'rewritten';
+  // Grown: an append when the bytes pm read are still the file's first bytes.
+  return bytesAt(fd, 0, read.data.length).equals(read.data) ? 'appended' : 'rewritten';
 }
 
+/** Up to `length` bytes of `fd` from `position` (fewer at its end). */
+function bytesAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buffer, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buffer.subarray(0, got);
+}
+
+/** How long the old file must stay still after the rename before pm stops watching it. */
+const QUIET_MS = 20;
+/** The longest pm watches the old file of a writer that keeps appending to it. */
+const WATCH_MS = 200;
+/** A file written this recently has a writer at work: watch it longer than an idle one. */
+const BUSY_MS = 2000;
+
 /**
- * An editor that opened the file just before the rename appends to the old file, which no
- * name leads to any more: those bytes are appended to the new one, so no line is lost.
+ * A writer that opened the file just before the rename appends to the old file, which no
+ * name leads to any more: those bytes are appended to the new one, so no line is lost. A
+ * writer is seen between its open and its write only by waiting: an idle file gets three
+ * quick looks, a busy one (written in the last BUSY_MS, or grown while pm wrote) is watched
+ * until it has been still for QUIET_MS (at most WATCH_MS). A writer that holds the file open
+ * for longer writes to the old file after that, as it would after any editor's save.
  */
-async function keepLateAppends(fd: number, known: number, target: string): Promise<void> {
+async function keepLateAppends(
+  fd: number,
+  known: number,
+  target: string,
+  readAt: Stats,
+): Promise<void> {
   let size = known;
-  for (let look = 0; look < 3; look++) {
+  const started = Date.now();
+  const busy = started - readAt.mtimeMs < BUSY_MS || fstatSync(fd).size > known;
+  let stillSince = started;
+  for (let look = 0; ; look++) {
     const now = fstatSync(fd).size;
     if (now > size) {
-      const tail = Buffer.alloc(now - size);
-      let read = 0;
-      while (read < tail.length) {
-        const n = readSync(fd, tail, read, tail.length - read, size + read);
-        if (n === 0) break;
-        read += n;
-      }
+      const tail = bytesAt(fd, size, now - size);
       const out = openSync(target, 'a');
       try {
-        writeSync(out, tail, 0, read);
+        writeSync(out, tail);
       } finally {
         closeSync(out);
       }
-      size += read;
+      size += tail.length;
+      stillSince = Date.now();
     }
-    // Give a writer between its open and its write the chance to finish.
-    await new Promise((resolve) => setImmediate(resolve));
+    if (!busy) {
+      if (look >= 2) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
+    const at = Date.now();
+    if (at - stillSince >= QUIET_MS || at - started >= WATCH_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }

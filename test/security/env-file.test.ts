@@ -91,33 +91,46 @@ describe('item 6: concurrent writers and an appending editor', () => {
     for (const p of projects) expect((await repo.pm(['allocate', p, 'web'])).code).toBe(0);
     const file = join(repo.dir, 'shared.env');
     writeFileSync(file, 'FIRST=1\n');
-    // The editor: appends 300 lines while the writers run, each open-append-close.
-    const appender = spawn(process.execPath, [
-      '-e',
-      `const fs = require('fs'); let i = 0;
-       const next = () => { if (i === 300) return; fs.appendFileSync(${JSON.stringify(file)}, 'LINE_' + i++ + '=x\\n'); setTimeout(next, 1); };
-       next();`,
-    ]);
-    const appended = new Promise((resolve) => appender.on('exit', resolve));
-    let done = false;
-    void appended.then(() => {
-      done = true;
-    });
-    let rounds = 0;
-    while (!done || rounds < 3) {
-      rounds++;
+    // The editor: appends lines back to back, each open-append-close, until the writers are
+    // done (at most 40000 lines, 0.6 MB, well inside pm's 4 MiB limit); it says how many it
+    // wrote. A pm that re-read the file after every change would never get its write in.
+    const appender = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'); let i = 0, stop = false;
+         process.stdin.on('data', () => { stop = true; }); process.stdin.resume();
+         const next = () => {
+           if (stop) { process.stdout.write(String(i)); process.exit(0); }
+           if (i === 40000) return setTimeout(next, 10);
+           fs.appendFileSync(${JSON.stringify(file)}, 'LINE_' + i++ + '=x\\n'); setImmediate(next);
+         };
+         next();`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let written = '';
+    appender.stdout.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const exited = new Promise((resolve) => appender.on('exit', resolve));
+    for (let round = 0; round < 3; round++) {
       // Each round rewrites every block: a different port per round forces a real write.
       const results = await Promise.all(
         projects.map((p) => repo.pm(['env', p, '--write', file], {}, root)),
       );
       for (const r of results) expect(r.stderr).not.toContain('internal error');
-      for (const r of results) expect(r.code).toBe(0);
+      for (const r of results) expect(r.code, r.stderr).toBe(0);
       await Promise.all(projects.map((p) => repo.pm(['free', p, 'web'], {}, root)));
       await Promise.all(projects.map((p) => repo.pm(['allocate', p, 'web'], {}, root)));
     }
+    appender.stdin.end('stop');
+    await exited;
+    const lines = Number(written);
+    expect(lines).toBeGreaterThan(0);
     await Promise.all(projects.map((p) => repo.pm(['env', p, '--write', file], {}, root)));
     const text = readFileSync(file, 'utf8');
-    for (let i = 0; i < 300; i++) expect(text).toContain(`LINE_${i}=x\n`);
+    const seen = new Set(text.split('\n').filter((line) => line.startsWith('LINE_')));
+    const lost = Array.from({ length: lines }, (_, i) => `LINE_${i}=x`).filter((l) => !seen.has(l));
+    expect(lost).toEqual([]);
     for (const p of projects) expect(text).toContain(`# >>> pm: ${p} >>>`);
     expect(text.startsWith('FIRST=1\n')).toBe(true);
   }, 120_000);

@@ -38,10 +38,18 @@ export function readOpenRegular(fd: number, maxBytes = MAX_BYTES): RegularBytes 
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, reason: 'not-regular' };
     if (stat.size > maxBytes) return { ok: false, reason: 'too-large' };
-    // One byte more than fstat said: a file that grows past the limit while read is refused.
-    const buffer = Buffer.alloc(Math.min(stat.size + 1, maxBytes + 1));
+    // Read to the end, not to fstat's size: a file that grows while read (an editor appending)
+    // would otherwise be cut inside a line. One byte past the limit tells a file that grew
+    // past it.
+    let buffer = Buffer.alloc(Math.min(stat.size + 1, maxBytes + 1));
     let read = 0;
-    while (read < buffer.length) {
+    for (;;) {
+      if (read === buffer.length) {
+        if (buffer.length > maxBytes) break;
+        const bigger = Buffer.alloc(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(bigger, 0, 0, read);
+        buffer = bigger;
+      }
       const n = readSync(fd, buffer, read, buffer.length - read, read);
       if (n === 0) break;
       read += n;
