@@ -1,10 +1,11 @@
 // Remedies in each front end's words: the CLI names commands and flags, the dashboard names
-// keys (and says so when something can only be done on the command line), the MCP server
-// names its tools and their arguments, and says what only the user can do.
+// keys (and says so when something can only be done on the command line), its allocate form
+// names what to type there (the table's keys type into the form while it is open), the MCP
+// server names its tools and their arguments, and says what only the user can do.
 import type { Remedy, RemedyKind } from '../core/errors.js';
 import { NAME_RULE } from '../core/model/names.js';
 
-export type FrontEnd = 'cli' | 'dashboard' | 'mcp';
+export type FrontEnd = 'cli' | 'dashboard' | 'form' | 'mcp';
 
 /** Every remedy kind; the test words each in both front ends, so a new kind needs words. */
 export const REMEDY_KINDS = [
@@ -131,6 +132,39 @@ function dashboardWords(remedy: Remedy): string {
   }
 }
 
+/**
+ * Inside the dashboard's allocate form: what to type in it, or Esc first for a table key
+ * (a key pressed in the form is typed into its field).
+ */
+function formWords(remedy: Remedy): string {
+  switch (remedy.kind) {
+    case 'suggest':
+      return 'clear the port to have a free one picked (or press Esc, then s, for free ports)';
+    case 'exact-or-prefer':
+    case 'name-project':
+    case 'name-rule':
+    case 'force':
+    case 'stop-listener':
+    case 'text':
+    case 'widen-range':
+    case 'restore-backup':
+    case 'doctor':
+    case 'other-registry':
+    case 'declare-manifest':
+      return dashboardWords(remedy);
+    case 'allocate':
+      return `type ${remedy.service === undefined ? 'a service' : `${remedy.service}`} in the form and press Enter`;
+    case 'list-allocations':
+      return 'press Esc: the table lists what is allocated';
+    case 'help':
+    case 'free-service-first':
+    case 'free-port-first':
+    case 'free-ports':
+    case 'list-project':
+      return `press Esc, then ${dashboardWords(remedy).replace(/^press /, '')}`;
+  }
+}
+
 /** For a coding agent: the tool to call and its arguments, or what to ask the user for. */
 function agentWords(remedy: Remedy): string {
   switch (remedy.kind) {
@@ -179,8 +213,16 @@ function agentWords(remedy: Remedy): string {
 
 /** One remedy in the front end's words (not sanitized: see formatError). */
 export function wordRemedy(remedy: Remedy, frontEnd: FrontEnd): string {
-  if (frontEnd === 'mcp') return agentWords(remedy);
-  return frontEnd === 'cli' ? cliWords(remedy) : dashboardWords(remedy);
+  switch (frontEnd) {
+    case 'mcp':
+      return agentWords(remedy);
+    case 'cli':
+      return cliWords(remedy);
+    case 'form':
+      return formWords(remedy);
+    case 'dashboard':
+      return dashboardWords(remedy);
+  }
 }
 
 /** Alternatives as one sentence: "a", "a, or b", "a, b, or c"; undefined when there are none. */

@@ -26,7 +26,7 @@ const SAMPLES: { readonly [K in RemedyKind]: Extract<Remedy, { kind: K }> } = {
   text: { kind: 'text', text: 'check the permissions of /tmp/x' },
 };
 
-const FRONT_ENDS: readonly FrontEnd[] = ['cli', 'dashboard', 'mcp'];
+const FRONT_ENDS: readonly FrontEnd[] = ['cli', 'dashboard', 'form', 'mcp'];
 /** The MCP server's tools (src/mcp/tools.ts): what an agent can call instead of a command. */
 const TOOL_WORDS = /\b(call (port|free|status|kill)|kill|tools\/list|pass (port|project))\b/;
 /** No key does these: the dashboard says which command does. */
@@ -48,11 +48,16 @@ describe('remedies in each front end', () => {
       it(`words ${kind} for the ${frontEnd}`, () => {
         const words = wordRemedy(SAMPLES[kind], frontEnd);
         expect(words.trim().length).toBeGreaterThan(5);
-        if (frontEnd === 'dashboard' && !COMMAND_LINE_ONLY.has(kind)) {
+        if ((frontEnd === 'dashboard' || frontEnd === 'form') && !COMMAND_LINE_ONLY.has(kind)) {
           // The dashboard's user has keys, not flags.
           expect(words).not.toMatch(/ --[a-z]/);
         }
         if (frontEnd === 'cli') expect(words).not.toMatch(/\bpress\b/);
+        if (frontEnd === 'form') {
+          // A table key typed in the open form goes into its field: Esc comes first.
+          const key = /\bpress (?!Esc\b|Enter\b)/.exec(words);
+          if (key) expect(words.slice(0, key.index)).toContain('press Esc');
+        }
         if (frontEnd === 'mcp') {
           // An agent has tools, not keys or flags; what only a person can do says so.
           expect(words).not.toMatch(/\bpress\b/);
@@ -103,6 +108,9 @@ describe('errors as shown', () => {
       "hint: pick another port with 'pm suggest'",
     ]);
     expect(formatError(error, 'dashboard').hint).toBe('press s for a free port');
+    expect(formatError(error, 'form').hint).toBe(
+      'clear the port to have a free one picked (or press Esc, then s, for free ports)',
+    );
   });
 
   it('keeps the exact message in JSON, with the hint in the CLI words', () => {

@@ -52,7 +52,7 @@ function fieldError(field: FieldName, value: string): FieldError | undefined {
     }
     return undefined;
   } catch (error) {
-    const { text, hint } = messageOf(error);
+    const { text, hint } = messageOf(error, 'form');
     return hint === undefined ? { field, message: text } : { field, message: text, hint };
   }
 }

@@ -21,10 +21,13 @@ export interface Message {
   readonly shownWith?: unknown;
 }
 
-/** What the user meant by the error; PmErrors carry their own words, bugs are named as such. */
-export function messageOf(error: unknown): Message {
+/**
+ * What the user meant by the error; PmErrors carry their own words, bugs are named as such.
+ * `where` words the hint for the table or for the open allocate form.
+ */
+export function messageOf(error: unknown, where: 'dashboard' | 'form' = 'dashboard'): Message {
   if (isPmError(error)) {
-    const { message, excerpt, hint } = formatError(error, 'dashboard');
+    const { message, excerpt, hint } = formatError(error, where);
     return {
       tone: 'error',
       text: message,

@@ -95,7 +95,7 @@ export function update(state: UiState, action: UiAction): UiState {
     case 'opened':
       return opened(state, action.url, action.ok, action.reason);
     case 'failed': {
-      const message = messageOf(action.error);
+      const message = messageOf(action.error, state.overlay.kind === 'form' ? 'form' : 'dashboard');
       if (state.overlay.kind === 'form') return formFailed(state, message);
       if (state.overlay.kind === 'suggest') return suggestFailed(state, message);
       return notify(state, message);
