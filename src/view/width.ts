@@ -36,6 +36,23 @@ export function cutToCells(text: string, width: number, ellipsis = '…'): strin
   return `${takeCells(text, Math.max(0, width - cellWidth(ellipsis)))}${ellipsis}`;
 }
 
+/**
+ * The text in at most `width` cells, keeping its end: for text being typed, where the end is
+ * what the user is looking at (and the cursor follows it).
+ */
+export function tailToCells(text: string, width: number, ellipsis = '…'): string {
+  if (cellWidth(text) <= width) return text;
+  const room = Math.max(0, width - cellWidth(ellipsis));
+  let out = '';
+  let used = 0;
+  for (const piece of graphemes(text).reverse()) {
+    if (used + piece.width > room) break;
+    out = piece.text + out;
+    used += piece.width;
+  }
+  return `${ellipsis}${out}`;
+}
+
 /** Padded with spaces to exactly `width` cells (a text already wider is left as it is). */
 export function padCells(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const room = ' '.repeat(Math.max(0, width - cellWidth(text)));

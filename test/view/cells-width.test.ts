@@ -12,6 +12,7 @@ import { clipToWidth, visibleLength } from '../../src/view/ansi.js';
 import { sanitize } from '../../src/view/sanitize.js';
 import { createStyle } from '../../src/view/style.js';
 import { fitCell } from '../../src/view/table.js';
+import { tailToCells } from '../../src/view/width.js';
 import { fakeScanner, tcp } from '../helpers/fakes.js';
 
 const BIDI = [
@@ -84,5 +85,16 @@ describe('widths in terminal cells', () => {
     expect(visibleLength(clipToWidth('\u001b[1m東京サーバ\u001b[0m', 5))).toBeLessThanOrEqual(5);
     for (const line of wrapText('東京サーバ '.repeat(10), 13))
       expect(stringWidth(line)).toBeLessThanOrEqual(13);
+  });
+});
+
+describe('the end of a long text', () => {
+  it('keeps the end whole in cells, wide characters counted as two', () => {
+    expect(tailToCells('shop', 10)).toBe('shop');
+    expect(tailToCells('customer-portal', 8)).toBe('…-portal');
+    // 商店 is four cells: a cut never splits a wide character or overruns the width.
+    expect(tailToCells('abc商店', 5)).toBe('…商店');
+    expect(tailToCells('abc商店', 4)).toBe('…店');
+    expect(stringWidth(tailToCells('abc商店', 4))).toBeLessThanOrEqual(4);
   });
 });

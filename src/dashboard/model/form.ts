@@ -114,10 +114,15 @@ export function openForm(state: UiState, row: DashboardRow | undefined): UiState
   return { ...state, overlay: { kind: 'form', form: prefilledForm(row) } };
 }
 
-/** The open form changed; nothing changes while it is being submitted. */
+/**
+ * The open form changed; nothing changes while it is being submitted. A field error it now
+ * shows replaces the message line's last word ("allocated shop/web" is no longer the news).
+ */
 function updateForm(state: UiState, change: (form: FormState) => FormState): UiState {
   if (state.overlay.kind !== 'form' || state.overlay.form.submitting) return state;
-  return { ...state, overlay: { kind: 'form', form: change(state.overlay.form) } };
+  const form = change(state.overlay.form);
+  const { message: _previous, ...rest } = state;
+  return { ...(form.error ? rest : state), overlay: { kind: 'form', form } };
 }
 
 export function formTyped(state: UiState, text: string): UiState {

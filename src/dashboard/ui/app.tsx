@@ -193,7 +193,7 @@ export function App({
           />
         )}
       </Box>
-      <Panel overlay={ui.overlay} color={color} />
+      <Panel overlay={ui.overlay} color={color} columns={size.columns} />
       <MessageLine
         message={shownMessage}
         height={layout.messageLines}

@@ -9,10 +9,18 @@ import { SuggestList } from './suggest-list.js';
  * The panel of the action under way, below the table: a form, a question (free, stop), a
  * list, a filter.
  */
-export function Panel({ overlay, color }: { readonly overlay: Overlay; readonly color: boolean }) {
+export function Panel({
+  overlay,
+  color,
+  columns,
+}: {
+  readonly overlay: Overlay;
+  readonly color: boolean;
+  readonly columns: number;
+}) {
   switch (overlay.kind) {
     case 'form':
-      return <AllocateForm form={overlay.form} color={color} />;
+      return <AllocateForm form={overlay.form} color={color} columns={columns} />;
     case 'confirm':
       return (
         <ConfirmFree

@@ -1,6 +1,7 @@
 // Keys typed in the allocate form: text goes to the focused field, Enter checks the field and
 // moves on, the last Enter sends the allocation, and its outcome closes or keeps the form.
 import { describe, expect, it } from 'vitest';
+import { PmError } from '../../../src/core/errors.js';
 import { dashboardReducer } from '../../../src/dashboard/model/reducer.js';
 import { modeOf, type UiState } from '../../../src/dashboard/model/state.js';
 import { initialUiState, onWeb, press, requests } from './press.js';
@@ -74,5 +75,42 @@ describe('the allocate form', () => {
     expect(modeOf(done)).toBe('table');
     expect(done.selection.key).toBe('a:shop/db');
     expect(done.message?.tone).toBe('success');
+  });
+
+  it("a field error replaces the last allocation's message, which is no longer the news", () => {
+    const sent = press(type(press(onWeb(), 'a'), 'db'), 'return', 'return');
+    const done = dashboardReducer(sent, {
+      type: 'allocated',
+      result: { project: 'shop', service: 'db', port: 4000, created: true, warnings: [] },
+    });
+    const onPort = press(done, 'a', 'tab');
+    // Opening the form and moving in it leaves the message alone...
+    expect(onPort.message?.text).toBe('allocated shop/db: port 4000');
+    // ...an error in it does not stand under the old success.
+    const typo = type(onPort, '4x');
+    expect(formOf(typo).error).toMatchObject({ field: 'port' });
+    expect(typo.message).toBeUndefined();
+    const refused = press(type(press(done, 'a'), 'no way'), 'return');
+    expect(formOf(refused).error).toMatchObject({ field: 'service' });
+    expect(refused.message).toBeUndefined();
+  });
+
+  it("a failed allocation's hint says what to do in the form, not a table key", () => {
+    const sent = press(type(press(onWeb(), 'a'), 'db'), 'tab', ...'3000', 'return');
+    const failed = dashboardReducer(sent, {
+      type: 'failed',
+      error: new PmError('PORT_TAKEN', 'port 3000 is already allocated to shop/web', [
+        { kind: 'suggest' },
+      ]),
+    });
+    expect(failed.message?.hint).toBe(
+      'clear the port to have a free one picked (or press Esc, then s, for free ports)',
+    );
+    // The same error met in the table names the key.
+    const inTable = dashboardReducer(initialUiState, {
+      type: 'failed',
+      error: new PmError('PORT_TAKEN', 'port 3000 is already allocated', [{ kind: 'suggest' }]),
+    });
+    expect(inTable.message?.hint).toBe('press s for a free port');
   });
 });

@@ -71,6 +71,22 @@ describe('allocating with a', () => {
     expect(await portOf('shop', 'web')).toBe(3000);
   });
 
+  it('shows the end of a project name longer than the line, where the user is typing', async () => {
+    harness = await startDashboard({ columns: 40 });
+    const { ui } = harness;
+    await ui.press('a');
+    const name = 'customer-portal-checkout-payments-refunds';
+    await ui.type(name);
+    const frame = await ui.waitForText('-refunds');
+    const line = frame.split('\n').find((l) => l.includes('project:')) ?? '';
+    // The start gives way (a cut end would hide what is being typed, and the cursor).
+    expect(line).toMatch(/^› project: …[a-z-]+-payments-refunds\s*$/);
+    expect(line.trimEnd().length).toBeLessThan(40);
+    await ui.type('\rweb\r\r');
+    await ui.waitForText('allocated');
+    expect(await portOf(name, 'web')).toBeTypeOf('number');
+  });
+
   it('refuses a port number out of range', async () => {
     harness = await startDashboard();
     const { ui } = harness;
