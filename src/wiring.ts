@@ -5,6 +5,7 @@
 import type { Settings } from './cli/settings.js';
 import { scannerWithContainers } from './core/actions/containers.js';
 import type { Deps } from './core/actions/index.js';
+import { scannerWithLaunchers } from './core/actions/launchers.js';
 import type { Platform } from './core/ports.js';
 import { RegistryStore } from './core/store/registry-store.js';
 import { currentPlatform } from './os/index.js';
@@ -42,9 +43,12 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     }),
-    scanner: scannerWithContainers(
-      platform.scanner({ mode: options.scannerMode, cacheDirectory: options.cacheDirectory }),
-      containers,
+    scanner: scannerWithLaunchers(
+      scannerWithContainers(
+        platform.scanner({ mode: options.scannerMode, cacheDirectory: options.cacheDirectory }),
+        containers,
+      ),
+      platform.inspector,
     ),
     containers,
     probe: bindProbe,

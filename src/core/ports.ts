@@ -30,6 +30,12 @@ export interface Listener {
    */
   readonly command?: readonly string[];
   /**
+   * The dev-server CLI that started the owner, when the owner's own command line names only
+   * its build output (`nest` for Nest's `node dist/main`): added after the scan from the
+   * owner's ancestors (core/actions/launchers.ts), never by a backend.
+   */
+  readonly launcher?: string;
+  /**
    * The container whose published port this is, when the socket belongs to a container
    * engine's forwarder (docker-proxy, rootlessport, ...): added after the scan from the
    * engine's API, never by a backend. Foreign text, like `command`.

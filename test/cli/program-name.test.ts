@@ -84,4 +84,59 @@ describe.runIf(process.platform === 'linux')('the PROCESS column names the progr
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`in use by api.js (node) (pid ${server.pid})`);
   });
+
+  it('names a server started by nest start after Nest, not after its build output', async () => {
+    const dir = tempDir();
+    const registry = join(dir, 'registry.toml');
+    const pm = (...args: string[]) => runPm(['--registry', registry, ...args]);
+    expect((await pm('config', '--range', RANGE)).code).toBe(0);
+    const port = Number((await pm('allocate', 'api', 'web')).stdout.trim());
+    // What `nest start` does: the CLI (node …/@nestjs/cli/bin/nest.js) runs the compiled
+    // `node dist/main` through a shell and waits for it.
+    const main = join(dir, 'dist', 'main.js');
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(
+      main,
+      `${SERVER.replace('JSON.stringify({ port })', 'JSON.stringify({ port, pid: process.pid })')}
+       process.on('SIGTERM', () => process.exit(0));`,
+    );
+    const cli = join(dir, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
+    mkdirSync(join(cli, '..'), { recursive: true });
+    writeFileSync(
+      cli,
+      `const child = require('node:child_process').spawn(
+         ${JSON.stringify(`"${process.execPath}" ${JSON.stringify(join(dir, 'dist', 'main'))} ${port}`)},
+         { stdio: 'inherit', shell: true });
+       process.on('SIGTERM', () => { child.kill('SIGTERM'); process.exit(0); });`,
+    );
+    const nest = await startNode<{ port: number; pid: number }>([cli, 'start']);
+    children.push(nest);
+    // The server is the CLI's grandchild (or child, if the shell exec'd it): stopped too.
+    children.push({
+      pid: nest.report.pid,
+      report: nest.report,
+      stop: async () => {
+        const gone = () => {
+          try {
+            process.kill(nest.report.pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        };
+        if (!gone()) process.kill(nest.report.pid, 'SIGTERM');
+        for (const deadline = Date.now() + 5000; !gone() && Date.now() < deadline; ) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      },
+    } as RunningChild<{ port: number; pid: number }>);
+
+    const table = await pm('status');
+    expect(table.stdout).toMatch(
+      new RegExp(`api\\s+web\\s+${port}\\s+active\\s+${nest.report.pid}\\s+nest \\(node\\)\\s`),
+    );
+    const json = JSON.parse((await pm('status', '--json')).stdout);
+    const row = json.allocations.find((allocation: { port: number }) => allocation.port === port);
+    expect(row).toMatchObject({ pid: nest.report.pid, process: 'node', program: 'nest' });
+  });
 });

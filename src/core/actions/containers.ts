@@ -4,32 +4,17 @@
 // leaves the scan exactly as the OS reported it.
 
 import { attachContainers, mayBeContainer } from '../model/containers.js';
-import type { ContainerDirectory, Scanner, ScanOptions } from '../ports.js';
+import type { ContainerDirectory, Scanner } from '../ports.js';
+import { decoratedScanner } from './decorated-scanner.js';
 
 export function scannerWithContainers(scanner: Scanner, directory: ContainerDirectory): Scanner {
-  const decorated: Scanner = {
-    // A getter: a lazily loaded backend may rename itself after its first scan.
-    get backend() {
-      return scanner.backend;
-    },
-    async scan(options?: ScanOptions) {
-      const outcome = await scanner.scan(options);
-      if (!outcome.ok) return outcome;
-      const lookedUp = options?.attribute ?? (() => true);
-      if (
-        !outcome.listeners.some((listener) => mayBeContainer(listener, lookedUp(listener.port)))
-      ) {
-        return outcome;
-      }
-      const listing = await directory.list();
-      if (!listing.ok) return outcome;
-      return {
-        ok: true,
-        listeners: attachContainers(outcome.listeners, listing.containers, lookedUp),
-      };
-    },
-  };
-  if (scanner.seesOtherUsers) decorated.seesOtherUsers = () => scanner.seesOtherUsers?.() ?? false;
-  if (scanner.dispose) decorated.dispose = () => scanner.dispose?.();
-  return decorated;
+  return decoratedScanner(scanner, async (listeners, options) => {
+    const lookedUp = options?.attribute ?? (() => true);
+    if (!listeners.some((listener) => mayBeContainer(listener, lookedUp(listener.port)))) {
+      return listeners;
+    }
+    const listing = await directory.list();
+    if (!listing.ok) return listeners;
+    return attachContainers(listeners, listing.containers, lookedUp);
+  });
 }

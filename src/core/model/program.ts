@@ -393,6 +393,30 @@ export function programName(
   return kernelName ?? (first === '' ? undefined : first);
 }
 
+/**
+ * Dev-server CLIs that run the server as a child process whose own command line names only
+ * its build output: `nest start` runs `node dist/main`. The server is shown as the launcher.
+ */
+const LAUNCHERS: ReadonlySet<string> = set('nest');
+/** The build outputs such a launcher runs (Nest's default entry file). */
+const LAUNCHED_ENTRIES: ReadonlySet<string> = set('main', 'main.js');
+/** How far up a launcher is looked for: the server, a shell between, the launcher. */
+export const LAUNCHER_DEPTH = 3;
+
+/** Whether the process runs a launcher's build output, so who started it is worth a look. */
+export function mayHaveLauncher(kernelName: string | undefined, argv: readonly string[]): boolean {
+  const interpreter = argv[0] === undefined ? undefined : interpreterOf(baseName(argv[0]));
+  if (interpreter !== NODE) return false;
+  const program = programName(kernelName, argv);
+  return program !== undefined && LAUNCHED_ENTRIES.has(program);
+}
+
+/** The launcher an ancestor's command line runs (`nest`), if it is one. */
+export function launcherOf(argv: readonly string[]): string | undefined {
+  const program = programName(undefined, argv);
+  return program !== undefined && LAUNCHERS.has(program) ? program : undefined;
+}
+
 /** `vite (node)` when the program is not the executable itself; the program alone otherwise. */
 export function processLabel(
   kernelName: string | undefined,

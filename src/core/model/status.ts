@@ -10,12 +10,12 @@ export type PortState = 'active' | 'idle' | 'conflict' | 'moved' | 'unknown';
 
 /** A listener as the views show it: with the program its process runs (`vite`, not `node`). */
 export interface NamedListener extends Listener {
-  /** Derived from `process` and `command` by programName (docs/process-names.md). */
+  /** Derived from `process` and `command` by programName, or the launcher (docs/process-names.md). */
   readonly program?: string;
 }
 
 export function withProgram(listener: Listener): NamedListener {
-  const program = programName(listener.process, listener.command);
+  const program = listener.launcher ?? programName(listener.process, listener.command);
   return program === undefined ? listener : { ...listener, program };
 }
 
