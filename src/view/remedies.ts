@@ -139,7 +139,7 @@ function dashboardWords(remedy: Remedy): string {
 function formWords(remedy: Remedy): string {
   switch (remedy.kind) {
     case 'suggest':
-      return 'clear the port to have a free one picked (or press Esc, then s, for free ports)';
+      return 'clear the port to get a free one';
     case 'exact-or-prefer':
     case 'name-project':
     case 'name-rule':

@@ -108,9 +108,7 @@ describe('errors as shown', () => {
       "hint: pick another port with 'pm suggest'",
     ]);
     expect(formatError(error, 'dashboard').hint).toBe('press s for a free port');
-    expect(formatError(error, 'form').hint).toBe(
-      'clear the port to have a free one picked (or press Esc, then s, for free ports)',
-    );
+    expect(formatError(error, 'form').hint).toBe('clear the port to get a free one');
   });
 
   it('keeps the exact message in JSON, with the hint in the CLI words', () => {

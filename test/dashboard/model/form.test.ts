@@ -103,9 +103,7 @@ describe('the allocate form', () => {
         { kind: 'suggest' },
       ]),
     });
-    expect(failed.message?.hint).toBe(
-      'clear the port to have a free one picked (or press Esc, then s, for free ports)',
-    );
+    expect(failed.message?.hint).toBe('clear the port to get a free one');
     // The same error met in the table names the key.
     const inTable = dashboardReducer(initialUiState, {
       type: 'failed',

@@ -118,7 +118,7 @@ describe('allocating with a', () => {
     await ui.type('blog\r3000\r');
     const frame = await ui.waitForText('port 3000 is already allocated to shop/web');
     // The form's words, not the CLI's; s in the form would type an s into the port field.
-    expect(frame).toContain('clear the port to have a free one picked');
+    expect(frame).toContain('clear the port to get a free one');
     expect(frame).not.toContain('press s for a free port');
     expect(frame).not.toContain('pm suggest');
     // The form stays open for another port; the dashboard still answers keys.
