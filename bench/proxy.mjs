@@ -97,14 +97,23 @@ export async function runProxyBench({ runs = 5, count = 2000, concurrency = 16 }
     spawnSync(process.execPath, [CLI, '--registry', registry, ...args], { env, encoding: 'utf8' });
   pm('config', '--range', '23600-23699');
   const port = Number(pm('allocate', 'bench', 'web').stdout);
-  const server = spawn(
-    process.execPath,
-    [
-      '-e',
-      `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1', () => console.log('up'))`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  // A second server that spends 1 ms of CPU on each response, as a dev server rendering a
+  // page does at least: the proxy's cost beside a response that is not free.
+  const appPort = Number(pm('allocate', 'bench', 'app').stdout);
+  const serve = (at, workMs) =>
+    spawn(
+      process.execPath,
+      [
+        '-e',
+        `const work = ${workMs}; require('node:http').createServer((q, s) => {
+           for (const end = performance.now() + work; performance.now() < end; );
+           s.end('ok');
+         }).listen(${at}, '127.0.0.1', () => console.log('up'))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+  const server = serve(port, 0);
+  const app = serve(appPort, 1);
   const ports = { http: await freePort(), https: await freePort(), admin: await freePort() };
   const proxy = spawn(
     process.execPath,
@@ -123,15 +132,30 @@ export async function runProxyBench({ runs = 5, count = 2000, concurrency = 16 }
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   try {
-    await Promise.all([waitForLine(server, /up/), waitForLine(proxy, /Ctrl-C stops it/)]);
+    await Promise.all([
+      waitForLine(server, /up/),
+      waitForLine(app, /up/),
+      waitForLine(proxy, /Ctrl-C stops it/),
+    ]);
     const options = { count, concurrency };
     await load(port, 'localhost', options); // warm-up: sockets, JIT, Caddy's pools
     await load(ports.http, 'web.bench.localhost', options);
     const direct = [];
     const proxied = [];
+    // The same, one request at a time: the hop's own latency, without 16 requests queueing
+    // for two cores behind the client, Caddy and the server.
+    const serial = { count: Math.round(count / 2), concurrency: 1 };
+    const directSerial = [];
+    const proxiedSerial = [];
+    const directApp = [];
+    const proxiedApp = [];
     for (let run = 0; run < runs; run++) {
       direct.push(await load(port, 'localhost', options));
       proxied.push(await load(ports.http, 'web.bench.localhost', options));
+      directSerial.push(await load(port, 'localhost', serial));
+      proxiedSerial.push(await load(ports.http, 'web.bench.localhost', serial));
+      directApp.push(await load(appPort, 'localhost', options));
+      proxiedApp.push(await load(ports.http, 'app.bench.localhost', options));
     }
     // From `pm allocate` returning (another process) to the name routing (any answer but the
     // catch-all 404: nothing listens on the new port, so Caddy's 502 says the route is there).
@@ -146,9 +170,15 @@ export async function runProxyBench({ runs = 5, count = 2000, concurrency = 16 }
       }
       routed.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
+    const summary = (list) => ({
+      rps: median(list.map((r) => r.rps)),
+      p99: median(list.map((r) => r.p99)),
+    });
     const result = {
-      direct: { rps: median(direct.map((r) => r.rps)), p99: median(direct.map((r) => r.p99)) },
-      proxy: { rps: median(proxied.map((r) => r.rps)), p99: median(proxied.map((r) => r.p99)) },
+      direct: summary(direct),
+      proxy: summary(proxied),
+      serial: { direct: summary(directSerial), proxy: summary(proxiedSerial) },
+      app: { direct: summary(directApp), proxy: summary(proxiedApp) },
       allocationToRouteMs: median(routed),
     };
     console.log(
@@ -165,6 +195,13 @@ export async function runProxyBench({ runs = 5, count = 2000, concurrency = 16 }
     console.log(
       `  ratio ${ratio.toFixed(2)} x requests/s (target >= 0.7 x${ratio >= 0.7 ? ', met' : ', MISSED'}), p99 +${added.toFixed(2)} ms (target <= 2 ms${added <= 2 ? ', met' : ', MISSED'})`,
     );
+    const line = (label, pair) =>
+      console.log(
+        `  ${label.padEnd(44)} ${pair.direct.rps.toFixed(0).padStart(6)} -> ${pair.proxy.rps.toFixed(0).padStart(6)} req/s = ${(pair.proxy.rps / pair.direct.rps).toFixed(2)} x   p99 ${pair.direct.p99.toFixed(2)} -> ${pair.proxy.p99.toFixed(2)} ms (+${(pair.proxy.p99 - pair.direct.p99).toFixed(2)})`,
+      );
+    console.log('  direct -> through pm proxy:');
+    line(`trivial server, 1 at a time (${serial.count} requests)`, result.serial);
+    line(`server with 1 ms of work per response, ${concurrency} concurrent`, result.app);
     console.log(
       `  allocation to its name routing: ${result.allocationToRouteMs.toFixed(0)} ms (median of ${runs}; each: ${routed.map((ms) => ms.toFixed(0)).join(', ')})`,
     );
@@ -172,7 +209,9 @@ export async function runProxyBench({ runs = 5, count = 2000, concurrency = 16 }
   } finally {
     proxy.kill('SIGTERM');
     server.kill('SIGTERM');
+    app.kill('SIGTERM');
     await Promise.all([
+      new Promise((resolve) => (app.exitCode !== null ? resolve() : app.once('close', resolve))),
       new Promise((resolve) =>
         proxy.exitCode !== null ? resolve() : proxy.once('close', resolve),
       ),

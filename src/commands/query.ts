@@ -1,4 +1,5 @@
 import { type PortQuery, queryPort, queryProject, queryService } from '../core/actions/index.js';
+import { proxyUrls } from '../core/actions/proxy-urls.js';
 import { isPmError, PmError } from '../core/errors.js';
 import { containerLabel, shortId } from '../core/model/containers.js';
 import { hiddenPid } from '../core/model/explain.js';
@@ -30,11 +31,18 @@ export const querySpec: CommandSpec = {
 
 const USAGE = usageLine(querySpec);
 
-const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'STATE'> = {
+const SERVICES_LAYOUT: TableLayout<'SERVICE' | 'PORT' | 'STATE' | 'URL'> = {
   columns: ['SERVICE', 'PORT', 'STATE'],
-  min: { SERVICE: 6, PORT: 4, STATE: 5 },
+  min: { SERVICE: 6, PORT: 4, STATE: 5, URL: 12 },
   rightAligned: ['PORT'],
   steps: [{ share: ['SERVICE'] }],
+};
+
+/** While `pm proxy` runs: each service's name, last (cut before the rest, then dropped). */
+const SERVICES_WITH_URL_LAYOUT: typeof SERVICES_LAYOUT = {
+  ...SERVICES_LAYOUT,
+  columns: ['SERVICE', 'PORT', 'STATE', 'URL'],
+  steps: [{ shrink: 'URL' }, { share: ['SERVICE'] }, { drop: 'URL' }],
 };
 
 /** Where the project lives, or how to record it: conflict detection needs it. */
@@ -125,8 +133,11 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       : (input as [string, string | undefined]);
   if (first.startsWith(':') && second === undefined) {
     const result = await queryPort(ctx.deps, parsePort(first));
+    const name = result.owner
+      ? (await proxyUrls(ctx.deps, result.owner.project)).get(result.owner.service)
+      : undefined;
     if (ctx.json) {
-      printJson(ctx.io, portJson(result));
+      printJson(ctx.io, { ...portJson(result), proxy_url: name ?? null });
       return 0;
     }
     const owner = result.owner
@@ -134,6 +145,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
       : 'not allocated';
     ctx.io.out(`port ${result.port}: ${owner}${result.state ? ` (${stateText(result)})` : ''}`);
     if (result.owner) ctx.io.out(pathLine(result.owner.project, result.path));
+    if (name !== undefined) ctx.io.out(`name: ${sanitize(name)} (pm proxy)`);
     if (!result.scanner.available) {
       ctx.io.out(`listening: unknown (${sanitize(result.scanner.reason ?? '')})`);
     } else if (result.listeners.length === 0 && result.moved === undefined) {
@@ -158,6 +170,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
   const result = await queryProject(ctx.deps, first).catch((error: unknown) => {
     throw portForgotten(error, first);
   });
+  const names = await proxyUrls(ctx.deps, result.project);
   if (ctx.json) {
     printJson(ctx.io, {
       project: result.project,
@@ -167,6 +180,7 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
         port,
         state,
         moved_to: moved?.port ?? null,
+        proxy_url: names.get(service) ?? null,
       })),
       scanner: result.scanner,
     });
@@ -174,11 +188,12 @@ export async function runQuery(ctx: Context, input: readonly string[]): Promise<
     ctx.io.out(pathLine(result.project, result.path));
     ctx.io.out(
       renderTable(
-        SERVICES_LAYOUT,
+        names.size > 0 ? SERVICES_WITH_URL_LAYOUT : SERVICES_LAYOUT,
         result.services.map((row) => ({
           SERVICE: sanitize(row.service),
           PORT: String(row.port),
           STATE: rowCells(row).STATE,
+          URL: sanitize(names.get(row.service) ?? ''),
         })),
         { ...(ctx.width === undefined ? {} : { width: ctx.width }) },
       ),

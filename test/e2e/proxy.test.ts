@@ -279,6 +279,13 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     // The server pm run started after the proxy got the variable too.
     const answer = await get(ports.http, 'api.shop.localhost');
     expect(JSON.parse(answer.body).WEB_URL).toBe(url);
+    // pm query, both forms, in text and JSON.
+    const project = await pm('query', 'shop');
+    expect(project.stdout).toMatch(new RegExp(`web\\s+${web.port}\\s+\\S+\\s+${url}`));
+    const services = JSON.parse((await pm('query', 'shop', '--json')).stdout).services;
+    expect(services.find((row: { service: string }) => row.service === 'web').proxy_url).toBe(url);
+    expect((await pm('query', `:${web.port}`)).stdout).toContain(`name: ${url} (pm proxy)`);
+    expect(JSON.parse((await pm('query', `:${web.port}`, '--json')).stdout).proxy_url).toBe(url);
   });
 
   it('pm mcp’s env and status tools give the names too, as pm env and pm status do', async () => {
@@ -355,6 +362,9 @@ describe.runIf(hasCaddy)('pm proxy with Caddy', () => {
     const vars = (await pm('env', 'shop')).stdout;
     expect(vars).not.toContain('.shop.localhost');
     expect(vars).toMatch(/^WEB_URL=http:\/\/localhost:\d+$/m);
+    expect((await pm('query', 'shop')).stdout).not.toContain('.shop.localhost');
+    const services = JSON.parse((await pm('query', 'shop', '--json')).stdout).services;
+    expect(services.every((row: { proxy_url: unknown }) => row.proxy_url === null)).toBe(true);
     await expect(get(ports.http, 'web.shop.localhost')).rejects.toThrow();
   });
 });

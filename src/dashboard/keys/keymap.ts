@@ -218,13 +218,14 @@ export const KEYMAP = {
   },
   copyUrl: {
     keys: ['c'],
-    description: 'copy http://localhost:<port> to the clipboard (OSC 52: works over SSH, tmux)',
+    description:
+      "copy the row's URL (its name while pm proxy runs, else http://localhost:<port>) to the clipboard (OSC 52: works over SSH, tmux)",
     hint: 'copy URL',
     modes: ['table', 'detail'],
   },
   openUrl: {
     keys: ['b'],
-    description: 'open http://localhost:<port> in the browser',
+    description: "open the row's URL (its name while pm proxy runs) in the browser",
     hint: 'browser',
     modes: ['table', 'detail'],
   },

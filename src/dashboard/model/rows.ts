@@ -3,6 +3,7 @@
 import type { StatusView } from '../../core/actions/index.js';
 import { holderLabel } from '../../core/model/containers.js';
 import { formatRange } from '../../core/model/port.js';
+import { proxyRoutes, proxyUrl, routeFor } from '../../core/model/proxy-config.js';
 import { type NamedListener, primaryListener } from '../../core/model/status.js';
 import type { ScanOutcome } from '../../core/ports.js';
 import {
@@ -52,6 +53,8 @@ export type DashboardRow =
       readonly state: DisplayState;
       readonly cells: Cells;
       readonly holder?: RowHolder;
+      /** Its name while `pm proxy` runs (`http://web.shop.localhost:1355`), for c and b. */
+      readonly proxyUrl?: string;
     }
   | {
       readonly kind: 'unmanaged';
@@ -77,8 +80,15 @@ export function unmanagedKey(port: number): string {
 }
 
 export function dashboardRows(view: StatusView): DashboardRows {
+  const { proxy } = view;
+  const routes = proxy ? proxyRoutes(view.registry) : [];
+  const nameOf = (project: string, service: string) => {
+    const route = proxy && routeFor(routes, project, service);
+    return route ? { proxyUrl: proxyUrl(route.host, proxy) } : {};
+  };
   return {
     allocations: view.rows.map((row) => ({
+      ...nameOf(row.project, row.service),
       kind: 'allocation',
       key: allocationKey(row.project, row.service),
       project: row.project,

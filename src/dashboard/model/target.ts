@@ -27,12 +27,24 @@ export function urlOf(port: number): string {
   return `http://localhost:${port}`;
 }
 
-/** c and b: copy or open the row's URL (the port its process listens on, if it moved). */
+/**
+ * The URL c and b use: the row's name while `pm proxy` runs; else localhost and its port, or
+ * the port its process moved to (the name leads to the allocated port, where it is not).
+ */
+export function rowUrl(row: DashboardRow): string {
+  const port = row.holder?.port ?? row.port;
+  if (row.kind === 'allocation' && row.proxyUrl !== undefined && port === row.port) {
+    return row.proxyUrl;
+  }
+  return urlOf(port);
+}
+
+/** c and b: copy or open the row's URL. */
 export function withUrl(
   state: UiState,
   row: DashboardRow | undefined,
   kind: 'copy' | 'open',
 ): UiState {
   if (row === undefined) return notify(state, { tone: 'warning', text: 'nothing selected' });
-  return send(state, { kind, url: urlOf(row.holder?.port ?? row.port) });
+  return send(state, { kind, url: rowUrl(row) });
 }

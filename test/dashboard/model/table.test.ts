@@ -2,7 +2,9 @@
 // opens its overlay, and q, r, c, b, Ctrl-C, Ctrl-L, Ctrl-Z become requests for the app.
 import { describe, expect, it } from 'vitest';
 import { modeOf } from '../../../src/dashboard/model/state.js';
+import { rowUrl } from '../../../src/dashboard/model/target.js';
 import { context, initialUiState, onWeb, press, pressIn, requests } from './press.js';
+import { shopRows } from './rows-fixture.js';
 
 const selected = (state: ReturnType<typeof press>) => state.selection.key;
 
@@ -58,6 +60,21 @@ describe('the table', () => {
       { kind: 'copy', url: 'http://localhost:3000' },
       { kind: 'open', url: 'http://localhost:3000' },
     ]);
+  });
+
+  it('while pm proxy runs, c and b use the row’s name; a moved row, the port it moved to', () => {
+    const proxy = { httpPort: 1355, httpsPort: 1356, admin: '127.0.0.1:2019' };
+    const named = { ...context, rows: shopRows(proxy) };
+    expect(requests(pressIn(named, onWeb(), 'c', 'b'))).toEqual([
+      { kind: 'copy', url: 'http://web.shop.localhost:1355' },
+      { kind: 'open', url: 'http://web.shop.localhost:1355' },
+    ]);
+    // A moved row: the name leads to 3000, where web no longer listens (it moved to 3999).
+    const web = named.rows.allocations.find((r) => r.key === 'a:shop/web');
+    if (web === undefined) throw new Error('no shop/web row');
+    expect(rowUrl({ ...web, state: 'moved', holder: { port: 3999, pid: 4242 } })).toBe(
+      'http://localhost:3999',
+    );
   });
 
   it('x on an idle row says there is nothing to stop, and opens nothing', () => {
