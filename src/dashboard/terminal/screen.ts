@@ -17,6 +17,7 @@ const LEAVE_ALTERNATE_SCREEN = `${ESC}?1049l`;
 const HIDE_CURSOR = `${ESC}?25l`;
 const SHOW_CURSOR = `${ESC}?25h`;
 const CLEAR_SCREEN = `${ESC}2J`;
+const CURSOR_HOME = `${ESC}H`;
 /**
  * No automatic wrap while pm owns the screen: a line one column too wide (a frame laid out for
  * the width before a resize) would otherwise wrap onto the next row, and at the bottom scroll
@@ -106,12 +107,18 @@ export class Screen extends EventEmitter {
     this.output.on('resize', this.resized);
   }
 
-  /** Gives the terminal back as it was. Safe to call more than once. */
+  /**
+   * Gives the terminal back as it was. Safe to call more than once. The alternate screen is
+   * blanked first: a terminal resized just before (pm had not yet repainted for the new size)
+   * may carry rows of it over to the shell's screen as it leaves (tmux does, issue 23 item 11).
+   */
   close(): void {
     if (!this.active) return;
     this.active = false;
     this.output.off('resize', this.resized);
-    this.output.write(`${WRAP}${SHOW_CURSOR}${LEAVE_ALTERNATE_SCREEN}`);
+    this.output.write(
+      `${CURSOR_HOME}${CLEAR_SCREEN}${WRAP}${SHOW_CURSOR}${LEAVE_ALTERNATE_SCREEN}`,
+    );
   }
 
   /**

@@ -46,8 +46,9 @@ describe('the screen Ink renders into', () => {
     terminal.written = '';
     screen.close();
     screen.close();
-    // Line wrap back on, cursor shown, normal screen.
-    expect(terminal.written).toBe(`${ESC}?7h${ESC}?25h${ESC}?1049l`);
+    // The alternate screen blanked (nothing of it can be carried over), line wrap back on,
+    // cursor shown, normal screen; once.
+    expect(terminal.written).toBe(`${ESC}H${ESC}2J${ESC}?7h${ESC}?25h${ESC}?1049l`);
   });
 
   it('turns line wrap off and clips lines wider than the terminal', () => {
