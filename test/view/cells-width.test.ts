@@ -1,6 +1,8 @@
 // Text pm did not write may reorder what the terminal shows (bidi controls) or take two cells
 // a character (East-Asian wide names): bidi controls are escaped like other controls, and
 // every width is measured in terminal cells, in the table, the dashboard and messages.
+
+import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '../../src/commands/status.js';
@@ -12,7 +14,7 @@ import { clipToWidth, visibleLength } from '../../src/view/ansi.js';
 import { sanitize } from '../../src/view/sanitize.js';
 import { createStyle } from '../../src/view/style.js';
 import { fitCell } from '../../src/view/table.js';
-import { tailToCells } from '../../src/view/width.js';
+import { cellWidth, graphemes, tailToCells } from '../../src/view/width.js';
 import { fakeScanner, tcp } from '../helpers/fakes.js';
 
 const BIDI = [
@@ -96,5 +98,46 @@ describe('the end of a long text', () => {
     expect(tailToCells('abc商店', 5)).toBe('…商店');
     expect(tailToCells('abc商店', 4)).toBe('…店');
     expect(stringWidth(tailToCells('abc商店', 4))).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('the narrow fast path', () => {
+  // pm measures printable ASCII and its own marks without loading string-width (30 ms of
+  // start-up): the answer must be string-width's, for any text.
+  const marks = ['·', '—', '…', '›', '→', '✓', '✗'];
+  const pieces = fc.oneof(
+    fc.string({ unit: 'grapheme-ascii' }),
+    fc.constantFrom(...marks),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('商店', '商', 'é', 'e\u0301', '👍🏽', '\u001b[31m', '\u200b', '\t'),
+  );
+
+  it('measures every text as string-width does', () => {
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 6 }), (parts) => {
+        const text = parts.join('');
+        expect(cellWidth(text)).toBe(stringWidth(text));
+        // graphemes() is for text without escape codes (sanitized text has none).
+        if (text.includes('\u001b')) return;
+        const cells = graphemes(text).reduce((sum, piece) => sum + piece.width, 0);
+        expect(cells).toBe(stringWidth(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes the fast path only for characters string-width gives one cell', () => {
+    const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+    for (const char of [...ascii, ...marks]) expect([char, stringWidth(char)]).toEqual([char, 1]);
+    // Anything else goes to string-width, whatever it is.
+    for (const char of ['\t', '\u007f', '\u00a0', '\u00ad', '\u3000', '商']) {
+      expect(cellWidth(char)).toBe(stringWidth(char));
+    }
+  });
+
+  it('takes the fast path for what pm draws most', () => {
+    for (const text of ['pm registry ~/.config/port-manager/registry.toml', ...marks]) {
+      expect(cellWidth(text)).toBe(text.length);
+    }
   });
 });
