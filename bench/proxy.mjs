@@ -197,11 +197,11 @@ export async function runProxyBench({ runs = 5, count = 2000, concurrency = 16 }
     );
     const line = (label, pair) =>
       console.log(
-        `  ${label.padEnd(44)} ${pair.direct.rps.toFixed(0).padStart(6)} -> ${pair.proxy.rps.toFixed(0).padStart(6)} req/s = ${(pair.proxy.rps / pair.direct.rps).toFixed(2)} x   p99 ${pair.direct.p99.toFixed(2)} -> ${pair.proxy.p99.toFixed(2)} ms (+${(pair.proxy.p99 - pair.direct.p99).toFixed(2)})`,
+        `  ${label.padEnd(38)} ${pair.direct.rps.toFixed(0).padStart(6)} -> ${pair.proxy.rps.toFixed(0).padStart(6)} req/s = ${(pair.proxy.rps / pair.direct.rps).toFixed(2)} x   p99 ${pair.direct.p99.toFixed(2)} -> ${pair.proxy.p99.toFixed(2)} ms (+${(pair.proxy.p99 - pair.direct.p99).toFixed(2)})`,
       );
     console.log('  direct -> through pm proxy:');
-    line(`trivial server, 1 at a time (${serial.count} requests)`, result.serial);
-    line(`server with 1 ms of work per response, ${concurrency} concurrent`, result.app);
+    line(`trivial server, 1 at a time (${serial.count} req)`, result.serial);
+    line(`1 ms of work per response, ${concurrency} concurrent`, result.app);
     console.log(
       `  allocation to its name routing: ${result.allocationToRouteMs.toFixed(0)} ms (median of ${runs}; each: ${routed.map((ms) => ms.toFixed(0)).join(', ')})`,
     );
