@@ -8,7 +8,7 @@ import { runPm } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 // A range of its own, so this file never races other test files for ports.
-const RANGE = '42700-42749';
+const RANGE = '27700-27749';
 const tempDir = tempDirPerTest();
 const children: RunningChild<unknown>[] = [];
 afterEach(async () => {

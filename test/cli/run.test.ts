@@ -9,7 +9,7 @@ import { livePm } from '../helpers/live-pm.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
-const RANGE = '43100-43199';
+const RANGE = '28100-28199';
 const tempDir = tempDirPerTest('pm-run-');
 const startPm = livePm();
 

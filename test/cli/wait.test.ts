@@ -8,7 +8,7 @@ import { runPm } from '../helpers/cli.js';
 import { livePm } from '../helpers/live-pm.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
-const RANGE = '43300-43349';
+const RANGE = '28300-28349';
 const tempDir = tempDirPerTest('pm-wait-cli-');
 const startPm = livePm();
 

@@ -12,7 +12,7 @@ import { addWorktree, gitRepo } from '../helpers/git.js';
 import { runMain } from '../helpers/main.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
-const RANGE = { start: 43400, end: 43499 };
+const RANGE = { start: 28400, end: 28499 };
 const tempDir = tempDirPerTest('pm-wiring-');
 
 async function machine(dir: string, name = 'registry.toml') {

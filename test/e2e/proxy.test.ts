@@ -17,7 +17,7 @@ import { CLI, runCli } from '../helpers/cli.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const hasCaddy = spawnSync('caddy', ['version']).error === undefined;
-const RANGE = '43600-43699';
+const RANGE = '28600-28699';
 const tempDir = tempDirPerTest('pm-proxy-');
 
 /**

@@ -12,7 +12,7 @@ import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
 /** A path as a literal inside a RegExp (Windows paths are full of backslashes). */
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
-const RANGE = '42400-42449';
+const RANGE = '27400-27449';
 
 function ports(path: string): string[] {
   const registry = parseRegistry(readFileSync(path, 'utf8'), path);

@@ -78,7 +78,7 @@ const CASES: readonly Case[] = [
   { label: 'an unknown flag', args: ['allocate', 'shop', 'api', '--bogus'], rule: UNKNOWN_FLAG },
   {
     label: '--port and --prefer together',
-    args: ['allocate', 'shop', 'api', '--port', '42510', '--prefer', '42511'],
+    args: ['allocate', 'shop', 'api', '--port', '27510', '--prefer', '27511'],
     rule: /--port and --prefer cannot be used together/,
   },
   {
@@ -118,7 +118,7 @@ describe('bad command-line input', () => {
     const path = join(dir, 'registry.toml');
     writeFileSync(
       path,
-      'version = 1\n\n[defaults]\nrange_start = 42500\nrange_end = 42549\n\n[projects.shop.ports]\nweb = 42500\n',
+      'version = 1\n\n[defaults]\nrange_start = 27500\nrange_end = 27549\n\n[projects.shop.ports]\nweb = 27500\n',
     );
     const before = sha256(path);
     const env = cleanEnv(dir, { PM_SCANNER: 'none' });

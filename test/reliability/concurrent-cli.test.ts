@@ -9,7 +9,7 @@ import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm } from './harness.js';
 
 const PROCESSES = 8;
-const RANGE = [42200, 42249] as const;
+const RANGE = [27200, 27249] as const;
 
 interface Allocated {
   readonly project: string;

@@ -14,7 +14,7 @@ interface Fixture {
   readonly problem: RegExp;
 }
 
-const GOOD_HEAD = 'version = 1\n\n[defaults]\nrange_start = 42900\nrange_end = 42949\n\n';
+const GOOD_HEAD = 'version = 1\n\n[defaults]\nrange_start = 27900\nrange_end = 27949\n\n';
 
 const FIXTURES: readonly Fixture[] = [
   { name: 'zero bytes', text: '', where: ':1:1', problem: /the file is empty \(0 bytes\)/ },
@@ -27,33 +27,33 @@ const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'duplicate key',
-    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = 42900\nweb = 42901\n`,
+    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = 27900\nweb = 27901\n`,
     where: ':9:1',
     problem: /redefine/,
   },
   {
     name: 'duplicate table',
-    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = 42900\n\n[projects.shop.ports]\napi = 42901\n`,
+    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = 27900\n\n[projects.shop.ports]\napi = 27901\n`,
     where: ':10:2',
     problem: /redefine/,
   },
   {
     name: 'truncated mid-table header',
-    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = 42900\n\n[projects.bl`,
+    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = 27900\n\n[projects.bl`,
     where: ':10:2',
     problem: /incomplete key-value|cannot find end of key/,
   },
   {
     name: 'truncated mid-inline-table',
-    text: `${GOOD_HEAD}[projects.shop]\nports = { web = 42900, api = 429`,
+    text: `${GOOD_HEAD}[projects.shop]\nports = { web = 27900, api = 429`,
     where: ':8:33',
     problem: /expected comma or end of structure/,
   },
   {
     name: 'wrong type (port as a string)',
-    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = "42900"\n`,
+    text: `${GOOD_HEAD}[projects.shop.ports]\nweb = "27900"\n`,
     where: ' at projects.shop.ports.web',
-    problem: /expected a port 1-65535, found "42900"/,
+    problem: /expected a port 1-65535, found "27900"/,
   },
   {
     name: 'wrong type (defaults as a string)',
@@ -69,9 +69,9 @@ const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'the same port twice',
-    text: `${GOOD_HEAD}[projects.blog.ports]\nweb = 42900\n\n[projects.shop.ports]\nweb = 42900\n`,
+    text: `${GOOD_HEAD}[projects.blog.ports]\nweb = 27900\n\n[projects.shop.ports]\nweb = 27900\n`,
     where: ' at projects.shop.ports.web',
-    problem: /port 42900 is also allocated to projects\.blog\.ports\.web/,
+    problem: /port 27900 is also allocated to projects\.blog\.ports\.web/,
   },
   {
     // Valid TOML that smol-toml reads but cannot write back: refused at read, not at write.
@@ -82,7 +82,7 @@ const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'missing version',
-    text: '[defaults]\nrange_start = 42900\nrange_end = 42949\n',
+    text: '[defaults]\nrange_start = 27900\nrange_end = 27949\n',
     where: ' at version',
     problem: /missing 'version = 1'/,
   },

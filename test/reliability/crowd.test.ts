@@ -10,7 +10,7 @@ import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm } from './harness.js';
 
 const PROCESSES = 100;
-const RANGE = [43000, 43299] as const;
+const RANGE = [28000, 28299] as const;
 
 describe('a crowd of writers', () => {
   const tempDir = tempDirPerTest('pm-crowd-');

@@ -22,8 +22,8 @@ import { cleanEnv, requireBuild, runPm, tempFiles } from './harness.js';
 // first-run case starts high in it to keep clear of common dev ports; the symlink case sets its
 // own range first.
 const FIRST_RUN_PREFER = '9300';
-const SYMLINK_RANGE = '42600-42649';
-const LINKED_FILE_RANGE = [42650, 42699] as const;
+const SYMLINK_RANGE = '27600-27649';
+const LINKED_FILE_RANGE = [27650, 27699] as const;
 
 interface Allocated {
   readonly project: string;

@@ -17,14 +17,14 @@ import { sha256 } from './harness.js';
 const ORIGINAL = `version = 1
 
 [defaults]
-range_start = 42950
-range_end = 42999
+range_start = 27950
+range_end = 27999
 
 [projects.shop]
 path = "/home/ana/src/shop"
 
 [projects.shop.ports]
-web = 42950
+web = 27950
 `;
 
 function errno(code: string, syscall: string): NodeJS.ErrnoException {
@@ -52,7 +52,7 @@ function openWith(write: (real: Write) => Write): StoreFs['open'] {
 
 function addBlog(registry: Registry): { registry: Registry; result: string } {
   const projects = new Map(registry.projects);
-  projects.set('blog', { ports: new Map([['web', 42951]]), extra: {} });
+  projects.set('blog', { ports: new Map([['web', 27951]]), extra: {} });
   return { registry: { ...registry, projects }, result: 'done' };
 }
 
@@ -88,7 +88,7 @@ describe('file-system faults at the store boundary', () => {
     // A single write call would have renamed a 7-byte file over the registry.
     expect(calls).toBeGreaterThan(ORIGINAL.length / 7);
     const registry = parseRegistry(readFileSync(path, 'utf8'), path);
-    expect(registry.projects.get('blog')?.ports.get('web')).toBe(42951);
+    expect(registry.projects.get('blog')?.ports.get('web')).toBe(27951);
     expect(registry.projects.get('shop')?.path).toBe('/home/ana/src/shop');
     expect(readFileSync(`${path}.bak`, 'utf8')).toBe(readFileSync(path, 'utf8'));
     expect(readdirSync(dir).sort()).toEqual(['registry.toml', 'registry.toml.bak']);

@@ -11,7 +11,7 @@ import { waitFor } from '../os/helpers/wait.js';
 import { cleanEnv, requireBuild, runPm, Worker, worker } from './harness.js';
 
 const STALE_MS = 2000;
-const RANGE = [42400, 42449] as const;
+const RANGE = [27400, 27449] as const;
 
 describe('a stopped lock holder', () => {
   const tempDir = tempDirPerTest('pm-live-holder-');

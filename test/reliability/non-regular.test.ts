@@ -14,7 +14,7 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['status'],
   ['allocate', 'shop', 'web'],
   ['free', 'shop', 'web'],
-  ['config', '--range', '42500-42599'],
+  ['config', '--range', '27500-27599'],
   ['doctor'],
 ];
 /** Generous under load; a blocked command never finishes at all. */

@@ -42,8 +42,8 @@ const HOLDER = `
 `;
 
 const MODES = [
-  { name: 'scanner and bind probe', scanner: undefined, searchFrom: 42700 },
-  { name: 'bind probe alone (PM_SCANNER=none)', scanner: 'none', searchFrom: 42800 },
+  { name: 'scanner and bind probe', scanner: undefined, searchFrom: 27700 },
+  { name: 'bind probe alone (PM_SCANNER=none)', scanner: 'none', searchFrom: 27800 },
 ] as const;
 
 describe('ports in use are never handed out', () => {

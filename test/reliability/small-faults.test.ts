@@ -26,7 +26,7 @@ import { failure } from '../helpers/errors.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
 
-const RANGE = 'version = 1\n\n[defaults]\nrange_start = 42600\nrange_end = 42649\n';
+const RANGE = 'version = 1\n\n[defaults]\nrange_start = 27600\nrange_end = 27649\n';
 const posix = process.platform !== 'win32';
 const root = process.getuid?.() === 0;
 
@@ -54,12 +54,12 @@ describe('smaller registry faults', () => {
     });
     // The transaction resolves (no throw) although the backup failed; the file says it landed.
     await store.transaction((registry) => ({
-      registry: withAllocation(registry, 'shop', 'web', 42600),
+      registry: withAllocation(registry, 'shop', 'web', 27600),
       result: undefined,
     }));
     expect(
       parseRegistry(readFileSync(path, 'utf8'), path).projects.get('shop')?.ports.get('web'),
-    ).toBe(42600);
+    ).toBe(27600);
     expect(notices.join('\n')).toMatch(
       /the change was saved, but the backup .*registry\.toml\.bak could not be written/,
     );

@@ -8,7 +8,7 @@ import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256, Worker, worker } from './harness.js';
 
-const RANGE = [42300, 42349] as const;
+const RANGE = [27300, 27349] as const;
 
 function setup(dir: string): string {
   const path = join(dir, 'registry.toml');

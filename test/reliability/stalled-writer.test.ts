@@ -55,11 +55,11 @@ describe('a writer stalled at its rename', () => {
     const written = store.transaction(async (registry) => {
       other = new Worker(
         worker('add-project.mjs'),
-        [path, 'other', '42801'],
+        [path, 'other', '27801'],
         cleanEnv(dir, { PM_LOCK_STALE_MS: String(STALE_MS), PM_LOCK_TIMEOUT_MS: '60000' }),
       );
       await other.waitForLine(/^ready$/);
-      return { registry: withProject(registry, 'mine', 42802), result: 'written' };
+      return { registry: withProject(registry, 'mine', 27802), result: 'written' };
     });
     onTestFinished(async () => {
       await other?.kill();
@@ -72,8 +72,8 @@ describe('a writer stalled at its rename', () => {
     expect(other!.lines).toContain('committed');
     expect(other!.lines.join('\n')).not.toMatch(/recovered/);
     const onDisk = parseRegistry(readFileSync(path, 'utf8'), path);
-    expect(onDisk.projects.get('mine')?.ports.get('web')).toBe(42802);
-    expect(onDisk.projects.get('other')?.ports.get('web')).toBe(42801);
+    expect(onDisk.projects.get('mine')?.ports.get('web')).toBe(27802);
+    expect(onDisk.projects.get('other')?.ports.get('web')).toBe(27801);
     console.info(
       `[stalled-writer] stalled ${stalledMs} ms at the rename (stale ${STALE_MS} ms); both landed`,
     );

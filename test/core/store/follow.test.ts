@@ -32,7 +32,7 @@ describe('store.follow', () => {
       expect(afterBurst).toBe(1);
       // pm's own write is a change too.
       await store.transaction((registry) => ({
-        registry: withAllocation(registry, 'shop', 'web', 42700),
+        registry: withAllocation(registry, 'shop', 'web', 27700),
         result: undefined,
       }));
       await waitFor('the write to be noticed', () => calls > afterBurst, 5000);
@@ -93,7 +93,7 @@ describe('store.follow', () => {
     const stop = store.follow(() => calls++);
     try {
       await store.transaction((registry) => ({
-        registry: withAllocation(registry, 'shop', 'web', 42701),
+        registry: withAllocation(registry, 'shop', 'web', 27701),
         result: undefined,
       }));
       await store.read(); // the dashboard's refresh: watching starts now

@@ -29,7 +29,7 @@ function plantLock(path: string, owner: object): string {
 
 function allocate(store: RegistryStore) {
   return store.transaction((registry) => ({
-    registry: withAllocation(registry, 'shop', 'web', 42900),
+    registry: withAllocation(registry, 'shop', 'web', 27900),
     result: 'done',
   }));
 }
