@@ -59,8 +59,8 @@ export async function runProjectsBench({ runs = 30 } = {}) {
     // plus the second, warm read.
     // CPU time beside wall time: on a loaded machine the wall clock mostly measures waiting.
     const coldScript = `
-      const { inferProject, RegistryStore } = await import(${JSON.stringify(API)});
-      const store = new RegistryStore({ path: ${JSON.stringify(registry)} });
+      const { inferProject, RegistryStore, storeSystem } = await import(${JSON.stringify(API)});
+      const store = new RegistryStore({ ...storeSystem(process.platform), path: ${JSON.stringify(registry)} });
       const { registry } = await store.read();
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -78,8 +78,11 @@ export async function runProjectsBench({ runs = 30 } = {}) {
       cold.push(JSON.parse(out));
     }
     // Warm, in this process: inference alone with the registry in memory.
-    const { inferProject, RegistryStore } = await import(API);
-    const { registry: loaded } = await new RegistryStore({ path: registry }).read();
+    const { inferProject, RegistryStore, storeSystem } = await import(API);
+    const { registry: loaded } = await new RegistryStore({
+      ...storeSystem(process.platform),
+      path: registry,
+    }).read();
     const warm = [];
     for (let i = 0; i < 200; i++) {
       const started = performance.now();

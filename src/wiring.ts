@@ -37,8 +37,8 @@ export function createDeps(options: DepsOptions, platform: Platform = currentPla
   const containers = createContainerDirectory(options.containerEngine);
   return {
     store: new RegistryStore({
+      ...platform.store,
       path: options.registryPath,
-      platform: platform.name as NodeJS.Platform,
       ...(options.lockStaleMs !== undefined ? { staleMs: options.lockStaleMs } : {}),
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),

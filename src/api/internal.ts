@@ -56,6 +56,7 @@ export {
 } from '../core/store/registry-store.js';
 export type { Listener, Scanner, ScanOutcome } from '../os/index.js';
 export { bindProbe } from '../os/shared/bind-probe.js';
+export { storeSystem } from '../os/shared/store-system.js';
 
 import { processScannerChoice, processSettings } from '../cli/settings.js';
 import type { Deps } from '../core/actions/index.js';

@@ -143,7 +143,8 @@ export async function writeEnvFile(
     target,
     {
       fs: systemFs(),
-      platform: currentPlatform().name as NodeJS.Platform,
+      platform: currentPlatform().store.platform,
+      probe: currentPlatform().store.probe,
       staleMs,
       timeoutMs: guard.timeoutMs ?? staleMs + 5000,
       displayPath: target,

@@ -217,6 +217,28 @@ export interface ProcessProbe {
 }
 
 /**
+ * Temp files written beside a file and renamed over it (the registry, its backup): how this
+ * process names them, and which ones in a listing are a dead writer's debris.
+ */
+export interface TempFiles {
+  /** Where this process writes `path` before renaming it over. */
+  pathFor(path: string): string;
+  /** A temp file of `file` (or of `<file>.bak`), by its name in a directory listing. */
+  isOf(name: string, file: string): boolean;
+  /** A temp file of `file` whose writer no longer runs (or cannot be told): debris. */
+  isDeadWriters(name: string, file: string): boolean;
+}
+
+/** What the registry store needs of the OS, given by whoever builds it (wiring, the API). */
+export interface StoreSystem {
+  /** Decides rename retries and directory fsync. */
+  readonly platform: NodeJS.Platform;
+  /** Who holds a lock, and whether that process still runs. */
+  readonly probe: ProcessProbe;
+  readonly tempFiles: TempFiles;
+}
+
+/**
  * What every user operation is given to work with: the registry store and the OS behind
  * small interfaces, so the CLI, the dashboard and tests each pass their own.
  */
@@ -329,6 +351,8 @@ export interface Platform {
    * on my port"; undefined when the OS will not say, which never makes a conflict.
    */
   cwdOf(pid: number): string | undefined;
+  /** What the registry store (and any locked, atomically replaced file) needs of the OS. */
+  readonly store: StoreSystem;
 }
 
 /** Knocking on a local port (loopback only): for `wait`. */

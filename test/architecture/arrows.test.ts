@@ -89,16 +89,10 @@ function violations(files: readonly SourceFile[]): string[] {
 }
 
 /**
- * Known exceptions, each with its reason; the list only shrinks. The store still falls back
- * to the OS's own lock-holder probe, temp-file naming and platform when a caller gives none
- * (40 tests and the public RegistryStore construct it bare); the fix is to inject them from
- * wiring and the API.
+ * Known exceptions, each with its reason; the list only shrinks. Empty since the store is
+ * given its OS parts (StoreSystem: platform, lock probe, temp files) by whoever builds it.
  */
-const EXCEPTIONS: ReadonlyArray<readonly [string, string | undefined]> = [
-  ['core/store/lock.ts', 'os/shared/process-identity'],
-  ['core/store/atomic-file.ts', 'os/shared/temp-file'],
-  ['core/store/registry-store.ts', undefined],
-];
+const EXCEPTIONS: ReadonlyArray<readonly [string, string | undefined]> = [];
 
 function allowed(path: string, target?: string): boolean {
   return EXCEPTIONS.some(([file, to]) => file === path && to === target);

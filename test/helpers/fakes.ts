@@ -3,6 +3,7 @@
 import type { Deps } from '../../src/core/actions/index.js';
 import type { Listener, Scanner, ScanOutcome } from '../../src/core/ports.js';
 import { RegistryStore } from '../../src/core/store/registry-store.js';
+import { testStoreSystem } from './store-system.js';
 
 export interface FakeScanner extends Scanner {
   /** Replaces what the next scans report. */
@@ -72,7 +73,10 @@ export function testDeps(
   const busy = new Set(options.busy ?? []);
   const probed: number[] = [];
   return {
-    store: typeof registry === 'string' ? new RegistryStore({ path: registry }) : registry,
+    store:
+      typeof registry === 'string'
+        ? new RegistryStore({ ...testStoreSystem(), path: registry })
+        : registry,
     scanner: options.scanner ?? fakeScanner(options.listeners ?? []),
     probe: async (port) => {
       probed.push(port);

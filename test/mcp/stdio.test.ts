@@ -14,6 +14,7 @@ import { type RunningChild, startChild } from '../helpers/child.js';
 import { assertPrivateRegistry, CLI, homeEnv } from '../helpers/cli.js';
 import { addWorktree, gitRepo } from '../helpers/git.js';
 import { INITIALIZE } from '../helpers/mcp.js';
+import { testStoreSystem } from '../helpers/store-system.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-mcp-stdio-');
@@ -83,7 +84,10 @@ describe('pm mcp over stdio', () => {
       await call(client, 'port', { project: 'shop', service: 'web' }),
     );
     expect(second).toMatchObject({ port: first.port, created: false });
-    const { registry } = await new RegistryStore({ path: join(dir, 'registry.toml') }).read();
+    const { registry } = await new RegistryStore({
+      ...testStoreSystem(),
+      path: join(dir, 'registry.toml'),
+    }).read();
     expect([...registry.projects].map(([name, entry]) => [name, [...entry.ports]])).toEqual([
       ['shop', [['web', first.port]]],
     ]);

@@ -19,6 +19,7 @@ import { TOOLS } from '../../src/mcp/tools.js';
 import { bindProbe } from '../../src/os/shared/bind-probe.js';
 import { loopbackReach } from '../../src/os/shared/reach.js';
 import { type FakeControl, fakeControl, fakeScanner, tcp, testDeps } from '../helpers/fakes.js';
+import { testStoreSystem } from '../helpers/store-system.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-mcp-');
@@ -112,7 +113,10 @@ function errorCode(result: CallToolResult): string | undefined {
 }
 
 async function allocations(registry: string): Promise<number> {
-  const { registry: read } = await new RegistryStore({ path: registry }).read();
+  const { registry: read } = await new RegistryStore({
+    ...testStoreSystem(),
+    path: registry,
+  }).read();
   return [...read.projects.values()].reduce((sum, project) => sum + project.ports.size, 0);
 }
 

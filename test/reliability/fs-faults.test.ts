@@ -11,6 +11,7 @@ import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { RegistryStore, type StoreFs } from '../../src/core/store/registry-store.js';
 import { wordRemedies } from '../../src/view/remedies.js';
 import { failure } from '../helpers/errors.js';
+import { testStoreSystem } from '../helpers/store-system.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { sha256 } from './harness.js';
 
@@ -76,6 +77,7 @@ describe('file-system faults at the store boundary', () => {
     const { dir, path } = setup();
     let calls = 0;
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: {
         open: openWith((real) => (buffer, offset, length) => {
@@ -97,6 +99,7 @@ describe('file-system faults at the store boundary', () => {
   it('reports a full disk (ENOSPC mid-write) and keeps the original file', async () => {
     const { dir, path, hash } = setup();
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: {
         open: openWith((real) => {
@@ -123,6 +126,7 @@ describe('file-system faults at the store boundary', () => {
   it('reports EACCES creating the registry directory', async () => {
     const { dir, path, hash } = setup();
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: { mkdir: async () => Promise.reject(errno('EACCES', 'mkdir')) },
     });
@@ -139,6 +143,7 @@ describe('file-system faults at the store boundary', () => {
   it('reports EACCES creating the temp file in the directory', async () => {
     const { dir, path, hash } = setup();
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: {
         open: async (file, flags, mode) =>
@@ -158,6 +163,7 @@ describe('file-system faults at the store boundary', () => {
     const { dir, path } = setup();
     let attempts = 0;
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       platform: 'win32',
       fs: {
@@ -179,6 +185,7 @@ describe('file-system faults at the store boundary', () => {
     const { dir, path, hash } = setup();
     let attempts = 0;
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       platform: 'win32',
       fs: {
@@ -203,6 +210,7 @@ describe('file-system faults at the store boundary', () => {
     const { dir, path, hash } = setup();
     let attempts = 0;
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       platform: 'linux',
       fs: {

@@ -23,6 +23,7 @@ import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { MAX_REGISTRY_BYTES, RegistryStore } from '../../src/core/store/registry-store.js';
 import { wordRemedies } from '../../src/view/remedies.js';
 import { failure } from '../helpers/errors.js';
+import { testStoreSystem } from '../helpers/store-system.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, runPm, sha256 } from './harness.js';
 
@@ -43,6 +44,7 @@ describe('smaller registry faults', () => {
     writeFileSync(path, RANGE);
     const notices: string[] = [];
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       onNotice: (message) => notices.push(message),
       fs: {
@@ -161,6 +163,7 @@ describe('smaller registry faults', () => {
     chmodSync(path, 0o000);
     // Root reads a mode-000 file anyway: the refusal an ordinary user gets is injected.
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: {
         open: async (file, flags, mode) =>

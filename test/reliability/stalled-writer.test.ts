@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Registry } from '../../src/core/model/registry.js';
 import { parseRegistry } from '../../src/core/store/registry-file.js';
 import { RegistryStore } from '../../src/core/store/registry-store.js';
+import { testStoreSystem } from '../helpers/store-system.js';
 import { tempDirPerTest } from '../helpers/tmp.js';
 import { cleanEnv, requireBuild, Worker, worker } from './harness.js';
 
@@ -32,6 +33,7 @@ describe('a writer stalled at its rename', () => {
     let other: Worker | undefined;
     let stalledMs = 0;
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       staleMs: STALE_MS,
       lockTimeoutMs: 60_000,

@@ -2,16 +2,15 @@
 // over it, and the directory flushed, so a reader or a crash only ever sees old or new.
 import { rm } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isDeadWritersTemp, tempPathFor } from '../../os/shared/temp-file.js';
 import { PmError } from '../errors.js';
+import type { TempFiles } from '../ports.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
 import { ownerToKeep } from './keep-owner.js';
-
-export { isTempFileOf } from '../../os/shared/temp-file.js';
 
 export interface FileContext {
   readonly fs: StoreFs;
   readonly platform: NodeJS.Platform;
+  readonly tempFiles: TempFiles;
 }
 
 /**
@@ -19,7 +18,7 @@ export interface FileContext {
  * left by a writer that died (SIGKILL, power loss) and is removed.
  */
 export async function sweepTempFiles(
-  { fs }: FileContext,
+  { fs, tempFiles }: FileContext,
   dir: string,
   file: string,
 ): Promise<void> {
@@ -33,7 +32,7 @@ export async function sweepTempFiles(
     // A live writer's temp file is its own (a writer that lost the lock may still finish
     // writing it); only a dead writer's file is debris.
     // A dead lock-taker's temp directory (lock.ts) holds its owner.json.
-    if (isDeadWritersTemp(name, file))
+    if (tempFiles.isDeadWriters(name, file))
       await fs.unlink(join(dir, name)).catch(() => removeTempDirectory(join(dir, name)));
   }
 }
@@ -51,7 +50,7 @@ export async function writeAtomic(
   mode = 0o600,
 ): Promise<void> {
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const temp = tempPathFor(target);
+  const temp = context.tempFiles.pathFor(target);
   let renamed = false;
   try {
     const owner = ownerToKeep(

@@ -20,7 +20,6 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { systemProbe } from '../../os/shared/process-identity.js';
 import { PmError } from '../errors.js';
 import type { Liveness, ProcessIdentity, ProcessProbe } from '../ports.js';
 import { errnoOf, ioError, type StoreFs, sleep } from './fs.js';
@@ -55,7 +54,7 @@ export interface LockOptions {
   /** The registry path as the user named it, for messages. */
   readonly displayPath: string;
   readonly onNotice?: (message: string) => void;
-  readonly probe?: ProcessProbe;
+  readonly probe: ProcessProbe;
 }
 
 export type LockState =
@@ -127,7 +126,7 @@ export async function inspectLock(
   fs: StoreFs,
   lockPath: string,
   staleMs: number,
-  probe: ProcessProbe = systemProbe(),
+  probe: ProcessProbe,
 ): Promise<LockState> {
   const seen = await look(fs, lockPath);
   if (!seen) return { state: 'free' };
@@ -253,7 +252,7 @@ export async function acquireLock(
   onCompromised: (error: Error) => void,
 ): Promise<() => Promise<void>> {
   const { fs, platform, staleMs, timeoutMs, displayPath, onNotice } = options;
-  const probe = options.probe ?? systemProbe(platform);
+  const { probe } = options;
   const lockPath = `${file}${LOCK_SUFFIX}`;
   // Loaded on first write only: proper-lockfile pulls in graceful-fs, which patches fs
   // and costs ~15% of a bare Node start on read-only paths like `pm query`.

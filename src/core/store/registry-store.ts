@@ -3,8 +3,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { PmError } from '../errors.js';
 import { emptyRegistry, type Registry } from '../model/registry.js';
-import type { ProcessProbe } from '../ports.js';
-import { type FileContext, isTempFileOf, sweepTempFiles, writeAtomic } from './atomic-file.js';
+import type { StoreSystem } from '../ports.js';
+import { type FileContext, sweepTempFiles, writeAtomic } from './atomic-file.js';
 import { ioError, type StoreFs, systemFs } from './fs.js';
 import { acquireLock, inspectLock, LOCK_SUFFIX, type LockOptions, type LockState } from './lock.js';
 import { modeText, readRegistryText, refuseNonRegular } from './read-file.js';
@@ -15,11 +15,14 @@ export { resolveRegistryPath } from './location.js';
 export { LOCK_SUFFIX, type LockOwner, type LockState } from './lock.js';
 export { MAX_REGISTRY_BYTES } from './read-file.js';
 
-export interface StoreOptions {
+/**
+ * What the store is built with. The OS parts (StoreSystem: platform, lock probe, temp files)
+ * come from whoever builds it (wiring, the API; tests spread a Platform's `store` and replace
+ * the probe to fake dead or reused pids): the core never reaches for the OS itself.
+ */
+export interface StoreOptions extends StoreSystem {
   readonly path: string;
   readonly fs?: Partial<StoreFs>;
-  /** Defaults to process.platform; decides rename retries and directory fsync. */
-  readonly platform?: NodeJS.Platform;
   /** A lock not refreshed for this long belongs to a dead process (PM_LOCK_STALE_MS). */
   readonly staleMs?: number;
   /**
@@ -34,8 +37,6 @@ export interface StoreOptions {
    * directory other users can write.
    */
   readonly onNotice?: (message: string) => void;
-  /** Who holds a lock and whether it still runs; tests fake dead or reused pids. */
-  readonly probe?: ProcessProbe;
   /** Test-only: skip the lock to prove the lost-update test can see lost updates. */
   readonly unsafeNoLock?: boolean;
 }
@@ -95,14 +96,14 @@ export class RegistryStore {
     this.options = options;
     this.path = resolve(options.path);
     this.fs = { ...systemFs(), ...options.fs };
-    this.platform = options.platform ?? process.platform;
+    this.platform = options.platform;
     this.staleMs = Math.max(MIN_STALE_MS, options.staleMs ?? DEFAULT_STALE_MS);
     // Longer than `stale`, so a lock left by a crashed process is recovered, not reported.
     this.lockTimeoutMs = options.lockTimeoutMs ?? this.staleMs + 5000;
   }
 
   private get files(): FileContext {
-    return { fs: this.fs, platform: this.platform };
+    return { fs: this.fs, platform: this.platform, tempFiles: this.options.tempFiles };
   }
 
   private get lockOptions(): LockOptions {
@@ -113,7 +114,7 @@ export class RegistryStore {
       timeoutMs: this.lockTimeoutMs,
       displayPath: this.path,
       ...(this.options.onNotice ? { onNotice: this.options.onNotice } : {}),
-      ...(this.options.probe ? { probe: this.options.probe } : {}),
+      probe: this.options.probe,
     };
   }
 
@@ -317,7 +318,9 @@ export class RegistryStore {
     const directoryRisk = await this.directoryRisk(dirname(file));
     let tempFiles: string[] = [];
     try {
-      tempFiles = (await this.fs.readdir(dirname(file))).filter((name) => isTempFileOf(name, file));
+      tempFiles = (await this.fs.readdir(dirname(file))).filter((name) =>
+        this.options.tempFiles.isOf(name, file),
+      );
     } catch {
       // directory missing: nothing left behind
     }

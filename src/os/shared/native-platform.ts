@@ -12,6 +12,7 @@ import type {
   ScanOutcome,
 } from '../../core/ports.js';
 import { createProcessControl } from './signal.js';
+import { storeSystem } from './store-system.js';
 
 /** What an OS's lazily loaded backend module provides. */
 export interface NativeBackend {
@@ -60,6 +61,7 @@ export function nativePlatform(spec: NativePlatformSpec): Platform {
       valuesOf: (name) => (loaded?.tree ?? spec.tree).valuesOf?.(name) ?? new Map(),
     },
     cwdOf: spec.cwdOf ?? ((pid) => loaded?.cwdOf?.(pid)),
+    store: storeSystem(spec.name as NodeJS.Platform),
   };
 }
 
@@ -76,6 +78,7 @@ export function platformWithoutBackend(name: string, tree: ProcessTree): Platfor
     control: createProcessControl(inspector, { platform: name as NodeJS.Platform }),
     tree,
     cwdOf: () => undefined,
+    store: storeSystem(name as NodeJS.Platform),
   };
 }
 

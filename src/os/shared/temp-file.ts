@@ -2,6 +2,7 @@
 // are named <file>.<pid>.<random>.tmp: a later pm can then tell a dead writer's debris from a
 // live writer's file in progress, and only the first is removed.
 import { basename } from 'node:path';
+import type { TempFiles } from '../../core/ports.js';
 import { pidExists } from './process-identity.js';
 
 const TEMP_OWNER = /\.(\d+)\.[a-z0-9]+\.tmp$/;
@@ -22,3 +23,10 @@ export function isDeadWritersTemp(name: string, file: string): boolean {
   const pid = Number(TEMP_OWNER.exec(name)?.[1]);
   return !(Number.isInteger(pid) && pid > 0 && pidExists(pid));
 }
+
+/** The temp files of this process, as the store is given them. */
+export const systemTempFiles: TempFiles = {
+  pathFor: tempPathFor,
+  isOf: isTempFileOf,
+  isDeadWriters: isDeadWritersTemp,
+};

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withAllocation } from '../../../src/core/model/registry.js';
 import { RegistryStore } from '../../../src/core/store/registry-store.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 import { tempDirPerTest } from '../../helpers/tmp.js';
 import { waitFor } from '../../os/helpers/wait.js';
 
@@ -16,7 +17,7 @@ describe('store.follow', () => {
     const dir = tempDir();
     const path = join(dir, 'registry.toml');
     writeFileSync(path, 'version = 1\n');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     let calls = 0;
     const stop = store.follow(() => {
       calls++;
@@ -45,7 +46,7 @@ describe('store.follow', () => {
     // subscribed proves the write was visible to watchers.
     const before = calls;
     let witness = 0;
-    const stopWitness = new RegistryStore({ path }).follow(() => witness++);
+    const stopWitness = new RegistryStore({ ...testStoreSystem(), path }).follow(() => witness++);
     try {
       writeFileSync(join(dir, 'next.tmp'), 'version = 1\n# after\n');
       renameSync(join(dir, 'next.tmp'), path);
@@ -64,6 +65,7 @@ describe('store.follow', () => {
     let emit: (name: string | null) => void = () => {};
     let closed = 0;
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: {
         watch: (watchedDir, onEvent) => {
@@ -88,7 +90,7 @@ describe('store.follow', () => {
   it('starts watching once the directory exists (first allocation)', async () => {
     const dir = join(tempDir(), 'not-yet');
     const path = join(dir, 'registry.toml');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     let calls = 0;
     const stop = store.follow(() => calls++);
     try {

@@ -8,6 +8,7 @@ import { withAllocation } from '../../../src/core/model/registry.js';
 import { RegistryStore } from '../../../src/core/store/registry-store.js';
 import { systemProbe } from '../../../src/os/shared/process-identity.js';
 import { failure } from '../../helpers/errors.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 import { tempDirPerTest } from '../../helpers/tmp.js';
 
 const tempDir = tempDirPerTest('pm-store-lock-');
@@ -43,7 +44,11 @@ describe('judging the lock holder', () => {
       // This very pid, but a start time it never had: the recorded holder is gone.
       plantLock(path, { ...self, startTime: '1' });
       const notices: string[] = [];
-      const store = new RegistryStore({ path, onNotice: (m) => notices.push(m) });
+      const store = new RegistryStore({
+        ...testStoreSystem(),
+        path,
+        onNotice: (m) => notices.push(m),
+      });
       await expect(allocate(store)).resolves.toBe('done');
       expect(notices.join('\n')).toMatch(
         new RegExp(
@@ -69,6 +74,7 @@ describe('judging the lock holder', () => {
     plantLock(path, systemProbe().self());
     const notices: string[] = [];
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       staleMs: 2000,
       lockTimeoutMs: 300,
@@ -84,7 +90,12 @@ describe('judging the lock holder', () => {
   it('judges another machine’s holder by its refreshes: fresh is waited for, old is recovered', async () => {
     const path = join(tempDir(), 'registry.toml');
     const lock = plantLock(path, { pid: 1, host: 'some-other-host' });
-    const store = new RegistryStore({ path, staleMs: 2000, lockTimeoutMs: 300 });
+    const store = new RegistryStore({
+      ...testStoreSystem(),
+      path,
+      staleMs: 2000,
+      lockTimeoutMs: 300,
+    });
     await failure(allocate(store));
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
@@ -97,7 +108,12 @@ describe('judging the lock holder', () => {
       const path = join(tempDir(), 'registry.toml');
       const lock = plantLock(path, systemProbe().self());
       chownSync(lock, 4242, 4242);
-      const store = new RegistryStore({ path, staleMs: 2000, lockTimeoutMs: 200 });
+      const store = new RegistryStore({
+        ...testStoreSystem(),
+        path,
+        staleMs: 2000,
+        lockTimeoutMs: 200,
+      });
       const error = await failure(allocate(store));
       expect(error.message).toContain('owned by user id 4242');
       const health = await store.inspect();

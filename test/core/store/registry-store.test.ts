@@ -6,6 +6,7 @@ import { resolveRegistryPath } from '../../../src/cli/settings.js';
 import { PmError } from '../../../src/core/errors.js';
 import { emptyRegistry, withAllocation } from '../../../src/core/model/registry.js';
 import { RegistryStore } from '../../../src/core/store/registry-store.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 import { tempDirPerTest } from '../../helpers/tmp.js';
 
 const tempDir = tempDirPerTest();
@@ -36,7 +37,7 @@ describe('transactions', () => {
   }) => {
     skip(process.platform === 'win32', 'POSIX only: Windows has no permission bits for pm to set');
     const path = join(tempDir(), 'deep', 'cfg', 'registry.toml');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     expect(await store.read()).toMatchObject({ exists: false });
     await store.transaction((registry) => ({
       registry: withAllocation(registry, 'shop', 'web', 3000),
@@ -49,7 +50,7 @@ describe('transactions', () => {
 
   it('sees an edit made between two reads, even one that keeps the size', async () => {
     const path = join(tempDir(), 'registry.toml');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     writeFileSync(path, 'version = 1\n[projects.shop.ports]\nweb = 3000\n');
     expect((await store.read()).registry.projects.get('shop')?.ports.get('web')).toBe(3000);
     expect((await store.read()).registry.projects.get('shop')?.ports.get('web')).toBe(3000);
@@ -63,6 +64,7 @@ describe('transactions', () => {
     writeFileSync(path, text);
     const { open } = await import('node:fs/promises');
     const store = new RegistryStore({
+      ...testStoreSystem(),
       path,
       fs: {
         open: async (file, flags, mode) => {
@@ -94,17 +96,17 @@ describe('transactions', () => {
 
   it('does not write when the change returns the same registry', async () => {
     const path = join(tempDir(), 'registry.toml');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     await store.transaction((registry) => ({ registry, result: null }));
     expect(existsSync(path)).toBe(false);
   });
 
   it('abandons its write when another writer replaced the registry while it held the lock', async () => {
     const path = join(tempDir(), 'registry.toml');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     await store.transaction(() => ({ registry: emptyRegistry(), result: null }));
     // Another process that took the lock over (it went stale under us) writes meanwhile.
-    const intruder = new RegistryStore({ path, unsafeNoLock: true });
+    const intruder = new RegistryStore({ ...testStoreSystem(), path, unsafeNoLock: true });
     const error = await store
       .transaction(async (registry) => {
         await intruder.transaction((theirs) => ({
@@ -131,7 +133,7 @@ describe('transactions', () => {
     const liveTemp = join(dir, `registry.toml.bak.${process.ppid}.def456.tmp`);
     writeFileSync(deadTemp, 'half a fi');
     writeFileSync(liveTemp, 'being written');
-    await new RegistryStore({ path }).transaction((registry) => ({
+    await new RegistryStore({ ...testStoreSystem(), path }).transaction((registry) => ({
       registry: withAllocation(registry, 'a', 'b', 3000),
       result: null,
     }));

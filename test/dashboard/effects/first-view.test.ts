@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { statusView } from '../../../src/core/actions/index.js';
 import { RegistryStore } from '../../../src/core/store/registry-store.js';
 import { loadFirstView } from '../../../src/dashboard/effects/first-view.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 import { tempDirPerTest } from '../../helpers/tmp.js';
 
 const newDir = tempDirPerTest('pm-first-view-');
@@ -29,7 +30,7 @@ describe('loadFirstView', () => {
   it('builds the same view a refresh builds, from one scan and one registry read', async () => {
     const path = join(newDir(), 'registry.toml');
     writeFileSync(path, 'version = 1\n\n[projects.shop.ports]\nweb = 4100\n');
-    const store = new RegistryStore({ path });
+    const store = new RegistryStore({ ...testStoreSystem(), path });
     const deps = { store, scanner, probe: async () => true };
     const view = await loadFirstView(deps);
     const { registry } = await store.read();
@@ -45,7 +46,11 @@ describe('loadFirstView', () => {
   it('gives nothing, rather than an error, for a registry that cannot be read', async () => {
     const path = join(newDir(), 'registry.toml');
     writeFileSync(path, 'version = [broken\n');
-    const deps = { store: new RegistryStore({ path }), scanner, probe: async () => true };
+    const deps = {
+      store: new RegistryStore({ ...testStoreSystem(), path }),
+      scanner,
+      probe: async () => true,
+    };
     await expect(loadFirstView(deps)).resolves.toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryStore } from '../../../src/core/store/registry-store.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 
 export interface TempRegistry {
   readonly dir: string;
@@ -20,7 +21,7 @@ export async function tempRegistry(): Promise<TempRegistry> {
   return {
     dir,
     path,
-    store: new RegistryStore({ path, lockTimeoutMs: 2000 }),
+    store: new RegistryStore({ ...testStoreSystem(), path, lockTimeoutMs: 2000 }),
     write: (text) => writeFile(path, text),
     remove: () => rm(dir, { recursive: true, force: true }),
   };

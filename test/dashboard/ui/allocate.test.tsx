@@ -2,6 +2,7 @@ import lockfile from 'proper-lockfile';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryStore } from '../../../src/core/store/registry-store.js';
 import { tcp } from '../../helpers/fakes.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 import {
   type DashboardHarness,
   portOf as portOfIn,
@@ -166,7 +167,11 @@ describe('allocating with a', () => {
       columns: 200,
       deps: (deps) => ({
         ...deps,
-        store: new RegistryStore({ path: deps.store.path, lockTimeoutMs: 50 }),
+        store: new RegistryStore({
+          ...testStoreSystem(),
+          path: deps.store.path,
+          lockTimeoutMs: 50,
+        }),
       }),
     });
     const { ui, registry } = harness;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tcp } from '../../helpers/fakes.js';
+import { testStoreSystem } from '../../helpers/store-system.js';
 import { type DashboardHarness, startDashboard } from '../helpers/dashboard.js';
 import { registryToml } from '../helpers/fixtures.js';
 
@@ -61,7 +62,7 @@ describe('live data', () => {
     // Another pm: its own store on the same file, writing by atomic rename.
     const { RegistryStore } = await import('../../../src/core/store/registry-store.js');
     const { withAllocation } = await import('../../../src/core/model/registry.js');
-    const other = new RegistryStore({ path: registry.path });
+    const other = new RegistryStore({ ...testStoreSystem(), path: registry.path });
     await other.transaction((current) => ({
       registry: withAllocation(current, 'blog', 'api', 4500),
       result: undefined,

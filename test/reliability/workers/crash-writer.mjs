@@ -7,7 +7,12 @@
 // argv: <registry> <chunk bytes>
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { parseRegistry, RegistryStore, serializeRegistry } from '../../../dist/api/internal.js';
+import {
+  parseRegistry,
+  RegistryStore,
+  serializeRegistry,
+  storeSystem,
+} from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path, chunkText] = process.argv.slice(2);
@@ -31,7 +36,12 @@ async function open(file, flags, mode) {
   });
 }
 
-const store = new RegistryStore({ ...lockFromEnv(), path, fs: { open } });
+const store = new RegistryStore({
+  ...storeSystem(process.platform),
+  ...lockFromEnv(),
+  path,
+  fs: { open },
+});
 for (let i = 0; i < 2; i++) serializeRegistry(parseRegistry(readFileSync(path, 'utf8'), path));
 process.stdout.write('ready\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));

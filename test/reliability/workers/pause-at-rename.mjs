@@ -4,12 +4,13 @@
 // (SIGSTOP) while paused, as a sleeping laptop or a stopped job would be. argv: <registry> <project>
 import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { RegistryStore } from '../../../dist/api/internal.js';
+import { RegistryStore, storeSystem } from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path, project] = process.argv.slice(2);
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const store = new RegistryStore({
+  ...storeSystem(process.platform),
   ...lockFromEnv(),
   path,
   fs: {

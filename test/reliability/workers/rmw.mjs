@@ -1,7 +1,7 @@
 // Lost-update worker: `count` read-modify-write transactions through the real RegistryStore.
 // Each adds one service (a distinct port) and bumps a counter. Waits for "go" on stdin so all
 // workers start together. argv: <registry> <worker id> <count> <lock|nolock>
-import { RegistryStore } from '../../../dist/api/internal.js';
+import { RegistryStore, storeSystem } from '../../../dist/api/internal.js';
 import { lockFromEnv } from './lock-env.mjs';
 
 const [path, idText, countText, mode] = process.argv.slice(2);
@@ -13,12 +13,13 @@ const count = Number(countText);
 const store =
   mode === 'nolock'
     ? new RegistryStore({
+        ...storeSystem(process.platform),
         ...lockFromEnv(),
         path,
         unsafeNoLock: true,
         fs: { readdir: async () => [] },
       })
-    : new RegistryStore({ ...lockFromEnv(), path });
+    : new RegistryStore({ ...storeSystem(process.platform), ...lockFromEnv(), path });
 
 function addService(registry, service, port) {
   const project = `w${id}`;
