@@ -326,6 +326,68 @@ async function main() {
       return `${services.length} rows`;
     });
 
+    // pm run's command must not outlive pm: killed from outside (Wine then closes pm's
+    // handles, as Windows does for a process that ends), the command and the server it
+    // started end. Found on the Linux side by a marker in their argv. What this does not
+    // prove: Wine ignores JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK, so libuv's own job (every
+    // Node child is in one) already holds the grandchild here and the check passes without
+    // pm's job too; on Windows that flag lets the grandchild break away from libuv's job,
+    // and pm's (no breakaway) is what holds it. test/os/win32/job.test.ts tests pm's job.
+    await check(
+      "pm run's command and its children end when pm is killed (kill-on-close job)",
+      async () => {
+        const marker = `pm-tied-${process.pid}-${Date.now()}`;
+        const started = join(out, 'tied.started');
+        const run = startWin(
+          ctx,
+          [
+            cli,
+            'run',
+            'wine-ci',
+            'tied',
+            '--',
+            winPath(ctx.nodeExe),
+            '-e',
+            // As npm starts vite: the command starts the server as its own child. Node (libuv)
+            // already puts its direct children in a kill-on-close job, but one that lets
+            // their children break away: the grandchild is what pm's job must hold.
+            `const { spawn } = require('child_process');
+           spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'grandchild', process.argv[2]], { stdio: 'ignore' })
+             .once('spawn', () => require('fs').writeFileSync(process.argv[1], 'up'));
+           setInterval(() => {}, 1000)`,
+            winPath(started),
+            marker,
+          ],
+          { name: 'tied', timeoutMs: 120_000 },
+        );
+        let runExited = false;
+        run.done.then(() => {
+          runExited = true;
+        });
+        const alive = (pattern) => {
+          try {
+            execFileSync('pgrep', ['-f', pattern], { stdio: 'ignore' });
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        const server = `grandchild ${marker}`;
+        const commandAlive = () => alive(marker);
+        await waitFor(() => existsSync(started) || runExited, 60_000, 'the command to start');
+        if (!existsSync(started)) throw new Error(`pm run exited: ${(await run.done).stderr}`);
+        assert(alive(server), `no server process (${server}) while pm runs`);
+        run.child.kill('SIGKILL');
+        await run.done;
+        await waitFor(
+          () => !commandAlive(),
+          20_000,
+          `the command and its server to end after pm was killed (server still running: ${alive(server)})`,
+        );
+        return 'the command and the server it started ended with pm';
+      },
+    );
+
     await check('win32 unit tests in node.exe', async () => {
       const summary = await runUnitTests(ctx, ROOT, tree);
       assert(summary.failed === 0, `${summary.failed} failed:\n${summary.failures.join('\n')}`);

@@ -17,6 +17,7 @@ export const UNIT_FILES = [
   'test/os/win32/scanner.test.ts',
   'test/os/backend-choice.test.ts',
   'test/os/win32/kill.test.ts',
+  'test/os/win32/job.test.ts',
 ];
 
 /**

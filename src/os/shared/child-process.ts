@@ -7,6 +7,9 @@
 // group: a background group reading the terminal would be stopped by SIGTTIN (Vite reads keys),
 // and Ctrl-C from the terminal already reaches every process of the foreground group. pm then
 // forwards signals sent to pm alone (kill <pm pid>) to each process of the child's tree.
+//
+// pm dying does not leave the command behind: on Linux setpriv gives it a parent-death signal,
+// on Windows a kill-on-close job object holds it (os/win32/job.ts); macOS has neither.
 import { spawn } from 'node:child_process';
 import { accessSync, constants as constants_fs, type Stats, statSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -120,6 +123,14 @@ export interface RunCommandOptions {
   readonly platform?: NodeJS.Platform;
 }
 
+/** Loaded only on Windows, where it binds kernel32 through koffi (os/win32/job.ts). */
+function tieOnWindows(pid: number): void {
+  void import('../win32/job.js').then(
+    (job) => job.tieToThisProcess(pid),
+    () => false,
+  );
+}
+
 /** 128 + N for a child killed by signal N, as shells report it. */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
@@ -155,6 +166,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
     detached,
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
+  // Windows has no parent-death signal: a kill-on-close job object ends the command with pm.
+  if (platform === 'win32' && child.pid !== undefined) tieOnWindows(child.pid);
   const forward = (signal: ForwardedSignal) => {
     const pid = child.pid;
     if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
