@@ -400,11 +400,14 @@ export function programName(
 const LAUNCHERS: ReadonlySet<string> = set('nest');
 /** The build outputs such a launcher runs (Nest's default entry file). */
 const LAUNCHED_ENTRIES: ReadonlySet<string> = set('main', 'main.js');
+const ENTRY_WORD = /(^|[/\\])main(\.js)?$/;
 /** How far up a launcher is looked for: the server, a shell between, the launcher. */
 export const LAUNCHER_DEPTH = 3;
 
 /** Whether the process runs a launcher's build output, so who started it is worth a look. */
 export function mayHaveLauncher(kernelName: string | undefined, argv: readonly string[]): boolean {
+  // Asked of every listener on every scan: a word that can name the entry comes first.
+  if (!argv.some((word) => ENTRY_WORD.test(word))) return false;
   const interpreter = argv[0] === undefined ? undefined : interpreterOf(baseName(argv[0]));
   if (interpreter !== NODE) return false;
   const program = programName(kernelName, argv);

@@ -3,7 +3,7 @@
 // look up the tree, once per process.
 import { describe, expect, it } from 'vitest';
 import { scannerWithLaunchers } from '../../../src/core/actions/launchers.js';
-import { processLabel } from '../../../src/core/model/program.js';
+import { mayHaveLauncher, processLabel } from '../../../src/core/model/program.js';
 import { withProgram } from '../../../src/core/model/status.js';
 import type { Listener, ProcessDetail, ProcessInspector } from '../../../src/core/ports.js';
 import { fakeScanner, tcp } from '../../helpers/fakes.js';
@@ -109,5 +109,14 @@ describe('a server started by a launcher', () => {
     const outcome = await scanner.scan();
     if (!outcome.ok) throw new Error(outcome.reason);
     expect(label(outcome.listeners[0])).toBe('main (node)');
+  });
+
+  it('looks only at node running a build output named main', () => {
+    expect(mayHaveLauncher('node', SERVER)).toBe(true);
+    expect(mayHaveLauncher('node', ['node', 'dist/main.js'])).toBe(true);
+    expect(mayHaveLauncher('node', ['node', 'server.js'])).toBe(false);
+    expect(mayHaveLauncher('node', ['node', '/srv/domain/index.js'])).toBe(false);
+    expect(mayHaveLauncher('python3', ['python3', 'main'])).toBe(false);
+    expect(mayHaveLauncher('node', NEST)).toBe(false);
   });
 });
