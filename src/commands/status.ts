@@ -2,13 +2,7 @@ import { type StatusView, status } from '../core/actions/index.js';
 import { PmError } from '../core/errors.js';
 import { parseName } from '../core/model/names.js';
 import { formatRange } from '../core/model/port.js';
-import {
-  type ProxyEndpoint,
-  proxyHttpsUrl,
-  proxyRoutes,
-  proxyUrl,
-  routeFor,
-} from '../core/model/proxy-config.js';
+import { type NameUrls, nameUrls, type ProxyEndpoint } from '../core/model/proxy-config.js';
 import { primaryListener } from '../core/model/status.js';
 import {
   type Cells,
@@ -52,19 +46,8 @@ const USAGE = usageLine(statusSpec);
 export function proxyNames(
   view: StatusView,
   proxy: ProxyEndpoint | undefined,
-): ReadonlyMap<string, { url: string; httpsUrl: string }> {
-  const names = new Map<string, { url: string; httpsUrl: string }>();
-  if (proxy === undefined) return names;
-  const routes = proxyRoutes(view.registry);
-  for (const row of view.rows) {
-    const route = routeFor(routes, row.project, row.service);
-    if (route === undefined) continue;
-    names.set(`${row.project}/${row.service}`, {
-      url: proxyUrl(route.host, proxy),
-      httpsUrl: proxyHttpsUrl(route.host, proxy),
-    });
-  }
-  return names;
+): ReadonlyMap<string, NameUrls> {
+  return proxy === undefined ? new Map() : nameUrls(view.registry, proxy);
 }
 
 export function statusJson(

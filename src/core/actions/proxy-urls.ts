@@ -1,7 +1,7 @@
 // The names a project's services have while `pm proxy` runs, as URLs (DESIGN §5f). Nothing
 // when it does not run: then no name answers, and a URL would only mislead.
 
-import { proxyRoutes, proxyUrl } from '../model/proxy-config.js';
+import { nameUrls } from '../model/proxy-config.js';
 import type { Deps } from '../ports.js';
 
 /** service -> `http://<service>.<project>.localhost:<port>`, empty when no proxy runs. */
@@ -12,9 +12,10 @@ export async function proxyUrls(
   const endpoint = await deps.proxy?.();
   if (endpoint === undefined) return new Map();
   const { registry } = await deps.store.read();
+  const prefix = `${project}/`;
   return new Map(
-    proxyRoutes(registry)
-      .filter((route) => route.project === project)
-      .map((route) => [route.service, proxyUrl(route.host, endpoint)]),
+    [...nameUrls(registry, endpoint)]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, name]) => [key.slice(prefix.length), name.url]),
   );
 }

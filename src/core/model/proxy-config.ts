@@ -100,15 +100,6 @@ export function proxyRoutes(registry: Registry): ProxyRoute[] {
   }));
 }
 
-/** The name of one allocation, if it exists. */
-export function routeFor(
-  routes: readonly ProxyRoute[],
-  project: string,
-  service: string,
-): ProxyRoute | undefined {
-  return routes.find((route) => route.project === project && route.service === service);
-}
-
 /** The URL a browser or a sibling service uses while `pm proxy` runs: plain HTTP, see docs. */
 export function proxyUrl(host: string, endpoint: Pick<ProxyEndpoint, 'httpPort'>): string {
   return endpoint.httpPort === 80 ? `http://${host}` : `http://${host}:${endpoint.httpPort}`;
@@ -116,6 +107,22 @@ export function proxyUrl(host: string, endpoint: Pick<ProxyEndpoint, 'httpPort'>
 
 export function proxyHttpsUrl(host: string, endpoint: Pick<ProxyEndpoint, 'httpsPort'>): string {
   return endpoint.httpsPort === 443 ? `https://${host}` : `https://${host}:${endpoint.httpsPort}`;
+}
+
+/** The URLs of one allocation's name while `pm proxy` runs. */
+export interface NameUrls {
+  readonly url: string;
+  readonly httpsUrl: string;
+}
+
+/** `project/service` -> the URLs of its name: what every view shows while the proxy runs. */
+export function nameUrls(registry: Registry, endpoint: ProxyEndpoint): Map<string, NameUrls> {
+  return new Map(
+    proxyRoutes(registry).map((route) => [
+      `${route.project}/${route.service}`,
+      { url: proxyUrl(route.host, endpoint), httpsUrl: proxyHttpsUrl(route.host, endpoint) },
+    ]),
+  );
 }
 
 function sortedRoutes(routes: readonly ProxyRoute[]): ProxyRoute[] {

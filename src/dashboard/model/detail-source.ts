@@ -1,7 +1,7 @@
 // Finds what the detail view describes in the current data: the row stays live (its state
 // follows refreshes); the process part is what was read once when the view opened.
 import type { StatusView } from '../../core/actions/index.js';
-import { proxyRoutes, proxyUrl, routeFor } from '../../core/model/proxy-config.js';
+import { nameUrls } from '../../core/model/proxy-config.js';
 import type { DetailSource, ProcessPart } from '../../view/detail.js';
 import { allocationKey, unmanagedKey } from './rows.js';
 
@@ -16,12 +16,12 @@ export function detailSource(
     allocation ?? view.unmanaged.find((candidate) => unmanagedKey(candidate.port) === key);
   const scannerReason = view.scanner.available ? undefined : view.scanner.reason;
   const projectPath = allocation ? view.registry.projects.get(allocation.project)?.path : undefined;
-  const route =
+  const name =
     allocation && view.proxy
-      ? routeFor(proxyRoutes(view.registry), allocation.project, allocation.service)
+      ? nameUrls(view.registry, view.proxy).get(`${allocation.project}/${allocation.service}`)
       : undefined;
   return {
-    ...(route && view.proxy ? { proxyUrl: proxyUrl(route.host, view.proxy) } : {}),
+    ...(name ? { proxyUrl: name.url } : {}),
     ...(row !== undefined ? { row } : {}),
     ...(projectPath !== undefined ? { projectPath } : {}),
     ...(scannerReason !== undefined ? { scannerReason } : {}),

@@ -3,7 +3,7 @@
 import type { StatusView } from '../../core/actions/index.js';
 import { holderLabel } from '../../core/model/containers.js';
 import { formatRange } from '../../core/model/port.js';
-import { proxyRoutes, proxyUrl, routeFor } from '../../core/model/proxy-config.js';
+import { type NameUrls, nameUrls } from '../../core/model/proxy-config.js';
 import { type NamedListener, primaryListener } from '../../core/model/status.js';
 import type { ScanOutcome } from '../../core/ports.js';
 import {
@@ -80,11 +80,10 @@ export function unmanagedKey(port: number): string {
 }
 
 export function dashboardRows(view: StatusView): DashboardRows {
-  const { proxy } = view;
-  const routes = proxy ? proxyRoutes(view.registry) : [];
+  const names = view.proxy ? nameUrls(view.registry, view.proxy) : new Map<string, NameUrls>();
   const nameOf = (project: string, service: string) => {
-    const route = proxy && routeFor(routes, project, service);
-    return route ? { proxyUrl: proxyUrl(route.host, proxy) } : {};
+    const name = names.get(`${project}/${service}`);
+    return name ? { proxyUrl: name.url } : {};
   };
   return {
     allocations: view.rows.map((row) => ({
